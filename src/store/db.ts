@@ -1,0 +1,178 @@
+/**
+ * Connection to the database: a SQLite file by default, PostgreSQL when a postgres:// URL is given.
+ * Timestamps are stored as epoch milliseconds (SQLite INTEGER / PostgreSQL BIGINT) in both dialects, so a
+ * Date round-trips exactly and the same migrations, queries and comparisons work unchanged on both.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type ColumnType } from 'kysely';
+import pg from 'pg';
+
+/** Where the SQLite file lives when no path and no PostgreSQL URL are given (relative to the working directory). */
+export const DEFAULT_SQLITE_PATH = './data/subgraph.sqlite';
+
+/** How long a SQLite writer waits for another connection's write lock before failing with SQLITE_BUSY. */
+const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+
+/** Fail fast (ping, openStore) instead of hanging when PostgreSQL does not answer. */
+const PG_CONNECT_TIMEOUT_MS = 5_000;
+
+const PG_SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface StoreOptions {
+  /** postgres:// or postgresql:// URL; anything else (or nothing) means SQLite. */
+  databaseUrl?: string;
+  /** SQLite file path; defaults to DEFAULT_SQLITE_PATH. Its parent directory is created if missing. */
+  sqlitePath?: string;
+  /** PostgreSQL only: schema to create if missing and use through search_path (isolates tests). */
+  pgSchema?: string;
+  /** Clock used for every timestamp and lease comparison; defaults to the system clock (tests pass a fake). */
+  now?: () => Date;
+}
+
+/** Epoch ms: written as a number; read back as a number (SQLite) or a string (pg returns BIGINT as text). */
+export type Millis = ColumnType<number | string, number, number>;
+export type NullableMillis = ColumnType<number | string | null, number | null, number | null>;
+
+export interface ShopifyLinksTable {
+  profile_id: string;
+  customer_id: string;
+  method: string;
+  linked_by: string | null;
+  linked_at: Millis;
+}
+
+export interface IdempotencyKeysTable {
+  key: string;
+  agent_id: string;
+  mutation: string;
+  input_hash: string;
+  state: string;
+  /** JSON text */
+  result: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+  lease_until: NullableMillis;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: Millis;
+  agent_id: string | null;
+  action: string;
+  outcome: string;
+  order_id: string | null;
+  customer_id: string | null;
+  profile_id: string | null;
+  amount: string | null;
+  currency_code: string | null;
+  idempotency_key: string | null;
+  /** JSON text: Record<string, string> */
+  shopify_ids: string;
+  error_code: string | null;
+  detail: string | null;
+}
+
+export interface WebhookEventsTable {
+  event_id: string;
+  topic: string;
+  seen_at: Millis;
+}
+
+export interface Database {
+  shopify_links: ShopifyLinksTable;
+  idempotency_keys: IdempotencyKeysTable;
+  audit_log: AuditLogTable;
+  webhook_events: WebhookEventsTable;
+}
+
+export interface Connection {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** PostgreSQL: the schema unqualified names resolve to (where the migration tables must live). */
+  schema: string | undefined;
+}
+
+/** True when the URL selects PostgreSQL. */
+export function isPostgresUrl(url: string | undefined): url is string {
+  return url !== undefined && /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** Converts a stored epoch-ms value (number or BIGINT text) to a Date. */
+export function toDate(value: number | string): Date {
+  return new Date(Number(value));
+}
+
+/** Converts a nullable stored epoch-ms value to a Date or null. */
+export function toDateOrNull(value: number | string | null): Date | null {
+  return value === null ? null : toDate(value);
+}
+
+/** Throws a TypeError naming the argument unless the value is a non-empty string. */
+export function requireText(name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new TypeError(`${name} must be a non-empty string, got ${JSON.stringify(value)}`);
+  }
+}
+
+/** Opens a Kysely instance for the options (no migrations); the caller owns `db.destroy()`. */
+export async function connect(opts: StoreOptions): Promise<Connection> {
+  return isPostgresUrl(opts.databaseUrl) ? connectPostgres(opts.databaseUrl, opts.pgSchema) : connectSqlite(opts);
+}
+
+function connectSqlite(opts: StoreOptions): Connection {
+  if (opts.pgSchema !== undefined) throw new Error('pgSchema is only meaningful with a postgres:// databaseUrl');
+  const path = opts.sqlitePath ?? DEFAULT_SQLITE_PATH;
+  const inMemory = path === ':memory:' || path === '';
+  if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const database = new SQLite(path);
+  // WAL lets readers proceed while one connection writes; busy_timeout makes a second process wait for
+  // the write lock instead of failing at once, which is what makes cross-process claims safe.
+  database.pragma('journal_mode = WAL');
+  database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite', schema: undefined };
+}
+
+async function connectPostgres(url: string, pgSchema: string | undefined): Promise<Connection> {
+  if (pgSchema !== undefined && !PG_SCHEMA_NAME.test(pgSchema)) {
+    // The name goes into a connection option and DDL unquoted, so only plain identifiers are accepted.
+    throw new Error(`pgSchema "${pgSchema}" must match ${PG_SCHEMA_NAME}`);
+  }
+  if (pgSchema !== undefined) await createSchemaIfMissing(url, pgSchema);
+  const pool = new pg.Pool({
+    connectionString: url,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    ...(pgSchema !== undefined ? { options: `-c search_path=${pgSchema}` } : {}),
+  });
+  // An idle client whose server went away emits 'error' on the pool; unhandled, that would crash the
+  // process. The pool already discards the client and ping() reports the outage, so nothing else to do.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+    const schema = rows[0]?.schema ?? undefined;
+    if (schema === undefined) throw new Error('PostgreSQL search_path names no existing schema');
+    return { db, dialect: 'postgres', schema };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+async function createSchemaIfMissing(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
+  await client.connect();
+  try {
+    await client.query(`create schema if not exists ${schema}`);
+  } catch (error) {
+    // Two connections racing on `create schema if not exists` can still hit the unique index; the schema exists.
+    if ((error as { code?: string }).code !== '23505') throw error;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * Idempotency keys for money-moving mutations: each key runs its mutation at most once, even when several
+ * processes share one database. Atomicity comes from the primary key (INSERT … ON CONFLICT DO NOTHING) and
+ * from conditional UPDATEs whose affected rows are checked, never from read-then-write in application code.
+ *
+ * Leases are compared with the application clock (StoreOptions.now): hosts sharing a database must keep
+ * their clocks in sync (NTP), and leaseMs should be far larger than any skew.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kysely, Selectable } from 'kysely';
+import { requireText, toDate, toDateOrNull, type Database, type IdempotencyKeysTable } from './db.js';
+
+/** unknown = the request was sent to Shopify but its outcome is not known (e.g. a timeout). */
+export type IdempotencyState = 'in_progress' | 'succeeded' | 'failed' | 'unknown';
+
+export interface IdempotencyRecord {
+  key: string;
+  agentId: string;
+  mutation: string;
+  inputHash: string;
+  state: IdempotencyState;
+  /** Whatever the caller passed to complete(), round-tripped through JSON; null until then. */
+  result: unknown;
+  createdAt: Date;
+  updatedAt: Date;
+  /** While in_progress (and after complete(…, 'unknown')): when the owner's claim lapses; null once settled. */
+  leaseUntil: Date | null;
+}
+
+export interface ClaimArgs {
+  key: string;
+  agentId: string;
+  mutation: string;
+  inputHash: string;
+  leaseMs: number;
+}
+
+export type ClaimResult =
+  | { outcome: 'claimed'; record: IdempotencyRecord }
+  /** Same agent, mutation and input: a retry; the record says how far the first attempt got. */
+  | { outcome: 'existing'; record: IdempotencyRecord }
+  /** The key was used by another agent, mutation or input: report IDEMPOTENCY_KEY_REUSED. */
+  | { outcome: 'mismatch'; record: IdempotencyRecord };
+
+export interface IdempotencyRepository {
+  /** Atomically claims a (global) key; exactly one of any number of concurrent callers gets 'claimed'. */
+  claim(args: ClaimArgs): Promise<ClaimResult>;
+  /** Takes over an in_progress/unknown key whose lease has expired (same input only); null unless this caller won. */
+  reclaim(args: { key: string; inputHash: string; leaseMs: number }): Promise<IdempotencyRecord | null>;
+  /** Settles a claimed key; throws when the key is missing or already succeeded/failed. */
+  complete(key: string, state: 'succeeded' | 'failed' | 'unknown', result: unknown): Promise<void>;
+  /** The key's record, or null. */
+  get(key: string): Promise<IdempotencyRecord | null>;
+  /** Polls until the key is no longer in_progress; null on timeout or when the key does not exist. */
+  waitForOutcome(key: string, opts: { timeoutMs: number; pollMs?: number }): Promise<IdempotencyRecord | null>;
+  /** Deletes keys created before the cutoff (they are kept 24 h); returns how many were deleted. */
+  purgeOlderThan(cutoff: Date): Promise<number>;
+}
+
+const DEFAULT_POLL_MS = 100;
+
+/** Builds the idempotency repository over a migrated database. */
+export function createIdempotencyRepository(db: Kysely<Database>, now: () => number): IdempotencyRepository {
+  const get = async (key: string): Promise<IdempotencyRecord | null> => {
+    const row = await db.selectFrom('idempotency_keys').selectAll().where('key', '=', key).executeTakeFirst();
+    return row === undefined ? null : toRecord(row);
+  };
+
+  const claim = async ({ key, agentId, mutation, inputHash, leaseMs }: ClaimArgs): Promise<ClaimResult> => {
+    requireText('key', key);
+    requireText('agentId', agentId);
+    requireText('mutation', mutation);
+    requireText('inputHash', inputHash);
+    requireLeaseMs(leaseMs);
+    // A second round is only needed if a purge deleted the row between our INSERT and SELECT (a key
+    // older than 24 h): then the key is fresh again and we try to claim it once more.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const at = now();
+      const inserted = await db
+        .insertInto('idempotency_keys')
+        .values({
+          key,
+          agent_id: agentId,
+          mutation,
+          input_hash: inputHash,
+          state: 'in_progress',
+          result: null,
+          created_at: at,
+          updated_at: at,
+          lease_until: at + leaseMs,
+        })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (inserted !== undefined) return { outcome: 'claimed', record: toRecord(inserted) };
+      const record = await get(key);
+      if (record === null) continue;
+      const same = record.agentId === agentId && record.mutation === mutation && record.inputHash === inputHash;
+      return { outcome: same ? 'existing' : 'mismatch', record };
+    }
+    throw new Error(`idempotency key ${JSON.stringify(key)} could neither be claimed nor read`);
+  };
+
+  return {
+    get,
+
+    claim,
+
+    async reclaim({ key, inputHash, leaseMs }) {
+      requireLeaseMs(leaseMs);
+      const at = now();
+      // One conditional UPDATE: among concurrent reclaimers only the first matches (the rest see a
+      // fresh lease), so exactly one gets a row back.
+      const row = await db
+        .updateTable('idempotency_keys')
+        .set({ state: 'in_progress', updated_at: at, lease_until: at + leaseMs })
+        .where('key', '=', key)
+        .where('input_hash', '=', inputHash)
+        .where('state', 'in', ['in_progress', 'unknown'])
+        .where('lease_until', 'is not', null)
+        .where('lease_until', '<', at)
+        .returningAll()
+        .executeTakeFirst();
+      return row === undefined ? null : toRecord(row);
+    },
+
+    async complete(key, state, result) {
+      if (state !== 'succeeded' && state !== 'failed' && state !== 'unknown') {
+        throw new TypeError(`state must be succeeded, failed or unknown, got ${JSON.stringify(state)}`);
+      }
+      const at = now();
+      const updated = await db
+        .updateTable('idempotency_keys')
+        // 'unknown' keeps its lease so the key becomes reclaimable (for reconciliation) once it lapses;
+        // a settled key has no lease.
+        .set(
+          state === 'unknown'
+            ? { state, result: toJson(result), updated_at: at }
+            : { state, result: toJson(result), updated_at: at, lease_until: null },
+        )
+        .where('key', '=', key)
+        // A settled outcome is final: never let a late or duplicate completion rewrite it.
+        .where('state', 'in', ['in_progress', 'unknown'])
+        .executeTakeFirst();
+      if (updated.numUpdatedRows > 0n) return;
+      const existing = await get(key);
+      throw new Error(
+        existing === null
+          ? `idempotency key ${JSON.stringify(key)} does not exist`
+          : `idempotency key ${JSON.stringify(key)} is already ${existing.state}`,
+      );
+    },
+
+    async waitForOutcome(key, { timeoutMs, pollMs = DEFAULT_POLL_MS }) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const record = await get(key);
+        if (record === null || record.state !== 'in_progress') return record;
+        const left = deadline - Date.now();
+        if (left <= 0) return null;
+        await sleep(Math.min(pollMs, left));
+      }
+    },
+
+    async purgeOlderThan(cutoff) {
+      const result = await db.deleteFrom('idempotency_keys').where('created_at', '<', cutoff.getTime()).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+function toRecord(row: Selectable<IdempotencyKeysTable>): IdempotencyRecord {
+  return {
+    key: row.key,
+    agentId: row.agent_id,
+    mutation: row.mutation,
+    inputHash: row.input_hash,
+    state: row.state as IdempotencyState,
+    result: row.result === null ? null : JSON.parse(row.result),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+    leaseUntil: toDateOrNull(row.lease_until),
+  };
+}
+
+function toJson(value: unknown): string {
+  // undefined (or a function) has no JSON form; store null so the column is always parseable.
+  return JSON.stringify(value) ?? 'null';
+}
+
+function requireLeaseMs(leaseMs: number): void {
+  if (!Number.isInteger(leaseMs) || leaseMs <= 0) {
+    throw new RangeError(`leaseMs must be a positive integer (milliseconds), got ${String(leaseMs)}`);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The persistence layer: openStore() connects (SQLite file by default, PostgreSQL for postgres:// URLs),
+ * migrates, and hands out one repository per concern.
+ */
+import { sql } from 'kysely';
+import { createAuditRepository, type AuditRepository } from './audit.js';
+import { connect, type Dialect, type StoreOptions } from './db.js';
+import { createIdempotencyRepository, type IdempotencyRepository } from './idempotency.js';
+import { createLinkRepository, type LinkRepository } from './links.js';
+import { migrateToLatest } from './migrations.js';
+import { createWebhookEventRepository, type WebhookEventRepository } from './webhook-events.js';
+
+export { DEFAULT_SQLITE_PATH, isPostgresUrl, type Dialect, type StoreOptions } from './db.js';
+export type { LinkMethod, LinkRepository, ShopifyLinkRecord } from './links.js';
+export type { ClaimArgs, ClaimResult, IdempotencyRecord, IdempotencyRepository, IdempotencyState } from './idempotency.js';
+export type { AuditAction, AuditEntry, AuditFilter, AuditOutcome, AuditRepository, NewAuditEntry } from './audit.js';
+export type { WebhookEventRepository } from './webhook-events.js';
+
+export interface Store {
+  dialect: Dialect;
+  links: LinkRepository;
+  idempotency: IdempotencyRepository;
+  audit: AuditRepository;
+  webhookEvents: WebhookEventRepository;
+  /** Resolves when the database answers a trivial query; throws when it is unreachable (for /readyz). */
+  ping(): Promise<void>;
+  /** Closes the connection(s); the store is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+/** Connects to the database the options name, brings its schema up to date, and returns the repositories. */
+export async function openStore(opts: StoreOptions = {}): Promise<Store> {
+  const connection = await connect(opts);
+  const { db, dialect } = connection;
+  try {
+    await migrateToLatest(connection);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  const clock = opts.now;
+  const now = clock === undefined ? Date.now : () => clock().getTime();
+  return {
+    dialect,
+    links: createLinkRepository(db, now),
+    idempotency: createIdempotencyRepository(db, now),
+    audit: createAuditRepository(db, now),
+    webhookEvents: createWebhookEventRepository(db, now),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
