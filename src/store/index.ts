@@ -24,7 +24,7 @@ export interface Store {
   webhookEvents: WebhookEventRepository;
   /** Resolves when the database answers a trivial query; throws when it is unreachable (for /readyz). */
   ping(): Promise<void>;
-  /** Closes the connection(s); the store is unusable afterwards. */
+  /** Closes the connection(s); safe to call more than once. The store is unusable afterwards. */
   close(): Promise<void>;
 }
 
@@ -38,6 +38,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
     await db.destroy();
     throw error;
   }
+  let closing: Promise<void> | undefined;
   const clock = opts.now;
   const now = clock === undefined ? Date.now : () => clock().getTime();
   return {
@@ -49,8 +50,10 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
     async ping() {
       await sql`select 1`.execute(db);
     },
-    async close() {
-      await db.destroy();
+    close() {
+      // Idempotent: shutdown paths (SIGTERM handler, test cleanup) may both call it; pg throws on a second end().
+      closing ??= db.destroy();
+      return closing;
     },
   };
 }
