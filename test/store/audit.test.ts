@@ -1,0 +1,117 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NewAuditEntry } from '../../src/store/index.js';
+import { databases, type TestStore } from '../helpers/databases.js';
+
+const T0 = new Date('2026-03-01T09:00:00.000Z');
+
+function entry(overrides: Partial<NewAuditEntry>): NewAuditEntry {
+  return {
+    agentId: 'agent-1',
+    action: 'refundOrder',
+    outcome: 'succeeded',
+    orderId: 'gid://shopify/Order/1',
+    customerId: 'gid://shopify/Customer/5',
+    profileId: 'profile-5',
+    amount: '10.00',
+    currencyCode: 'EUR',
+    idempotencyKey: null,
+    shopifyIds: {},
+    errorCode: null,
+    detail: null,
+    ...overrides,
+  };
+}
+
+describe.each(databases)('audit on $name', (database) => {
+  let store: TestStore;
+  let clock: Date;
+  const at = (ms: number) => new Date(T0.getTime() + ms);
+  beforeEach(async () => {
+    clock = T0;
+    store = await database.open({ now: () => clock });
+  });
+  afterEach(() => store.cleanup());
+
+  it('record stores every field exactly and returns the stored entry', async () => {
+    const recorded = await store.audit.record(
+      entry({ amount: '1234567890.12345', idempotencyKey: 'key-1', shopifyIds: { refundId: 'gid://shopify/Refund/77' }, detail: 'partial' }),
+    );
+    expect(recorded.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(recorded).toEqual({
+      id: recorded.id,
+      at: T0,
+      agentId: 'agent-1',
+      action: 'refundOrder',
+      outcome: 'succeeded',
+      orderId: 'gid://shopify/Order/1',
+      customerId: 'gid://shopify/Customer/5',
+      profileId: 'profile-5',
+      amount: '1234567890.12345',
+      currencyCode: 'EUR',
+      idempotencyKey: 'key-1',
+      shopifyIds: { refundId: 'gid://shopify/Refund/77' },
+      errorCode: null,
+      detail: 'partial',
+    });
+    expect(await store.audit.list()).toEqual([recorded]);
+  });
+
+  it('uses the given `at` instead of now', async () => {
+    const recorded = await store.audit.record(entry({ at: at(-60_000) }));
+    expect(recorded.at).toEqual(at(-60_000));
+    expect((await store.audit.list())[0]?.at).toEqual(at(-60_000));
+  });
+
+  it('redacts email addresses in detail and rejects non-decimal amounts', async () => {
+    const recorded = await store.audit.record(entry({ outcome: 'failed', detail: 'Shopify said: jane.doe+vip@example.co.uk is blocked' }));
+    expect(recorded.detail).toBe('Shopify said: [email] is blocked');
+    expect((await store.audit.list())[0]?.detail).toBe('Shopify said: [email] is blocked');
+    await expect(store.audit.record(entry({ amount: '1e3' }))).rejects.toThrow('amount must be a decimal string like "12.50", got "1e3"');
+    await expect(store.audit.record(entry({ amount: 12.5 as unknown as string }))).rejects.toThrow('got 12.5');
+    await expect(store.audit.record(entry({ action: 'dropTables' as never }))).rejects.toThrow('unknown audit action "dropTables"');
+  });
+
+  it('list is newest first (ties in `at` broken by insertion order) and filters', async () => {
+    const a = await store.audit.record(entry({ action: 'cancelOrder', outcome: 'denied', errorCode: 'FORBIDDEN', amount: null }));
+    const b = await store.audit.record(entry({ outcome: 'succeeded', idempotencyKey: 'key-1' }));
+    clock = at(1_000);
+    const c = await store.audit.record(entry({ outcome: 'replayed', idempotencyKey: 'key-1' }));
+    const d = await store.audit.record(entry({ action: 'createDiscount', outcome: 'succeeded', orderId: null, amount: '5.00' }));
+
+    expect((await store.audit.list()).map((e) => e.id)).toEqual([d.id, c.id, b.id, a.id]);
+    expect((await store.audit.list({ limit: 2 })).map((e) => e.id)).toEqual([d.id, c.id]);
+    expect((await store.audit.list({ action: 'refundOrder' })).map((e) => e.id)).toEqual([c.id, b.id]);
+    expect((await store.audit.list({ outcome: 'succeeded' })).map((e) => e.id)).toEqual([d.id, b.id]);
+    expect((await store.audit.list({ idempotencyKey: 'key-1' })).map((e) => e.id)).toEqual([c.id, b.id]);
+    expect((await store.audit.list({ action: 'refundOrder', outcome: 'denied' })).map((e) => e.id)).toEqual([]);
+  });
+
+  it('listByOrders: newest first, at most limitPerOrder each, every requested order present', async () => {
+    const o1 = 'gid://shopify/Order/1';
+    const o2 = 'gid://shopify/Order/2';
+    const ids: Record<string, string> = {};
+    const steps: Array<[string, string, number]> = [
+      ['o1-a', o1, 0],
+      ['o2-a', o2, 500],
+      ['o1-b', o1, 1_000],
+      ['o1-c', o1, 2_000],
+      ['o1-d', o1, 2_000],
+    ];
+    for (const [name, orderId, ms] of steps) {
+      clock = at(ms);
+      ids[name] = (await store.audit.record(entry({ orderId, detail: name }))).id;
+    }
+    await store.audit.record(entry({ orderId: null, action: 'createDiscount' }));
+
+    const byOrder = await store.audit.listByOrders([o1, o2, 'gid://shopify/Order/404', o1], 3);
+    expect([...byOrder.keys()]).toEqual([o1, o2, 'gid://shopify/Order/404']);
+    expect(byOrder.get(o1)?.map((e) => e.detail)).toEqual(['o1-d', 'o1-c', 'o1-b']);
+    expect(byOrder.get(o1)?.map((e) => e.id)).toEqual([ids['o1-d'], ids['o1-c'], ids['o1-b']]);
+    expect(byOrder.get(o2)?.map((e) => e.detail)).toEqual(['o2-a']);
+    expect(byOrder.get('gid://shopify/Order/404')).toEqual([]);
+
+    const one = await store.audit.listByOrders([o1], 1);
+    expect(one.get(o1)?.map((e) => e.detail)).toEqual(['o1-d']);
+    expect((await store.audit.listByOrders([], 5)).size).toBe(0);
+  });
+});
