@@ -138,7 +138,7 @@ export function createAuditRepository(db: Kysely<Database>, now: () => number): 
   };
 }
 
-function toEntry(row: Selectable<AuditLogTable> | (Omit<Selectable<AuditLogTable>, 'at'> & { at: number })): AuditEntry {
+function toEntry(row: Selectable<AuditLogTable>): AuditEntry {
   return {
     id: row.id,
     at: toDate(row.at),

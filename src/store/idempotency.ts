@@ -19,7 +19,7 @@ export interface IdempotencyRecord {
   mutation: string;
   inputHash: string;
   state: IdempotencyState;
-  /** Whatever the caller passed to complete(), round-tripped through JSON; null until then. */
+  /** What the caller passed to complete(), round-tripped through JSON (Dates come back as strings); null until then. */
   result: unknown;
   createdAt: Date;
   updatedAt: Date;
@@ -45,13 +45,16 @@ export type ClaimResult =
 export interface IdempotencyRepository {
   /** Atomically claims a (global) key; exactly one of any number of concurrent callers gets 'claimed'. */
   claim(args: ClaimArgs): Promise<ClaimResult>;
-  /** Takes over an in_progress/unknown key whose lease has expired (same input only); null unless this caller won. */
+  /**
+   * Takes over an in_progress/unknown key whose lease has expired (same input only); null unless this caller won.
+   * The previous attempt may have reached Shopify: reconcile with Shopify before sending again.
+   */
   reclaim(args: { key: string; inputHash: string; leaseMs: number }): Promise<IdempotencyRecord | null>;
   /** Settles a claimed key; throws when the key is missing or already succeeded/failed. */
   complete(key: string, state: 'succeeded' | 'failed' | 'unknown', result: unknown): Promise<void>;
   /** The key's record, or null. */
   get(key: string): Promise<IdempotencyRecord | null>;
-  /** Polls until the key is no longer in_progress; null on timeout or when the key does not exist. */
+  /** Polls (real time, not StoreOptions.now) until the key is not in_progress; null on timeout or for a missing key. */
   waitForOutcome(key: string, opts: { timeoutMs: number; pollMs?: number }): Promise<IdempotencyRecord | null>;
   /** Deletes keys created before the cutoff (they are kept 24 h); returns how many were deleted. */
   purgeOlderThan(cutoff: Date): Promise<number>;
