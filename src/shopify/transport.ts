@@ -42,8 +42,16 @@ export function parseStoreDomain(input: string): StoreEndpoint {
 /** A fetch for @shopify/admin-api-client's customFetchApi that sends plain http when the endpoint asks for it. */
 export function endpointFetch(endpoint: StoreEndpoint, baseFetch: typeof fetch = fetch): typeof fetch {
   if (endpoint.protocol === 'https') return baseFetch;
-  return ((input: RequestInfo | URL, init?: RequestInit) => {
+  return ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     return baseFetch(url.replace(/^https:\/\//, 'http://'), init);
   }) as typeof fetch;
+}
+
+/** The Shopify admin page of a customer or order, for agents to open in one click. */
+export function adminUrl(endpoint: StoreEndpoint, resource: 'customers' | 'orders' | 'discounts', gid: string): string {
+  const id = gid.slice(gid.lastIndexOf('/') + 1);
+  const shop = /^([a-z0-9][a-z0-9-]*)\.myshopify\.com$/i.exec(endpoint.storeDomain);
+  if (shop) return `https://admin.shopify.com/store/${shop[1]}/${resource}/${id}`;
+  return `${endpoint.protocol}://${endpoint.storeDomain}/admin/${resource}/${id}`;
 }

@@ -1,0 +1,64 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/**
+ * Two outputs:
+ * 1. resolver types for our contract (schema.graphql), federation-aware, with our domain models as mappers,
+ *    so resolvers receive what the loaders return rather than the GraphQL shape;
+ * 2. result/variable types for the documents we send to Shopify, checked against the pinned Admin schema.
+ */
+const config: CodegenConfig = {
+  overwrite: true,
+  silent: true,
+  generates: {
+    'src/__generated__/resolvers.ts': {
+      schema: 'schema.graphql',
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: {
+        federation: true,
+        useIndexSignature: true,
+        useTypeImports: true,
+        enumsAsTypes: true,
+        contextType: '../context.js#RequestContext',
+        scalars: { DateTime: 'string' },
+        mappers: {
+          CustomerProfile: '../profile/model.js#ProfileRef',
+          ShopifyCustomer: '../profile/model.js#CustomerModel',
+          ShopifyOrder: '../profile/model.js#OrderModel',
+          ShopifyProduct: '../profile/model.js#LineItemModel',
+          ShopifyLink: '../profile/model.js#LinkModel',
+          ShopifyAgentAction: '../store/index.js#AuditEntry',
+        },
+      },
+    },
+    'src/shopify/__generated__/admin.ts': {
+      schema: 'src/shopify/admin-2026-07.graphql',
+      documents: ['src/shopify/operations.ts', 'src/actions/operations.ts'],
+      plugins: ['typescript-operations'],
+      config: {
+        onlyOperationTypes: true,
+        useTypeImports: true,
+        enumsAsTypes: true,
+        skipTypename: true,
+        avoidOptionals: true,
+        scalars: {
+          DateTime: 'string',
+          Decimal: 'string',
+          Money: 'string',
+          URL: 'string',
+          UnsignedInt64: 'string',
+          HTML: 'string',
+          JSON: 'unknown',
+          ARN: 'string',
+          BigInt: 'string',
+          Color: 'string',
+          Date: 'string',
+          FormattedString: 'string',
+          UtcOffset: 'string',
+          StorefrontID: 'string',
+        },
+      },
+    },
+  },
+};
+
+export default config;

@@ -1,0 +1,67 @@
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { timingSafeEqual } from 'node:crypto';
+import type { Config } from './config.js';
+import { ForbiddenError, UnauthenticatedError } from './errors.js';
+
+/** Every scope this subgraph knows; AUTH_MODE=none grants them all. */
+export const SCOPES = [
+  'shopify:read',
+  'shopify:link',
+  'shopify:orders:cancel',
+  'shopify:orders:refund',
+  'shopify:discounts:create',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** Who is calling: the agent from a verified token, or the reason there is none. */
+export type Caller =
+  | { authenticated: true; agentId: string; scopes: ReadonlySet<string> }
+  | { authenticated: false; reason: string };
+
+export type Authenticator = (authorization: string | undefined) => Promise<Caller>;
+
+/** Builds the per-request authenticator from config: HS256 secret or a JWKS URL, checking exp/iss/aud. */
+export function createAuthenticator(auth: Config['auth']): Authenticator {
+  if (auth.mode === 'none') {
+    const everything: ReadonlySet<string> = new Set(SCOPES);
+    return async () => ({ authenticated: true, agentId: 'anonymous', scopes: everything });
+  }
+  const key: Uint8Array | JWTVerifyGetKey = auth.jwksUrl
+    ? createRemoteJWKSet(new URL(auth.jwksUrl))
+    : new TextEncoder().encode(auth.jwtSecret!);
+  const algorithms = auth.jwksUrl ? ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'PS256'] : ['HS256'];
+  return async (authorization) => {
+    const match = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization.trim()) : null;
+    if (!match) return { authenticated: false, reason: 'A valid agent token is required (Authorization: Bearer <JWT>)' };
+    try {
+      const { payload } = await jwtVerify(match[1]!, key as Uint8Array, {
+        algorithms,
+        issuer: auth.issuer,
+        audience: auth.audience,
+        requiredClaims: ['sub', 'exp'],
+      });
+      const scopes = typeof payload.scope === 'string' ? payload.scope.split(/\s+/).filter(Boolean) : [];
+      return { authenticated: true, agentId: payload.sub!, scopes: new Set(scopes) };
+    } catch (error) {
+      // jose's codes name the failed check (expired, bad signature, wrong audience) without echoing the token.
+      const code = (error as { code?: string }).code ?? 'ERR_JWT_INVALID';
+      return { authenticated: false, reason: `The agent token was rejected (${code})` };
+    }
+  };
+}
+
+/** Throws UNAUTHENTICATED without an agent, FORBIDDEN naming the scope when the agent lacks it; returns the agent id. */
+export function requireScope(caller: Caller, scope: Scope): string {
+  if (!caller.authenticated) throw new UnauthenticatedError(caller.reason);
+  if (!caller.scopes.has(scope)) throw new ForbiddenError(scope);
+  return caller.agentId;
+}
+
+/** Constant-time check of the router's shared secret (`router-authorization` header). */
+export function routerSecretMatches(expected: string, received: string | undefined): boolean {
+  if (received === undefined) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(received);
+  // Compare equal-length buffers so the time does not depend on where they differ; length itself may leak, which is fine.
+  return a.length === b.length && timingSafeEqual(a, b);
+}

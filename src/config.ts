@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { ADMIN_API_VERSION } from './shopify/schema.js';
+import { parseStoreDomain, type StoreEndpoint } from './shopify/transport.js';
+
+/**
+ * The environment, validated once at boot. Every problem is reported in one message, by variable name;
+ * secret values never appear in it.
+ */
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
+
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const optionalString = z.string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
+    PORT: int(4001, 0, 65535),
+    HOST: optionalString,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+    SHOPIFY_STORE_DOMAIN: optionalString,
+    SHOPIFY_ADMIN_ACCESS_TOKEN: optionalString,
+    SHOPIFY_API_VERSION: z.string().regex(/^\d{4}-\d{2}$|^unstable$/, 'must look like 2026-07').optional().default(ADMIN_API_VERSION),
+    SHOPIFY_AUTO_LINK: bool(true),
+    SHOPIFY_TIMEOUT_MS: int(10_000, 100, 120_000),
+    SHOPIFY_MAX_WAIT_MS: int(5_000, 0, 120_000),
+    SHOPIFY_CACHE_TTL_S: int(30, 0, 86_400),
+    SHOPIFY_WEBHOOK_SECRET: optionalString,
+    DATABASE_URL: optionalString,
+    SQLITE_PATH: z.string().optional().default('./data/subgraph.sqlite'),
+    REDIS_URL: optionalString,
+    ROUTER_SECRET: optionalString,
+    AUTH_MODE: z.enum(['jwt', 'none']).optional(),
+    AUTH_JWT_SECRET: optionalString,
+    AUTH_JWKS_URL: optionalString,
+    AUTH_ISSUER: optionalString,
+    AUTH_AUDIENCE: optionalString,
+    DEMO_SEED: int(1, 0, 2 ** 31 - 1),
+    DEMO_CUSTOMERS: int(500, 0, 100_000),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.SHOPIFY_STORE_DOMAIN) !== Boolean(env.SHOPIFY_ADMIN_ACCESS_TOKEN)) {
+      const missing = env.SHOPIFY_STORE_DOMAIN ? 'SHOPIFY_ADMIN_ACCESS_TOKEN' : 'SHOPIFY_STORE_DOMAIN';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'is required when the other Shopify credential is set (set both, or neither for the demo store)' });
+    }
+    if (env.SHOPIFY_STORE_DOMAIN) {
+      try {
+        parseStoreDomain(env.SHOPIFY_STORE_DOMAIN);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', path: ['SHOPIFY_STORE_DOMAIN'], message: (e as Error).message });
+      }
+    }
+    if (env.DATABASE_URL && !/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'must start with postgres:// or postgresql:// (leave it unset for SQLite)' });
+    }
+    if (env.REDIS_URL && !/^rediss?:\/\//.test(env.REDIS_URL)) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'must start with redis:// or rediss://' });
+    }
+    const mode = env.AUTH_MODE ?? (env.SHOPIFY_STORE_DOMAIN ? 'jwt' : 'none');
+    if (mode === 'jwt' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_JWT_SECRET'],
+        message: env.AUTH_MODE
+          ? 'AUTH_MODE=jwt needs AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL'
+          : 'a real store needs agent authentication: set AUTH_JWT_SECRET or AUTH_JWKS_URL, or AUTH_MODE=none explicitly',
+      });
+    }
+    if (env.AUTH_JWT_SECRET && env.AUTH_JWT_SECRET.length < 32) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'must be at least 32 characters' });
+    }
+    if (env.AUTH_JWKS_URL) {
+      try {
+        new URL(env.AUTH_JWKS_URL);
+      } catch {
+        ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'must be a URL' });
+      }
+    }
+  });
+
+export interface ShopifyConfig {
+  endpoint: StoreEndpoint;
+  accessToken: string;
+  apiVersion: string;
+}
+
+/** The validated configuration the rest of the program receives (never process.env directly). */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string | undefined;
+  logLevel: string;
+  /** null: run the built-in demo store (the simulator) in-process */
+  shopify: ShopifyConfig | null;
+  apiVersion: string;
+  autoLink: boolean;
+  timeoutMs: number;
+  maxWaitMs: number;
+  cacheTtlSeconds: number;
+  webhookSecret: string | undefined;
+  databaseUrl: string | undefined;
+  sqlitePath: string;
+  redisUrl: string | undefined;
+  routerSecret: string | undefined;
+  auth: {
+    mode: 'jwt' | 'none';
+    jwtSecret: string | undefined;
+    jwksUrl: string | undefined;
+    issuer: string | undefined;
+    audience: string | undefined;
+  };
+  demo: { seed: number; customers: number };
+}
+
+/** Thrown with every problem at once; the message names variables and problems, never values of secrets. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment and returns the Config, or throws ConfigError listing every problem. */
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL,
+    shopify: env.SHOPIFY_STORE_DOMAIN
+      ? { endpoint: parseStoreDomain(env.SHOPIFY_STORE_DOMAIN), accessToken: env.SHOPIFY_ADMIN_ACCESS_TOKEN!, apiVersion: env.SHOPIFY_API_VERSION }
+      : null,
+    apiVersion: env.SHOPIFY_API_VERSION,
+    autoLink: env.SHOPIFY_AUTO_LINK,
+    timeoutMs: env.SHOPIFY_TIMEOUT_MS,
+    maxWaitMs: env.SHOPIFY_MAX_WAIT_MS,
+    cacheTtlSeconds: env.SHOPIFY_CACHE_TTL_S,
+    webhookSecret: env.SHOPIFY_WEBHOOK_SECRET,
+    databaseUrl: env.DATABASE_URL,
+    sqlitePath: env.SQLITE_PATH,
+    redisUrl: env.REDIS_URL,
+    routerSecret: env.ROUTER_SECRET,
+    auth: {
+      mode: env.AUTH_MODE ?? (env.SHOPIFY_STORE_DOMAIN ? 'jwt' : 'none'),
+      jwtSecret: env.AUTH_JWT_SECRET,
+      jwksUrl: env.AUTH_JWKS_URL,
+      issuer: env.AUTH_ISSUER,
+      audience: env.AUTH_AUDIENCE,
+    },
+    demo: { seed: env.DEMO_SEED, customers: env.DEMO_CUSTOMERS },
+  };
+}

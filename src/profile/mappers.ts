@@ -1,0 +1,130 @@
+/**
+ * Pure translations from Shopify's 2026-07 shapes (codegen types of our documents) to our domain models.
+ * No I/O; every rule about how a Shopify value reads to an agent lives here.
+ */
+import type { CustomerCardFragment, ProfileLineItemFragment, ProfileOrderFragment } from '../shopify/__generated__/admin.js';
+import { adminUrl, type StoreEndpoint } from '../shopify/transport.js';
+import type { CustomerModel, FinancialStatus, FulfillmentStatus, LineItemModel, Money, OrderModel } from './model.js';
+
+const money = (m: { amount: string; currencyCode: string }): Money => ({ amount: m.amount, currencyCode: m.currencyCode });
+
+/** A Shopify customer as the profile shows it. */
+export function toCustomer(c: CustomerCardFragment, endpoint: StoreEndpoint): CustomerModel {
+  return {
+    id: c.id,
+    displayName: c.displayName || null,
+    email: c.defaultEmailAddress?.emailAddress ?? null,
+    phone: c.defaultPhoneNumber?.phoneNumber ?? null,
+    acceptsMarketing: c.defaultEmailAddress?.marketingState === 'SUBSCRIBED',
+    createdAt: c.createdAt,
+    shopifyUrl: adminUrl(endpoint, 'customers', c.id),
+    note: c.note || null,
+    totalSpent: money(c.amountSpent),
+    totalOrders: Number.parseInt(c.numberOfOrders, 10),
+    tags: [...c.tags],
+  };
+}
+
+/** A Shopify order as the profile shows it; `lineItems` is null when the query did not fetch them. */
+export function toOrder(o: ProfileOrderFragment, endpoint: StoreEndpoint): OrderModel {
+  const tracking = o.fulfillments?.[0]?.trackingInfo[0];
+  const financialStatus = (o.displayFinancialStatus ?? null) as FinancialStatus | null;
+  const fulfillmentStatus = (o.displayFulfillmentStatus ?? null) as FulfillmentStatus | null;
+  return {
+    id: o.id,
+    orderNumber: o.name,
+    buyerAcceptsMarketing: o.customerAcceptsMarketing,
+    type: orderType(o.sourceName),
+    shopifyUrl: adminUrl(endpoint, 'orders', o.id),
+    total: money(o.totalPriceSet.shopMoney),
+    totalRefunded: money(o.totalRefundedSet.shopMoney),
+    firstTrackingNumber: tracking?.number ?? null,
+    firstTrackingUrl: tracking?.url ?? null,
+    createdAt: o.createdAt,
+    status: orderStatus(o.cancelledAt, financialStatus, fulfillmentStatus),
+    financialStatus,
+    fulfillmentStatus,
+    cancelledAt: o.cancelledAt,
+    note: o.note || null,
+    locationName: o.retailLocation?.name ?? null,
+    locationCountry: o.retailLocation?.address.country ?? null,
+    products: o.lineItems ? o.lineItems.nodes.map((li) => toLineItem(li, o.id)) : null,
+    canCancel: o.cancelledAt === null,
+    refundable: o.refundable,
+  };
+}
+
+/** One line item of an order. */
+export function toLineItem(li: ProfileLineItemFragment, orderId: string): LineItemModel {
+  return {
+    id: li.id,
+    orderId,
+    productId: li.product?.id ?? null,
+    name: li.name,
+    quantity: li.quantity,
+    sku: li.sku || null,
+    status: lineItemStatus(li),
+    unitPrice: money(li.originalUnitPriceSet.shopMoney),
+    imageUrl: li.image?.url ?? null,
+    refundableQuantity: li.refundableQuantity,
+  };
+}
+
+const SOURCES: Record<string, string> = {
+  web: 'Online Store',
+  pos: 'Point of Sale',
+  shopify_draft_order: 'Draft Order',
+  iphone: 'Shopify Mobile',
+  android: 'Shopify Mobile',
+  checkout_one: 'Online Store',
+};
+
+/** The sales channel, readable. Unknown sources (often an app's id) pass through as Shopify names them. */
+export function orderType(sourceName: string | null): string | null {
+  if (!sourceName) return null;
+  return SOURCES[sourceName] ?? sourceName;
+}
+
+const FINANCIAL_WORDS: Partial<Record<FinancialStatus, string>> = {
+  REFUNDED: 'Refunded',
+  PARTIALLY_REFUNDED: 'Partially refunded',
+  PENDING: 'Pending payment',
+  AUTHORIZED: 'Payment authorized',
+  PARTIALLY_PAID: 'Partially paid',
+  VOIDED: 'Voided',
+  EXPIRED: 'Payment expired',
+};
+
+const FULFILLMENT_WORDS: Record<FulfillmentStatus, string> = {
+  FULFILLED: 'Fulfilled',
+  PARTIALLY_FULFILLED: 'Partially fulfilled',
+  UNFULFILLED: 'Unfulfilled',
+  IN_PROGRESS: 'In progress',
+  ON_HOLD: 'On hold',
+  SCHEDULED: 'Scheduled',
+  RESTOCKED: 'Restocked',
+  PENDING_FULFILLMENT: 'Pending fulfillment',
+  OPEN: 'Open',
+  REQUEST_DECLINED: 'Fulfillment declined',
+};
+
+/**
+ * The one status an agent needs first: cancellation beats money beats shipping, because an agent answering
+ * "where is my order?" must not miss that it was cancelled or refunded.
+ */
+export function orderStatus(cancelledAt: string | null, financial: FinancialStatus | null, fulfillment: FulfillmentStatus | null): string {
+  if (cancelledAt) return 'Cancelled';
+  const money = financial ? FINANCIAL_WORDS[financial] : undefined;
+  if (money) return money;
+  if (fulfillment) return FULFILLMENT_WORDS[fulfillment];
+  return 'Paid';
+}
+
+/** A line item's state from its quantities: what was refunded, then what was shipped. */
+export function lineItemStatus(li: Pick<ProfileLineItemFragment, 'quantity' | 'currentQuantity' | 'unfulfilledQuantity'>): string {
+  if (li.currentQuantity === 0) return 'Refunded';
+  if (li.currentQuantity < li.quantity) return 'Partially refunded';
+  if (li.unfulfilledQuantity === 0) return 'Fulfilled';
+  if (li.unfulfilledQuantity < li.currentQuantity) return 'Partially fulfilled';
+  return 'Unfulfilled';
+}

@@ -1,0 +1,48 @@
+/**
+ * `shopifyCustomerSearch`: find customers to link a profile to by hand, by email, phone, name or order number.
+ * The agent's text becomes a Shopify search query of the matching field, with search-syntax characters removed
+ * so that text can never change the query's meaning.
+ */
+import { requireScope } from '../auth.js';
+import { BadInputError } from '../errors.js';
+import type { QueryResolvers } from '../__generated__/resolvers.js';
+import type { CustomerByOrderNameQuery, CustomerSearchQuery } from '../shopify/__generated__/admin.js';
+import { CUSTOMER_BY_ORDER_NAME, CUSTOMER_SEARCH } from '../shopify/operations.js';
+import { costOf } from '../shopify/pack.js';
+import { toCustomer } from './mappers.js';
+
+export type SearchQuery = { kind: 'order'; query: string } | { kind: 'customers'; query: string };
+
+/** Turns what an agent typed into a Shopify search of the right kind. */
+export function toShopifySearch(text: string): SearchQuery {
+  const t = text.trim();
+  if (/^#\d{1,12}$/.test(t) || /^\d{1,6}$/.test(t)) return { kind: 'order', query: `name:"#${t.replace(/^#/, '')}"` };
+  if (t.includes('@')) return { kind: 'customers', query: `email:"${t.toLowerCase().replace(/["\\\s]/g, '')}"` };
+  if (/^\+?[\d\s().-]{7,24}$/.test(t)) return { kind: 'customers', query: `phone:"${t.replace(/[^\d+]/g, '')}"` };
+  const words = t.split(/\s+/).map((w) => w.replace(/["\\:()*]/g, '').replace(/^-+/, '')).filter((w) => w && !/^(OR|AND|NOT)$/i.test(w));
+  if (words.length === 0) throw new BadInputError('query', 'must contain a name, an email, a phone number or an order number');
+  return { kind: 'customers', query: words.join(' ') };
+}
+
+export const shopifyCustomerSearch: QueryResolvers['shopifyCustomerSearch'] = async (_root, { query, first }, ctx) => {
+  requireScope(ctx.caller, 'shopify:read');
+  if (query.trim() === '') throw new BadInputError('query', 'must not be empty');
+  if (query.length > 200) throw new BadInputError('query', 'must be at most 200 characters');
+  if (!Number.isInteger(first) || first < 1 || first > 25) throw new BadInputError('first', `must be from 1 to 25, got ${first}`);
+  const search = toShopifySearch(query);
+  const client = ctx.deps.shopify;
+  if (search.kind === 'order') {
+    const variables = { query: search.query };
+    const { data } = await client.request<CustomerByOrderNameQuery>(CUSTOMER_BY_ORDER_NAME, variables, {
+      operationName: 'CustomerByOrderName',
+      estimatedCost: costOf(CUSTOMER_BY_ORDER_NAME, variables),
+    });
+    return data.orders.nodes.flatMap((o) => (o.customer ? [toCustomer(o.customer, client.endpoint)] : []));
+  }
+  const variables = { query: search.query, first };
+  const { data } = await client.request<CustomerSearchQuery>(CUSTOMER_SEARCH, variables, {
+    operationName: 'CustomerSearch',
+    estimatedCost: costOf(CUSTOMER_SEARCH, variables),
+  });
+  return data.customers.nodes.map((c) => toCustomer(c, client.endpoint));
+};

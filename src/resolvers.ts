@@ -1,0 +1,11 @@
+/** All resolvers, assembled: each domain module owns its part. */
+import type { Resolvers } from './__generated__/resolvers.js';
+import { linkShopifyCustomer, unlinkShopifyCustomer } from './profile/link.js';
+import { profileResolvers } from './profile/resolvers.js';
+import { shopifyCustomerSearch } from './profile/search.js';
+
+export const resolvers: Resolvers = {
+  ...profileResolvers,
+  Query: { shopifyCustomerSearch },
+  Mutation: { linkShopifyCustomer, unlinkShopifyCustomer },
+};

@@ -1,0 +1,178 @@
+/**
+ * createServer(deps): the HTTP app and the ApolloServer, built from collaborators and doing no I/O at import,
+ * so tests build it against the simulator and a temporary store. main.ts is what listens.
+ */
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
+import { routerSecretMatches } from './auth.js';
+import { createContext, type AppDeps, type RequestContext } from './context.js';
+import { isAppError } from './errors.js';
+import { resolvers } from './resolvers.js';
+
+/** Path of the contract. */
+export const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
+/** Request bodies above this are refused (a router query for hundreds of profiles is far below it). */
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+/** An extra HTTP route (metrics, webhooks); gets the raw body so signatures can be checked on the exact bytes. */
+export interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+  handle(req: IncomingMessage, res: ServerResponse, rawBody: Buffer): Promise<void> | void;
+}
+
+export interface CreateServerOptions {
+  routes?: Route[];
+  /** extra readiness checks (breaker state, Redis); throw to report not ready */
+  readiness?: Array<() => Promise<void> | void>;
+}
+
+export interface SubgraphServer {
+  apollo: ApolloServer<RequestContext>;
+  http: Server;
+  /** Starts Apollo (not listening): call before http.listen. */
+  start(): Promise<void>;
+  /** Stops accepting, drains in-flight requests, stops Apollo. */
+  stop(): Promise<void>;
+}
+
+/** The subgraph schema: our SDL plus resolvers, with federation's _service and _entities. */
+export function buildSchema() {
+  return buildSubgraphSchema({ typeDefs: parse(readFileSync(SCHEMA_PATH, 'utf8')), resolvers: resolvers as never });
+}
+
+/** Builds the HTTP app and the ApolloServer around the given collaborators. */
+export function createServer(deps: AppDeps, options: CreateServerOptions = {}): SubgraphServer {
+  const production = deps.config.env === 'production';
+  const apollo = new ApolloServer<RequestContext>({
+    schema: buildSchema(),
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    plugins: [production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true })],
+    formatError: (formatted, error) => formatError(formatted, error, deps),
+  });
+
+  const routes = new Map((options.routes ?? []).map((r) => [`${r.method} ${r.path}`, r]));
+  const http = createHttpServer((req, res) => {
+    handle(req, res).catch((error) => {
+      if ((error as { status?: number }).status === 413) return sendJson(res, 413, { error: 'request body too large' });
+      deps.logger.error({ err: errorSummary(error) }, 'unhandled error in HTTP handler');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal server error' });
+      else res.destroy();
+    });
+  });
+  // Keep-alive sockets from the router should not hold a shutdown open for long.
+  http.keepAliveTimeout = 5_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (req.method === 'GET' && url.pathname === '/readyz') return ready(res);
+    const route = routes.get(`${req.method} ${url.pathname}`);
+    if (route) return route.handle(req, res, await readBody(req));
+    if (url.pathname !== '/graphql' && url.pathname !== '/') return sendJson(res, 404, { error: 'not found' });
+
+    // The router's secret is checked before anything is parsed: a caller without it learns nothing.
+    const secret = deps.config.routerSecret;
+    if (secret && !routerSecretMatches(secret, header(req, 'router-authorization'))) {
+      return sendJson(res, 401, { errors: [{ message: 'Missing or wrong router-authorization header', extensions: { code: 'UNAUTHENTICATED' } }] });
+    }
+
+    const raw = await readBody(req);
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown = undefined;
+    if (raw.length > 0) {
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return sendJson(res, 400, { errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+      }
+    }
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: () => createContext(deps, headers),
+    });
+    res.statusCode = response.status ?? 200;
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  async function ready(res: ServerResponse): Promise<void> {
+    try {
+      await deps.store.ping();
+      for (const check of options.readiness ?? []) await check();
+      sendJson(res, 200, { status: 'ready' });
+    } catch (error) {
+      sendJson(res, 503, { status: 'not ready', reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  return {
+    apollo,
+    http,
+    start: () => apollo.start(),
+    async stop() {
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeIdleConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}
+
+/**
+ * What a client sees of an error: ours as they are (they carry codes and safe messages); GraphQL's own
+ * (validation, parsing) as they are; anything else — a bug — as a bare INTERNAL_SERVER_ERROR, logged here.
+ */
+function formatError(formatted: GraphQLFormattedError, error: unknown, deps: AppDeps): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (isAppError(original)) return { ...formatted, message: original.message, extensions: { ...original.extensions } };
+  if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+  deps.logger.error({ err: errorSummary(original), path: formatted.path }, 'resolver failed');
+  return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+function errorSummary(error: unknown) {
+  return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { message: String(error) };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw Object.assign(new Error('request body too large'), { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Writes a JSON response. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
+

@@ -1,0 +1,234 @@
+import { createAdminApiClient, type ClientResponse } from '@shopify/admin-api-client';
+import type { Logger } from '../logger.js';
+import { AppError, ShopifyThrottledError, ShopifyUnavailableError } from '../errors.js';
+import { LocalCostBudget, type CostBudget, type ThrottleStatus } from './budget.js';
+import { endpointFetch, type StoreEndpoint } from './transport.js';
+
+/** What Shopify reports about a request's cost (`extensions.cost`). */
+export interface CostExtension {
+  requestedQueryCost: number;
+  actualQueryCost: number | null;
+  throttleStatus: ThrottleStatus;
+}
+
+/** A GraphQL error from Shopify that came along with data (a field failed, the rest answered). */
+export interface ShopifyFieldError {
+  message: string;
+  path?: ReadonlyArray<string | number>;
+  code?: string;
+}
+
+export interface ShopifyResponse<T> {
+  data: T;
+  cost: CostExtension | null;
+  fieldErrors: ShopifyFieldError[];
+}
+
+export interface RequestOptions {
+  /** For logs, metrics and the simulator's per-operation stats. */
+  operationName: string;
+  /** Our estimate of the requested cost, so we wait for the bucket instead of being refused. */
+  estimatedCost?: number;
+  /**
+   * Mutations are sent once: a lost answer may mean it happened. Set for mutations that carry Shopify's
+   * @idempotent key, which makes a resend return the first result instead of acting again.
+   */
+  mutation?: { replaySafe: boolean };
+}
+
+/** One Shopify request as seen by logs and metrics. */
+export interface RequestEvent {
+  operation: string;
+  outcome: 'ok' | 'throttled' | 'http_error' | 'network_error' | 'graphql_error' | 'malformed';
+  status?: number;
+  attempt: number;
+  durationMs: number;
+  requestedCost?: number;
+  actualCost?: number | null;
+  available?: number;
+}
+
+export interface ShopifyClientOptions {
+  endpoint: StoreEndpoint;
+  accessToken: string;
+  apiVersion: string;
+  /** per attempt */
+  timeoutMs: number;
+  /** total time one call may spend waiting for budget and retrying */
+  maxWaitMs: number;
+  logger: Logger;
+  budget?: CostBudget;
+  fetch?: typeof fetch;
+  /** called once per HTTP attempt (metrics) */
+  onRequest?: (event: RequestEvent) => void;
+  /** called once per wait for budget (metrics) */
+  onWait?: (ms: number, reason: 'budget' | 'throttled' | 'backoff') => void;
+}
+
+export interface ShopifyClient {
+  readonly endpoint: StoreEndpoint;
+  readonly apiVersion: string;
+  readonly budget: CostBudget;
+  request<T, V extends Record<string, unknown> = Record<string, unknown>>(
+    document: string,
+    variables: V,
+    options: RequestOptions,
+  ): Promise<ShopifyResponse<T>>;
+}
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Thrown when a mutation may or may not have happened: the caller must check Shopify before acting again. */
+export class ShopifyOutcomeUnknownError extends AppError {
+  constructor(operation: string, reason: string) {
+    super(
+      'SHOPIFY_OUTCOME_UNKNOWN',
+      `${operation} was sent to Shopify but no answer came back (${reason}); retry with the same idempotency key to learn the outcome`,
+    );
+  }
+}
+
+type Attempt =
+  | { kind: 'ok'; data: unknown; cost: CostExtension | null; fieldErrors: ShopifyFieldError[] }
+  | { kind: 'throttled'; cost: CostExtension | null }
+  | { kind: 'retryable'; reason: string; retryAfterMs?: number; notProcessed: boolean }
+  | { kind: 'fatal'; error: AppError };
+
+/** Creates the Shopify Admin client: budget-aware waits, bounded retries for queries, one send for mutations. */
+export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
+  const budget = opts.budget ?? new LocalCostBudget();
+  const admin = createAdminApiClient({
+    storeDomain: opts.endpoint.storeDomain,
+    apiVersion: opts.apiVersion,
+    accessToken: opts.accessToken,
+    // Our own retry loop below knows about THROTTLED and mutations; the client's own retries do not.
+    retries: 0,
+    customFetchApi: endpointFetch(opts.endpoint, opts.fetch ?? fetch),
+  });
+
+  async function attemptOnce(document: string, variables: Record<string, unknown>, operation: string, attempt: number): Promise<Attempt> {
+    const started = performance.now();
+    let response: ClientResponse<unknown>;
+    try {
+      response = await admin.request(document, { variables, signal: AbortSignal.timeout(opts.timeoutMs) });
+    } catch (error) {
+      // request() returns errors as values; a throw here is a bug in the client or our fetch.
+      response = { errors: { message: error instanceof Error ? error.message : String(error) } };
+    }
+    const durationMs = Math.round(performance.now() - started);
+    const cost = readCost(response.extensions);
+    const event: RequestEvent = {
+      operation, attempt, durationMs, outcome: 'ok', status: response.errors?.networkStatusCode,
+      requestedCost: cost?.requestedQueryCost, actualCost: cost?.actualQueryCost, available: cost?.throttleStatus.currentlyAvailable,
+    };
+    if (cost) await budget.observe(cost.throttleStatus);
+
+    const result = classify(response, cost);
+    event.outcome = result.kind === 'ok' ? 'ok' : result.kind === 'throttled' ? 'throttled' : outcomeOf(response);
+    opts.onRequest?.(event);
+    opts.logger.info({ shopify: event }, 'shopify request');
+    return result;
+  }
+
+  return {
+    endpoint: opts.endpoint,
+    apiVersion: opts.apiVersion,
+    budget,
+    async request<T, V extends Record<string, unknown>>(document: string, variables: V, options: RequestOptions) {
+      const deadline = Date.now() + opts.maxWaitMs;
+      const operation = options.operationName;
+      const isMutation = options.mutation !== undefined;
+      const cost = options.estimatedCost ?? (isMutation ? 10 : 1);
+      for (let attempt = 1; ; attempt++) {
+        const waited = await budget.take(cost, deadline);
+        if (waited === null) {
+          throw new ShopifyThrottledError(`${operation} needs ${cost} points and the budget would not hold them within ${opts.maxWaitMs} ms`);
+        }
+        if (waited > 0) opts.onWait?.(waited, 'budget');
+
+        const result = await attemptOnce(document, variables, operation, attempt);
+        if (result.kind === 'ok') return { data: result.data as T, cost: result.cost, fieldErrors: result.fieldErrors };
+        if (result.kind === 'fatal') throw result.error;
+
+        // THROTTLED and a 429 mean Shopify did not run the operation, so even a mutation may be sent again.
+        const safeToResend = !isMutation || options.mutation!.replaySafe || (result.kind === 'retryable' ? result.notProcessed : true);
+        if (result.kind === 'retryable' && !safeToResend) throw new ShopifyOutcomeUnknownError(operation, result.reason);
+
+        const wait = result.kind === 'throttled'
+          ? throttleWait(result.cost, cost)
+          : result.retryAfterMs ?? backoff(attempt);
+        if (Date.now() + wait > deadline) {
+          if (result.kind === 'throttled') throw new ShopifyThrottledError(`still throttled after ${opts.maxWaitMs} ms of waiting`);
+          if (isMutation && !result.notProcessed) throw new ShopifyOutcomeUnknownError(operation, result.reason);
+          throw new ShopifyUnavailableError(result.reason);
+        }
+        opts.onWait?.(wait, result.kind === 'throttled' ? 'throttled' : 'backoff');
+        await sleep(wait);
+      }
+    },
+  };
+}
+
+function classify(response: ClientResponse<unknown>, cost: CostExtension | null): Attempt {
+  const errors = response.errors;
+  const graphQLErrors = errors?.graphQLErrors ?? [];
+  if (graphQLErrors.some((e) => e.extensions?.code === 'THROTTLED')) return { kind: 'throttled', cost };
+  if (response.data !== undefined && response.data !== null) {
+    const fieldErrors = graphQLErrors.map((e) => ({ message: e.message, path: e.path, code: e.extensions?.code }));
+    return { kind: 'ok', data: response.data, cost, fieldErrors };
+  }
+  const status = errors?.networkStatusCode;
+  if (status === 401 || status === 403) {
+    return { kind: 'fatal', error: new ShopifyUnavailableError(`the store refused the access token (HTTP ${status})`) };
+  }
+  if (status !== undefined && RETRYABLE_STATUS.has(status)) {
+    const retryAfter = Number(errors?.response?.headers.get('Retry-After'));
+    return {
+      kind: 'retryable',
+      reason: `HTTP ${status}`,
+      // Shopify sends Retry-After in seconds.
+      retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+      notProcessed: status === 429,
+    };
+  }
+  if (graphQLErrors.length > 0) {
+    const first = graphQLErrors[0]!;
+    const code = first.extensions?.code;
+    return { kind: 'fatal', error: new ShopifyUnavailableError(`Shopify refused the request${code ? ` (${code})` : ''}: ${first.message}`, code ? { shopifyCode: code } : {}) };
+  }
+  if (status !== undefined && status >= 400) {
+    return { kind: 'fatal', error: new ShopifyUnavailableError(`HTTP ${status}`) };
+  }
+  // No status: the request never completed (refused, reset, timed out). A status with no data: unreadable body.
+  const reason = status === undefined ? `network error: ${errors?.message ?? 'no response'}` : `unreadable response (HTTP ${status})`;
+  return { kind: 'retryable', reason, notProcessed: false };
+}
+
+function outcomeOf(response: ClientResponse<unknown>): RequestEvent['outcome'] {
+  const status = response.errors?.networkStatusCode;
+  if (status === undefined) return 'network_error';
+  if (status >= 400) return 'http_error';
+  if (response.errors?.graphQLErrors?.length) return 'graphql_error';
+  return 'malformed';
+}
+
+function readCost(extensions: unknown): CostExtension | null {
+  const cost = (extensions as { cost?: CostExtension } | undefined)?.cost;
+  if (!cost || typeof cost.requestedQueryCost !== 'number' || !cost.throttleStatus) return null;
+  return cost;
+}
+
+/** Shopify's own advice: wait until the bucket has restored what the request needs. */
+function throttleWait(cost: CostExtension | null, estimated: number): number {
+  if (!cost) return 1000;
+  const { currentlyAvailable, restoreRate } = cost.throttleStatus;
+  const needed = (cost.requestedQueryCost ?? estimated) - currentlyAvailable;
+  return Math.max(50, Math.ceil((needed / restoreRate) * 1000));
+}
+
+/** Exponential backoff with full jitter: 100 ms, 200 ms, 400 ms … capped at 2 s. */
+function backoff(attempt: number): number {
+  const cap = Math.min(2000, 100 * 2 ** (attempt - 1));
+  return Math.round(cap / 2 + Math.random() * (cap / 2));
+}

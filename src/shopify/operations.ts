@@ -1,0 +1,151 @@
+/**
+ * Every document the read path sends to Shopify. Static documents (no string building): batch size travels
+ * in variables and optional parts are switched by @include, so each document is validated against the pinned
+ * schema once, in a test, and typed by codegen (./__generated__/admin.ts).
+ */
+
+/** What a customer card shows; no variables, so search and link can reuse it. */
+export const CUSTOMER_CARD = /* GraphQL */ `#graphql
+  fragment CustomerCard on Customer {
+    id
+    displayName
+    note
+    tags
+    createdAt
+    numberOfOrders
+    defaultEmailAddress { emailAddress marketingState }
+    defaultPhoneNumber { phoneNumber }
+    amountSpent { amount currencyCode }
+  }
+`;
+
+/** A line item as the profile shows it. */
+export const PROFILE_LINE_ITEM = /* GraphQL */ `#graphql
+  fragment ProfileLineItem on LineItem {
+    id
+    name
+    quantity
+    currentQuantity
+    refundableQuantity
+    unfulfilledQuantity
+    sku
+    originalUnitPriceSet { shopMoney { amount currencyCode } }
+    image { url }
+    product { id }
+  }
+`;
+
+/** An order as the profile shows it; tracking, location and line items only when selected. */
+export const PROFILE_ORDER = /* GraphQL */ `#graphql
+  fragment ProfileOrder on Order {
+    id
+    name
+    createdAt
+    cancelledAt
+    closed
+    customerAcceptsMarketing
+    note
+    sourceName
+    refundable
+    displayFinancialStatus
+    displayFulfillmentStatus
+    totalPriceSet { shopMoney { amount currencyCode } }
+    totalRefundedSet { shopMoney { amount currencyCode } }
+    fulfillments(first: 1) @include(if: $withTracking) { trackingInfo(first: 1) { number url } }
+    retailLocation @include(if: $withLocation) { name address { country } }
+    lineItems(first: $lineItemsFirst) @include(if: $withLineItems) {
+      nodes { ...ProfileLineItem }
+      pageInfo { hasNextPage }
+    }
+  }
+`;
+
+/**
+ * One request for a whole batch of profiles: linked customers by GID (`nodes`) and auto-linked ones by an
+ * OR of their emails (`customers(query:)`), mapped back to profiles by GID and by email.
+ */
+export const PROFILE_CUSTOMERS = /* GraphQL */ `#graphql
+  query ProfileCustomers(
+    $ids: [ID!]!
+    $byId: Boolean!
+    $emailQuery: String!
+    $emailCount: Int!
+    $byEmail: Boolean!
+    $withOrders: Boolean!
+    $ordersFirst: Int!
+    $withLineItems: Boolean!
+    $lineItemsFirst: Int!
+    $withTracking: Boolean!
+    $withLocation: Boolean!
+  ) {
+    linked: nodes(ids: $ids) @include(if: $byId) {
+      ... on Customer { ...ProfileCustomer }
+    }
+    matched: customers(first: $emailCount, query: $emailQuery) @include(if: $byEmail) {
+      nodes { ...ProfileCustomer }
+    }
+  }
+
+  fragment ProfileCustomer on Customer {
+    ...CustomerCard
+    orders(first: $ordersFirst, sortKey: CREATED_AT, reverse: true) @include(if: $withOrders) {
+      nodes { ...ProfileOrder }
+    }
+  }
+  ${CUSTOMER_CARD}
+  ${PROFILE_ORDER}
+  ${PROFILE_LINE_ITEM}
+`;
+
+/** The rest of the line items of orders that have more than the first page fetched with the profile. */
+export const ORDER_LINE_ITEMS = /* GraphQL */ `#graphql
+  query OrderLineItems($ids: [ID!]!, $first: Int!) {
+    nodes(ids: $ids) {
+      ... on Order {
+        id
+        lineItems(first: $first) {
+          nodes { ...ProfileLineItem }
+          pageInfo { hasNextPage }
+        }
+      }
+    }
+  }
+  ${PROFILE_LINE_ITEM}
+`;
+
+/** Customers matching a Shopify search query (email, phone, name). */
+export const CUSTOMER_SEARCH = /* GraphQL */ `#graphql
+  query CustomerSearch($query: String!, $first: Int!) {
+    customers(first: $first, query: $query) {
+      nodes { ...CustomerCard }
+    }
+  }
+  ${CUSTOMER_CARD}
+`;
+
+/** The customer of an order found by its name (`#1001`). */
+export const CUSTOMER_BY_ORDER_NAME = /* GraphQL */ `#graphql
+  query CustomerByOrderName($query: String!) {
+    orders(first: 1, query: $query) {
+      nodes { customer { ...CustomerCard } }
+    }
+  }
+  ${CUSTOMER_CARD}
+`;
+
+/** One customer by GID, to check a manual link points at a real customer. */
+export const CUSTOMER_BY_ID = /* GraphQL */ `#graphql
+  query CustomerById($id: ID!) {
+    customer(id: $id) { ...CustomerCard }
+  }
+  ${CUSTOMER_CARD}
+`;
+
+/** Which customers own these emails: the cheap first step when a batch's full lookup by email would cost more requests. */
+export const CUSTOMER_IDS_BY_EMAIL = /* GraphQL */ `#graphql
+  query CustomerIdsByEmail($query: String!, $first: Int!) {
+    customers(first: $first, query: $query) {
+      nodes { id defaultEmailAddress { emailAddress } }
+    }
+  }
+`;
