@@ -10,7 +10,7 @@ import { createServer, type CreateServerOptions, type SubgraphServer } from './s
 import { createShopifyClient } from './shopify/client.js';
 import { ShopifyCustomerSource } from './shopify/customers.js';
 import { parseStoreDomain } from './shopify/transport.js';
-import { openStore } from './store/index.js';
+import { openStore, type StoreOptions } from './store/index.js';
 
 export interface App {
   deps: AppDeps;
@@ -21,8 +21,13 @@ export interface App {
   close(): Promise<void>;
 }
 
+export interface BuildOptions extends CreateServerOptions {
+  /** overrides the store options derived from config (tests: an isolated PostgreSQL schema) */
+  storeOptions?: StoreOptions;
+}
+
 /** Builds everything the subgraph needs from validated config; nothing listens yet. */
-export async function buildApp(config: Config, logger: Logger, options: CreateServerOptions = {}): Promise<App> {
+export async function buildApp(config: Config, logger: Logger, options: BuildOptions = {}): Promise<App> {
   const closers: Array<() => Promise<void>> = [];
   try {
     let shopify = config.shopify;
@@ -38,7 +43,7 @@ export async function buildApp(config: Config, logger: Logger, options: CreateSe
         'No Shopify credentials (SHOPIFY_STORE_DOMAIN, SHOPIFY_ADMIN_ACCESS_TOKEN): serving the built-in demo store (Shopify simulator)',
       );
     }
-    const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
+    const store = await openStore(options.storeOptions ?? { databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
     closers.push(() => store.close());
     if (config.auth.mode === 'none') {
       logger.warn('AUTH_MODE=none: agent tokens are not checked and every caller has every scope');
