@@ -54,24 +54,35 @@ const EnvSchema = z
     AUTH_AUDIENCE: optionalString,
     DEMO_SEED: int(1, 0, 2 ** 31 - 1),
     DEMO_CUSTOMERS: int(500, 0, 100_000),
-  })
-  .superRefine((env, ctx) => {
+  });
+
+type RawEnv = Record<string, string | undefined>;
+
+/**
+ * Checks across variables. They read the raw strings, so they run even when a single variable is invalid:
+ * the operator sees every problem in one go instead of fixing them one start at a time.
+ */
+function crossChecks(raw: RawEnv): string[] {
+  const env = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v?.trim() ? v : undefined])) as RawEnv;
+  const problems: string[] = [];
+  const ctx = { addIssue: (i: { path: string[]; message: string }) => problems.push(`${i.path.join('.')}: ${i.message}`) };
+  {
     if (Boolean(env.SHOPIFY_STORE_DOMAIN) !== Boolean(env.SHOPIFY_ADMIN_ACCESS_TOKEN)) {
       const missing = env.SHOPIFY_STORE_DOMAIN ? 'SHOPIFY_ADMIN_ACCESS_TOKEN' : 'SHOPIFY_STORE_DOMAIN';
-      ctx.addIssue({ code: 'custom', path: [missing], message: 'is required when the other Shopify credential is set (set both, or neither for the demo store)' });
+      ctx.addIssue({ path: [missing], message: 'is required when the other Shopify credential is set (set both, or neither for the demo store)' });
     }
     if (env.SHOPIFY_STORE_DOMAIN) {
       try {
         parseStoreDomain(env.SHOPIFY_STORE_DOMAIN);
       } catch (e) {
-        ctx.addIssue({ code: 'custom', path: ['SHOPIFY_STORE_DOMAIN'], message: (e as Error).message });
+        ctx.addIssue({ path: ['SHOPIFY_STORE_DOMAIN'], message: (e as Error).message });
       }
     }
     if (env.DATABASE_URL && !/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
-      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'must start with postgres:// or postgresql:// (leave it unset for SQLite)' });
+      ctx.addIssue({ path: ['DATABASE_URL'], message: 'must start with postgres:// or postgresql:// (leave it unset for SQLite)' });
     }
     if (env.REDIS_URL && !/^rediss?:\/\//.test(env.REDIS_URL)) {
-      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'must start with redis:// or rediss://' });
+      ctx.addIssue({ path: ['REDIS_URL'], message: 'must start with redis:// or rediss://' });
     }
     const mode = env.AUTH_MODE ?? (env.SHOPIFY_STORE_DOMAIN ? 'jwt' : 'none');
     if (mode === 'jwt' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
@@ -84,16 +95,18 @@ const EnvSchema = z
       });
     }
     if (env.AUTH_JWT_SECRET && env.AUTH_JWT_SECRET.length < 32) {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'must be at least 32 characters' });
+      ctx.addIssue({ path: ['AUTH_JWT_SECRET'], message: 'must be at least 32 characters' });
     }
     if (env.AUTH_JWKS_URL) {
       try {
         new URL(env.AUTH_JWKS_URL);
       } catch {
-        ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'must be a URL' });
+        ctx.addIssue({ path: ['AUTH_JWKS_URL'], message: 'must be a URL' });
       }
     }
-  });
+  }
+  return problems;
+}
 
 export interface ShopifyConfig {
   endpoint: StoreEndpoint;
@@ -140,9 +153,11 @@ export class ConfigError extends Error {
 /** Validates the environment and returns the Config, or throws ConfigError listing every problem. */
 export function loadConfig(source: Record<string, string | undefined>): Config {
   const parsed = EnvSchema.safeParse(source);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`)),
+    ...crossChecks(source),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   return {
     env: env.NODE_ENV,

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { linkTarget, normalizeEmails } from '../../src/profile/linking.js';
+import { toShopifySearch } from '../../src/profile/search.js';
+import { emailQuery } from '../../src/shopify/customers.js';
+
+describe('linking rules', () => {
+  it('normalizes emails: trimmed, lower case, plausible, unique, in order', () => {
+    expect(normalizeEmails(['  Ada@Example.COM ', 'not-an-email', '', null, 'ada@example.com', 'b@x.io', 'a"b@x.io'])).toEqual(['ada@example.com', 'b@x.io']);
+    expect(normalizeEmails(null)).toEqual([]);
+  });
+
+  it('a manual link wins; else emails when auto-link is on; else nothing', () => {
+    const manual = { profileId: 'p1', customerId: 'gid://shopify/Customer/1', method: 'MANUAL' as const, linkedBy: 'agent-1', linkedAt: new Date() };
+    const profile = { id: 'p1', emails: ['A@x.io', 'b@x.io'] };
+    expect(linkTarget(profile, manual, true)).toEqual({ kind: 'id', customerId: 'gid://shopify/Customer/1' });
+    expect(linkTarget(profile, null, true)).toEqual({ kind: 'emails', emails: ['a@x.io', 'b@x.io'] });
+    expect(linkTarget(profile, null, false)).toBeNull();
+    expect(linkTarget({ id: 'p2', emails: [] }, null, true)).toBeNull();
+  });
+
+  it('builds an OR search of quoted emails', () => {
+    expect(emailQuery(['a@x.io', 'b+tag@y.co'])).toBe('email:"a@x.io" OR email:"b+tag@y.co"');
+  });
+});
+
+describe('customer search input', () => {
+  it('recognizes order numbers, emails, phones and names', () => {
+    expect(toShopifySearch('#1001')).toEqual({ kind: 'order', query: 'name:"#1001"' });
+    expect(toShopifySearch('1001')).toEqual({ kind: 'order', query: 'name:"#1001"' });
+    expect(toShopifySearch(' Ada@Example.com ')).toEqual({ kind: 'customers', query: 'email:"ada@example.com"' });
+    expect(toShopifySearch('+44 20 7946 0958')).toEqual({ kind: 'customers', query: 'phone:"+442079460958"' });
+    expect(toShopifySearch('Ada Lovelace')).toEqual({ kind: 'customers', query: 'Ada Lovelace' });
+  });
+
+  it('strips search syntax so typed text cannot change the query', () => {
+    expect(toShopifySearch('Ada OR email:* (x)')).toEqual({ kind: 'customers', query: 'Ada email x' });
+    expect(() => toShopifySearch('OR AND')).toThrow(/query: must contain a name/);
+  });
+});
