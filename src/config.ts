@@ -87,7 +87,6 @@ function crossChecks(raw: RawEnv): string[] {
     const mode = env.AUTH_MODE ?? (env.SHOPIFY_STORE_DOMAIN ? 'jwt' : 'none');
     if (mode === 'jwt' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
       ctx.addIssue({
-        code: 'custom',
         path: ['AUTH_JWT_SECRET'],
         message: env.AUTH_MODE
           ? 'AUTH_MODE=jwt needs AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL'
