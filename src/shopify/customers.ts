@@ -45,10 +45,16 @@ export interface CustomerSource {
   load(targets: readonly CustomerTarget[], plan: FetchPlan): Promise<Array<CustomerHit | null | Error>>;
 }
 
-/** Line items fetched with each order; orders with more get the rest in a follow-up request. */
+/**
+ * Line items fetched with each order. Each costs 5 points per order in the batch, so this is a trade: 5 covers
+ * most orders (stores average 2–3 lines) while letting two full cards share one 1000-point request.
+ */
 export const LINE_ITEMS_FIRST = 5;
-/** Line items per order in the follow-up. */
-export const LINE_ITEMS_FOLLOW_UP = 100;
+/**
+ * Page sizes of the follow-up for orders with more lines: 50 first (three orders per request), then what still
+ * fits one request alone (a line item costs 5 points, so 190 lines plus the order stay under 1000).
+ */
+export const LINE_ITEMS_FOLLOW_UPS = [50, 190] as const;
 
 /** A target's key: equal keys are one lookup. */
 export function targetKey(t: CustomerTarget): string {
@@ -73,7 +79,7 @@ export function emailQuery(emails: readonly string[]): string {
   return emails.map((e) => `email:"${e.replace(/["\\]/g, '')}"`).join(' OR ');
 }
 
-function profileVariables(ids: readonly string[], emails: readonly string[], plan: FetchPlan): ProfileCustomersQueryVariables {
+function profileVariables(ids: readonly string[], emails: readonly string[], plan: FetchPlan, lineItemsFirst = LINE_ITEMS_FIRST): ProfileCustomersQueryVariables {
   return {
     ids: [...ids],
     byId: ids.length > 0,
@@ -83,7 +89,7 @@ function profileVariables(ids: readonly string[], emails: readonly string[], pla
     withOrders: plan.ordersFirst > 0,
     ordersFirst: Math.max(1, plan.ordersFirst),
     withLineItems: plan.lineItems && plan.ordersFirst > 0,
-    lineItemsFirst: LINE_ITEMS_FIRST,
+    lineItemsFirst,
     withTracking: plan.tracking,
     withLocation: plan.location,
   };
@@ -94,7 +100,11 @@ type Group = { ids: string[]; emails: string[]; targets: number[] };
 
 /** The real source: batched, cost-packed requests to the Shopify Admin API. */
 export class ShopifyCustomerSource implements CustomerSource {
-  constructor(private readonly client: ShopifyClient) {}
+  private readonly lineItemsFirst: number;
+
+  constructor(private readonly client: ShopifyClient, options: { lineItemsFirst?: number } = {}) {
+    this.lineItemsFirst = options.lineItemsFirst ?? LINE_ITEMS_FIRST;
+  }
 
   async load(targets: readonly CustomerTarget[], plan: FetchPlan): Promise<Array<CustomerHit | null | Error>> {
     const results: Array<CustomerHit | null | Error> = targets.map(() => null);
@@ -120,7 +130,7 @@ export class ShopifyCustomerSource implements CustomerSource {
 
     const { groups, oversized } = packByCost(
       work,
-      (group) => costOf(PROFILE_CUSTOMERS, profileVariables(...splitTargets(group.map((w) => w.t)), plan)),
+      (group) => costOf(PROFILE_CUSTOMERS, profileVariables(...splitTargets(group.map((w) => w.t)), plan, this.lineItemsFirst)),
     );
     for (const w of oversized) {
       results[w.i] = new ShopifyUnavailableError('this profile has too many emails to look up within Shopify\'s 1000-point query limit');
@@ -130,7 +140,7 @@ export class ShopifyCustomerSource implements CustomerSource {
       groups.map(async ({ items, cost }) => {
         const [ids, emails] = splitTargets(items.map((w) => w.t));
         try {
-          const { data } = await this.client.request<ProfileCustomersQuery>(PROFILE_CUSTOMERS, profileVariables(ids, emails, plan), {
+          const { data } = await this.client.request<ProfileCustomersQuery>(PROFILE_CUSTOMERS, profileVariables(ids, emails, plan, this.lineItemsFirst), {
             operationName: 'ProfileCustomers',
             estimatedCost: cost,
           });
@@ -162,13 +172,13 @@ export class ShopifyCustomerSource implements CustomerSource {
 
   /** True when looking emails up first takes fewer requests than fetching the full card for every email. */
   private resolveEmailsFirst(targets: readonly CustomerTarget[], plan: FetchPlan): boolean {
-    const direct = packByCost(targets, (g) => costOf(PROFILE_CUSTOMERS, profileVariables(...splitTargets(g), plan)));
+    const direct = packByCost(targets, (g) => costOf(PROFILE_CUSTOMERS, profileVariables(...splitTargets(g), plan, this.lineItemsFirst)));
     if (direct.oversized.length > 0) return true;
     const emails = targets.flatMap((t) => (t.kind === 'emails' ? t.emails : []));
     const lookup = packByCost(emails, (g) => costOf(CUSTOMER_IDS_BY_EMAIL, { query: '', first: g.length }), undefined, 100);
     // Worst case for step 2: every email target matches a customer.
     const asIds = targets.map((t, i): CustomerTarget => (t.kind === 'id' ? t : { kind: 'id', customerId: `gid://shopify/Customer/${i}` }));
-    const then = packByCost(asIds, (g) => costOf(PROFILE_CUSTOMERS, profileVariables(...splitTargets(g), plan)));
+    const then = packByCost(asIds, (g) => costOf(PROFILE_CUSTOMERS, profileVariables(...splitTargets(g), plan, this.lineItemsFirst)));
     return lookup.groups.length + then.groups.length < direct.groups.length;
   }
 
@@ -210,32 +220,40 @@ export class ShopifyCustomerSource implements CustomerSource {
   }
 
   /**
-   * Fetches all line items of orders that had more than the first page. If that fails, the customers concerned
-   * become errors: a silently truncated product list would be wrong data.
+   * Fetches all line items of orders that had more than the first page, in rounds of growing page size. If that
+   * fails, the customers concerned become errors: a silently truncated product list would be wrong data.
    */
   private async completeLineItems(results: Array<CustomerHit | null | Error>, truncated: Set<OrderModel>): Promise<void> {
-    if (truncated.size === 0) return;
-    const byId = new Map<string, OrderModel[]>();
-    for (const o of truncated) byId.set(o.id, [...(byId.get(o.id) ?? []), o]);
-    const { groups } = packByCost([...byId.keys()], (g) => costOf(ORDER_LINE_ITEMS, { ids: g, first: LINE_ITEMS_FOLLOW_UP }));
     const failed = new Map<OrderModel, Error>();
-    await Promise.all(
-      groups.map(async ({ items, cost }) => {
-        try {
-          const { data } = await this.client.request<OrderLineItemsQuery>(ORDER_LINE_ITEMS, { ids: items, first: LINE_ITEMS_FOLLOW_UP }, {
-            operationName: 'OrderLineItems',
-            estimatedCost: cost,
-          });
-          for (const node of data.nodes) {
-            if (!node || !('lineItems' in node)) continue;
-            const products = node.lineItems.nodes.map((li) => toLineItem(li, node.id));
-            for (const order of byId.get(node.id) ?? []) order.products = products;
+    let pending = [...truncated];
+    for (const first of LINE_ITEMS_FOLLOW_UPS) {
+      if (pending.length === 0) break;
+      const byId = new Map<string, OrderModel[]>();
+      for (const o of pending) byId.set(o.id, [...(byId.get(o.id) ?? []), o]);
+      const stillMore: OrderModel[] = [];
+      const { groups } = packByCost([...byId.keys()], (g) => costOf(ORDER_LINE_ITEMS, { ids: g, first }));
+      await Promise.all(
+        groups.map(async ({ items, cost }) => {
+          try {
+            const { data } = await this.client.request<OrderLineItemsQuery>(ORDER_LINE_ITEMS, { ids: items, first }, {
+              operationName: 'OrderLineItems',
+              estimatedCost: cost,
+            });
+            for (const node of data.nodes) {
+              if (!node || !('lineItems' in node)) continue;
+              const products = node.lineItems.nodes.map((li) => toLineItem(li, node.id));
+              for (const order of byId.get(node.id) ?? []) {
+                order.products = products;
+                if (node.lineItems.pageInfo.hasNextPage) stillMore.push(order);
+              }
+            }
+          } catch (error) {
+            for (const id of items) for (const order of byId.get(id) ?? []) failed.set(order, error as Error);
           }
-        } catch (error) {
-          for (const id of items) for (const order of byId.get(id) ?? []) failed.set(order, error as Error);
-        }
-      }),
-    );
+        }),
+      );
+      pending = stillMore;
+    }
     if (failed.size === 0) return;
     results.forEach((r, i) => {
       if (!r || r instanceof Error) return;

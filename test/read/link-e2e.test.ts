@@ -17,7 +17,7 @@ describe.each(databases)('manual links on $name', (db) => {
     h = await startSupergraph({
       build: { storeOptions: options },
       profiles: (all) => {
-        [byEmail, other] = all.filter((c) => c.email);
+        [byEmail, other] = all.filter((c) => c.email) as [SimCustomer, SimCustomer];
         return [{ id: 'p1', name: 'Ada', emails: [byEmail!.email!] }];
       },
     });
