@@ -82,7 +82,6 @@ export function applyCancel(store: Store, order: OrderRec, req: CancelRequest, a
   if (refund.lines.length || refund.shippingMinor || refund.transactions.length) applyRefund(store, order, refund, at);
   store.emit('orders/cancelled', order.id);
   store.emit('orders/updated', order.id);
-  if (order.customerId != null) store.emit('customers/update', order.customerId);
 }
 
 /** Starts the cancel job: the order changes after `delayMs`, and the job reports done. */

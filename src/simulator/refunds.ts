@@ -202,7 +202,7 @@ export function applyRefund(store: Store, order: OrderRec, req: RefundRequest, a
   store.reindex(order);
   store.emit('refunds/create', refund.id);
   store.emit('orders/updated', order.id);
-  if (order.customerId != null && refund.transactionIds.length) store.emit('customers/update', order.customerId);
+  if (refund.transactionIds.length) store.touchCustomer(order.customerId, at);
   return refund;
 }
 

@@ -172,6 +172,14 @@ export class Store {
     return SHOP_CURRENCY;
   }
 
+  /** A customer's figures changed (amount spent after a refund or cancel): bump updatedAt and tell subscribers. */
+  touchCustomer(id: number | null, at: string): void {
+    const c = id != null ? this.customers.get(id) : undefined;
+    if (!c) return;
+    if (at > c.updatedAt) c.updatedAt = at;
+    this.emit('customers/update', c.id);
+  }
+
   onChange(listener: (e: StoreEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -1,0 +1,202 @@
+/**
+ * The control API under /__simulator/ for tests, demos and benchmarks: JSON in and out, no token (it is never on a
+ * path a real store serves). It reads and resets the simulator's state; it never goes through the GraphQL bucket.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { displayName } from './filters.js';
+import {
+  currentQuantity,
+  financialStatus,
+  fmt,
+  fulfilledQuantity,
+  fulfillmentStatus,
+  gid,
+  orderTotals,
+  parseGid,
+  refundedQuantity,
+  unfulfilledQuantity,
+  type OrderRec,
+} from './model.js';
+import type { SimulatorState } from './state.js';
+
+const resetSchema = z.object({ seed: z.number().int().optional(), customers: z.number().int().min(0).max(100_000).optional() }).strict();
+const throttleSchema = z.object({ maximumAvailable: z.number().positive().optional(), restoreRate: z.number().min(0).optional() }).strict();
+const webhookSchema = z
+  .object({ url: z.string().url().optional(), secret: z.string().min(1).optional(), topics: z.array(z.enum(['orders/updated', 'orders/cancelled', 'refunds/create', 'customers/update'])).optional() })
+  .strict();
+
+/** Handles one /__simulator/ request. */
+export async function handleControl(state: SimulatorState, req: IncomingMessage, res: ServerResponse, path: string, body: string): Promise<void> {
+  const method = req.method ?? 'GET';
+  let input: unknown = {};
+  if (method === 'POST' && body.trim()) {
+    try {
+      input = JSON.parse(body);
+    } catch {
+      return send(res, 400, { error: 'body is not JSON' });
+    }
+  }
+  try {
+    const route = `${method} ${path.replace(/^\/__simulator/, '')}`;
+    if (route === 'POST /reset') {
+      const r = resetSchema.parse(input);
+      state.reset(r);
+      return send(res, 200, { ok: true, seed: state.seed, customers: state.store.customers.size, orders: state.store.orders.size });
+    }
+    if (route === 'GET /stats') return send(res, 200, state.stats);
+    if (route === 'GET /customers') return send(res, 200, customers(state));
+    if (route === 'GET /orders') return send(res, 200, [...state.store.orders.values()].map((o) => orderSummary(o)));
+    if (method === 'GET' && path.startsWith('/__simulator/orders/')) {
+      const raw = decodeURIComponent(path.slice('/__simulator/orders/'.length));
+      const order = state.store.orders.get(parseGid(raw, 'Order') ?? -1);
+      return order ? send(res, 200, orderDetail(state, order)) : send(res, 404, { error: `no order ${raw}` });
+    }
+    if (route === 'GET /discounts') return send(res, 200, discounts(state));
+    if (route === 'GET /faults') return send(res, 200, state.faults.snapshot());
+    if (route === 'POST /faults') return send(res, 200, state.faults.set(input));
+    if (route === 'GET /throttle') return send(res, 200, state.bucket.status(state.token));
+    if (route === 'POST /throttle') {
+      state.bucket.configure(throttleSchema.parse(input));
+      return send(res, 200, state.bucket.status(state.token));
+    }
+    if (route === 'GET /webhooks') {
+      if (new URL(req.url ?? '/', 'http://x').searchParams.has('settle')) await state.webhooks.settle();
+      return send(res, 200, { subscriptions: state.webhooks.list(), deliveries: state.webhooks.deliveries });
+    }
+    if (route === 'POST /webhooks') {
+      const w = webhookSchema.parse(input);
+      if (!w.url) state.webhooks.clear();
+      else if (!w.secret) return send(res, 400, { error: 'secret is required with url' });
+      else state.webhooks.subscribe({ url: w.url, secret: w.secret, topics: w.topics ?? null });
+      return send(res, 200, { subscriptions: state.webhooks.list() });
+    }
+    return send(res, 404, { error: `unknown control route ${route}` });
+  } catch (err) {
+    if (err instanceof z.ZodError) return send(res, 400, { error: 'invalid body', issues: err.issues });
+    throw err;
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function customers(state: SimulatorState) {
+  const store = state.store;
+  return [...store.customers.values()].map((c) => ({
+    id: gid('Customer', c.id),
+    email: c.email,
+    phone: c.phone,
+    displayName: displayName(c),
+    firstName: c.firstName,
+    lastName: c.lastName,
+    numberOfOrders: c.orderIds.length,
+    amountSpent: fmt(store.amountSpentMinor(c)),
+    emailMarketingState: c.emailMarketing,
+    tags: c.tags,
+    orderIds: c.orderIds.map((id) => gid('Order', id)),
+  }));
+}
+
+function orderSummary(o: OrderRec) {
+  const t = orderTotals(o);
+  return {
+    id: gid('Order', o.id),
+    name: o.name,
+    customerId: o.customerId != null ? gid('Customer', o.customerId) : null,
+    createdAt: o.createdAt,
+    currency: o.currency,
+    sourceName: o.sourceName,
+    retailLocationId: o.locationId != null ? gid('Location', o.locationId) : null,
+    financialStatus: financialStatus(o),
+    fulfillmentStatus: fulfillmentStatus(o),
+    cancelled: o.cancelledAt != null,
+    refundable: t.net > 0,
+    totalPrice: fmt(t.total),
+    currentTotalPrice: fmt(t.currentTotal),
+    totalRefunded: fmt(t.refunded),
+    fulfillments: o.fulfillments.length,
+    trackingNumbers: o.fulfillments.reduce((s, f) => s + f.tracking.length, 0),
+    giftCard: o.lineItems.some((li) => li.giftCard),
+  };
+}
+
+function orderDetail(state: SimulatorState, o: OrderRec) {
+  const t = orderTotals(o);
+  return {
+    ...orderSummary(o),
+    number: o.number,
+    email: o.email,
+    updatedAt: o.updatedAt,
+    closedAt: o.closedAt,
+    cancelledAt: o.cancelledAt,
+    cancelReason: o.cancelReason,
+    staffNote: o.staffNote,
+    note: o.note,
+    tags: o.tags,
+    channel: o.channel,
+    retailLocation: o.locationId != null ? state.store.locations.get(o.locationId) ?? null : null,
+    discountCode: o.discountCode,
+    totals: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, fmt(v)])),
+    shipping: { title: o.shippingTitle, amount: fmt(o.shippingMinor) },
+    lineItems: o.lineItems.map((li) => ({
+      id: gid('LineItem', li.id),
+      title: li.title,
+      variantTitle: li.variantTitle,
+      sku: li.sku,
+      quantity: li.quantity,
+      currentQuantity: currentQuantity(o, li),
+      refundedQuantity: refundedQuantity(o, li.id),
+      refundableQuantity: li.quantity - refundedQuantity(o, li.id),
+      fulfilledQuantity: fulfilledQuantity(o, li.id),
+      unfulfilledQuantity: unfulfilledQuantity(o, li),
+      unitPrice: fmt(li.unitMinor),
+      discountedUnitPrice: fmt(li.discountedUnitMinor),
+      giftCard: li.giftCard,
+      imageUrl: li.imageUrl,
+    })),
+    transactions: o.transactions.map((x) => ({
+      id: gid('OrderTransaction', x.id),
+      kind: x.kind,
+      status: x.status,
+      gateway: x.gateway,
+      amount: fmt(x.amountMinor),
+      parentId: x.parentId != null ? gid('OrderTransaction', x.parentId) : null,
+      createdAt: x.createdAt,
+    })),
+    refunds: o.refunds.map((r) => ({
+      id: gid('Refund', r.id),
+      createdAt: r.createdAt,
+      note: r.note,
+      shipping: fmt(r.shippingMinor),
+      lines: r.lines.map((l) => ({ lineItemId: gid('LineItem', l.lineItemId), quantity: l.quantity, restockType: l.restockType, subtotal: fmt(l.subtotalMinor) })),
+      transactionIds: r.transactionIds.map((id) => gid('OrderTransaction', id)),
+    })),
+    fulfillmentRecords: o.fulfillments.map((f) => ({
+      id: gid('Fulfillment', f.id),
+      name: f.name,
+      status: f.status,
+      displayStatus: f.displayStatus,
+      createdAt: f.createdAt,
+      tracking: f.tracking,
+      lines: f.lines.map((l) => ({ lineItemId: gid('LineItem', l.lineItemId), quantity: l.quantity })),
+    })),
+  };
+}
+
+function discounts(state: SimulatorState) {
+  return [...state.store.discounts.values()].map((d) => ({
+    id: gid('DiscountCodeNode', d.id),
+    code: d.code,
+    title: d.title,
+    customerIds: d.customerIds ? d.customerIds.map((id) => gid('Customer', id)) : null,
+    usageLimit: d.usageLimit,
+    appliesOncePerCustomer: d.appliesOncePerCustomer,
+    value: d.value.type === 'percentage' ? { percentage: d.value.percentage } : { amount: fmt(d.value.amountMinor), currencyCode: state.store.shopCurrency, appliesOnEachItem: d.value.appliesOnEachItem },
+    startsAt: d.startsAt,
+    endsAt: d.endsAt,
+  }));
+}

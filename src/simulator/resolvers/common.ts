@@ -1,0 +1,55 @@
+/**
+ * What every resolver shares: the per-request context, the resolver signature, and the money shapes. A resolver
+ * map exists for each record-backed type; fields a map does not name resolve to null or empty (never made up).
+ */
+import type { GraphQLResolveInfo } from 'graphql';
+import { fmt, SHOP_CURRENCY, toShop, type Currency } from '../model.js';
+import type { Store } from '../store.js';
+
+export interface SimContext {
+  store: Store;
+  /** how long an orderCancel job waits before it cancels */
+  jobDelayMs: number;
+  /** `extensions.search` entries: unknown search fields, as Shopify reports them */
+  search: Array<{ path: Array<string | number>; query: string; warnings: Array<{ field: string; message: string; code: string }> }>;
+}
+
+export type Resolver = (source: any, args: any, ctx: SimContext, info: GraphQLResolveInfo) => unknown;
+export type ResolverMap = Record<string, Resolver>;
+
+export interface MoneyV2 {
+  amount: string;
+  currencyCode: string;
+}
+
+/** MoneyV2 in the shop's currency. */
+export function shopMoney(minor: number): MoneyV2 {
+  return { amount: fmt(minor), currencyCode: SHOP_CURRENCY };
+}
+
+/** MoneyBag for an amount held in the order's presentment currency. */
+export function bag(minor: number, currency: Currency): { shopMoney: MoneyV2; presentmentMoney: MoneyV2 } {
+  return { shopMoney: shopMoney(toShop(minor, currency)), presentmentMoney: { amount: fmt(minor), currencyCode: currency } };
+}
+
+/** Shopify's display name of a payment gateway. */
+export function formattedGateway(gateway: string): string {
+  const known: Record<string, string> = {
+    shopify_payments: 'Shopify Payments',
+    paypal: 'PayPal Express Checkout',
+    gift_card: 'Gift card',
+    cash: 'Cash',
+    manual: 'Manual',
+    bank_deposit: 'Bank Deposit',
+    shopify_store_credit: 'Store credit',
+  };
+  return known[gateway] ?? gateway;
+}
+
+/** Records search warnings for the response's `extensions.search`. */
+export function noteSearch(ctx: SimContext, info: GraphQLResolveInfo, query: string | null | undefined, warnings: Array<{ field: string; message: string }>): void {
+  if (!query || warnings.length === 0) return;
+  const path: Array<string | number> = [];
+  for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) path.unshift(p.key);
+  ctx.search.push({ path, query, warnings: warnings.map((w) => ({ ...w, code: 'invalid_field' })) });
+}

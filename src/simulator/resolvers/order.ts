@@ -1,0 +1,159 @@
+/** Order fields: every figure is derived from the order's records at read time, so mutations show up at once. */
+import {
+  currentQuantity,
+  financialStatus,
+  fulfillmentStatus,
+  gid,
+  openAuthorizations,
+  orderTotals,
+  parseGid,
+  parseMoney,
+  type OrderRec,
+  type RestockType,
+} from '../model.js';
+import { firstOf, paginate } from '../paging.js';
+import { suggestRefund } from '../refunds.js';
+import { bag, formattedGateway, type ResolverMap } from './common.js';
+
+const money = (pick: (t: ReturnType<typeof orderTotals>) => number) => (o: OrderRec) => bag(pick(orderTotals(o)), o.currency);
+
+export const orderResolvers: ResolverMap = {
+  id: (o: OrderRec) => gid('Order', o.id),
+  legacyResourceId: (o: OrderRec) => String(o.id),
+  name: (o: OrderRec) => o.name,
+  number: (o: OrderRec) => o.number,
+  createdAt: (o: OrderRec) => o.createdAt,
+  processedAt: (o: OrderRec) => o.createdAt,
+  updatedAt: (o: OrderRec) => o.updatedAt,
+  cancelledAt: (o: OrderRec) => o.cancelledAt,
+  cancelReason: (o: OrderRec) => o.cancelReason,
+  cancellation: (o: OrderRec) => (o.cancelledAt ? { staffNote: o.staffNote } : null),
+  closed: (o: OrderRec) => o.closedAt != null,
+  closedAt: (o: OrderRec) => o.closedAt,
+  confirmed: () => true,
+  test: () => false,
+  customer: (o: OrderRec, _a, ctx) => (o.customerId != null ? ctx.store.customers.get(o.customerId) ?? null : null),
+  email: (o: OrderRec) => o.email,
+  customerAcceptsMarketing: (o: OrderRec) => o.customerAcceptsMarketing,
+  note: (o: OrderRec) => o.note,
+  tags: (o: OrderRec) => o.tags,
+  sourceName: (o: OrderRec) => o.sourceName,
+  discountCode: (o: OrderRec) => o.discountCode,
+  discountCodes: (o: OrderRec) => (o.discountCode ? [o.discountCode] : []),
+  currencyCode: (_o: OrderRec, _a, ctx) => ctx.store.shopCurrency,
+  presentmentCurrencyCode: (o: OrderRec) => o.currency,
+  taxesIncluded: () => false,
+  taxExempt: () => false,
+  totalPriceSet: money((t) => t.total),
+  originalTotalPriceSet: money((t) => t.total),
+  currentTotalPriceSet: money((t) => t.currentTotal),
+  subtotalPriceSet: money((t) => t.subtotal),
+  currentSubtotalPriceSet: money((t) => t.currentSubtotal),
+  totalShippingPriceSet: money((t) => t.shipping),
+  currentShippingPriceSet: money((t) => t.currentShipping),
+  totalDiscountsSet: money((t) => t.discounts),
+  totalTaxSet: money(() => 0),
+  currentTotalTaxSet: money(() => 0),
+  totalRefundedSet: money((t) => t.refunded),
+  totalRefundedShippingSet: money((t) => t.refundedShipping),
+  totalReceivedSet: money((t) => t.received),
+  netPaymentSet: money((t) => t.net),
+  totalOutstandingSet: money((t) => t.outstanding),
+  totalCapturableSet: (o: OrderRec) => bag(o.cancelledAt ? 0 : openAuthorizations(o).reduce((s, t) => s + t.amountMinor, 0), o.currency),
+  displayFinancialStatus: (o: OrderRec) => financialStatus(o),
+  displayFulfillmentStatus: (o: OrderRec) => fulfillmentStatus(o),
+  fullyPaid: (o: OrderRec) => orderTotals(o).outstanding === 0 && orderTotals(o).received > 0,
+  unpaid: (o: OrderRec) => orderTotals(o).received === 0,
+  capturable: (o: OrderRec) => !o.cancelledAt && openAuthorizations(o).length > 0,
+  refundable: (o: OrderRec) => orderTotals(o).net > 0,
+  restockable: (o: OrderRec) => o.lineItems.some((li) => currentQuantity(o, li) > 0),
+  requiresShipping: (o: OrderRec) => o.lineItems.some((li) => li.requiresShipping && currentQuantity(o, li) > 0),
+  subtotalLineItemsQuantity: (o: OrderRec) => o.lineItems.reduce((s, li) => s + li.quantity, 0),
+  currentSubtotalLineItemsQuantity: (o: OrderRec) => o.lineItems.reduce((s, li) => s + currentQuantity(o, li), 0),
+  paymentGatewayNames: (o: OrderRec) => [...new Set(o.transactions.filter((t) => t.kind !== 'REFUND' && t.kind !== 'VOID').map((t) => t.gateway))],
+  channelInformation: (o: OrderRec) =>
+    o.channel
+      ? {
+          __typename: 'ChannelInformation',
+          id: gid('ChannelInformation', o.id),
+          displayName: o.channel.name,
+          channelDefinition: { __typename: 'ChannelDefinition', id: gid('ChannelDefinition', o.channel.handle), channelName: o.channel.name, handle: o.channel.handle },
+        }
+      : null,
+  retailLocation: (o: OrderRec, _a, ctx) => (o.locationId != null ? ctx.store.locations.get(o.locationId) ?? null : null),
+  shippingLine: (o: OrderRec) =>
+    o.shippingTitle
+      ? {
+          title: o.shippingTitle,
+          code: o.shippingTitle,
+          source: 'shopify',
+          custom: false,
+          isRemoved: false,
+          originalPriceSet: bag(o.shippingMinor, o.currency),
+          discountedPriceSet: bag(o.shippingMinor, o.currency),
+          currentDiscountedPriceSet: bag(orderTotals(o).currentShipping, o.currency),
+          discountAllocations: [],
+          taxLines: [],
+        }
+      : null,
+  lineItems: (o: OrderRec, args) => paginate(o.lineItems, args, (li) => li.id),
+  fulfillments: (o: OrderRec, args) => firstOf(o.fulfillments, args.first),
+  fulfillmentsCount: (o: OrderRec) => ({ count: o.fulfillments.length, precision: 'EXACT' }),
+  refunds: (o: OrderRec, args) => firstOf(o.refunds, args.first),
+  transactions: (o: OrderRec, args) => {
+    const list = args.capturable ? (o.cancelledAt ? [] : openAuthorizations(o)) : o.transactions;
+    return firstOf(list, args.first);
+  },
+  transactionsCount: (o: OrderRec) => ({ count: o.transactions.length, precision: 'EXACT' }),
+  suggestedRefund: (o: OrderRec, args) => suggestedRefundView(o, args),
+};
+
+/** Order.suggestedRefund(...) as the SuggestedRefund object. */
+function suggestedRefundView(o: OrderRec, args: Record<string, any>) {
+  const lines = ((args.refundLineItems as Array<Record<string, unknown>> | null) ?? [])
+    .map((l) => ({ lineItemId: parseGid(l.lineItemId, 'LineItem') ?? -1, quantity: Number(l.quantity), restockType: (l.restockType as RestockType | null) ?? undefined }))
+    .filter((l) => l.lineItemId > 0);
+  const s = suggestRefund(o, {
+    lines,
+    refundShipping: Boolean(args.refundShipping),
+    shippingMinor: args.shippingAmount != null ? parseMoney(args.shippingAmount) : null,
+    full: Boolean(args.suggestFullRefund),
+  });
+  const c = o.currency;
+  const zero = bag(0, c);
+  return {
+    amountSet: bag(s.amountMinor, c),
+    subtotalSet: bag(s.subtotalMinor, c),
+    discountedSubtotalSet: bag(s.subtotalMinor, c),
+    maximumRefundableSet: bag(s.maximumRefundableMinor, c),
+    // discounts are allocated to line items, so nothing is left at cart level
+    totalCartDiscountAmountSet: zero,
+    totalTaxSet: zero,
+    totalDutiesSet: zero,
+    refundDuties: [],
+    suggestedRefundMethods: [],
+    shipping: { amountSet: bag(s.shippingMinor, c), maximumRefundableSet: bag(s.maximumShippingMinor, c), taxSet: zero },
+    refundLineItems: s.lines.map((l) => {
+      const li = o.lineItems.find((x) => x.id === l.lineItemId)!;
+      return {
+        id: null,
+        lineItem: li,
+        quantity: l.quantity,
+        restockType: l.restockType,
+        restocked: false,
+        location: null,
+        priceSet: bag(li.discountedUnitMinor, c),
+        subtotalSet: bag(l.subtotalMinor, c),
+        totalTaxSet: zero,
+      };
+    }),
+    suggestedTransactions: s.transactions.map((t) => ({
+      amountSet: bag(t.amountMinor, c),
+      maximumRefundableSet: bag(t.maximumMinor, c),
+      gateway: t.parent.gateway,
+      formattedGateway: formattedGateway(t.parent.gateway),
+      kind: 'SUGGESTED_REFUND',
+      parentTransaction: t.parent,
+    })),
+  };
+}

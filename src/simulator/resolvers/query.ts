@@ -1,0 +1,103 @@
+/** QueryRoot: look-ups by id, identifier and search, plus `node`/`nodes` over every record type the store holds. */
+import { customerSearch, orderSearch, sortCustomers, sortOrders } from '../filters.js';
+import { gid, parseGid } from '../model.js';
+import { paginate } from '../paging.js';
+import type { Store } from '../store.js';
+import { productView, variantView } from './children.js';
+import { noteSearch, type ResolverMap } from './common.js';
+
+/** The record behind a GID, or null; the record carries its __typename for abstract fields. */
+export function nodeById(store: Store, id: unknown): unknown {
+  if (typeof id !== 'string') return null;
+  const m = /^gid:\/\/shopify\/([A-Za-z]+)\/([^/?]+)/.exec(id);
+  if (!m) return null;
+  const [, type, raw] = m;
+  const n = /^\d+$/.test(raw!) ? Number(raw) : NaN;
+  switch (type) {
+    case 'Customer':
+      return store.customers.get(n) ?? null;
+    case 'Order':
+      return store.orders.get(n) ?? null;
+    case 'LineItem':
+      return store.orderOfLineItem(n)?.lineItems.find((li) => li.id === n) ?? null;
+    case 'OrderTransaction':
+      return store.transaction(n) ?? null;
+    case 'Refund':
+      return store.refund(n) ?? null;
+    case 'Fulfillment':
+      return store.fulfillment(n) ?? null;
+    case 'Location':
+      return store.locations.get(n) ?? null;
+    case 'DiscountCodeNode':
+      return store.discounts.get(n) ?? null;
+    case 'Job':
+      return store.jobs.get(id) ?? null;
+    case 'Product':
+      return productView(n);
+    case 'ProductVariant':
+      return variantView(n, null);
+    default:
+      return null;
+  }
+}
+
+const count = (n: number, limit: number | null | undefined) => {
+  const max = limit ?? Infinity;
+  return { count: Math.min(n, max), precision: n > max ? 'AT_LEAST' : 'EXACT' };
+};
+
+export const queryResolvers: ResolverMap = {
+  shop: (_s, _a, ctx) => ({
+    __typename: 'Shop',
+    id: gid('Shop', 1),
+    name: 'Simulator Supply Co.',
+    currencyCode: ctx.store.shopCurrency,
+    enabledPresentmentCurrencies: ['USD', 'CAD', 'EUR', 'GBP'],
+    ianaTimezone: 'UTC',
+    timezoneAbbreviation: 'UTC',
+  }),
+  customer: (_s, args, ctx) => ctx.store.customers.get(parseGid(args.id, 'Customer') ?? -1) ?? null,
+  customerByIdentifier: (_s, args, ctx) => {
+    const i = args.identifier as Record<string, string | undefined>;
+    if (i.emailAddress != null) return ctx.store.customerByEmail(i.emailAddress) ?? null;
+    if (i.phoneNumber != null) return ctx.store.customerByPhone(i.phoneNumber) ?? null;
+    if (i.id != null) return ctx.store.customers.get(parseGid(i.id, 'Customer') ?? -1) ?? null;
+    return null;
+  },
+  customers: (_s, args, ctx, info) => {
+    const search = customerSearch(ctx.store, args.query);
+    noteSearch(ctx, info, args.query, search.warnings);
+    const list = [...ctx.store.customers.values()].filter((c) => search.test(c));
+    return paginate(sortCustomers(list, args.sortKey ?? 'ID'), args, (c) => c.id);
+  },
+  customersCount: (_s, args, ctx) => {
+    const search = customerSearch(ctx.store, args.query);
+    let n = 0;
+    for (const c of ctx.store.customers.values()) if (search.test(c)) n++;
+    return count(n, args.limit);
+  },
+  order: (_s, args, ctx) => ctx.store.orders.get(parseGid(args.id, 'Order') ?? -1) ?? null,
+  orderByIdentifier: (_s, args, ctx) => {
+    const id = (args.identifier as { id?: string }).id;
+    return id != null ? ctx.store.orders.get(parseGid(id, 'Order') ?? -1) ?? null : null;
+  },
+  orders: (_s, args, ctx, info) => {
+    const search = orderSearch(ctx.store, args.query);
+    noteSearch(ctx, info, args.query, search.warnings);
+    const list = [...ctx.store.orders.values()].filter((o) => search.test(o));
+    return paginate(sortOrders(ctx.store, list, args.sortKey ?? 'PROCESSED_AT'), args, (o) => o.id);
+  },
+  ordersCount: (_s, args, ctx) => {
+    const search = orderSearch(ctx.store, args.query);
+    let n = 0;
+    for (const o of ctx.store.orders.values()) if (search.test(o)) n++;
+    return count(n, args.limit);
+  },
+  refund: (_s, args, ctx) => ctx.store.refund(parseGid(args.id, 'Refund') ?? -1) ?? null,
+  location: (_s, args, ctx) => (args.id == null ? null : ctx.store.locations.get(parseGid(args.id, 'Location') ?? -1) ?? null),
+  job: (_s, args, ctx) => ctx.store.jobs.get(String(args.id)) ?? null,
+  codeDiscountNode: (_s, args, ctx) => ctx.store.discounts.get(parseGid(args.id, 'DiscountCodeNode') ?? -1) ?? null,
+  codeDiscountNodeByCode: (_s, args, ctx) => ctx.store.discountByCode(String(args.code)) ?? null,
+  node: (_s, args, ctx) => nodeById(ctx.store, args.id),
+  nodes: (_s, args, ctx) => (args.ids as unknown[]).map((id) => nodeById(ctx.store, id)),
+};

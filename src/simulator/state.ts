@@ -1,0 +1,77 @@
+/**
+ * Everything a running simulator holds between requests: the seeded store, the bucket, armed faults, webhook
+ * subscriptions and request statistics. A reset re-seeds and clears faults and stats, and refills the bucket.
+ */
+import type { Logger } from 'pino';
+import { Bucket } from './bucket.js';
+import { Faults } from './faults.js';
+import { seedStore } from './seed.js';
+import type { Store } from './store.js';
+import { Webhooks } from './webhooks.js';
+
+export interface Stats {
+  requests: number;
+  byOperation: Record<string, number>;
+  requestedCost: number;
+  actualCost: number;
+  throttled: number;
+  /** requests answered by an armed fault instead of GraphQL */
+  faulted: number;
+  maxCostExceeded: number;
+  unauthorized: number;
+}
+
+const emptyStats = (): Stats => ({ requests: 0, byOperation: {}, requestedCost: 0, actualCost: 0, throttled: 0, faulted: 0, maxCostExceeded: 0, unauthorized: 0 });
+
+export interface StateOptions {
+  token: string;
+  seed: number;
+  customers: number;
+  maximumAvailable: number;
+  restoreRate: number;
+  logger?: Logger;
+  shopDomain: () => string;
+}
+
+export class SimulatorState {
+  store!: Store;
+  seed: number;
+  customers: number;
+  readonly token: string;
+  readonly bucket: Bucket;
+  readonly faults = new Faults();
+  readonly webhooks: Webhooks;
+  stats: Stats = emptyStats();
+  /** called on reset so hanging requests are let go */
+  onReset: () => void = () => undefined;
+  private unsubscribe: () => void = () => undefined;
+
+  constructor(options: StateOptions) {
+    this.token = options.token;
+    this.seed = options.seed;
+    this.customers = options.customers;
+    this.bucket = new Bucket({ maximumAvailable: options.maximumAvailable, restoreRate: options.restoreRate });
+    this.webhooks = new Webhooks(options.shopDomain, options.logger);
+    this.load();
+  }
+
+  /** Re-seeds (optionally with another seed or size), clears faults and stats, refills the bucket. */
+  reset(options: { seed?: number; customers?: number } = {}): void {
+    if (options.seed != null) this.seed = options.seed;
+    if (options.customers != null) this.customers = options.customers;
+    this.load();
+    this.faults.clear();
+    this.stats = emptyStats();
+    this.bucket.refill();
+    this.webhooks.deliveries.length = 0;
+    this.onReset();
+  }
+
+  private load(): void {
+    this.unsubscribe();
+    const store = seedStore({ seed: this.seed, customers: this.customers });
+    store.live = true;
+    this.unsubscribe = store.onChange((e) => this.webhooks.handle(store, e));
+    this.store = store;
+  }
+}
