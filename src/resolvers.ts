@@ -1,11 +1,13 @@
 /** All resolvers, assembled: each domain module owns its part. */
 import type { Resolvers } from './__generated__/resolvers.js';
+import { actionPayloadResolvers, cancelOrder, createDiscount, refundOrder } from './actions/resolvers.js';
 import { linkShopifyCustomer, unlinkShopifyCustomer } from './profile/link.js';
 import { profileResolvers } from './profile/resolvers.js';
 import { shopifyCustomerSearch } from './profile/search.js';
 
 export const resolvers: Resolvers = {
   ...profileResolvers,
+  ...actionPayloadResolvers,
   Query: { shopifyCustomerSearch },
-  Mutation: { linkShopifyCustomer, unlinkShopifyCustomer },
+  Mutation: { linkShopifyCustomer, unlinkShopifyCustomer, cancelOrder, refundOrder, createDiscount },
 };

@@ -1,0 +1,219 @@
+/**
+ * The exactly-once runner shared by cancelOrder, refundOrder and createDiscount.
+ *
+ *   1. Look the key up. Unknown key: prepare (read Shopify, check the order), then claim the key atomically.
+ *      Checking before claiming means a rejected input never burns its key; looking the key up first means a
+ *      retry of a finished action replays its result instead of failing the checks against the changed order.
+ *   2. The claimer writes ahead what it is about to send (state `unknown`, e.g. the generated discount code), sends
+ *      the mutation once, and settles the key with the outcome (`succeeded`, or `failed` for Shopify userErrors).
+ *   3. Anyone else with the same key and input waits (bounded) for the outcome and replays it; another input or
+ *      mutation under the key is IDEMPOTENCY_KEY_REUSED.
+ *   4. A key left `in_progress`/`unknown` (lost answer, crash) is taken over once its lease lapses: the new owner
+ *      asks Shopify whether the action happened (reconcile) before sending the written-ahead request again.
+ *
+ * The stored result never holds the order: payloads re-fetch it, so a replay shows the order as it is now.
+ * Keys are kept 24 h (purged opportunistically, see maybePurge / purgeExpiredKeys).
+ */
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RequestContext } from '../context.js';
+import { AppError, BadInputError } from '../errors.js';
+import type { AuditAction, IdempotencyRecord, Store } from '../store/index.js';
+
+/** How long keys are kept. */
+export const KEY_TTL_MS = 24 * 60 * 60 * 1000;
+/** How often (at most) one process purges expired keys as a side effect of an action. */
+export const PURGE_EVERY_MS = 60_000;
+/** How long a second request with the same key waits for the first one's outcome. */
+export const WAIT_FOR_OUTCOME_MS = 5_000;
+const POLL_MS = 50;
+
+/** A user error as the payloads show it. */
+export interface UserError {
+  field: string[] | null;
+  message: string;
+  code: string | null;
+}
+
+/** What a mutation ended with, as stored under its key. */
+export interface Outcome {
+  userErrors: UserError[];
+}
+
+/** How one action plugs into the runner. `Sent` and `O` are stored as JSON, so they must survive a round trip. */
+export interface ActionSpec<Req, Sent, O extends Outcome> {
+  action: AuditAction;
+  /**
+   * Reads Shopify, checks the request against it (throws BadInputError) and returns what to send. Runs before the
+   * claim; what it returns is written ahead, so a later attempt can check for it and resend it unchanged.
+   */
+  prepare(ctx: RequestContext, req: Req): Promise<Sent>;
+  /** Sends the mutation (once). */
+  send(ctx: RequestContext, sent: Sent): Promise<O>;
+  /** After a lost answer: the outcome if Shopify shows the action happened, else null (it is then sent again). */
+  reconcile(ctx: RequestContext, req: Req, sent: Sent): Promise<O | null>;
+}
+
+/** The result of a run: the outcome, and whether it was replayed from an earlier attempt. */
+export interface RunResult<O> {
+  outcome: O;
+  replayed: boolean;
+}
+
+interface StoredResult<Sent, O> {
+  sent?: Sent;
+  outcome?: O;
+  /** a request refused while recovering a key; replayed as the same error */
+  error?: { code: string; message: string; field?: string };
+}
+
+/** Stable hash of a normalized request (keys sorted), so equal inputs hash equal however they were written. */
+export function hashInput(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * How long a claim protects its owner. It must outlast one Shopify call (budget wait + one attempt) twice over
+ * (a recovery reads, then sends), so an owner that is still working is never taken over.
+ */
+export function leaseMsFor(config: { timeoutMs: number; maxWaitMs: number }): number {
+  return 2 * (config.timeoutMs + config.maxWaitMs) + 1_000;
+}
+
+const lastPurge = new WeakMap<Store, number>();
+
+/** Deletes keys older than 24 h; returns how many. app.ts may call it on an interval; actions also call maybePurge. */
+export function purgeExpiredKeys(store: Store, now = Date.now()): Promise<number> {
+  return store.idempotency.purgeOlderThan(new Date(now - KEY_TTL_MS));
+}
+
+/** Purges expired keys at most once a minute per store, in the background (a failure is only logged). */
+export function maybePurge(ctx: RequestContext): void {
+  const store = ctx.deps.store;
+  const now = Date.now();
+  if (now - (lastPurge.get(store) ?? 0) < PURGE_EVERY_MS) return;
+  lastPurge.set(store, now);
+  purgeExpiredKeys(store, now).then(
+    (n) => n > 0 && ctx.logger.info({ purged: n }, 'purged expired idempotency keys'),
+    (error) => ctx.logger.warn({ err: { message: (error as Error).message } }, 'could not purge idempotency keys'),
+  );
+}
+
+/** Runs an action exactly once per idempotency key (see the file comment). */
+export async function runExactlyOnce<Req extends { idempotencyKey: string }, Sent, O extends Outcome>(
+  ctx: RequestContext,
+  spec: ActionSpec<Req, Sent, O>,
+  req: Req,
+  agentId: string,
+): Promise<RunResult<O>> {
+  const repo = ctx.deps.store.idempotency;
+  const key = req.idempotencyKey;
+  const { idempotencyKey: _key, ...rest } = req;
+  const inputHash = hashInput(rest);
+  const leaseMs = leaseMsFor(ctx.deps.config);
+
+  const settle = async (sent: Sent, outcome: O): Promise<O> => {
+    try {
+      await repo.complete(key, outcome.userErrors.length > 0 ? 'failed' : 'succeeded', { sent, outcome } satisfies StoredResult<Sent, O>);
+    } catch (error) {
+      // Our lease lapsed and another attempt settled the key: Shopify's outcome is the same either way.
+      ctx.logger.warn({ action: spec.action, err: { message: (error as Error).message } }, 'idempotency key was settled by another attempt');
+    }
+    return outcome;
+  };
+
+  const sendOnce = async (sent: Sent): Promise<O> => {
+    await repo.complete(key, 'unknown', { sent } satisfies StoredResult<Sent, O>);
+    // If this throws, the key stays `unknown` with its lease: the next attempt reconciles before sending again.
+    return settle(sent, await spec.send(ctx, sent));
+  };
+
+  const recover = async (record: IdempotencyRecord): Promise<O> => {
+    const stored = (record.result ?? {}) as StoredResult<Sent, O>;
+    if (stored.sent !== undefined) {
+      const done = await spec.reconcile(ctx, req, stored.sent);
+      return done ? settle(stored.sent, done) : sendOnce(stored.sent);
+    }
+    // The previous owner stopped before sending anything: start over.
+    let sent: Sent;
+    try {
+      sent = await spec.prepare(ctx, req);
+    } catch (error) {
+      if (error instanceof BadInputError) {
+        const refused: StoredResult<Sent, O> = { error: { code: error.code, message: error.message, field: error.extensions.field as string } };
+        await repo.complete(key, 'failed', refused).catch(() => undefined);
+      }
+      throw error;
+    }
+    return sendOnce(sent);
+  };
+
+  const wait = async (first: IdempotencyRecord): Promise<RunResult<O>> => {
+    if (first.agentId !== agentId || first.mutation !== spec.action || first.inputHash !== inputHash) {
+      throw new AppError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This idempotency key was already used for a different request; use a new key for a new action',
+      );
+    }
+    const deadline = Date.now() + WAIT_FOR_OUTCOME_MS;
+    let record: IdempotencyRecord | null = first;
+    for (;;) {
+      if (record === null) {
+        throw new AppError('IDEMPOTENCY_IN_PROGRESS', 'The key expired while this request waited for it; send the request again');
+      }
+      if (record.state === 'succeeded' || record.state === 'failed') return { outcome: replay<Sent, O>(record), replayed: true };
+      if (record.leaseUntil !== null && record.leaseUntil.getTime() < Date.now()) {
+        const mine = await repo.reclaim({ key, inputHash, leaseMs });
+        if (mine) return { outcome: await recover(mine), replayed: false };
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const retryIn = record.leaseUntil ? Math.max(1, Math.ceil((record.leaseUntil.getTime() - Date.now()) / 1000)) : 1;
+        throw new AppError(
+          'IDEMPOTENCY_IN_PROGRESS',
+          `An earlier request with this idempotency key is still running or its outcome is being confirmed; retry in about ${retryIn} s with the same key`,
+          { retryAfterSeconds: retryIn },
+        );
+      }
+      await sleep(Math.min(POLL_MS, left));
+      record = await repo.get(key);
+    }
+  };
+
+  const existing = await repo.get(key);
+  if (existing) return wait(existing);
+
+  let sent: Sent;
+  try {
+    sent = await spec.prepare(ctx, req);
+  } catch (error) {
+    // A concurrent attempt with this key may have acted meanwhile (so the order no longer passes the checks):
+    // then this is a retry and gets that attempt's result, not the checks' verdict.
+    const raced = error instanceof BadInputError ? await repo.get(key) : null;
+    if (raced) return wait(raced);
+    throw error;
+  }
+  const claim = await repo.claim({ key, agentId, mutation: spec.action, inputHash, leaseMs });
+  maybePurge(ctx);
+  if (claim.outcome !== 'claimed') return wait(claim.record);
+  return { outcome: await sendOnce(sent), replayed: false };
+}
+
+function replay<Sent, O>(record: IdempotencyRecord): O {
+  const stored = (record.result ?? {}) as StoredResult<Sent, O>;
+  if (stored.error) {
+    throw stored.error.field ? new BadInputError(stored.error.field, stored.error.message.replace(`${stored.error.field}: `, '')) : new AppError(stored.error.code as never, stored.error.message);
+  }
+  if (stored.outcome === undefined) throw new AppError('INTERNAL_SERVER_ERROR', 'The stored result of this idempotency key is unreadable');
+  return stored.outcome;
+}

@@ -1,0 +1,162 @@
+/**
+ * Every document the order actions send to Shopify. Static documents like ../shopify/operations.ts, typed by codegen
+ * (../shopify/__generated__/admin.ts). Orders are read with the profile's own fragments, so a payload's order has
+ * exactly the shape (and mapping) of an order read through CustomerProfile.orders.
+ */
+import { PROFILE_LINE_ITEM, PROFILE_ORDER } from '../shopify/operations.js';
+
+/** Line items read with an order for validation; an order with more is refused rather than half-checked. */
+export const ACTION_LINE_ITEMS_FIRST = 100;
+
+/** One order as the profile shows it, plus what the actions check: its customer and currency. */
+export const ACTION_ORDER = /* GraphQL */ `#graphql
+  query ActionOrder(
+    $id: ID!
+    $withLineItems: Boolean!
+    $lineItemsFirst: Int!
+    $withTracking: Boolean!
+    $withLocation: Boolean!
+  ) {
+    order(id: $id) {
+      ...ProfileOrder
+      presentmentCurrencyCode
+      customer { id }
+    }
+  }
+  ${PROFILE_ORDER}
+  ${PROFILE_LINE_ITEM}
+`;
+
+/** What Shopify would refund for these line items and shipping: amounts, and the transactions that move the money. */
+export const ACTION_SUGGESTED_REFUND = /* GraphQL */ `#graphql
+  query ActionSuggestedRefund(
+    $id: ID!
+    $refundLineItems: [RefundLineItemInput!]
+    $refundShipping: Boolean
+    $shippingAmount: Money
+    $suggestFullRefund: Boolean!
+    $allocation: RefundMethodAllocation!
+  ) {
+    order(id: $id) {
+      id
+      suggestedRefund(
+        refundLineItems: $refundLineItems
+        refundShipping: $refundShipping
+        shippingAmount: $shippingAmount
+        suggestFullRefund: $suggestFullRefund
+        refundMethodAllocation: $allocation
+      ) {
+        amountSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+        maximumRefundableSet { presentmentMoney { amount currencyCode } }
+        shipping {
+          amountSet { presentmentMoney { amount currencyCode } }
+          maximumRefundableSet { presentmentMoney { amount currencyCode } }
+        }
+        refundLineItems { lineItem { id } quantity restockType location { id } }
+        suggestedTransactions {
+          gateway
+          kind
+          amountSet { presentmentMoney { amount currencyCode } }
+          parentTransaction { id }
+        }
+        suggestedRefundMethods {
+          amount { presentmentMoney { amount currencyCode } }
+        }
+      }
+    }
+  }
+`;
+
+/**
+ * The refund itself. `@idempotent` makes a resend with the same key return the first refund instead of a second
+ * one (mandatory from API 2026-04); the key must be a variable or literal, so it travels as a variable.
+ */
+export const ACTION_REFUND_CREATE = /* GraphQL */ `#graphql
+  mutation ActionRefundCreate($input: RefundInput!, $idempotencyKey: String!) {
+    refundCreate(input: $input) @idempotent(key: $idempotencyKey) {
+      refund {
+        id
+        totalRefundedSet { shopMoney { amount currencyCode } }
+      }
+      userErrors { field message }
+    }
+  }
+`;
+
+/** Cancels an order; Shopify does the work in a background job. */
+export const ACTION_ORDER_CANCEL = /* GraphQL */ `#graphql
+  mutation ActionOrderCancel(
+    $orderId: ID!
+    $reason: OrderCancelReason!
+    $restock: Boolean!
+    $refundMethod: OrderCancelRefundMethodInput
+    $notifyCustomer: Boolean
+    $staffNote: String
+  ) {
+    orderCancel(
+      orderId: $orderId
+      reason: $reason
+      restock: $restock
+      refundMethod: $refundMethod
+      notifyCustomer: $notifyCustomer
+      staffNote: $staffNote
+    ) {
+      job { id done }
+      orderCancelUserErrors { field message code }
+    }
+  }
+`;
+
+/** Whether an order is cancelled yet (the cancel job's effect), cheaply. */
+export const ACTION_ORDER_CANCELLED = /* GraphQL */ `#graphql
+  query ActionOrderCancelled($id: ID!) {
+    order(id: $id) { id cancelledAt }
+  }
+`;
+
+/** A discount as the payload shows it. */
+export const ACTION_DISCOUNT = /* GraphQL */ `#graphql
+  fragment ActionDiscount on DiscountCodeNode {
+    id
+    codeDiscount {
+      ... on DiscountCodeBasic {
+        title
+        endsAt
+        usageLimit
+        codes(first: 1) { nodes { code } }
+        customerGets {
+          value {
+            ... on DiscountPercentage { percentage }
+            ... on DiscountAmount { amount { amount currencyCode } }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/** Creates a code discount. */
+export const ACTION_DISCOUNT_CREATE = /* GraphQL */ `#graphql
+  mutation ActionDiscountCreate($discount: DiscountCodeBasicInput!) {
+    discountCodeBasicCreate(basicCodeDiscount: $discount) {
+      codeDiscountNode { ...ActionDiscount }
+      userErrors { field message code }
+    }
+  }
+  ${ACTION_DISCOUNT}
+`;
+
+/** A discount by its code: how a retry learns whether a create whose answer was lost happened. */
+export const ACTION_DISCOUNT_BY_CODE = /* GraphQL */ `#graphql
+  query ActionDiscountByCode($code: String!) {
+    codeDiscountNodeByCode(code: $code) { ...ActionDiscount }
+  }
+  ${ACTION_DISCOUNT}
+`;
+
+/** Whether a customer exists (nothing else: the action needs no personal data). */
+export const ACTION_CUSTOMER = /* GraphQL */ `#graphql
+  query ActionCustomer($id: ID!) {
+    customer(id: $id) { id }
+  }
+`;

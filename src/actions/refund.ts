@@ -1,0 +1,165 @@
+/**
+ * refundOrder. Shopify computes the refund, not us: we ask order.suggestedRefund for the chosen line items and
+ * shipping, then send refundCreate with its suggested transactions (without transactions no money moves).
+ * refundCreate carries Shopify's @idempotent key derived from ours, so resending it after a lost answer is safe.
+ */
+import { createHash } from 'node:crypto';
+import type { RequestContext } from '../context.js';
+import { BadInputError, ShopifyUnavailableError } from '../errors.js';
+import type { ActionRefundCreateMutation, ActionSuggestedRefundQuery } from '../shopify/__generated__/admin.js';
+import { costOf } from '../shopify/pack.js';
+import type { ActionSpec, Outcome, UserError } from './idempotency.js';
+import { ACTION_REFUND_CREATE, ACTION_SUGGESTED_REFUND } from './operations.js';
+import { requireOrder, toUserErrors, type ActionOrder } from './orders.js';
+import { compareDecimal, type RefundRequest } from './validate.js';
+
+type Money = { amount: string; currencyCode: string };
+type Suggestion = NonNullable<NonNullable<ActionSuggestedRefundQuery['order']>['suggestedRefund']>;
+
+/** What refundCreate is sent (written ahead, resent unchanged after a lost answer). */
+export interface RefundSent {
+  shopifyKey: string;
+  input: Record<string, unknown>;
+  /** whether refundLineItems follow input.lineItems index for index (so Shopify's error paths map to ours) */
+  explicitLines: boolean;
+  customerId: string | null;
+  /** what Shopify suggested, in the shop's currency (for the audit when the refund itself is not known) */
+  suggested: Money;
+}
+
+export interface RefundOutcome extends Outcome {
+  orderId: string;
+  customerId: string | null;
+  refund: { id: string; total: Money } | null;
+}
+
+/** Shopify's idempotency key for our key: agent-independent, and distinct from keys of other mutations. */
+export function shopifyRefundKey(idempotencyKey: string): string {
+  return createHash('sha256').update(`${idempotencyKey}\u0000refund`).digest('hex');
+}
+
+export const refundSpec: ActionSpec<RefundRequest, RefundSent, RefundOutcome> = {
+  action: 'refundOrder',
+  async prepare(ctx, req) {
+    const order = await requireOrder(ctx, req.orderId, true);
+    const lines = refundLines(order, req);
+    // "Everything" (no line items named) includes shipping unless shipping says otherwise.
+    const shipping = req.shipping ?? (req.lineItems === null ? { full: true as const } : null);
+    const suggestion = await suggest(ctx, req, lines, shipping);
+
+    const maxShipping = suggestion.shipping.maximumRefundableSet.presentmentMoney;
+    if (shipping && 'amount' in shipping && compareDecimal(shipping.amount, maxShipping.amount) > 0) {
+      throw new BadInputError('input.shipping.amount', `is more than the ${maxShipping.amount} ${maxShipping.currencyCode} of shipping still refundable`);
+    }
+    const amount = suggestion.amountSet.presentmentMoney;
+    if (lines.length === 0 && compareDecimal(amount.amount, '0') <= 0) {
+      throw new BadInputError(req.lineItems === null ? 'input.orderId' : 'input.shipping', 'there is nothing left to refund');
+    }
+    const locations = new Map(suggestion.refundLineItems.map((l) => [l.lineItem.id, l.location?.id ?? null]));
+    const input: Record<string, unknown> = {
+      orderId: req.orderId,
+      currency: order.presentmentCurrencyCode,
+      note: req.note,
+      notify: req.notifyCustomer,
+      refundLineItems: lines.map((l) => ({
+        lineItemId: l.lineItemId,
+        quantity: l.quantity,
+        restockType: l.restockType,
+        ...(l.restockType !== 'NO_RESTOCK' && locations.get(l.lineItemId) ? { locationId: locations.get(l.lineItemId) } : {}),
+      })),
+      shipping: shipping === null ? null : 'full' in shipping ? { fullRefund: true } : { amount: shipping.amount },
+      ...(req.toStoreCredit
+        ? { transactions: [], refundMethods: [{ storeCreditRefund: { amount: storeCreditAmount(suggestion) } }] }
+        : {
+            transactions: suggestion.suggestedTransactions.map((t) => ({
+              orderId: req.orderId,
+              parentId: t.parentTransaction?.id ?? null,
+              gateway: t.gateway ?? '',
+              kind: 'REFUND',
+              amount: t.amountSet.presentmentMoney.amount,
+            })),
+          }),
+    };
+    return {
+      shopifyKey: shopifyRefundKey(req.idempotencyKey),
+      input,
+      explicitLines: req.lineItems !== null,
+      customerId: order.customer?.id ?? null,
+      suggested: suggestion.amountSet.shopMoney,
+    };
+  },
+  async send(ctx, sent) {
+    const variables = { input: sent.input, idempotencyKey: sent.shopifyKey };
+    const { data, fieldErrors } = await ctx.deps.shopify.request<ActionRefundCreateMutation>(ACTION_REFUND_CREATE, variables, {
+      operationName: 'ActionRefundCreate',
+      estimatedCost: costOf(ACTION_REFUND_CREATE, variables),
+      // Shopify's @idempotent key makes a resend return the first refund.
+      mutation: { replaySafe: true },
+    });
+    const result = data.refundCreate;
+    const orderId = sent.input.orderId as string;
+    if (!result) {
+      // e.g. IDEMPOTENCY_CONCURRENT_REQUEST: Shopify did not answer for the refund; the key stays unknown for a retry.
+      const first = fieldErrors[0];
+      throw new ShopifyUnavailableError(`refundCreate returned no result${first ? `: ${first.message}` : ''}`, first?.code ? { shopifyCode: first.code } : {});
+    }
+    const fields = { orderId: 'orderId', shipping: 'shipping', note: 'note', refundMethods: 'toStoreCredit', ...(sent.explicitLines ? { refundLineItems: 'lineItems' } : {}) };
+    const userErrors: UserError[] = toUserErrors(result.userErrors, fields);
+    const refund = result.refund ? { id: result.refund.id, total: { ...result.refund.totalRefundedSet.shopMoney } } : null;
+    if (!refund && userErrors.length === 0) userErrors.push({ field: null, message: 'Shopify created no refund and gave no reason', code: null });
+    return { orderId, customerId: sent.customerId, refund: userErrors.length ? null : refund, userErrors };
+  },
+  // refundCreate is replay-safe by Shopify's key: resending is how we learn the outcome.
+  reconcile: async () => null,
+};
+
+interface Line {
+  lineItemId: string;
+  quantity: number;
+  restockType: 'NO_RESTOCK' | 'CANCEL' | 'RETURN';
+}
+
+/** The line items to refund, checked against what the order can still refund. */
+function refundLines(order: ActionOrder, req: RefundRequest): Line[] {
+  const items = order.lineItems?.nodes ?? [];
+  if (order.lineItems?.pageInfo.hasNextPage) {
+    throw new BadInputError('input.orderId', `orders with more than ${items.length} line items cannot be refunded here; use the Shopify admin`);
+  }
+  // Restocking an unshipped unit cancels it; a shipped one comes back as a return.
+  const restockType = (unfulfilled: number, quantity: number, restock: boolean): Line['restockType'] =>
+    !restock ? 'NO_RESTOCK' : unfulfilled >= quantity ? 'CANCEL' : 'RETURN';
+  if (req.lineItems === null) {
+    return items.filter((li) => li.refundableQuantity > 0).map((li) => ({ lineItemId: li.id, quantity: li.refundableQuantity, restockType: 'NO_RESTOCK' }));
+  }
+  const byId = new Map(items.map((li) => [li.id, li]));
+  return req.lineItems.map((line, i) => {
+    const li = byId.get(line.lineItemId);
+    if (!li) throw new BadInputError(`input.lineItems[${i}].lineItemId`, 'is not a line item of this order');
+    if (line.quantity > li.refundableQuantity) {
+      throw new BadInputError(`input.lineItems[${i}].quantity`, `is more than the ${li.refundableQuantity} still refundable`);
+    }
+    return { lineItemId: li.id, quantity: line.quantity, restockType: restockType(li.unfulfilledQuantity, line.quantity, line.restock) };
+  });
+}
+
+async function suggest(ctx: RequestContext, req: RefundRequest, lines: Line[], shipping: RefundRequest['shipping']): Promise<Suggestion> {
+  const variables = {
+    id: req.orderId,
+    refundLineItems: lines.map((l) => ({ lineItemId: l.lineItemId, quantity: l.quantity, restockType: l.restockType })),
+    refundShipping: shipping !== null && 'full' in shipping,
+    shippingAmount: shipping !== null && 'amount' in shipping ? shipping.amount : null,
+    suggestFullRefund: false,
+    allocation: req.toStoreCredit ? 'STORE_CREDIT' : 'ORIGINAL_PAYMENT_METHODS',
+  };
+  const { data } = await ctx.deps.shopify.request<ActionSuggestedRefundQuery>(ACTION_SUGGESTED_REFUND, variables, {
+    operationName: 'ActionSuggestedRefund',
+    estimatedCost: costOf(ACTION_SUGGESTED_REFUND, variables),
+  });
+  const suggestion = data.order?.suggestedRefund;
+  if (!suggestion) throw new ShopifyUnavailableError('Shopify gave no refund suggestion for this order');
+  return suggestion;
+}
+
+function storeCreditAmount(s: Suggestion): Money {
+  return s.suggestedRefundMethods[0]?.amount.presentmentMoney ?? s.amountSet.presentmentMoney;
+}

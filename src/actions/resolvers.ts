@@ -1,0 +1,135 @@
+/**
+ * The three order actions as resolvers: scope → input checks → exactly-once run → audit → payload. Payload orders
+ * are read by field resolvers, so an order that cannot be read after the action only nulls that field (the
+ * action stands and its result is still returned), and no read is made when the client does not ask for it.
+ */
+import { requireScope, type Scope } from '../auth.js';
+import type { MutationResolvers, Resolvers } from '../__generated__/resolvers.js';
+import type { RequestContext } from '../context.js';
+import type { AuditAction } from '../store/index.js';
+import { AttemptAudit, type AuditFacts } from './audit.js';
+import { cancelSpec, orderAfterCancel } from './cancel.js';
+import { discountSpec } from './discount.js';
+import { runExactlyOnce, type ActionSpec, type Outcome } from './idempotency.js';
+import { invalidate, payloadOrder } from './orders.js';
+import { refundSpec } from './refund.js';
+import { parseCancel, parseDiscount, parseRefund } from './validate.js';
+
+const GID = /^gid:\/\/shopify\/(Order|Customer)\/\d{1,20}$/;
+
+/** Ids worth recording even for a refused attempt: well-formed GIDs only (anything else is not a Shopify id). */
+function rawIds(raw: { orderId?: string | null; customerId?: string | null; profileId?: string | null }): AuditFacts {
+  return {
+    orderId: raw.orderId && GID.test(raw.orderId) ? raw.orderId : null,
+    customerId: raw.customerId && GID.test(raw.customerId) ? raw.customerId : null,
+    profileId: raw.profileId && raw.profileId.length <= 200 ? raw.profileId : null,
+  };
+}
+
+/** The ids that are set. */
+function present(ids: Record<string, string | null | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(ids).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+/** What the mutation resolvers hand their payload's field resolvers besides the contract's fields. */
+interface PayloadState {
+  orderId: string;
+  cancelled?: boolean;
+}
+const state = (payload: object) => payload as PayloadState;
+
+interface Run<Req extends { idempotencyKey: string }, Sent, O extends Outcome> {
+  action: AuditAction;
+  scope: Scope;
+  raw: Parameters<typeof rawIds>[0];
+  parse: () => Req;
+  spec: ActionSpec<Req, Sent, O>;
+  /** audit facts of the request and of its outcome */
+  facts: (req: Req, outcome?: O) => AuditFacts;
+  /** ids of what a successful action changed, for cache invalidation */
+  changed: (outcome: O) => { orderIds?: string[]; customerIds?: string[] };
+}
+
+/** Runs one action attempt end to end and records it exactly once, whatever happens. */
+async function act<Req extends { idempotencyKey: string }, Sent, O extends Outcome>(
+  ctx: RequestContext,
+  run: Run<Req, Sent, O>,
+): Promise<O> {
+  const audit = new AttemptAudit(ctx, run.action);
+  audit.note(rawIds(run.raw));
+  try {
+    const agentId = requireScope(ctx.caller, run.scope);
+    const req = run.parse();
+    audit.keyed(req.idempotencyKey);
+    audit.note(run.facts(req));
+    const { outcome, replayed } = await runExactlyOnce(ctx, run.spec, req, agentId);
+    audit.note(run.facts(req, outcome));
+    const ok = outcome.userErrors.length === 0;
+    if (ok && !replayed) await invalidate(ctx, run.changed(outcome));
+    await audit.record(replayed ? 'replayed' : ok ? 'succeeded' : 'failed', ok ? null : (outcome.userErrors[0]!.code ?? 'SHOPIFY_USER_ERROR'));
+    return outcome;
+  } catch (error) {
+    await audit.recordError(error);
+    throw error;
+  }
+}
+
+export const cancelOrder: MutationResolvers['cancelOrder'] = async (_root, { input }, ctx) => {
+  const outcome = await act(ctx, {
+    action: 'cancelOrder',
+    scope: 'shopify:orders:cancel',
+    raw: input,
+    parse: () => parseCancel(input),
+    spec: cancelSpec,
+    facts: (req, o) => ({
+      orderId: req.orderId,
+      detail: `reason=${req.reason} refund=${req.refundTo ?? 'none'} restock=${req.restock}`,
+      ...(o ? { customerId: o.customerId, shopifyIds: present({ jobId: o.jobId }) } : {}),
+    }),
+    changed: (o) => ({ orderIds: [o.orderId], customerIds: o.customerId ? [o.customerId] : [] }),
+  });
+  return { orderId: outcome.orderId, cancelled: outcome.userErrors.length === 0, jobId: outcome.jobId, userErrors: outcome.userErrors };
+};
+
+export const refundOrder: MutationResolvers['refundOrder'] = async (_root, { input }, ctx) => {
+  const outcome = await act(ctx, {
+    action: 'refundOrder',
+    scope: 'shopify:orders:refund',
+    raw: input,
+    parse: () => parseRefund(input),
+    spec: refundSpec,
+    facts: (req, o) => ({
+      orderId: req.orderId,
+      ...(o ? { customerId: o.customerId, amount: o.refund?.total ?? null, shopifyIds: present({ refundId: o.refund?.id }) } : {}),
+    }),
+    changed: (o) => ({ orderIds: [o.orderId], customerIds: o.customerId ? [o.customerId] : [] }),
+  });
+  return { orderId: outcome.orderId, refund: outcome.refund, userErrors: outcome.userErrors };
+};
+
+export const createDiscount: MutationResolvers['createDiscount'] = async (_root, { input }, ctx) => {
+  const outcome = await act(ctx, {
+    action: 'createDiscount',
+    scope: 'shopify:discounts:create',
+    raw: input,
+    parse: () => parseDiscount(input, Date.now()),
+    spec: discountSpec,
+    facts: (req, o) => ({
+      ...('customerId' in req.target ? { customerId: req.target.customerId } : { profileId: req.target.profileId }),
+      detail: 'percentage' in req.value ? `percentage=${req.value.percentage}` : `amount=${req.value.amount}`,
+      ...(o ? { customerId: o.customerId, shopifyIds: present({ discountId: o.discount?.id }) } : {}),
+    }),
+    changed: (o) => ({ customerIds: [o.customerId] }),
+  });
+  return { discount: outcome.discount, userErrors: outcome.userErrors };
+};
+
+/** Payload field resolvers: the order is read fresh, after the action, and only when asked for. */
+export const actionPayloadResolvers: Resolvers = {
+  ShopifyCancelOrderPayload: {
+    order: (payload, _args, ctx) => orderAfterCancel(ctx, state(payload).orderId, state(payload).cancelled === true),
+  },
+  ShopifyRefundOrderPayload: {
+    order: (payload, _args, ctx) => payloadOrder(ctx, state(payload).orderId),
+  },
+};
