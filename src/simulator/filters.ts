@@ -14,9 +14,12 @@ export function displayName(c: CustomerRec): string {
 
 const bool = (v: string) => v.toLowerCase() === 'true';
 
+/** Search fields this resource understands; others are reported and ignored. */
+const CUSTOMER_FIELDS = new Set(['email', 'phone', 'first_name', 'last_name', 'name', 'id', 'tag', 'tag_not', 'country', 'orders_count', 'number_of_orders', 'amount_spent', 'total_spent', 'created_at', 'customer_date', 'updated_at', 'accepts_marketing', 'email_marketing_state']);
+
 /** Compiles a customers(query:) search. */
 export function customerSearch(store: Store, query: string | null | undefined): CompiledSearch<CustomerRec> {
-  return compileSearch<CustomerRec>(query, (c, field, op, value) => {
+  return compileSearch<CustomerRec>(query, CUSTOMER_FIELDS, (c, field, op, value) => {
     switch (field) {
       case null:
         return wordMatches([c.firstName, c.lastName, c.email, displayName(c)], value) || phoneMatches(c.phone, value);
@@ -74,9 +77,12 @@ function orderNameMatches(o: OrderRec, value: string): boolean {
   return /^\d+$/.test(v) ? Number(v) === o.number : textMatches(o.name, value);
 }
 
+/** Search fields this resource understands; others are reported and ignored. */
+const ORDER_FIELDS = new Set(['name', 'id', 'email', 'customer_id', 'financial_status', 'fulfillment_status', 'status', 'source_name', 'tag', 'tag_not', 'sku', 'discount_code', 'created_at', 'processed_at', 'updated_at', 'test']);
+
 /** Compiles an orders(query:) search. */
 export function orderSearch(store: Store, query: string | null | undefined): CompiledSearch<OrderRec> {
-  return compileSearch<OrderRec>(query, (o, field, op: Op, value) => {
+  return compileSearch<OrderRec>(query, ORDER_FIELDS, (o, field, op: Op, value) => {
     const customer = o.customerId != null ? store.customers.get(o.customerId) : undefined;
     switch (field) {
       case null:

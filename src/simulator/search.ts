@@ -111,12 +111,22 @@ function parseTerm(raw: string): SearchNode {
   return { kind: 'term', field, op, value: unquote(rest) };
 }
 
-/** Compiles a query for one resource; `fields` answers the terms. */
-export function compileSearch<T>(query: string | null | undefined, fields: FieldMatcher<T>): CompiledSearch<T> {
+/** Compiles a query for one resource; `fields` answers the terms of the `known` fields. */
+export function compileSearch<T>(query: string | null | undefined, known: ReadonlySet<string>, fields: FieldMatcher<T>): CompiledSearch<T> {
   const warnings: CompiledSearch<T>['warnings'] = [];
   if (!query || !query.trim()) return { test: () => true, warnings };
   const root = parseSearch(query);
   const unknown = new Set<string>();
+  const scan = (node: SearchNode): void => {
+    if (node.kind === 'term') {
+      if (node.field && !known.has(node.field) && !unknown.has(node.field)) {
+        unknown.add(node.field);
+        warnings.push({ field: node.field, message: 'Invalid search field for this query.' });
+      }
+    } else if (node.kind === 'not') scan(node.item);
+    else node.items.forEach(scan);
+  };
+  scan(root);
   const evaluate = (node: SearchNode, record: T): boolean => {
     switch (node.kind) {
       case 'and':
@@ -125,17 +135,9 @@ export function compileSearch<T>(query: string | null | undefined, fields: Field
         return node.items.some((n) => evaluate(n, record));
       case 'not':
         return !evaluate(node.item, record);
-      case 'term': {
-        const r = fields(record, node.field, node.op, node.value);
-        if (r === undefined) {
-          if (node.field && !unknown.has(node.field)) {
-            unknown.add(node.field);
-            warnings.push({ field: node.field, message: 'Invalid search field for this query.' });
-          }
-          return true;
-        }
-        return r;
-      }
+      case 'term':
+        // an unknown field filters nothing, as on Shopify
+        return node.field && unknown.has(node.field) ? true : (fields(record, node.field, node.op, node.value) ?? true);
     }
   };
   return { test: (record) => evaluate(root, record), warnings };
