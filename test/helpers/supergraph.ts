@@ -1,66 +1,32 @@
 /**
- * End-to-end harness: a real @apollo/gateway supergraph composed from a small profiles subgraph (owning
+ * End-to-end harness: a real @apollo/gateway supergraph composed from the demo profiles subgraph (owning
  * CustomerProfile { id name emails }) and this subgraph, which talks to an in-process Shopify simulator.
- * Tests speak GraphQL to the gateway exactly as a frontend would.
+ * Tests speak GraphQL to the gateway exactly as a frontend would. The profiles subgraph, the composition and the
+ * gateway are the ones `npm run dev` runs (src/dev); only the wiring for tests (port 0, AUTH_MODE=none) is here.
  */
-import { composeServices } from '@apollo/composition';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'graphql';
 import { buildApp, type App, type BuildOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { composeOrThrow, localSubgraphs } from '../../src/dev/compose.js';
+import { startGateway } from '../../src/dev/gateway.js';
+import { listenHttp } from '../../src/dev/ports.js';
+import { createProfilesSchema, PROFILES_SDL, startProfilesSubgraph, type DemoProfile, type SimCustomer } from '../../src/dev/profiles-subgraph.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
-import { SCHEMA_PATH } from '../../src/server.js';
 import { startSimulator } from '../../src/simulator/index.js';
 
-export interface TestProfile {
-  id: string;
-  name: string;
-  emails: string[];
-}
+export { PROFILES_SDL, type SimCustomer };
 
-/** The profiles subgraph's SDL: what this subgraph requires of the entity's owner. */
-export const PROFILES_SDL = /* GraphQL */ `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
-  type CustomerProfile @key(fields: "id") {
-    id: ID!
-    name: String!
-    emails: [String!]
-  }
-  type Query {
-    profiles(ids: [ID!]!): [CustomerProfile!]!
-    profile(id: ID!): CustomerProfile
-  }
-`;
+/** A profile as the profiles subgraph holds it. */
+export type TestProfile = DemoProfile;
 
 /** A profiles subgraph over a fixed list. */
-export function profilesSchema(profiles: TestProfile[]) {
-  const byId = new Map(profiles.map((p) => [p.id, p]));
-  return buildSubgraphSchema({
-    typeDefs: parse(PROFILES_SDL),
-    resolvers: {
-      Query: {
-        profiles: (_: unknown, { ids }: { ids: string[] }) => ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])),
-        profile: (_: unknown, { id }: { id: string }) => byId.get(id) ?? null,
-      },
-      CustomerProfile: { __resolveReference: (ref: { id: string }) => byId.get(ref.id) ?? null },
-    } as never,
-  });
-}
+export const profilesSchema = createProfilesSchema;
 
 /** Composes the supergraph SDL from the two subgraphs (throws with composition errors). */
 export function composeSupergraph(profilesUrl = 'http://profiles', shopifyUrl = 'http://shopify'): string {
-  const result = composeServices([
-    { name: 'profiles', url: profilesUrl, typeDefs: parse(PROFILES_SDL) },
-    { name: 'shopify', url: shopifyUrl, typeDefs: parse(readFileSync(SCHEMA_PATH, 'utf8')) },
-  ]);
-  if (result.errors) throw new Error(result.errors.map((e) => e.message).join('\n'));
-  return result.supergraphSdl;
+  return composeOrThrow(localSubgraphs({ profiles: profilesUrl, shopify: shopifyUrl }));
 }
 
 export interface SupergraphHarness {
@@ -69,7 +35,7 @@ export interface SupergraphHarness {
   simulatorUrl: string;
   app: App;
   /** POST a GraphQL request to the gateway. */
-  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: { data?: T; errors?: any[] } }>;
   /** Simulator control API. */
   sim<T = any>(path: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
@@ -83,14 +49,6 @@ export interface HarnessOptions {
   simulator?: { seed?: number; customers?: number; maximumAvailable?: number; restoreRate?: number };
   /** an already running simulator to use instead of starting one */
   simulatorUrl?: string;
-}
-
-export interface SimCustomer {
-  id: string;
-  email: string | null;
-  phone: string | null;
-  displayName: string;
-  numberOfOrders: number;
 }
 
 /** Starts simulator, this subgraph, the profiles subgraph and a gateway, all on loopback ports. */
@@ -127,32 +85,19 @@ export async function startSupergraph(opts: HarnessOptions): Promise<SupergraphH
     });
     const app = await buildApp(config, opts.logger ?? silentLogger(), opts.build);
     closers.unshift(() => app.close());
-    await new Promise<void>((resolve) => app.server.http.listen(0, '127.0.0.1', resolve));
-    const subgraphUrl = `http://127.0.0.1:${(app.server.http.address() as { port: number }).port}/graphql`;
+    const port = await listenHttp(app.server.http, 0, '127.0.0.1', 'PORT');
+    const subgraphUrl = `http://127.0.0.1:${port}/graphql`;
 
-    const profilesServer = new ApolloServer({ schema: profilesSchema(profiles) });
-    const { url: profilesUrl } = await startStandaloneServer(profilesServer, { listen: { port: 0, host: '127.0.0.1' } });
-    closers.unshift(() => profilesServer.stop());
+    const profilesServer = await startProfilesSubgraph({ profiles, port: 0 });
+    closers.unshift(() => profilesServer.close());
 
-    const routerSecret = config.routerSecret;
-    const gateway = new ApolloGateway({
-      supergraphSdl: composeSupergraph(profilesUrl, subgraphUrl),
-      buildService: ({ url }) =>
-        new RemoteGraphQLDataSource({
-          url,
-          willSendRequest({ request, context }) {
-            const ctx = context as { authorization?: string };
-            if (ctx.authorization) request.http?.headers.set('authorization', ctx.authorization);
-            if (routerSecret) request.http?.headers.set('router-authorization', routerSecret);
-          },
-        }),
+    const gateway = await startGateway({
+      supergraphSdl: composeSupergraph(profilesServer.url, subgraphUrl),
+      port: 0,
+      routerSecret: config.routerSecret,
     });
-    const gatewayServer = new ApolloServer({ gateway });
-    const { url: gatewayUrl } = await startStandaloneServer(gatewayServer, {
-      listen: { port: 0, host: '127.0.0.1' },
-      context: async ({ req }) => ({ authorization: req.headers.authorization }),
-    });
-    closers.unshift(() => gatewayServer.stop());
+    closers.unshift(() => gateway.close());
+    const gatewayUrl = gateway.url;
 
     return {
       gatewayUrl,

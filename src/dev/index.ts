@@ -1,0 +1,142 @@
+/**
+ * `npm run dev`: the local supergraph in one process — demo store, demo profiles subgraph, this subgraph and a
+ * gateway whose landing page is Apollo Sandbox, ready to query with the printed demo agent token. Ctrl-C stops it.
+ * `npm run dev -- --subgraphs-only` leaves the gateway out, for `rover dev --supergraph-config supergraph.yaml`.
+ */
+import { ConfigError } from '../config.js';
+import { createLogger } from '../logger.js';
+import { CompositionError } from './compose.js';
+import { checkPorts, PortInUseError, readPort, type PortSetting } from './ports.js';
+import { DEFAULT_PORTS, PORT_VARIABLES, startDevStack, type DevStack, type ServerName } from './stack.js';
+
+const USAGE = `Usage: npm run dev [-- --subgraphs-only]
+
+Starts the demo store (Shopify simulator), the demo profiles subgraph, this subgraph and a supergraph gateway.
+  --subgraphs-only   no gateway: route with your own router (rover dev --supergraph-config supergraph.yaml)
+
+Ports: GATEWAY_PORT (4000), PORT (4001, this subgraph), PROFILES_PORT (4002), SIMULATOR_PORT (4100); 0 = any free port.
+HOST (127.0.0.1) is the address they listen on. DEMO_SEED and DEMO_CUSTOMERS shape the demo store.`;
+
+function fail(lines: string[]): never {
+  process.stderr.write(`Cannot start the local supergraph:\n${lines.map((l) => `  - ${l}`).join('\n')}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const unknown = args.filter((a) => a !== '--subgraphs-only');
+  if (unknown.length > 0) fail([`unknown argument(s) ${unknown.join(' ')}\n\n${USAGE}`]);
+  const withGateway = !args.includes('--subgraphs-only');
+  const env = process.env;
+  const host = env.HOST?.trim() || '127.0.0.1';
+
+  // Every port problem at once (bad value, the same port twice, a port in use), each naming its variable.
+  const problems: string[] = [];
+  const ports = {} as Record<ServerName, number>;
+  const settings: PortSetting[] = [];
+  for (const name of Object.keys(DEFAULT_PORTS) as ServerName[]) {
+    const read = readPort(env, PORT_VARIABLES[name], DEFAULT_PORTS[name]);
+    if (typeof read === 'string') problems.push(read);
+    else {
+      ports[name] = read.port;
+      if (name !== 'gateway' || withGateway) settings.push(read);
+    }
+  }
+  if (problems.length === 0) problems.push(...(await checkPorts(settings, host)));
+  if (problems.length > 0) fail(problems);
+  if (env.SHOPIFY_STORE_DOMAIN) {
+    process.stderr.write('Note: npm run dev always serves the demo store; SHOPIFY_STORE_DOMAIN is ignored here (use npm start for a real store).\n');
+  }
+
+  const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn' });
+  let stack: DevStack;
+  try {
+    stack = await startDevStack({ ports, host, env, logger, gateway: withGateway });
+  } catch (error) {
+    if (error instanceof PortInUseError) fail([error.message]);
+    if (error instanceof ConfigError) fail(error.problems);
+    if (error instanceof CompositionError) fail(error.errors);
+    throw error;
+  }
+  process.stdout.write(summary(stack));
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      process.stderr.write('Stopping now, without waiting.\n');
+      process.exit(1);
+    }
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping the gateway, the subgraphs and the demo store…\n`);
+    const force = setTimeout(() => {
+      process.stderr.write('Still stopping after 10 s; exiting anyway.\n');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    stack.close().then(
+      () => {
+        process.stdout.write('Stopped.\n');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        process.stderr.write(`Stopping failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** Loopback addresses read better as localhost in what a person copies. */
+function display(url: string): string {
+  return url.replace(/^http:\/\/(127\.0\.0\.1|\[::1\])(?=[:/])/, 'http://localhost').replace(/\/$/, '');
+}
+
+function summary(stack: DevStack): string {
+  const { urls } = stack;
+  const linked = new Set(stack.customers.flatMap((c) => (c.email ? [c.email.toLowerCase()] : [])));
+  const unmatched = stack.profiles.filter((p) => !p.emails.some((e) => linked.has(e.toLowerCase()))).length;
+  const rows: Array<[string, string, string]> = [];
+  if (urls.gateway) rows.push(['Supergraph + Apollo Sandbox', `${display(urls.gateway)}/`, 'open in a browser']);
+  rows.push(['This subgraph (shopify)', display(urls.shopify), 'AUTH_MODE=jwt, dev secret']);
+  rows.push(['Profiles subgraph (demo)', `${display(urls.profiles)}/`, `${stack.profiles.length} profiles (${unmatched} not matched by email)`]);
+  rows.push(['Demo store (Shopify simulator)', display(urls.simulator), `${stack.customers.length} customers, seed ${stack.config.demo.seed}`]);
+  const width = Math.max(...rows.map((r) => r[0].length));
+  const urlWidth = Math.max(...rows.map((r) => r[1].length));
+  const lines = [
+    '',
+    'Local supergraph running (Ctrl-C stops everything)',
+    '',
+    ...rows.map(([what, url, note]) => `  ${what.padEnd(width)}  ${url.padEnd(urlWidth)}  ${note}`),
+    '',
+    'Demo agent token (all scopes, valid 24 h for this run only; already set in Sandbox):',
+    `  export DEMO_TOKEN=${stack.token}`,
+    '',
+  ];
+  if (urls.gateway) {
+    lines.push(
+      'Try it:',
+      `  curl -s ${display(urls.gateway)}/ -H 'content-type: application/json' -H "authorization: Bearer $DEMO_TOKEN" \\`,
+      `    --data '{"query":"{ profiles(first: 3) { id name shopifyCustomer { id displayName totalOrders } orders(limit: 2) { orderNumber status total { amount currencyCode } } } }"}'`,
+      '',
+      `Sandbox opens with docs/operations/profile-card.graphql for ${stack.exampleProfileId}; the other example operations are in docs/operations/.`,
+    );
+  } else {
+    lines.push(
+      'No gateway (--subgraphs-only). Route with your own router, for example:',
+      '  rover dev --supergraph-config supergraph.yaml',
+      'and have it forward the Authorization header to the shopify subgraph.',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+main().catch((error) => {
+  process.stderr.write(`Failed to start the local supergraph: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
