@@ -43,6 +43,12 @@ const EnvSchema = z
     SHOPIFY_MAX_WAIT_MS: int(5_000, 0, 120_000),
     SHOPIFY_CACHE_TTL_S: int(30, 0, 86_400),
     SHOPIFY_WEBHOOK_SECRET: optionalString,
+    SHOPIFY_CACHE_MAX_ENTRIES: int(10_000, 100, 10_000_000),
+    SHOPIFY_BREAKER_THRESHOLD: int(5, 1, 1_000),
+    SHOPIFY_BREAKER_COOLDOWN_MS: int(10_000, 100, 600_000),
+    REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'must be 1 to 64 letters, digits or :._-').optional().default('shopify-subgraph:'),
+    GRAPHQL_MAX_DEPTH: int(12, 2, 100),
+    GRAPHQL_MAX_ALIASES: int(30, 0, 1_000),
     DATABASE_URL: optionalString,
     SQLITE_PATH: z.string().optional().default('./data/subgraph.sqlite'),
     REDIS_URL: optionalString,
@@ -126,10 +132,18 @@ export interface Config {
   timeoutMs: number;
   maxWaitMs: number;
   cacheTtlSeconds: number;
+  /** in-process cache size (entries), when Redis is not used */
+  cacheMaxEntries: number;
+  /** consecutive failed Shopify attempts that open the circuit, and how long it stays open before a probe */
+  breaker: { threshold: number; cooldownMs: number };
   webhookSecret: string | undefined;
   databaseUrl: string | undefined;
   sqlitePath: string;
   redisUrl: string | undefined;
+  /** prefix of every Redis key (cache entries, shared budget), so several deployments can share one Redis */
+  redisKeyPrefix: string;
+  /** limits that normal router queries pass and abusive ones do not */
+  limits: { maxDepth: number; maxAliases: number };
   routerSecret: string | undefined;
   auth: {
     mode: 'jwt' | 'none';
@@ -171,10 +185,14 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     timeoutMs: env.SHOPIFY_TIMEOUT_MS,
     maxWaitMs: env.SHOPIFY_MAX_WAIT_MS,
     cacheTtlSeconds: env.SHOPIFY_CACHE_TTL_S,
+    cacheMaxEntries: env.SHOPIFY_CACHE_MAX_ENTRIES,
+    breaker: { threshold: env.SHOPIFY_BREAKER_THRESHOLD, cooldownMs: env.SHOPIFY_BREAKER_COOLDOWN_MS },
     webhookSecret: env.SHOPIFY_WEBHOOK_SECRET,
     databaseUrl: env.DATABASE_URL,
     sqlitePath: env.SQLITE_PATH,
     redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
+    limits: { maxDepth: env.GRAPHQL_MAX_DEPTH, maxAliases: env.GRAPHQL_MAX_ALIASES },
     routerSecret: env.ROUTER_SECRET,
     auth: {
       mode: env.AUTH_MODE ?? (env.SHOPIFY_STORE_DOMAIN ? 'jwt' : 'none'),

@@ -2,17 +2,18 @@
  * createServer(deps): the HTTP app and the ApolloServer, built from collaborators and doing no I/O at import,
  * so tests build it against the simulator and a temporary store. main.ts is what listens.
  */
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { GraphQLError, parse, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, parse, type GraphQLFormattedError, type ValidationRule } from 'graphql';
 import { routerSecretMatches } from './auth.js';
 import { createContext, type AppDeps, type RequestContext } from './context.js';
 import { isAppError } from './errors.js';
+import { queryLimitsRule } from './hardening.js';
 import { resolvers } from './resolvers.js';
 
 /** Path of the contract. */
@@ -31,6 +32,10 @@ export interface CreateServerOptions {
   routes?: Route[];
   /** extra readiness checks (breaker state, Redis); throw to report not ready */
   readiness?: Array<() => Promise<void> | void>;
+  /** extra Apollo plugins (metrics, logs) */
+  plugins?: ApolloServerPlugin<RequestContext>[];
+  /** extra validation rules, after the depth and alias limits from config */
+  validationRules?: ValidationRule[];
 }
 
 export interface SubgraphServer {
@@ -55,7 +60,11 @@ export function createServer(deps: AppDeps, options: CreateServerOptions = {}): 
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
-    plugins: [production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true })],
+    validationRules: [queryLimitsRule(deps.config.limits), ...(options.validationRules ?? [])],
+    plugins: [
+      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      ...(options.plugins ?? []),
+    ],
     formatError: (formatted, error) => formatError(formatted, error, deps),
   });
 

@@ -1,6 +1,7 @@
 import { createAdminApiClient, type ClientResponse } from '@shopify/admin-api-client';
 import type { Logger } from '../logger.js';
 import { AppError, ShopifyThrottledError, ShopifyUnavailableError } from '../errors.js';
+import type { CircuitBreaker } from './breaker.js';
 import { LocalCostBudget, type CostBudget, type ThrottleStatus } from './budget.js';
 import { endpointFetch, type StoreEndpoint } from './transport.js';
 
@@ -39,7 +40,7 @@ export interface RequestOptions {
 /** One Shopify request as seen by logs and metrics. */
 export interface RequestEvent {
   operation: string;
-  outcome: 'ok' | 'throttled' | 'http_error' | 'network_error' | 'graphql_error' | 'malformed';
+  outcome: 'ok' | 'throttled' | 'http_error' | 'network_error' | 'timeout' | 'graphql_error' | 'malformed' | 'breaker_open';
   status?: number;
   attempt: number;
   durationMs: number;
@@ -58,10 +59,12 @@ export interface ShopifyClientOptions {
   maxWaitMs: number;
   logger: Logger;
   budget?: CostBudget;
+  /** fails fast while Shopify keeps failing; none = always try */
+  breaker?: CircuitBreaker;
   fetch?: typeof fetch;
   /** called once per HTTP attempt (metrics) */
   onRequest?: (event: RequestEvent) => void;
-  /** called once per wait for budget (metrics) */
+  /** called once per wait: for budget before sending, after THROTTLED, or backing off after a failure (metrics) */
   onWait?: (ms: number, reason: 'budget' | 'throttled' | 'backoff') => void;
 }
 
@@ -92,7 +95,8 @@ export class ShopifyOutcomeUnknownError extends AppError {
 type Attempt =
   | { kind: 'ok'; data: unknown; cost: CostExtension | null; fieldErrors: ShopifyFieldError[] }
   | { kind: 'throttled'; cost: CostExtension | null }
-  | { kind: 'retryable'; reason: string; retryAfterMs?: number; notProcessed: boolean }
+  /** notProcessed: Shopify certainly did not run it (429); health: whether it says Shopify is unwell (breaker) */
+  | { kind: 'retryable'; reason: string; retryAfterMs?: number; notProcessed: boolean; unhealthy: boolean }
   | { kind: 'fatal'; error: AppError };
 
 /** Creates the Shopify Admin client: budget-aware waits, bounded retries for queries, one send for mutations. */
@@ -107,27 +111,46 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
     customFetchApi: endpointFetch(opts.endpoint, opts.fetch ?? fetch),
   });
 
-  async function attemptOnce(document: string, variables: Record<string, unknown>, operation: string, attempt: number): Promise<Attempt> {
+  function report(event: RequestEvent): void {
+    opts.onRequest?.(event);
+    const level = event.outcome === 'ok' ? 'info' : 'warn';
+    opts.logger[level]({ shopify: event }, 'shopify request');
+  }
+
+  async function attemptOnce(document: string, variables: Record<string, unknown>, operation: string, attempt: number, taken: number): Promise<Attempt> {
     const started = performance.now();
+    const signal = AbortSignal.timeout(opts.timeoutMs);
     let response: ClientResponse<unknown>;
     try {
-      response = await admin.request(document, { variables, signal: AbortSignal.timeout(opts.timeoutMs) });
+      response = await admin.request(document, { variables, signal });
     } catch (error) {
       // request() returns errors as values; a throw here is a bug in the client or our fetch.
       response = { errors: { message: error instanceof Error ? error.message : String(error) } };
     }
     const durationMs = Math.round(performance.now() - started);
+    // An error status leaves the body unread; drop it so the connection goes back to the pool.
+    await response.errors?.response?.body?.cancel().catch(() => undefined);
     const cost = readCost(response.extensions);
-    const event: RequestEvent = {
-      operation, attempt, durationMs, outcome: 'ok', status: response.errors?.networkStatusCode,
+    let result = classify(response, cost);
+    // The abort shows up as a network error or an unreadable body; name it for what it is.
+    const timedOut = result.kind !== 'ok' && signal.aborted;
+    if (timedOut) result = timeoutAttempt(opts.timeoutMs);
+    if (cost) {
+      // What we took but Shopify did not charge comes back: all of it when Shopify did not run the request.
+      const charged = result.kind === 'throttled' ? 0 : cost.actualQueryCost ?? cost.requestedQueryCost;
+      await budget.observe(cost.throttleStatus, taken - charged);
+    }
+    report({
+      operation, attempt, durationMs,
+      outcome: timedOut ? 'timeout' : result.kind === 'ok' ? 'ok' : result.kind === 'throttled' ? 'throttled' : outcomeOf(response),
+      status: response.errors?.networkStatusCode,
       requestedCost: cost?.requestedQueryCost, actualCost: cost?.actualQueryCost, available: cost?.throttleStatus.currentlyAvailable,
-    };
-    if (cost) await budget.observe(cost.throttleStatus);
-
-    const result = classify(response, cost);
-    event.outcome = result.kind === 'ok' ? 'ok' : result.kind === 'throttled' ? 'throttled' : outcomeOf(response);
-    opts.onRequest?.(event);
-    opts.logger.info({ shopify: event }, 'shopify request');
+    });
+    if (opts.breaker) {
+      if (result.kind === 'ok') opts.breaker.success();
+      else if (result.kind === 'retryable' && result.unhealthy) opts.breaker.failure();
+      else opts.breaker.neutral();
+    }
     return result;
   }
 
@@ -139,35 +162,59 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
       const deadline = Date.now() + opts.maxWaitMs;
       const operation = options.operationName;
       const isMutation = options.mutation !== undefined;
-      const cost = options.estimatedCost ?? (isMutation ? 10 : 1);
+      let cost = options.estimatedCost ?? (isMutation ? 10 : 1);
+      let waitReason: 'budget' | 'throttled' = 'budget';
       for (let attempt = 1; ; attempt++) {
+        try {
+          opts.breaker?.admit();
+        } catch (error) {
+          report({ operation, attempt, durationMs: 0, outcome: 'breaker_open' });
+          throw error;
+        }
+        // After THROTTLED the budget holds Shopify's level, so this wait is (requested − available) / restoreRate.
         const waited = await budget.take(cost, deadline);
         if (waited === null) {
           throw new ShopifyThrottledError(`${operation} needs ${cost} points and the budget would not hold them within ${opts.maxWaitMs} ms`);
         }
-        if (waited > 0) opts.onWait?.(waited, 'budget');
+        if (waited > 0) opts.onWait?.(waited, waitReason);
 
-        const result = await attemptOnce(document, variables, operation, attempt);
+        const result = await attemptOnce(document, variables, operation, attempt, cost);
         if (result.kind === 'ok') return { data: result.data as T, cost: result.cost, fieldErrors: result.fieldErrors };
         if (result.kind === 'fatal') throw result.error;
 
-        // THROTTLED and a 429 mean Shopify did not run the operation, so even a mutation may be sent again.
-        const safeToResend = !isMutation || options.mutation!.replaySafe || (result.kind === 'retryable' ? result.notProcessed : true);
-        if (result.kind === 'retryable' && !safeToResend) throw new ShopifyOutcomeUnknownError(operation, result.reason);
+        if (result.kind === 'throttled') {
+          // Shopify did not run it, so even a mutation may go again; wait for what Shopify says it costs.
+          cost = Math.max(cost, result.cost?.requestedQueryCost ?? 0);
+          waitReason = 'throttled';
+          if (!result.cost) {
+            if (Date.now() + 1000 > deadline) throw new ShopifyThrottledError(`still throttled after ${opts.maxWaitMs} ms of waiting`);
+            opts.onWait?.(1000, 'throttled');
+            await sleep(1000);
+          }
+          continue;
+        }
 
-        const wait = result.kind === 'throttled'
-          ? throttleWait(result.cost, cost)
-          : result.retryAfterMs ?? backoff(attempt);
+        if (isMutation && !options.mutation!.replaySafe) {
+          // Without Shopify's idempotency key a mutation is sent once (issue #5): a 429 is known not to have run.
+          if (result.notProcessed) throw new ShopifyThrottledError(`${operation} was refused by Shopify's rate limit (${result.reason}); nothing was changed`);
+          throw new ShopifyOutcomeUnknownError(operation, result.reason);
+        }
+        const wait = result.retryAfterMs ?? backoff(attempt);
         if (Date.now() + wait > deadline) {
-          if (result.kind === 'throttled') throw new ShopifyThrottledError(`still throttled after ${opts.maxWaitMs} ms of waiting`);
-          if (isMutation && !result.notProcessed) throw new ShopifyOutcomeUnknownError(operation, result.reason);
+          if (result.notProcessed) throw new ShopifyThrottledError(`${result.reason} from Shopify, retry after ${Math.ceil(wait / 1000)} s is beyond the ${opts.maxWaitMs} ms budget`);
+          if (isMutation) throw new ShopifyOutcomeUnknownError(operation, result.reason);
           throw new ShopifyUnavailableError(result.reason);
         }
-        opts.onWait?.(wait, result.kind === 'throttled' ? 'throttled' : 'backoff');
+        waitReason = 'budget';
+        opts.onWait?.(wait, 'backoff');
         await sleep(wait);
       }
     },
   };
+}
+
+function timeoutAttempt(timeoutMs: number): Attempt {
+  return { kind: 'retryable', reason: `no answer within ${timeoutMs} ms`, notProcessed: false, unhealthy: true };
 }
 
 function classify(response: ClientResponse<unknown>, cost: CostExtension | null): Attempt {
@@ -190,19 +237,22 @@ function classify(response: ClientResponse<unknown>, cost: CostExtension | null)
       // Shopify sends Retry-After in seconds.
       retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
       notProcessed: status === 429,
+      unhealthy: status !== 429,
     };
   }
   if (graphQLErrors.length > 0) {
     const first = graphQLErrors[0]!;
     const code = first.extensions?.code;
+    // Shopify reports its own transient failures as INTERNAL_SERVER_ERROR in a 200 answer: worth another try.
+    if (code === 'INTERNAL_SERVER_ERROR') return { kind: 'retryable', reason: 'Shopify internal error', notProcessed: false, unhealthy: true };
     return { kind: 'fatal', error: new ShopifyUnavailableError(`Shopify refused the request${code ? ` (${code})` : ''}: ${first.message}`, code ? { shopifyCode: code } : {}) };
   }
   if (status !== undefined && status >= 400) {
     return { kind: 'fatal', error: new ShopifyUnavailableError(`HTTP ${status}`) };
   }
-  // No status: the request never completed (refused, reset, timed out). A status with no data: unreadable body.
+  // No status: the request never completed (refused, reset). A status with no data: unreadable body.
   const reason = status === undefined ? `network error: ${errors?.message ?? 'no response'}` : `unreadable response (HTTP ${status})`;
-  return { kind: 'retryable', reason, notProcessed: false };
+  return { kind: 'retryable', reason, notProcessed: false, unhealthy: true };
 }
 
 function outcomeOf(response: ClientResponse<unknown>): RequestEvent['outcome'] {
@@ -219,15 +269,7 @@ function readCost(extensions: unknown): CostExtension | null {
   return cost;
 }
 
-/** Shopify's own advice: wait until the bucket has restored what the request needs. */
-function throttleWait(cost: CostExtension | null, estimated: number): number {
-  if (!cost) return 1000;
-  const { currentlyAvailable, restoreRate } = cost.throttleStatus;
-  const needed = (cost.requestedQueryCost ?? estimated) - currentlyAvailable;
-  return Math.max(50, Math.ceil((needed / restoreRate) * 1000));
-}
-
-/** Exponential backoff with full jitter: 100 ms, 200 ms, 400 ms … capped at 2 s. */
+/** Exponential backoff with jitter: 100 ms, 200 ms, 400 ms … capped at 2 s, each between half and all of it. */
 function backoff(attempt: number): number {
   const cap = Math.min(2000, 100 * 2 ** (attempt - 1));
   return Math.round(cap / 2 + Math.random() * (cap / 2));

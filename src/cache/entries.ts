@@ -1,0 +1,63 @@
+/**
+ * What the customer cache stores and the rules that decide when a stored entry answers a request. Pure: no I/O.
+ *
+ * Keys (under the deployment's Redis prefix, or bare in the in-process LRU):
+ *   c:<customer GID>  → CustomerEntry (JSON): the bundle and the plan it was fetched with
+ *   e:<email>         → customer GID, or NO_CUSTOMER when no customer has that email (auto-linked profiles hit too)
+ *   o:<order GID>     → customer GID, so an order id (refund webhook, action) finds the entry to drop
+ *   t:c:… t:e:… t:o:… → tombstone: when the id was last invalidated (ms), so a load already in flight then is not stored
+ */
+import type { CustomerBundle } from '../profile/model.js';
+import type { FetchPlan } from '../shopify/customers.js';
+
+/** The e: value for "no customer has this email". */
+export const NO_CUSTOMER = '-';
+
+export const customerKey = (gid: string) => `c:${gid}`;
+export const emailKey = (email: string) => `e:${email}`;
+export const orderKey = (gid: string) => `o:${gid}`;
+export const tombstoneKey = (key: string) => `t:${key}`;
+
+/** A cached customer: the bundle, the plan it answers, and the e: keys that point at it (dropped with it). */
+export interface CustomerEntry {
+  bundle: CustomerBundle;
+  plan: FetchPlan;
+  emails: string[];
+}
+
+/**
+ * True when an entry fetched with `have` answers a request for `want`: it has at least as many orders (or all the
+ * customer has) and every optional part asked for.
+ */
+export function covers(entry: CustomerEntry, want: FetchPlan): boolean {
+  if (want.ordersFirst === 0) return true;
+  const have = entry.plan;
+  if (have.ordersFirst === 0) return false;
+  const allOrders = (entry.bundle.orders?.length ?? 0) < have.ordersFirst;
+  if (have.ordersFirst < want.ordersFirst && !allOrders) return false;
+  return (!want.lineItems || have.lineItems) && (!want.tracking || have.tracking) && (!want.location || have.location);
+}
+
+/** True when an in-flight load for `have` will answer `want` (same rule, before the answer is known). */
+export function planCovers(have: FetchPlan, want: FetchPlan): boolean {
+  if (want.ordersFirst === 0) return true;
+  return have.ordersFirst >= want.ordersFirst
+    && (!want.lineItems || have.lineItems) && (!want.tracking || have.tracking) && (!want.location || have.location);
+}
+
+/** The bundle as a request with `plan` would have got it from Shopify: no more orders than asked. */
+export function shapeFor(bundle: CustomerBundle, plan: FetchPlan): CustomerBundle {
+  if (plan.ordersFirst === 0) return { customer: bundle.customer };
+  return { customer: bundle.customer, orders: bundle.orders?.slice(0, plan.ordersFirst) };
+}
+
+/** Parses a stored entry; a value that does not parse is treated as absent (a newer/older deploy wrote it). */
+export function parseEntry(raw: string | null): CustomerEntry | null {
+  if (!raw) return null;
+  try {
+    const entry = JSON.parse(raw) as CustomerEntry;
+    return entry && entry.bundle?.customer?.id && entry.plan ? entry : null;
+  } catch {
+    return null;
+  }
+}

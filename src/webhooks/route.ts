@@ -1,0 +1,91 @@
+/**
+ * POST /webhooks/shopify: Shopify tells us an order or customer changed, so the cache drops it.
+ *
+ * Order of checks: signature on the raw bytes (401 for anything not signed with our secret), then topic, then
+ * de-duplication by event id (Shopify delivers at least once and retries), then invalidation. Shopify allows 5 s
+ * per delivery and counts slow answers as failures; we answer within 1 s and finish in the background if needed.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Invalidation } from '../cache/customer-cache.js';
+import type { Logger } from '../logger.js';
+import { sendJson, type Route } from '../server.js';
+import type { WebhookEventRepository } from '../store/index.js';
+import { invalidationFor, isTopic } from './topics.js';
+import { verifyWebhook } from './verify.js';
+
+export const WEBHOOK_PATH = '/webhooks/shopify';
+/** Longest we make Shopify wait; the rest of the work continues after the answer. */
+const ANSWER_WITHIN_MS = 900;
+
+export interface WebhookRouteOptions {
+  secret: string;
+  events: WebhookEventRepository;
+  invalidate: (what: Invalidation) => Promise<void>;
+  logger: Logger;
+  /** counts deliveries by topic and result */
+  onDelivery?: (topic: string, result: string) => void;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** The webhook route. */
+export function webhookRoute(opts: WebhookRouteOptions): Route {
+  async function handleEvent(topic: string, eventId: string | undefined, body: Record<string, unknown>): Promise<'processed' | 'duplicate'> {
+    if (eventId && !(await opts.events.markSeen(eventId, topic))) return 'duplicate';
+    if (isTopic(topic)) await opts.invalidate(invalidationFor(topic, body));
+    return 'processed';
+  }
+
+  return {
+    method: 'POST',
+    path: WEBHOOK_PATH,
+    async handle(req: IncomingMessage, res: ServerResponse, raw: Buffer) {
+      const started = performance.now();
+      const topic = header(req, 'x-shopify-topic') ?? 'unknown';
+      const eventId = header(req, 'x-shopify-event-id') ?? header(req, 'x-shopify-webhook-id');
+      const done = (status: number, result: string) => {
+        // Only known topics become label values: a forged header must not grow the metric without bound.
+        const label = isTopic(topic) ? topic : 'other';
+        opts.onDelivery?.(label, result);
+        opts.logger.info(
+          { webhook: { topic: label, eventId, result, status, triggeredAt: header(req, 'x-shopify-triggered-at'), durationMs: Math.round(performance.now() - started) } },
+          'shopify webhook',
+        );
+        sendJson(res, status, { result });
+      };
+
+      if (!verifyWebhook(raw, header(req, 'x-shopify-hmac-sha256'), opts.secret)) return done(401, 'unauthorized');
+      if (!isTopic(topic)) return done(200, 'ignored');
+      let body: Record<string, unknown>;
+      try {
+        const parsed: unknown = JSON.parse(raw.toString('utf8'));
+        if (!parsed || typeof parsed !== 'object') throw new Error('not an object');
+        body = parsed as Record<string, unknown>;
+      } catch {
+        return done(400, 'invalid');
+      }
+
+      const work = handleEvent(topic, eventId, body);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), ANSWER_WITHIN_MS);
+      });
+      try {
+        const result = await Promise.race([work, late]);
+        if (result === 'late') {
+          work.catch((error) => opts.logger.error({ err: { message: (error as Error).message }, webhook: { topic, eventId } }, 'webhook processing failed after answering'));
+          return done(202, 'accepted');
+        }
+        return done(200, result);
+      } catch (error) {
+        opts.logger.error({ err: { message: (error as Error).message }, webhook: { topic, eventId } }, 'webhook processing failed');
+        return done(500, 'failed');
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
