@@ -41,7 +41,7 @@ const state = (payload: object) => payload as PayloadState;
 interface Run<Req extends { idempotencyKey: string }, Sent, O extends Outcome> {
   action: AuditAction;
   scope: Scope;
-  raw: Parameters<typeof rawIds>[0];
+  raw: Parameters<typeof rawIds>[0] & { idempotencyKey?: string };
   parse: () => Req;
   spec: ActionSpec<Req, Sent, O>;
   /** audit facts of the request and of its outcome */
@@ -57,10 +57,12 @@ async function act<Req extends { idempotencyKey: string }, Sent, O extends Outco
 ): Promise<O> {
   const audit = new AttemptAudit(ctx, run.action);
   audit.note(rawIds(run.raw));
+  // Even a denied or rejected attempt names its key when the key itself is well-formed: it ties retries together.
+  const rawKey = run.raw.idempotencyKey;
+  if (typeof rawKey === 'string' && rawKey.length >= 1 && rawKey.length <= 255) audit.keyed(rawKey);
   try {
     const agentId = requireScope(ctx.caller, run.scope);
     const req = run.parse();
-    audit.keyed(req.idempotencyKey);
     audit.note(run.facts(req));
     const { outcome, replayed } = await runExactlyOnce(ctx, run.spec, req, agentId);
     audit.note(run.facts(req, outcome));
