@@ -43,6 +43,8 @@ export interface ExecutorOptions {
 export function createExecutor(options: ExecutorOptions) {
   const { schema, bucket } = options;
   const cache = new LRUCache<string, Prepared>({ max: options.cacheSize ?? 500 });
+  // the requested cost depends on the variables too; the same profile query is priced once per set of variables
+  const costs = new LRUCache<string, ReturnType<typeof requestedCost>>({ max: (options.cacheSize ?? 500) * 4 });
 
   const prepare = (query: string): Prepared => {
     let hit = cache.get(query);
@@ -74,7 +76,12 @@ export function createExecutor(options: ExecutorOptions) {
     if (!op) return done({ errors: [{ message: operationName ? `No operation named "${operationName}"` : 'An operation name is required when the document has several operations', extensions: { code: 'BAD_REQUEST' } }] }, opLabel);
     const variables = req.variables && typeof req.variables === 'object' && !Array.isArray(req.variables) ? (req.variables as Record<string, unknown>) : {};
 
-    const requested = requestedCost(schema, document, { variables, operationName });
+    const costKey = `${operationName ?? ''}\u0000${JSON.stringify(variables)}\u0000${req.query}`;
+    let requested = costs.get(costKey);
+    if (!requested) {
+      requested = requestedCost(schema, document, { variables, operationName });
+      costs.set(costKey, requested);
+    }
     if (requested.total > MAX_QUERY_COST) {
       const status = bucket.status(token);
       return { ...done({ errors: [maxCostError(requested.total)], extensions: { cost: costExtension(requested.total, null, status, debugCost ? requested.fields : undefined) } }, opLabel), requested: requested.total };
