@@ -4,7 +4,7 @@
  */
 import { composeServices } from '@apollo/composition';
 import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
+import { buildASTSchema, parse, type GraphQLSchema } from 'graphql';
 import { PROFILES_SDL } from './profiles-subgraph.js';
 
 /** This subgraph's contract. Read by path (not through src/server.ts) so the schema check loads no server code. */
@@ -21,7 +21,9 @@ export interface SubgraphSource {
 }
 
 /** The outcome of composing: the supergraph SDL, or every composition error as `CODE: message`. */
-export type Composition = { ok: true; supergraphSdl: string; hints: string[] } | { ok: false; errors: string[] };
+export type Composition =
+  | { ok: true; supergraphSdl: string; hints: string[]; /** the schema clients of the router see */ apiSchema(): GraphQLSchema }
+  | { ok: false; errors: string[] };
 
 /** Composes subgraphs with @apollo/composition; never throws for composition or SDL syntax errors. */
 export function compose(subgraphs: readonly SubgraphSource[]): Composition {
@@ -39,7 +41,14 @@ export function compose(subgraphs: readonly SubgraphSource[]): Composition {
   if (result.errors) {
     return { ok: false, errors: result.errors.map((e) => `${(e.extensions?.code as string | undefined) ?? 'COMPOSITION_ERROR'}: ${e.message}`) };
   }
-  return { ok: true, supergraphSdl: result.supergraphSdl, hints: result.hints.map((h) => h.toString()) };
+  const { schema } = result;
+  return {
+    ok: true,
+    supergraphSdl: result.supergraphSdl,
+    hints: result.hints.map((h) => h.toString()),
+    // Through the AST: composition loads graphql as CJS, whose schema objects this (ESM) copy of graphql rejects.
+    apiSchema: () => buildASTSchema(schema.toAPISchema().toAST()),
+  };
 }
 
 /** Thrown when subgraphs do not compose; the message lists every error. */

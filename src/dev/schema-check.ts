@@ -8,7 +8,7 @@ import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isInputObjectType, isNonNullType, isObjectType, isInterfaceType, parse, type GraphQLSchema } from 'graphql';
+import { Kind, parse, type DocumentNode, type GraphQLSchema, type TypeNode } from 'graphql';
 import { compose, localSubgraphs } from './compose.js';
 
 /** The project root (where schema.graphql and .git are). */
@@ -50,7 +50,7 @@ export async function checkSchema(opts: { schemaSdl: string; baseSdl: string | n
     // A schema that does not even build has already failed composition; there is nothing to diff.
     const current = tryBuild(opts.schemaSdl);
     if (current) {
-      changes = (await diff(base, current)).map((c) => classify(c, current));
+      changes = (await diff(base.schema, current.schema)).map((c) => classify(c, current.ast));
       notCompared = null;
     } else {
       notCompared = 'the schema does not build';
@@ -67,17 +67,32 @@ export async function checkSchema(opts: { schemaSdl: string; baseSdl: string | n
   };
 }
 
-function buildOrExplain(sdl: string, what: string): GraphQLSchema {
+interface Built {
+  ast: DocumentNode;
+  schema: GraphQLSchema;
+}
+
+/**
+ * The subgraph schema for the diff, and its AST for look-ups. The schema is built and diffed by packages that load
+ * graphql's CommonJS build; this module may get the ESM build (under vitest), so it reads only the plain AST and
+ * never passes its own graphql objects to them.
+ */
+function build(sdl: string): Built {
+  const ast = parse(sdl);
+  return { ast, schema: buildSubgraphSchema(ast) };
+}
+
+function buildOrExplain(sdl: string, what: string): Built {
   try {
-    return buildSubgraphSchema(parse(sdl));
+    return build(sdl);
   } catch (error) {
     throw new Error(`${what} is not a valid subgraph schema: ${(error as Error).message}`);
   }
 }
 
-function tryBuild(sdl: string): GraphQLSchema | null {
+function tryBuild(sdl: string): Built | null {
   try {
-    return buildSubgraphSchema(parse(sdl));
+    return build(sdl);
   } catch {
     return null;
   }
@@ -87,12 +102,12 @@ function tryBuild(sdl: string): GraphQLSchema | null {
  * Inspector's verdict, except that dropping the default of a non-null argument or input field is breaking:
  * every operation that left it out stops validating, exactly as if a required argument had been added.
  */
-function classify(change: Change, current: GraphQLSchema): SchemaChange {
+function classify(change: Change, current: DocumentNode): SchemaChange {
   const path = change.path ?? '';
   const out: SchemaChange = { level: change.criticality.level as SchemaChange['level'], type: change.type, path, message: change.message };
   if (change.type === 'FIELD_ARGUMENT_DEFAULT_CHANGED' || change.type === 'INPUT_FIELD_DEFAULT_VALUE_CHANGED') {
     const target = lookUp(current, path);
-    if (target && isNonNullType(target.type) && target.defaultValue === undefined) {
+    if (target && target.type.kind === Kind.NON_NULL_TYPE && target.defaultValue === undefined) {
       return {
         ...out,
         level: CriticalityLevel.Breaking,
@@ -103,13 +118,20 @@ function classify(change: Change, current: GraphQLSchema): SchemaChange {
   return out;
 }
 
-/** The argument (`Type.field.arg`) or input field (`Input.field`) at a path, if it exists. */
-function lookUp(schema: GraphQLSchema, path: string): { type: unknown; defaultValue: unknown } | undefined {
+/** The argument (`Type.field.arg`) or input field (`Input.field`) at a path, as written in the SDL. */
+function lookUp(doc: DocumentNode, path: string): { type: TypeNode; defaultValue?: unknown } | undefined {
   const [typeName, fieldName, argName] = path.split('.');
-  const type = typeName ? schema.getType(typeName) : undefined;
-  if (!type || !fieldName) return undefined;
-  if (isInputObjectType(type) && !argName) return type.getFields()[fieldName];
-  if ((isObjectType(type) || isInterfaceType(type)) && argName) return type.getFields()[fieldName]?.args.find((a) => a.name === argName);
+  for (const def of doc.definitions) {
+    if (!('name' in def) || def.name?.value !== typeName || !('fields' in def) || !def.fields) continue;
+    for (const field of def.fields) {
+      if (field.name.value !== fieldName) continue;
+      if (field.kind === Kind.INPUT_VALUE_DEFINITION && !argName) return field;
+      if (field.kind === Kind.FIELD_DEFINITION && argName) {
+        const arg = field.arguments?.find((a) => a.name.value === argName);
+        if (arg) return arg;
+      }
+    }
+  }
   return undefined;
 }
 
