@@ -57,6 +57,8 @@ export function createServer(deps: AppDeps, options: CreateServerOptions = {}): 
   const production = deps.config.env === 'production';
   const apollo = new ApolloServer<RequestContext>({
     schema: buildSchema(),
+    // Apollo's own messages (e.g. "Enabling inline tracing") go to our JSON logs, not stdout.
+    logger: deps.logger,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
