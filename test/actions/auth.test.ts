@@ -56,7 +56,8 @@ describe('scopes', () => {
     for (const authorization of [undefined, 'Bearer not-a-jwt', `Bearer ${(await token()).slice(0, -4)}AAAA`]) {
       const key = newKey();
       const before = await simStats(h);
-      const res = await h.query(REFUND, { input: { orderId: order.id, idempotencyKey: key } }, { ...ROUTER, ...(authorization ? { authorization } : {}) });
+      const headers: Record<string, string> = authorization ? { ...ROUTER, authorization } : { ...ROUTER };
+      const res = await h.query(REFUND, { input: { orderId: order.id, idempotencyKey: key } }, headers);
       expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
       expect((await simStats(h)).requests).toBe(before.requests);
       const [audit] = await h.app.deps.store.audit.list({ idempotencyKey: key });
