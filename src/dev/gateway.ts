@@ -5,9 +5,8 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { startStandaloneServer } from '@apollo/server/standalone';
 import { Kind, parse, print, visit } from 'graphql';
-import { listenOrExplain } from './ports.js';
+import { drainPlugin, serveApollo } from './serve.js';
 
 /** What the gateway keeps from the incoming request for the subgraph requests. */
 interface GatewayContext {
@@ -75,33 +74,27 @@ export async function startGateway(opts: {
   routerSecret?: string;
   sandbox?: SandboxInitialState;
 }): Promise<RunningGateway> {
-  const server = new ApolloServer<GatewayContext>({
-    gateway: createGateway(opts),
-    introspection: true,
-    // Subgraph errors already carry codes and messages; gateway stack traces would only bury them.
-    includeStacktraceInErrorResponses: false,
-    plugins: [
-      ApolloServerPluginLandingPageLocalDefault({
-        // The SDL is static here, so Sandbox need not poll it; the endpoint is fixed to this gateway.
-        embed: { initialState: { pollForSchemaUpdates: false }, endpointIsEditable: false },
-        footer: false,
-        ...(opts.sandbox ?? {}),
+  const { url, close } = await serveApollo<GatewayContext>({
+    build: (httpServer) =>
+      new ApolloServer<GatewayContext>({
+        gateway: createGateway(opts),
+        introspection: true,
+        // Subgraph errors already carry codes and messages; gateway stack traces would only bury them.
+        includeStacktraceInErrorResponses: false,
+        plugins: [
+          drainPlugin(httpServer),
+          ApolloServerPluginLandingPageLocalDefault({
+            // The SDL is static here, so Sandbox need not poll it; the endpoint is fixed to this gateway.
+            embed: { initialState: { pollForSchemaUpdates: false }, endpointIsEditable: false },
+            footer: false,
+            ...(opts.sandbox ?? {}),
+          }),
+        ],
       }),
-    ],
+    port: opts.port,
+    host: opts.host ?? '127.0.0.1',
+    variable: opts.portVariable ?? 'GATEWAY_PORT',
+    context: async (req) => ({ authorization: req.headers.authorization }),
   });
-  try {
-    const { url } = await listenOrExplain(
-      () =>
-        startStandaloneServer(server, {
-          listen: { port: opts.port, host: opts.host ?? '127.0.0.1' },
-          context: async ({ req }) => ({ authorization: req.headers.authorization }),
-        }),
-      opts.port,
-      opts.portVariable ?? 'GATEWAY_PORT',
-    );
-    return { url, close: () => server.stop() };
-  } catch (error) {
-    await server.stop().catch(() => undefined);
-    throw error;
-  }
+  return { url, close };
 }

@@ -4,11 +4,10 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { readFileSync } from 'node:fs';
 import { GraphQLError, parse } from 'graphql';
-import { listenOrExplain } from './ports.js';
+import { drainPlugin, serveApollo } from './serve.js';
 
 /** A profile as the demo profiles subgraph holds it. */
 export interface DemoProfile {
@@ -109,19 +108,13 @@ export async function startProfilesSubgraph(opts: {
   host?: string;
   portVariable?: string;
 }): Promise<ProfilesSubgraph> {
-  // No Apollo Studio here, so no inline traces (and no start-up notice about them).
-  const server = new ApolloServer({ schema: createProfilesSchema(opts.profiles), plugins: [ApolloServerPluginInlineTraceDisabled()] });
-  const host = opts.host ?? '127.0.0.1';
-  try {
-    const { url } = await listenOrExplain(
-      () => startStandaloneServer(server, { listen: { port: opts.port, host } }),
-      opts.port,
-      opts.portVariable ?? 'PROFILES_PORT',
-    );
-    return { url, close: () => server.stop() };
-  } catch (error) {
-    // Apollo started before the listen failed; stop it so nothing is left running.
-    await server.stop().catch(() => undefined);
-    throw error;
-  }
+  const schema = createProfilesSchema(opts.profiles);
+  const { url, close } = await serveApollo({
+    // No Apollo Studio here, so no inline traces (and no start-up notice about them).
+    build: (httpServer) => new ApolloServer({ schema, plugins: [drainPlugin(httpServer), ApolloServerPluginInlineTraceDisabled()] }),
+    port: opts.port,
+    host: opts.host ?? '127.0.0.1',
+    variable: opts.portVariable ?? 'PROFILES_PORT',
+  });
+  return { url, close };
 }

@@ -1,0 +1,201 @@
+/**
+ * The local supergraph itself: Sandbox's initial state, real agent-token checks through the gateway, the demo
+ * profiles subgraph's seed and queries, ports explained by their variables, and `npm run dev` stopping on Ctrl-C.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCOPES } from '../../src/auth.js';
+import { signDemoToken } from '../../src/dev/demo-token.js';
+import { supergraphForGateway } from '../../src/dev/gateway.js';
+import { loadExampleOperation } from '../../src/dev/operations.js';
+import { checkPorts, PortInUseError, readPort } from '../../src/dev/ports.js';
+import { demoProfiles, type SimCustomer } from '../../src/dev/profiles-subgraph.js';
+import { PROJECT_ROOT } from '../../src/dev/schema-check.js';
+import { startDevStack, type DevStack } from '../../src/dev/stack.js';
+import { silentLogger } from '../../src/logger.js';
+import { composeSupergraph } from '../helpers/supergraph.js';
+
+const FREE = { gateway: 0, shopify: 0, profiles: 0, simulator: 0 };
+let stack: DevStack;
+
+async function gql(url: string, query: string, variables: Record<string, unknown> = {}, authorization?: string) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as { data?: any; errors?: Array<{ message: string; path?: unknown[]; extensions?: { code?: string } }> };
+}
+
+/** Holds a loopback port until released, to see how the stack reports it. */
+async function occupyPort(): Promise<{ port: number; release(): Promise<void> }> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as { port: number }).port, release: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+beforeAll(async () => {
+  stack = await startDevStack({ ports: FREE, host: '127.0.0.1', env: { DEMO_CUSTOMERS: '60' }, logger: silentLogger() });
+}, 60_000);
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('the gateway', () => {
+  it('opens Apollo Sandbox on the profile card, with its variables and the demo token', async () => {
+    const res = await fetch(stack.urls.gateway!, { headers: { accept: 'text/html' } });
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(html).toContain('embeddable-sandbox.cdn.apollographql.com');
+    const config = JSON.parse(/var embeddedSandboxConfig = (\{.*\});/.exec(html)![1]!);
+    expect(config.initialState).toMatchObject({
+      document: loadExampleOperation('profile-card').document,
+      variables: { id: stack.exampleProfileId },
+      headers: { Authorization: `Bearer ${stack.token}` },
+      pollForSchemaUpdates: false,
+    });
+  });
+
+  it('forwards the agent token: none is UNAUTHENTICATED, a token without the scope is FORBIDDEN, the demo token reads', async () => {
+    const query = 'query($id: ID!) { profile(id: $id) { id shopifyCustomer { id } } }';
+    const variables = { id: stack.exampleProfileId };
+
+    const anonymous = await gql(stack.urls.gateway!, query, variables);
+    expect(anonymous.data.profile).toEqual({ id: stack.exampleProfileId, shopifyCustomer: null });
+    expect(anonymous.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+
+    const secret = stack.config.auth.jwtSecret!;
+    const noRead = await signDemoToken(secret, { scopes: SCOPES.filter((s) => s !== 'shopify:read') });
+    const forbidden = await gql(stack.urls.gateway!, query, variables, `Bearer ${noRead}`);
+    expect(forbidden.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['FORBIDDEN', expect.stringContaining('shopify:read')]]);
+
+    const ok = await gql(stack.urls.gateway!, query, variables, `Bearer ${stack.token}`);
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data.profile.shopifyCustomer.id).toMatch(/^gid:\/\/shopify\/Customer\//);
+  });
+
+  it('is the only way in: the subgraph refuses callers without the router secret', async () => {
+    const res = await fetch(stack.urls.shopify, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.token}` },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(res.status).toBe(401);
+    expect(stack.routerSecret).not.toBeNull();
+  });
+
+  it('loads a supergraph with @requiresScopes, which @apollo/gateway refuses as an unsupported SECURITY feature', () => {
+    const sdl = composeSupergraph();
+    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)');
+    const forGateway = supergraphForGateway(sdl);
+    expect(forGateway).toContain('@link(url: "https://specs.apollo.dev/requiresScopes/v0.1")');
+    expect(forGateway).toContain('@link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION)');
+    expect(forGateway).toContain('@requiresScopes(scopes: [["shopify:read"]])');
+  });
+});
+
+describe('the demo profiles subgraph', () => {
+  const customers: SimCustomer[] = Array.from({ length: 30 }, (_, i) => ({
+    id: `gid://shopify/Customer/${1000001 + i}`,
+    email: i === 2 ? null : `c${i + 1}@example.org`,
+    phone: null,
+    displayName: `Customer ${i + 1}`,
+    numberOfOrders: i % 3,
+  }));
+
+  it('has a profile per customer, a work email first on every 7th, none for customers without email, and walk-ins after every 25th', () => {
+    const profiles = demoProfiles(customers);
+    expect(profiles).toHaveLength(31);
+    expect(profiles[0]).toEqual({ id: 'profile-0001', name: 'Customer 1', emails: ['c1@example.org'] });
+    expect(profiles[2]).toEqual({ id: 'profile-0003', name: 'Customer 3', emails: [] });
+    expect(profiles[6]).toEqual({ id: 'profile-0007', name: 'Customer 7', emails: ['c7@work.example', 'c7@example.org'] });
+    expect(profiles[25]).toEqual({ id: 'profile-0026', name: 'Walk-in Visitor 1', emails: ['visitor1@no-shop.example'] });
+    expect(profiles[26]!.name).toBe('Customer 26');
+    expect(demoProfiles(customers)).toEqual(profiles);
+  });
+
+  it('pages with first/after, finds by ids and by email (case-insensitive), and rejects a bad page size', async () => {
+    const url = stack.urls.profiles;
+    const first = await gql(url, '{ profiles(first: 2) { id } }');
+    expect(first.data.profiles).toEqual(stack.profiles.slice(0, 2).map(({ id }) => ({ id })));
+    const next = await gql(url, 'query($after: ID) { profiles(first: 2, after: $after) { id } }', { after: stack.profiles[1]!.id });
+    expect(next.data.profiles).toEqual(stack.profiles.slice(2, 4).map(({ id }) => ({ id })));
+    const byIds = await gql(url, '{ profiles(ids: ["profile-0003", "nope", "profile-0001"]) { id } }');
+    expect(byIds.data.profiles).toEqual([{ id: 'profile-0003' }, { id: 'profile-0001' }]);
+    const withEmail = stack.profiles.find((p) => p.emails.length > 0)!;
+    const byEmail = await gql(url, 'query($e: String!) { profileByEmail(email: $e) { id name emails } }', { e: withEmail.emails[0]!.toUpperCase() });
+    expect(byEmail.data.profileByEmail).toEqual(withEmail);
+    const bad = await gql(url, '{ profiles(first: 0) { id } }');
+    expect(bad.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['BAD_USER_INPUT', 'first must be from 1 to 100, got 0']]);
+  });
+});
+
+describe('ports', () => {
+  it('reads each variable, and lists every problem naming the variable to change', async () => {
+    expect(readPort({}, 'GATEWAY_PORT', 4000)).toEqual({ variable: 'GATEWAY_PORT', port: 4000 });
+    expect(readPort({ PORT: '70000' }, 'PORT', 4001)).toBe('PORT: must be a whole number from 0 to 65535, got "70000"');
+    const held = await occupyPort();
+    try {
+      expect(await checkPorts([{ variable: 'GATEWAY_PORT', port: held.port }, { variable: 'PORT', port: 0 }, { variable: 'PROFILES_PORT', port: 0 }], '127.0.0.1')).toEqual([
+        `Port ${held.port} is already in use: set GATEWAY_PORT to a free port (for example GATEWAY_PORT=${held.port + 10} npm run dev)`,
+      ]);
+      expect(await checkPorts([{ variable: 'PORT', port: 4999 }, { variable: 'PROFILES_PORT', port: 4999 }], '127.0.0.1')).toEqual([
+        'PROFILES_PORT and PORT are both 4999: give each server its own port',
+      ]);
+    } finally {
+      await held.release();
+    }
+  });
+
+  it('a port taken while starting fails with its variable, and stops what had started', async () => {
+    const held = await occupyPort();
+    try {
+      const error = await startDevStack({ ports: { ...FREE, profiles: held.port }, host: '127.0.0.1', env: { DEMO_CUSTOMERS: '5' }, logger: silentLogger() }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PortInUseError);
+      expect(error).toMatchObject({ variable: 'PROFILES_PORT', port: held.port });
+    } finally {
+      await held.release();
+    }
+  });
+});
+
+describe('npm run dev', () => {
+  const entry = join(PROJECT_ROOT, 'src/dev/index.ts');
+  const env = (extra: Record<string, string>) => ({ ...process.env, GATEWAY_PORT: '0', PORT: '0', PROFILES_PORT: '0', SIMULATOR_PORT: '0', DEMO_CUSTOMERS: '20', ...extra });
+
+  it('prints the URLs and the token, then stops everything on Ctrl-C (SIGINT) and exits 0', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: PROJECT_ROOT, env: env({}), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not ready in time:\n${out}`)), 45_000);
+      child.stdout.on('data', () => {
+        if (out.includes('Sandbox opens with')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    expect(out).toContain('Local supergraph running (Ctrl-C stops everything)');
+    expect(out).toMatch(/Supergraph \+ Apollo Sandbox\s+http:\/\/localhost:\d+\//);
+    expect(out).toMatch(/export DEMO_TOKEN=[\w-]+\.[\w-]+\.[\w-]+/);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(out).toContain('Stopped.');
+  }, 60_000);
+
+  it('refuses to start when a port is in use, naming the variable', async () => {
+    const held = await occupyPort();
+    try {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', entry], { cwd: PROJECT_ROOT, env: env({ GATEWAY_PORT: String(held.port) }), encoding: 'utf8' });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`Cannot start the local supergraph:\n  - Port ${held.port} is already in use: set GATEWAY_PORT to a free port`);
+    } finally {
+      await held.release();
+    }
+  }, 30_000);
+});
