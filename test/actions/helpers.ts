@@ -46,9 +46,9 @@ export function startTestSimulator(): Promise<Simulator> {
 }
 
 /**
- * This subgraph over the simulator, checking agent tokens, listening on a loopback port. test/helpers/supergraph.ts's
- * gateway cannot load a supergraph with @requiresScopes (see the report), so these tests speak to the subgraph's
- * HTTP endpoint directly, with the headers a router would forward.
+ * This subgraph over the simulator, checking agent tokens, listening on a loopback port. Most action tests speak to
+ * its HTTP endpoint directly, with the headers a router would forward (lighter than a gateway, and two instances
+ * can share one database); gateway.test.ts goes through the real supergraph.
  */
 export async function startStack(opts: { simulator?: Simulator; env?: Record<string, string>; build?: BuildOptions } = {}): Promise<Stack> {
   const simulator = opts.simulator ?? (await startTestSimulator());
