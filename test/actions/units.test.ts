@@ -1,0 +1,97 @@
+/** The pure parts of the actions: decimals, input hashing, generated codes, leases, key purging. */
+import { describe, expect, it, vi } from 'vitest';
+import type { RequestContext } from '../../src/context.js';
+import { generateCode, GENERATED_CODE_LENGTH } from '../../src/actions/discount.js';
+import { hashInput, KEY_TTL_MS, leaseMsFor, maybePurge, purgeExpiredKeys } from '../../src/actions/idempotency.js';
+import { shopifyRefundKey } from '../../src/actions/refund.js';
+import { compareDecimal, parseDiscount, parseRefund } from '../../src/actions/validate.js';
+import { silentLogger } from '../../src/logger.js';
+import type { Store } from '../../src/store/index.js';
+import { databases } from '../helpers/databases.js';
+
+describe('compareDecimal', () => {
+  it('compares decimal strings exactly, whatever their scale', () => {
+    expect(compareDecimal('10', '9.99')).toBe(1);
+    expect(compareDecimal('1.5', '1.50')).toBe(0);
+    expect(compareDecimal('0.1', '0.10000001')).toBe(-1);
+    expect(compareDecimal('123456789012.345', '123456789012.344')).toBe(1);
+  });
+});
+
+describe('hashInput', () => {
+  it('is the same for the same request however it was written, and differs for any change', () => {
+    const a = parseRefund({ orderId: 'gid://shopify/Order/1', lineItems: [{ lineItemId: 'gid://shopify/LineItem/2', quantity: 1 }], idempotencyKey: 'k' });
+    const b = parseRefund({ idempotencyKey: 'k', notifyCustomer: false, toStoreCredit: false, lineItems: [{ quantity: 1, restock: false, lineItemId: ' gid://shopify/LineItem/2 ' }], orderId: 'gid://shopify/Order/1' });
+    expect(hashInput(a)).toBe(hashInput(b));
+    expect(hashInput({ x: 1, y: undefined })).toBe(hashInput({ x: 1 }));
+    expect(hashInput({ ...a, note: 'x' })).not.toBe(hashInput(a));
+  });
+
+  it("Shopify's refund key depends on our key only (not on the agent), and is not our key", () => {
+    expect(shopifyRefundKey('abc')).toBe(shopifyRefundKey('abc'));
+    expect(shopifyRefundKey('abc')).not.toBe(shopifyRefundKey('abd'));
+    expect(shopifyRefundKey('abc')).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('generated discount codes', () => {
+  it('are 12 base32 characters, all different over many draws', () => {
+    const codes = Array.from({ length: 5000 }, generateCode);
+    for (const c of codes) expect(c).toMatch(new RegExp(`^[A-Z2-7]{${GENERATED_CODE_LENGTH}}$`));
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+});
+
+describe('parseDiscount', () => {
+  it('normalizes endsAt to ISO and defaults usageLimit to 1', () => {
+    const now = Date.parse('2026-07-01T00:00:00Z');
+    expect(parseDiscount({ customerId: 'gid://shopify/Customer/5', percentage: 15, endsAt: '2026-07-02T02:00:00+02:00', idempotencyKey: 'k' }, now)).toEqual({
+      idempotencyKey: 'k', target: { customerId: 'gid://shopify/Customer/5' }, value: { percentage: 15 }, code: null,
+      endsAt: '2026-07-02T00:00:00.000Z', usageLimit: 1, minimumSubtotal: null,
+    });
+  });
+});
+
+describe('leases', () => {
+  it('outlast two Shopify calls (budget wait + attempt) plus a second', () => {
+    expect(leaseMsFor({ timeoutMs: 10_000, maxWaitMs: 5_000 })).toBe(31_000);
+    expect(leaseMsFor({ timeoutMs: 300, maxWaitMs: 600 })).toBe(2_800);
+  });
+});
+
+describe('purging keys', () => {
+  it('deletes keys older than 24 h only', async () => {
+    let now = Date.parse('2026-07-01T00:00:00Z');
+    const store = await databases[0]!.open({ now: () => new Date(now) });
+    try {
+      const claim = (key: string) => store.idempotency.claim({ key, agentId: 'a', mutation: 'refundOrder', inputHash: 'h', leaseMs: 1000 });
+      await claim('old');
+      now += 2 * 60 * 60 * 1000;
+      await claim('recent');
+      expect(await purgeExpiredKeys(store, Date.parse('2026-07-01T00:00:00Z') + KEY_TTL_MS + 1)).toBe(1);
+      expect(await store.idempotency.get('old')).toBeNull();
+      expect(await store.idempotency.get('recent')).not.toBeNull();
+    } finally {
+      await store.cleanup();
+    }
+  });
+
+  it('runs opportunistically at most once a minute per store', () => {
+    vi.useFakeTimers({ now: Date.parse('2026-07-01T00:00:00Z') });
+    try {
+      const purgeOlderThan = vi.fn(async () => 0);
+      const ctx = { deps: { store: { idempotency: { purgeOlderThan } } as unknown as Store }, logger: silentLogger() } as RequestContext;
+      maybePurge(ctx);
+      maybePurge(ctx);
+      vi.advanceTimersByTime(59_000);
+      maybePurge(ctx);
+      expect(purgeOlderThan).toHaveBeenCalledTimes(1);
+      expect(purgeOlderThan).toHaveBeenCalledWith(new Date(Date.parse('2026-07-01T00:00:00Z') - KEY_TTL_MS));
+      vi.advanceTimersByTime(1_000);
+      maybePurge(ctx);
+      expect(purgeOlderThan).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
