@@ -70,7 +70,7 @@ describe('router secret', () => {
   it('answers 401 before parsing when router-authorization is missing or wrong, and records nothing', async () => {
     const key = newKey();
     const before = await simStats(h);
-    for (const headers of [{}, { 'router-authorization': 'wrong' }]) {
+    for (const headers of [{}, { 'router-authorization': 'wrong' }] as Array<Record<string, string>>) {
       const res = await h.query(REFUND, { input: { orderId: order.id, idempotencyKey: key } }, { ...headers, authorization: `Bearer ${await token()}` });
       expect(res.status).toBe(401);
       expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
