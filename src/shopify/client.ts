@@ -135,11 +135,11 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
     // The abort shows up as a network error or an unreadable body; name it for what it is.
     const timedOut = result.kind !== 'ok' && signal.aborted;
     if (timedOut) result = timeoutAttempt(opts.timeoutMs);
-    if (cost) {
-      // What we took but Shopify did not charge comes back: all of it when Shopify did not run the request.
-      const charged = result.kind === 'throttled' ? 0 : cost.actualQueryCost ?? cost.requestedQueryCost;
-      await budget.observe(cost.throttleStatus, taken - charged);
-    }
+    // What we took but Shopify did not charge comes back: all of it when Shopify did not run the request, none of it
+    // when we cannot know (no answer).
+    const charged = result.kind === 'throttled' || (result.kind === 'retryable' && result.notProcessed) ? 0
+      : cost ? cost.actualQueryCost ?? cost.requestedQueryCost : taken;
+    await budget.settle(taken, cost?.throttleStatus ?? null, charged);
     report({
       operation, attempt, durationMs,
       outcome: timedOut ? 'timeout' : result.kind === 'ok' ? 'ok' : result.kind === 'throttled' ? 'throttled' : outcomeOf(response),

@@ -1,73 +1,95 @@
 /**
  * The cost budget shared by every replica that talks to one store: the bucket state lives in one Redis hash and is
- * changed only by Lua scripts, which Redis runs atomically, so N replicas together take no more than the store's
- * bucket holds. Same model as LocalCostBudget (./budget.ts): the level may go into debt, callers sleep it off in
- * arrival order. Time comes from Redis (TIME), so replicas with skewed clocks still agree on the restore.
+ * changed only by Lua scripts, which Redis runs atomically, so N replicas together hold no more points than the
+ * store's bucket has. Same model as LocalCostBudget (./budget.ts); time comes from Redis (TIME), so replicas with
+ * skewed clocks still agree on the restore. Each process queues its own takers first come first served and polls
+ * while it waits, since a refund seen by another replica wakes nobody here.
  *
  * If Redis fails, the process falls back to its own local bucket (and says so in the log): serving with a budget
  * that only knows this replica's traffic is better than not serving; Shopify's THROTTLED answers still correct it.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import { LocalCostBudget, type CostBudget, type ThrottleStatus } from './budget.js';
+import { LocalCostBudget, PROBE_MS, QueuedBudget, type ThrottleStatus, type TryTake } from './budget.js';
 
-// KEYS[1] = bucket hash. Levels are kept as strings: Lua numbers returned to Redis are truncated to integers.
+// KEYS[1] = the bucket hash. Levels travel as strings: Lua numbers returned to Redis are truncated to integers.
 const PRELUDE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local s = redis.call('HMGET', KEYS[1], 'level', 'at', 'max', 'rate')
+local s = redis.call('HMGET', KEYS[1], 'level', 'at', 'max', 'rate', 'probe')
 local function level()
-  local l = tonumber(s[1]) + (now - tonumber(s[2])) / 1000 * tonumber(s[4])
-  return math.min(tonumber(s[3]), l)
+  return math.min(tonumber(s[3]), tonumber(s[1]) + (now - tonumber(s[2])) / 1000 * tonumber(s[4]))
 end
 `;
 
-/** ARGV: cost, maxWaitMs, ttlMs → {granted 0|1, waitMs, level, max, rate} (nil state → granted, unknown). */
+/** ARGV: cost, ttlMs, probeMs → {granted 0|1, waitMs, level|'', max|'', rate|''} */
 const TAKE = `${PRELUDE}
-if not s[1] then return {1, '0'} end
-local max = tonumber(s[3])
-local charge = math.min(tonumber(ARGV[1]), max)
+if not s[1] then
+  -- Bucket size unknown: one request (the probe) goes to learn it, the others wait for its answer.
+  if s[5] and now - tonumber(s[5]) < tonumber(ARGV[3]) then
+    return {0, tostring(tonumber(ARGV[3]) - (now - tonumber(s[5]))), '', '', ''}
+  end
+  redis.call('HSET', KEYS[1], 'probe', tostring(now))
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return {1, '0', '', '', ''}
+end
+local charge = math.min(tonumber(ARGV[1]), tonumber(s[3]))
 local l = level()
-local wait = 0
-if l < charge then wait = math.ceil((charge - l) / tonumber(s[4]) * 1000) end
-if wait > tonumber(ARGV[2]) then return {0, tostring(wait), tostring(l), s[3], s[4]} end
+if l < charge then
+  return {0, tostring(math.ceil((charge - l) / tonumber(s[4]) * 1000)), tostring(l), s[3], s[4]}
+end
 redis.call('HSET', KEYS[1], 'level', tostring(l - charge), 'at', tostring(now))
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return {1, tostring(wait), tostring(l - charge), s[3], s[4]}
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return {1, '0', tostring(l - charge), s[3], s[4]}
 `;
 
-/** ARGV: currentlyAvailable, maximumAvailable, restoreRate, refund, ttlMs → level */
-const OBSERVE = `${PRELUDE}
-local reported = tonumber(ARGV[1])
-local l = reported
-if s[1] then l = math.min(level() + math.max(0, tonumber(ARGV[4])), reported, tonumber(ARGV[2])) end
-redis.call('HSET', KEYS[1], 'level', tostring(l), 'at', tostring(now), 'max', ARGV[2], 'rate', ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
-return tostring(l)
+/** ARGV: refund, ttlMs, then (when Shopify reported one) currentlyAvailable, maximumAvailable, restoreRate → level|'' */
+const SETTLE = `${PRELUDE}
+local refund = math.max(0, tonumber(ARGV[1]))
+if ARGV[3] then
+  local l = tonumber(ARGV[3])
+  if s[1] then l = math.min(level() + refund, l, tonumber(ARGV[4])) end
+  redis.call('HSET', KEYS[1], 'level', tostring(l), 'at', tostring(now), 'max', ARGV[4], 'rate', ARGV[5])
+  redis.call('HDEL', KEYS[1], 'probe')
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return tostring(l)
+end
+if not s[1] then
+  redis.call('HDEL', KEYS[1], 'probe')
+  return ''
+end
+if refund > 0 then
+  local l = level() + refund
+  redis.call('HSET', KEYS[1], 'level', tostring(l), 'at', tostring(now))
+  return tostring(l)
+end
+return tostring(level())
 `;
 
 /** Bucket state older than this is forgotten (Shopify's bucket is full again long before). */
 const STATE_TTL_MS = 10 * 60_000;
+/** How often a waiting process asks Redis again. */
+const POLL_MS = 50;
 
 type BudgetRedis = Redis & {
-  budgetTake(key: string, cost: number, maxWaitMs: number, ttlMs: number): Promise<Array<string | number>>;
-  budgetObserve(key: string, available: number, max: number, rate: number, refund: number, ttlMs: number): Promise<string>;
+  budgetTake(key: string, cost: number, ttlMs: number, probeMs: number): Promise<string[]>;
+  budgetSettle(key: string, refund: number, ttlMs: number, ...status: number[]): Promise<string>;
 };
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** The Redis-backed CostBudget; `key` names the store's bucket (one per store and app). */
-export class RedisCostBudget implements CostBudget {
+export class RedisCostBudget extends QueuedBudget {
   private readonly redis: BudgetRedis;
   private readonly fallback = new LocalCostBudget();
   private last: ThrottleStatus | null = null;
   private failing = false;
+  protected readonly pollMs = POLL_MS;
 
   constructor(redis: Redis, private readonly key: string, private readonly logger: Logger) {
+    super();
     this.redis = redis as BudgetRedis;
     if (typeof this.redis.budgetTake !== 'function') {
       redis.defineCommand('budgetTake', { numberOfKeys: 1, lua: TAKE });
-      redis.defineCommand('budgetObserve', { numberOfKeys: 1, lua: OBSERVE });
+      redis.defineCommand('budgetSettle', { numberOfKeys: 1, lua: SETTLE });
     }
   }
 
@@ -75,36 +97,51 @@ export class RedisCostBudget implements CostBudget {
     return this.failing ? this.fallback.snapshot() : this.last;
   }
 
-  async take(cost: number, deadline: number): Promise<number | null> {
-    let reply: Array<string | number>;
+  protected async tryTake(cost: number): Promise<TryTake> {
+    let reply: string[];
     try {
-      reply = await this.redis.budgetTake(this.key, cost, Math.max(0, deadline - Date.now()), STATE_TTL_MS);
+      // Tried even while failing: with no offline queue a dead connection fails at once, and Redis may be back.
+      reply = await this.redis.budgetTake(this.key, cost, STATE_TTL_MS, PROBE_MS);
       this.recovered();
     } catch (error) {
       this.failed(error);
-      return this.fallback.take(cost, deadline);
+      return this.fallbackTake(cost);
     }
-    const [granted, wait, level, max, rate] = reply;
-    if (level !== undefined) {
-      this.last = { currentlyAvailable: Math.max(0, Math.floor(Number(level))), maximumAvailable: Number(max), restoreRate: Number(rate) };
-    }
-    if (Number(granted) !== 1) return null;
-    const waitMs = Number(wait);
-    if (waitMs > 0) await sleep(waitMs);
-    return waitMs;
+    const [granted, wait, level, max, rate] = reply.map(String);
+    if (level) this.remember(level, max!, rate!);
+    return { granted: granted === '1', waitMs: Number(wait) };
   }
 
-  async observe(status: ThrottleStatus, refund = 0): Promise<void> {
-    this.fallback.observe(status, refund);
+  protected async giveBack(cost: number): Promise<void> {
+    await this.settle(cost, null, 0);
+  }
+
+  protected hopeless(): boolean {
+    // Other replicas' refunds are invisible from here: only the deadline says it is too late.
+    return false;
+  }
+
+  async settle(taken: number, status: ThrottleStatus | null, charged: number): Promise<void> {
+    this.fallback.settle(taken, status, charged);
+    const statusArgs = status ? [status.currentlyAvailable, status.maximumAvailable, status.restoreRate] : [];
     try {
-      const level = await this.redis.budgetObserve(
-        this.key, status.currentlyAvailable, status.maximumAvailable, status.restoreRate, refund, STATE_TTL_MS,
-      );
-      this.last = { ...status, currentlyAvailable: Math.max(0, Math.floor(Number(level))) };
+      const level = await this.redis.budgetSettle(this.key, taken - charged, STATE_TTL_MS, ...statusArgs);
+      if (level !== '' && status) this.remember(level, String(status.maximumAvailable), String(status.restoreRate));
       this.recovered();
     } catch (error) {
       this.failed(error);
     }
+    this.notify();
+  }
+
+  /** While Redis is down: this process's own bucket, with the same probe rules. */
+  private async fallbackTake(cost: number): Promise<TryTake> {
+    const waited = await this.fallback.take(cost, Date.now() + POLL_MS);
+    return waited === null ? { granted: false, waitMs: POLL_MS } : { granted: true, waitMs: 0 };
+  }
+
+  private remember(level: string, max: string, rate: string): void {
+    this.last = { currentlyAvailable: Math.max(0, Math.floor(Number(level))), maximumAvailable: Number(max), restoreRate: Number(rate) };
   }
 
   private failed(error: unknown): void {
