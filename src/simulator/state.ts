@@ -1,6 +1,7 @@
 /**
  * Everything a running simulator holds between requests: the seeded store, the bucket, armed faults, webhook
- * subscriptions and request statistics. A reset re-seeds and clears faults and stats, and refills the bucket.
+ * subscriptions and request statistics. A reset re-seeds, clears faults and stats, and puts the bucket back to the
+ * plan the simulator started with, full. Webhook subscriptions survive a reset (their delivery log does not).
  */
 import type { Logger } from 'pino';
 import { Bucket } from './bucket.js';
@@ -45,8 +46,10 @@ export class SimulatorState {
   /** called on reset so hanging requests are let go */
   onReset: () => void = () => undefined;
   private unsubscribe: () => void = () => undefined;
+  private readonly plan: { maximumAvailable: number; restoreRate: number };
 
   constructor(options: StateOptions) {
+    this.plan = { maximumAvailable: options.maximumAvailable, restoreRate: options.restoreRate };
     this.token = options.token;
     this.seed = options.seed;
     this.customers = options.customers;
@@ -55,13 +58,14 @@ export class SimulatorState {
     this.load();
   }
 
-  /** Re-seeds (optionally with another seed or size), clears faults and stats, refills the bucket. */
+  /** Re-seeds (optionally with another seed or size), clears faults and stats, restores the starting plan and refills the bucket. */
   reset(options: { seed?: number; customers?: number } = {}): void {
     if (options.seed != null) this.seed = options.seed;
     if (options.customers != null) this.customers = options.customers;
     this.load();
     this.faults.clear();
     this.stats = emptyStats();
+    this.bucket.configure(this.plan);
     this.bucket.refill();
     this.webhooks.deliveries.length = 0;
     this.onReset();
