@@ -5,10 +5,10 @@
  */
 import { PROFILE_LINE_ITEM, PROFILE_ORDER } from '../shopify/operations.js';
 
-/** Line items read with an order for validation; an order with more is refused rather than half-checked. */
+/** Line items read with an order (checks and payloads); a refund of an order with more is refused rather than half-checked. */
 export const ACTION_LINE_ITEMS_FIRST = 100;
 
-/** One order as the profile shows it, plus what the actions check: its customer and currency. */
+/** One order as the profile shows it: the order in every action's payload. */
 export const ACTION_ORDER = /* GraphQL */ `#graphql
   query ActionOrder(
     $id: ID!
@@ -17,14 +17,26 @@ export const ACTION_ORDER = /* GraphQL */ `#graphql
     $withTracking: Boolean!
     $withLocation: Boolean!
   ) {
-    order(id: $id) {
-      ...ProfileOrder
-      presentmentCurrencyCode
-      customer { id }
-    }
+    order(id: $id) { ...ProfileOrder }
   }
   ${PROFILE_ORDER}
   ${PROFILE_LINE_ITEM}
+`;
+
+/** What the checks before an action need of an order, and no more (a tenth of the payload read's cost). */
+export const ACTION_ORDER_CHECK = /* GraphQL */ `#graphql
+  query ActionOrderCheck($id: ID!, $withLineItems: Boolean!, $lineItemsFirst: Int!) {
+    order(id: $id) {
+      id
+      cancelledAt
+      presentmentCurrencyCode
+      customer { id }
+      lineItems(first: $lineItemsFirst) @include(if: $withLineItems) {
+        nodes { id refundableQuantity unfulfilledQuantity }
+        pageInfo { hasNextPage }
+      }
+    }
+  }
 `;
 
 /** What Shopify would refund for these line items and shipping: amounts, and the transactions that move the money. */

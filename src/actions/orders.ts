@@ -6,40 +6,32 @@ import type { RequestContext } from '../context.js';
 import { BadInputError } from '../errors.js';
 import { toOrder } from '../profile/mappers.js';
 import type { OrderModel } from '../profile/model.js';
-import type { ActionOrderQuery, ActionOrderQueryVariables } from '../shopify/__generated__/admin.js';
+import type { ActionOrderCheckQuery, ActionOrderQuery, ActionOrderQueryVariables } from '../shopify/__generated__/admin.js';
 import { costOf } from '../shopify/pack.js';
 import type { UserError } from './idempotency.js';
-import { ACTION_LINE_ITEMS_FIRST, ACTION_ORDER } from './operations.js';
+import { ACTION_LINE_ITEMS_FIRST, ACTION_ORDER, ACTION_ORDER_CHECK } from './operations.js';
 
-export type ActionOrder = NonNullable<ActionOrderQuery['order']>;
+export type CheckedOrder = NonNullable<ActionOrderCheckQuery['order']>;
 
-/** Reads an order (with its line items when asked); null when this store has no such order. */
-export async function readOrder(ctx: RequestContext, id: string, withLineItems: boolean): Promise<ActionOrder | null> {
-  const variables: ActionOrderQueryVariables = {
-    id,
-    withLineItems,
-    lineItemsFirst: ACTION_LINE_ITEMS_FIRST,
-    withTracking: true,
-    withLocation: true,
-  };
+/** Reads what the checks need of an order the input names, or BAD_USER_INPUT on input.orderId when the store has none. */
+export async function requireOrder(ctx: RequestContext, id: string, withLineItems: boolean): Promise<CheckedOrder> {
+  const variables = { id, withLineItems, lineItemsFirst: ACTION_LINE_ITEMS_FIRST };
+  const { data } = await ctx.deps.shopify.request<ActionOrderCheckQuery>(ACTION_ORDER_CHECK, variables, {
+    operationName: 'ActionOrderCheck',
+    estimatedCost: costOf(ACTION_ORDER_CHECK, variables),
+  });
+  if (!data.order) throw new BadInputError('input.orderId', 'this store has no order with this id');
+  return data.order;
+}
+
+/** The order as a payload shows it (the profile's shape and mapper), read fresh after the action; null if it is gone. */
+export async function payloadOrder(ctx: RequestContext, id: string): Promise<OrderModel | null> {
+  const variables: ActionOrderQueryVariables = { id, withLineItems: true, lineItemsFirst: ACTION_LINE_ITEMS_FIRST, withTracking: true, withLocation: true };
   const { data } = await ctx.deps.shopify.request<ActionOrderQuery>(ACTION_ORDER, variables, {
     operationName: 'ActionOrder',
     estimatedCost: costOf(ACTION_ORDER, variables),
   });
-  return data.order;
-}
-
-/** Reads an order that the input names, or BAD_USER_INPUT on input.orderId when the store has none. */
-export async function requireOrder(ctx: RequestContext, id: string, withLineItems: boolean): Promise<ActionOrder> {
-  const order = await readOrder(ctx, id, withLineItems);
-  if (!order) throw new BadInputError('input.orderId', 'this store has no order with this id');
-  return order;
-}
-
-/** The order as a payload shows it, read fresh after the action; null if it cannot be read (the action stands). */
-export async function payloadOrder(ctx: RequestContext, id: string): Promise<OrderModel | null> {
-  const order = await readOrder(ctx, id, true);
-  return order ? toOrder(order, ctx.deps.shopify.endpoint) : null;
+  return data.order ? toOrder(data.order, ctx.deps.shopify.endpoint) : null;
 }
 
 /** Tells caches (and this request's loaders) that our action changed these orders and customers. */

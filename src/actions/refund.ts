@@ -10,7 +10,7 @@ import type { ActionRefundCreateMutation, ActionSuggestedRefundQuery } from '../
 import { costOf } from '../shopify/pack.js';
 import type { ActionSpec, Outcome, UserError } from './idempotency.js';
 import { ACTION_REFUND_CREATE, ACTION_SUGGESTED_REFUND } from './operations.js';
-import { requireOrder, toUserErrors, type ActionOrder } from './orders.js';
+import { requireOrder, toUserErrors, type CheckedOrder } from './orders.js';
 import { compareDecimal, type RefundRequest } from './validate.js';
 
 type Money = { amount: string; currencyCode: string };
@@ -120,7 +120,7 @@ interface Line {
 }
 
 /** The line items to refund, checked against what the order can still refund. */
-function refundLines(order: ActionOrder, req: RefundRequest): Line[] {
+function refundLines(order: CheckedOrder, req: RefundRequest): Line[] {
   const items = order.lineItems?.nodes ?? [];
   if (order.lineItems?.pageInfo.hasNextPage) {
     throw new BadInputError('input.orderId', `orders with more than ${items.length} line items cannot be refunded here; use the Shopify admin`);

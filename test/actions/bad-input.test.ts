@@ -45,21 +45,21 @@ async function rejects(doc: string, input: Record<string, unknown>, field: strin
 describe('refundOrder', () => {
   it('over-refund: a quantity above the refundable one, after one read of the order', async () => {
     const line = order.lineItems[0]!;
-    const message = await rejects(REFUND, { orderId: order.id, lineItems: [{ lineItemId: line.id, quantity: line.refundableQuantity + 1 }] }, 'input.lineItems[0].quantity', { ActionOrder: 1 });
+    const message = await rejects(REFUND, { orderId: order.id, lineItems: [{ lineItemId: line.id, quantity: line.refundableQuantity + 1 }] }, 'input.lineItems[0].quantity', { ActionOrderCheck: 1 });
     expect(message).toBe(`input.lineItems[0].quantity: is more than the ${line.refundableQuantity} still refundable`);
   });
 
   it('a line item of another order', async () => {
-    await rejects(REFUND, { orderId: order.id, lineItems: [{ lineItemId: other.lineItems[0]!.id, quantity: 1 }] }, 'input.lineItems[0].lineItemId', { ActionOrder: 1 });
+    await rejects(REFUND, { orderId: order.id, lineItems: [{ lineItemId: other.lineItems[0]!.id, quantity: 1 }] }, 'input.lineItems[0].lineItemId', { ActionOrderCheck: 1 });
   });
 
   it('more shipping than is left to refund, after reading the order and Shopify\'s suggestion', async () => {
-    const message = await rejects(REFUND, { orderId: order.id, lineItems: [], shipping: { amount: '1000.00' } }, 'input.shipping.amount', { ActionOrder: 1, ActionSuggestedRefund: 1 });
+    const message = await rejects(REFUND, { orderId: order.id, lineItems: [], shipping: { amount: '1000.00' } }, 'input.shipping.amount', { ActionOrderCheck: 1, ActionSuggestedRefund: 1 });
     expect(message).toBe(`input.shipping.amount: is more than the ${order.totals.shipping} USD of shipping still refundable`);
   });
 
   it('an order this store does not have', async () => {
-    await rejects(REFUND, { orderId: 'gid://shopify/Order/999999999' }, 'input.orderId', { ActionOrder: 1 });
+    await rejects(REFUND, { orderId: 'gid://shopify/Order/999999999' }, 'input.orderId', { ActionOrderCheck: 1 });
   });
 
   it('malformed ids, quantities, amounts and keys cost no Shopify request at all', async () => {
@@ -89,7 +89,7 @@ describe('refundOrder', () => {
 describe('cancelOrder', () => {
   it('an order that is already cancelled, after one read', async () => {
     const cancelled = await pick((o) => o.cancelled && o.currency === 'USD');
-    const message = await rejects(CANCEL, { orderId: cancelled.id, reason: 'OTHER', refund: false, restock: false }, 'input.orderId', { ActionOrder: 1 });
+    const message = await rejects(CANCEL, { orderId: cancelled.id, reason: 'OTHER', refund: false, restock: false }, 'input.orderId', { ActionOrderCheck: 1 });
     expect(message).toBe(`input.orderId: the order was already cancelled at ${cancelled.cancelledAt}`);
   });
 
