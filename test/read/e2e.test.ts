@@ -38,9 +38,9 @@ const ORACLE = /* GraphQL */ `
           displayFinancialStatus displayFulfillmentStatus
           totalPriceSet { shopMoney { amount currencyCode } }
           totalRefundedSet { shopMoney { amount currencyCode } }
-          fulfillments(first: 5) { trackingInfo(first: 5) { number url } }
+          fulfillments(first: 1) { trackingInfo(first: 1) { number url } }
           retailLocation { name address { country } }
-          lineItems(first: 100) {
+          lineItems(first: 10) {
             nodes { id name quantity currentQuantity unfulfilledQuantity sku originalUnitPriceSet { shopMoney { amount currencyCode } } image { url } product { id } }
           }
         }
