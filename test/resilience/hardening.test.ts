@@ -1,0 +1,114 @@
+/**
+ * Production hardening, spoken to as the router speaks to the subgraph: introspection and Sandbox off while
+ * `_service` and `_entities` keep working; depth and alias limits that the router's full-card query passes; CSRF
+ * prevention; no stack traces in errors.
+ */
+import { buildSchema, parse, validate } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryLimitsRule } from '../../src/hardening.js';
+import { startSupergraph, type SupergraphHarness } from '../helpers/supergraph.js';
+
+/** What a router sends for the full profile card: depth 5 below _entities. */
+const ENTITIES = /* GraphQL */ `
+  query($representations: [_Any!]!) {
+    _entities(representations: $representations) {
+      ... on CustomerProfile {
+        shopifyCustomer { id displayName totalSpent { amount currencyCode } }
+        orders(limit: 10) { id status total { amount } products { id name unitPrice { amount currencyCode } } }
+        products { id }
+        shopifyLink { customerId method }
+      }
+    }
+  }
+`;
+
+describe('queryLimitsRule', () => {
+  const schema = buildSchema(`type Node { id: ID! child: Node } type Query { node: Node }`);
+  /** A query exactly `depth` fields deep: node, then children, then id. */
+  const nested = (depth: number) => `{ node { ${'child { '.repeat(depth - 2)}id${' }'.repeat(depth - 2)} } }`;
+  const check = (doc: string, limits = { maxDepth: 12, maxAliases: 30 }) => validate(schema, parse(doc), [queryLimitsRule(limits)]).map((e) => e.message);
+
+  it('counts field depth, through fragments, and refuses beyond the limit', () => {
+    expect(check(nested(12))).toEqual([]);
+    expect(check(nested(13))).toEqual(['The query is nested more than 12 levels deep']);
+    expect(check(`{ node { ...F } } fragment F on Node { child { child { child { id } } } }`, { maxDepth: 3, maxAliases: 30 })).toEqual([
+      'The query is nested more than 3 levels deep',
+    ]);
+    // Introspection is not counted (it is deep by design, and off in production).
+    expect(check(`{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } }`, { maxDepth: 2, maxAliases: 30 })).toEqual([]);
+  });
+
+  it('counts aliases, including those a fragment repeats', () => {
+    const aliases = (n: number) => `{ ${[...Array(n)].map((_, i) => `a${i}: node { id }`).join(' ')} }`;
+    expect(check(aliases(30))).toEqual([]);
+    expect(check(aliases(31))).toEqual(['The query uses more than 30 aliases']);
+    const bomb = `{ n1: node { ...A } n2: node { ...A } } fragment A on Node { x1: id x2: id x3: id x4: id x5: id x6: id x7: id x8: id x9: id x10: id x11: id x12: id x13: id x14: id x15: id }`;
+    expect(check(bomb)).toEqual(['The query uses more than 30 aliases']);
+  });
+});
+
+describe('production subgraph', () => {
+  let h: SupergraphHarness;
+  let emails: string[];
+  beforeAll(async () => {
+    h = await startSupergraph({
+      env: { NODE_ENV: 'production' },
+      simulator: { customers: 20, maximumAvailable: 1_000_000, restoreRate: 1_000_000 },
+      profiles: (all) => {
+        emails = all.filter((c) => c.email && c.numberOfOrders > 0).map((c) => c.email!);
+        return [{ id: 'p0', name: 'Name 0', emails: [emails[0]!] }];
+      },
+    });
+  });
+  afterAll(async () => h?.close());
+
+  const post = (query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+    fetch(h.subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) })
+      .then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+
+  it('introspection is refused, but the router gets _service and _entities', async () => {
+    const intro = await post(`{ __schema { types { name } } }`);
+    expect(intro.body.errors?.[0].message).toMatch(/introspection/i);
+    expect(intro.body.data).toBeUndefined();
+
+    const service = await post(`{ _service { sdl } }`);
+    expect(service.body.errors).toBeUndefined();
+    expect(service.body.data._service.sdl).toContain('type ShopifyOrder');
+
+    const entities = await post(ENTITIES, { representations: [{ __typename: 'CustomerProfile', id: 'p0', emails: [emails[0]] }] });
+    expect(entities.body.errors).toBeUndefined();
+    expect(entities.body.data._entities[0].shopifyCustomer.id).toMatch(/^gid:\/\/shopify\/Customer\//);
+    expect(entities.body.data._entities[0].orders.length).toBeGreaterThan(0);
+  });
+
+  it('no Sandbox landing page', async () => {
+    const res = await fetch(h.subgraphUrl, { headers: { accept: 'text/html' } });
+    expect(await res.text()).not.toMatch(/sandbox|embeddable/i);
+  });
+
+  it('alias limit: 30 pass, 31 are refused before anything runs', async () => {
+    const aliases = (n: number) => `{ ${[...Array(n)].map((_, i) => `s${i}: _service { sdl }`).join(' ')} }`;
+    expect((await post(aliases(30))).body.errors).toBeUndefined();
+    const refused = await post(aliases(31));
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0]).toMatchObject({ message: 'The query uses more than 30 aliases', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+  });
+
+  it('CSRF prevention: a GET or a simple-content-type POST without a preflight header is refused', async () => {
+    const get = await fetch(`${h.subgraphUrl}?query=${encodeURIComponent('{ _service { sdl } }')}`);
+    expect(get.status).toBe(400);
+    expect(await get.text()).toMatch(/CSRF/);
+    const simple = await fetch(h.subgraphUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
+    expect(simple.status).toBe(400);
+    const preflighted = await fetch(`${h.subgraphUrl}?query=${encodeURIComponent('{ _service { sdl } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(preflighted.status).toBe(200);
+  });
+
+  it('errors carry a code and a message, never a stack trace', async () => {
+    const bad = await post(`{ shopifyCustomerSearch(query: "", first: 5) { id } }`);
+    expect(bad.body.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'query' });
+    const invalid = await post(`{ nope }`);
+    expect(invalid.status).toBe(400);
+    for (const e of [...bad.body.errors, ...invalid.body.errors]) expect(JSON.stringify(e)).not.toMatch(/stacktrace|at .*\.(ts|js):\d+/);
+  });
+});
