@@ -52,32 +52,11 @@ async function main(): Promise<void> {
     process.stderr.write('Note: npm run dev always serves the demo store; SHOPIFY_STORE_DOMAIN is ignored here (use npm start for a real store).\n');
   }
 
-  const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn' });
-  let stack: DevStack;
-  try {
-    stack = await startDevStack({ ports, host, env, logger, gateway: withGateway });
-  } catch (error) {
-    if (error instanceof PortInUseError) fail([error.message]);
-    if (error instanceof ConfigError) fail(error.problems);
-    if (error instanceof CompositionError) fail(error.errors);
-    throw error;
-  }
-  process.stdout.write(summary(stack));
-
+  // Signals are handled from before the first server starts, so a Ctrl-C at any moment stops what is running.
+  let stack: DevStack | null = null;
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) {
-      process.stderr.write('Stopping now, without waiting.\n');
-      process.exit(1);
-    }
-    stopping = true;
-    process.stdout.write(`\n${signal}: stopping the gateway, the subgraphs and the demo store…\n`);
-    const force = setTimeout(() => {
-      process.stderr.write('Still stopping after 10 s; exiting anyway.\n');
-      process.exit(1);
-    }, 10_000);
-    force.unref();
-    stack.close().then(
+  const shutdown = (running: DevStack) =>
+    running.close().then(
       () => {
         process.stdout.write('Stopped.\n');
         process.exit(0);
@@ -87,9 +66,33 @@ async function main(): Promise<void> {
         process.exit(1);
       },
     );
+  const stop = (signal: string) => {
+    // Ignore repeats: this subgraph's ApolloServer may re-raise the signal after stopping itself, and a second
+    // Ctrl-C must not cut the shutdown short; the timer below still ends a shutdown that hangs.
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping the gateway, the subgraphs and the demo store…\n`);
+    setTimeout(() => {
+      process.stderr.write('Still stopping after 10 s; exiting anyway.\n');
+      process.exit(1);
+    }, 10_000).unref();
+    // During start-up, the start-up finishes first and then stops (below), so nothing is left behind.
+    if (stack) void shutdown(stack);
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  const logger = createLogger({ level: env.LOG_LEVEL ?? 'warn' });
+  try {
+    stack = await startDevStack({ ports, host, env, logger, gateway: withGateway });
+  } catch (error) {
+    if (error instanceof PortInUseError) fail([error.message]);
+    if (error instanceof ConfigError) fail(error.problems);
+    if (error instanceof CompositionError) fail(error.errors);
+    throw error;
+  }
+  if (stopping) return void shutdown(stack);
+  process.stdout.write(summary(stack));
 }
 
 /** Loopback addresses read better as localhost in what a person copies. */
@@ -104,7 +107,7 @@ function summary(stack: DevStack): string {
   const rows: Array<[string, string, string]> = [];
   if (urls.gateway) rows.push(['Supergraph + Apollo Sandbox', `${display(urls.gateway)}/`, 'open in a browser']);
   rows.push(['This subgraph (shopify)', display(urls.shopify), 'AUTH_MODE=jwt, dev secret']);
-  rows.push(['Profiles subgraph (demo)', `${display(urls.profiles)}/`, `${stack.profiles.length} profiles (${unmatched} not matched by email)`]);
+  rows.push(['Profiles subgraph (demo)', display(urls.profiles), `${stack.profiles.length} profiles (${unmatched} not matched by email)`]);
   rows.push(['Demo store (Shopify simulator)', display(urls.simulator), `${stack.customers.length} customers, seed ${stack.config.demo.seed}`]);
   const width = Math.max(...rows.map((r) => r[0].length));
   const urlWidth = Math.max(...rows.map((r) => r[1].length));
@@ -129,8 +132,8 @@ function summary(stack: DevStack): string {
   } else {
     lines.push(
       'No gateway (--subgraphs-only). Route with your own router, for example:',
-      '  rover dev --supergraph-config supergraph.yaml',
-      'and have it forward the Authorization header to the shopify subgraph.',
+      '  rover dev --supergraph-config supergraph.yaml --router-config src/dev/router.yaml',
+      '(src/dev/router.yaml forwards the Authorization header to the shopify subgraph).',
     );
   }
   return `${lines.join('\n')}\n`;

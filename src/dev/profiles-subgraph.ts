@@ -96,7 +96,7 @@ export function demoProfiles(customers: readonly SimCustomer[]): DemoProfile[] {
 
 /** A running profiles subgraph. */
 export interface ProfilesSubgraph {
-  /** its GraphQL endpoint */
+  /** its GraphQL endpoint (`http://host:port/graphql`) */
   url: string;
   close(): Promise<void>;
 }
@@ -111,10 +111,17 @@ export async function startProfilesSubgraph(opts: {
   const schema = createProfilesSchema(opts.profiles);
   const { url, close } = await serveApollo({
     // No Apollo Studio here, so no inline traces (and no start-up notice about them).
-    build: (httpServer) => new ApolloServer({ schema, plugins: [drainPlugin(httpServer), ApolloServerPluginInlineTraceDisabled()] }),
+    build: (httpServer) =>
+      new ApolloServer({
+        schema,
+        plugins: [drainPlugin(httpServer), ApolloServerPluginInlineTraceDisabled()],
+        // The process that runs it (npm run dev, a test) decides when to stop, not a signal handler of Apollo's.
+        stopOnTerminationSignals: false,
+      }),
     port: opts.port,
     host: opts.host ?? '127.0.0.1',
     variable: opts.portVariable ?? 'PROFILES_PORT',
   });
-  return { url, close };
+  // Any path serves GraphQL; /graphql matches this subgraph's own endpoint and supergraph.yaml.
+  return { url: `${url}graphql`, close };
 }
