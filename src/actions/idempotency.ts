@@ -134,8 +134,16 @@ export async function runExactlyOnce<Req extends { idempotencyKey: string }, Sen
 
   const sendOnce = async (sent: Sent): Promise<O> => {
     await repo.complete(key, 'unknown', { sent } satisfies StoredResult<Sent, O>);
-    // If this throws, the key stays `unknown` with its lease: the next attempt reconciles before sending again.
-    return settle(sent, await spec.send(ctx, sent));
+    let outcome: O;
+    try {
+      outcome = await spec.send(ctx, sent);
+    } catch (error) {
+      // The key stays `unknown`; our attempt is over, so the next caller with this key may take it over at once and
+      // reconcile with Shopify before sending again (instead of waiting out our lease).
+      await repo.release(key).catch(() => undefined);
+      throw error;
+    }
+    return settle(sent, outcome);
   };
 
   const recover = async (record: IdempotencyRecord): Promise<O> => {

@@ -54,6 +54,12 @@ export interface IdempotencyRepository {
   complete(key: string, state: 'succeeded' | 'failed' | 'unknown', result: unknown): Promise<void>;
   /** The key's record, or null. */
   get(key: string): Promise<IdempotencyRecord | null>;
+  /**
+   * Ends the lease of an unsettled key now: its owner's attempt is over without a known outcome (Shopify's answer
+   * was lost), so the next caller with the same input may reclaim it at once and reconcile instead of waiting out
+   * the lease. No-op for settled keys.
+   */
+  release(key: string): Promise<void>;
   /** Polls (real time, not StoreOptions.now) until the key is not in_progress; null on timeout or for a missing key. */
   waitForOutcome(key: string, opts: { timeoutMs: number; pollMs?: number }): Promise<IdempotencyRecord | null>;
   /** Deletes keys created before the cutoff (they are kept 24 h); returns how many were deleted. */
@@ -152,6 +158,16 @@ export function createIdempotencyRepository(db: Kysely<Database>, now: () => num
           ? `idempotency key ${JSON.stringify(key)} does not exist`
           : `idempotency key ${JSON.stringify(key)} is already ${existing.state}`,
       );
+    },
+
+    async release(key) {
+      const at = now();
+      await db
+        .updateTable('idempotency_keys')
+        .set({ lease_until: at - 1, updated_at: at })
+        .where('key', '=', key)
+        .where('state', 'in', ['in_progress', 'unknown'])
+        .execute();
     },
 
     async waitForOutcome(key, { timeoutMs, pollMs = DEFAULT_POLL_MS }) {
