@@ -3,6 +3,7 @@
  * profiles subgraph's seed and queries, ports explained by their variables, and `npm run dev` stopping on Ctrl-C.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ import { loadExampleOperation } from '../../src/dev/operations.js';
 import { checkPorts, PortInUseError, readPort } from '../../src/dev/ports.js';
 import { demoProfiles, type SimCustomer } from '../../src/dev/profiles-subgraph.js';
 import { PROJECT_ROOT } from '../../src/dev/schema-check.js';
-import { startDevStack, type DevStack } from '../../src/dev/stack.js';
+import { DEFAULT_PORTS, startDevStack, type DevStack } from '../../src/dev/stack.js';
 import { silentLogger } from '../../src/logger.js';
 import { composeSupergraph } from '../helpers/supergraph.js';
 
@@ -158,6 +159,18 @@ describe('ports', () => {
     } finally {
       await held.release();
     }
+  });
+});
+
+describe('supergraph.yaml (rover dev)', () => {
+  it("names this subgraph and the demo profiles subgraph by their schema files and npm run dev's default ports", () => {
+    const yaml = readFileSync(join(PROJECT_ROOT, 'supergraph.yaml'), 'utf8');
+    const subgraphs = [...yaml.matchAll(/^  (\w+):\n(?:\s+#.*\n)*\s+routing_url: (\S+)\n\s+schema:\n\s+file: (\S+)$/gm)].map((m) => [m[1], m[2], m[3]]);
+    expect(subgraphs).toEqual([
+      ['profiles', `http://localhost:${DEFAULT_PORTS.profiles}/graphql`, './src/dev/profiles.graphql'],
+      ['shopify', `http://localhost:${DEFAULT_PORTS.shopify}/graphql`, './schema.graphql'],
+    ]);
+    for (const [, , file] of subgraphs) expect(existsSync(join(PROJECT_ROOT, file!))).toBe(true);
   });
 });
 
