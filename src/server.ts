@@ -71,7 +71,14 @@ export function createServer(deps: AppDeps, options: CreateServerOptions = {}): 
   });
 
   const routes = new Map((options.routes ?? []).map((r) => [`${r.method} ${r.path}`, r]));
+  let draining = false;
   const http = createHttpServer((req, res) => {
+    // While draining, a kept-alive socket would hold the shutdown open until its idle timeout: once an answer is
+    // out, sockets left idle are closed (and answers given during the drain say so).
+    if (draining) res.setHeader('connection', 'close');
+    res.once('finish', () => {
+      if (draining) setImmediate(() => http.closeIdleConnections());
+    });
     handle(req, res).catch((error) => {
       if ((error as { status?: number }).status === 413) return sendJson(res, 413, { error: 'request body too large' });
       deps.logger.error({ err: errorSummary(error) }, 'unhandled error in HTTP handler');
@@ -124,6 +131,7 @@ export function createServer(deps: AppDeps, options: CreateServerOptions = {}): 
   }
 
   async function ready(res: ServerResponse): Promise<void> {
+    if (draining) return sendJson(res, 503, { status: 'not ready', reason: 'shutting down' });
     try {
       await deps.store.ping();
       for (const check of options.readiness ?? []) await check();
@@ -138,6 +146,7 @@ export function createServer(deps: AppDeps, options: CreateServerOptions = {}): 
     http,
     start: () => apollo.start(),
     async stop() {
+      draining = true;
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeIdleConnections();
