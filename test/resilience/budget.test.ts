@@ -103,7 +103,7 @@ describe('RedisCostBudget', () => {
     const budget = new RedisCostBudget(broken, `test:${randomUUID()}:budget`, silentLogger());
     broken.disconnect();
     expect(await budget.take(10, soon(1000))).toBe(0);
-    await budget.settle(10, status(90), 10);
+    await budget.settle(10, status(90, 100, 1), 10);
     expect(budget.snapshot()?.currentlyAvailable).toBe(90);
   });
 });
