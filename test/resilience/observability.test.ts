@@ -83,7 +83,7 @@ describe('a full run', () => {
     const records = lines.map((l) => JSON.parse(l) as Record<string, any>);
     const shopify = records.filter((r) => r.shopify);
     expect(shopify.length).toBeGreaterThan(5);
-    expect(shopify[0].shopify).toEqual(expect.objectContaining({ operation: expect.any(String), outcome: 'ok', attempt: 1, durationMs: expect.any(Number), requestedCost: expect.any(Number), actualCost: expect.any(Number), available: expect.any(Number) }));
+    expect(shopify[0]!.shopify).toEqual(expect.objectContaining({ operation: expect.any(String), outcome: 'ok', attempt: 1, durationMs: expect.any(Number), requestedCost: expect.any(Number), actualCost: expect.any(Number), available: expect.any(Number) }));
     expect(shopify.some((r) => r.shopify.outcome === 'http_error' && r.shopify.status === 503)).toBe(true);
     expect(records.some((r) => r.action?.field === 'refundOrder' && r.action.outcome === 'ok')).toBe(true);
     expect(records.some((r) => r.webhook?.result === 'processed')).toBe(true);
