@@ -67,8 +67,8 @@ async function main(): Promise<void> {
       },
     );
   const stop = (signal: string) => {
-    // Ignore repeats: this subgraph's ApolloServer may re-raise the signal after stopping itself, and a second
-    // Ctrl-C must not cut the shutdown short; the timer below still ends a shutdown that hangs.
+    // Ignore repeats: a second Ctrl-C (or the same one relayed by tsx's parent process) must not cut the
+    // shutdown short; the timer below still ends a shutdown that hangs.
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: stopping the gateway, the subgraphs and the demo store…\n`);
