@@ -117,7 +117,7 @@ function summary(stack: DevStack): string {
     '',
     ...rows.map(([what, url, note]) => `  ${what.padEnd(width)}  ${url.padEnd(urlWidth)}  ${note}`),
     '',
-    'Demo agent token (all scopes, valid 24 h for this run only; already set in Sandbox):',
+    `Demo agent token (all scopes, valid 24 h for this run only${urls.gateway ? '; already set in Sandbox' : ''}):`,
     `  export DEMO_TOKEN=${stack.token}`,
     '',
   ];

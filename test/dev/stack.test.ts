@@ -178,26 +178,32 @@ describe('npm run dev', () => {
   const entry = join(PROJECT_ROOT, 'src/dev/index.ts');
   const env = (extra: Record<string, string>) => ({ ...process.env, GATEWAY_PORT: '0', PORT: '0', PROFILES_PORT: '0', SIMULATOR_PORT: '0', DEMO_CUSTOMERS: '20', ...extra });
 
-  it('prints the URLs and the token, then stops everything on Ctrl-C (SIGINT) and exits 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: PROJECT_ROOT, env: env({}), stdio: ['ignore', 'pipe', 'pipe'] });
+  // NODE_ENV=development as in a terminal: Apollo only installs its own signal handlers outside NODE_ENV=test.
+  it.each([[[]], [['--subgraphs-only']]])('%j prints the URLs and the token, then stops everything on Ctrl-C (SIGINT) and exits 0', async (args: string[]) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: PROJECT_ROOT, env: env({ NODE_ENV: 'development' }), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const lastLine = args.length ? 'forwards the Authorization header' : 'Sandbox opens with';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`not ready in time:\n${out}`)), 45_000);
       child.stdout.on('data', () => {
-        if (out.includes('Sandbox opens with')) {
+        if (out.includes(lastLine)) {
           clearTimeout(timer);
           resolve();
         }
       });
     });
     expect(out).toContain('Local supergraph running (Ctrl-C stops everything)');
-    expect(out).toMatch(/Supergraph \+ Apollo Sandbox\s+http:\/\/localhost:\d+\//);
+    expect(out).toMatch(/This subgraph \(shopify\)\s+http:\/\/localhost:\d+\/graphql/);
+    if (args.length) expect(out).not.toContain('Apollo Sandbox');
+    else expect(out).toMatch(/Supergraph \+ Apollo Sandbox\s+http:\/\/localhost:\d+\//);
     expect(out).toMatch(/export DEMO_TOKEN=[\w-]+\.[\w-]+\.[\w-]+/);
+    const signalledAt = Date.now();
     child.kill('SIGINT');
     expect(await exited).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(5_000);
     expect(out).toContain('Stopped.');
   }, 60_000);
 
