@@ -80,3 +80,9 @@ export function listenHttp(server: import('node:http').Server, port: number, hos
     variable,
   );
 }
+
+/** The address to reach a server listening on `host` from this machine (a wildcard address is reached by loopback). */
+export function reachableHost(host: string): string {
+  if (host === '' || host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}

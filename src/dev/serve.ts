@@ -6,7 +6,7 @@
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { listenHttp } from './ports.js';
+import { listenHttp, reachableHost } from './ports.js';
 
 /** Largest request body accepted (the demo's operations are a few kilobytes). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -53,9 +53,8 @@ export async function serveApollo<TContext extends BaseContext>(opts: {
       } else res.destroy();
     });
   });
-  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   let closed: Promise<void> | null = null;
-  return { url: `http://${host}:${port}/`, close: () => (closed ??= apollo.stop()) };
+  return { url: `http://${reachableHost(opts.host)}:${port}/`, close: () => (closed ??= apollo.stop()) };
 }
 
 async function handle<TContext extends BaseContext>(

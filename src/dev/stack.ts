@@ -15,7 +15,7 @@ import { composeOrThrow, fetchSubgraphSdl, SUBGRAPH_NAMES } from './compose.js';
 import { generateDevSecret, signDemoToken } from './demo-token.js';
 import { startGateway } from './gateway.js';
 import { fillPlaceholders, loadExampleOperation } from './operations.js';
-import { listenHttp, listenOrExplain } from './ports.js';
+import { listenHttp, listenOrExplain, reachableHost } from './ports.js';
 import { demoProfiles, startProfilesSubgraph, type DemoProfile, type SimCustomer } from './profiles-subgraph.js';
 
 /** Default ports; each is overridable by the variable that names it. */
@@ -91,9 +91,11 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
       PORT_VARIABLES.simulator,
     );
     closers.push(() => sim.close());
-    config = { ...config, shopify: { endpoint: parseStoreDomain(sim.url), accessToken: sim.token, apiVersion: config.apiVersion } };
+    // Reached by loopback even when listening on every interface (HOST=0.0.0.0): plain http is loopback-only.
+    const simUrl = `http://${reachableHost(opts.host)}:${new URL(sim.url).port}`;
+    config = { ...config, shopify: { endpoint: parseStoreDomain(simUrl), accessToken: sim.token, apiVersion: config.apiVersion } };
 
-    const customers = await fetchCustomers(sim.url);
+    const customers = await fetchCustomers(simUrl);
     const profiles = demoProfiles(customers);
     const profilesServer = await startProfilesSubgraph({ profiles, port: opts.ports.profiles, host: opts.host, portVariable: PORT_VARIABLES.profiles });
     closers.push(() => profilesServer.close());
@@ -136,7 +138,7 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
 
     let closed: Promise<void> | null = null;
     return {
-      urls: { gateway: gatewayUrl, shopify: shopifyUrl, profiles: profilesServer.url, simulator: sim.url },
+      urls: { gateway: gatewayUrl, shopify: shopifyUrl, profiles: profilesServer.url, simulator: simUrl },
       token,
       routerSecret,
       customers,
@@ -167,12 +169,6 @@ async function withoutNewSignalHandlers<T>(start: () => Promise<T>): Promise<T> 
       for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
     }
   }
-}
-
-/** The address to reach a server listening on `host` from this machine (a wildcard address is reached by loopback). */
-export function reachableHost(host: string): string {
-  if (host === '' || host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 async function fetchCustomers(simulatorUrl: string): Promise<SimCustomer[]> {
