@@ -174,8 +174,10 @@ export class LocalCostBudget extends QueuedBudget {
       this.inFlight += cost;
       return { granted: true, waitMs: 0 };
     }
-    const level = levelAt(this.state, now);
+    // More than the bucket holds is charged as a full bucket: the plan may have grown since we last heard (a store
+    // upgrade), so Shopify decides; the client gives up if Shopify confirms the bucket is too small.
     const charge = Math.min(cost, this.state.maximumAvailable);
+    const level = levelAt(this.state, now);
     if (level < charge) return { granted: false, waitMs: Math.ceil(((charge - level) / this.state.restoreRate) * 1000) };
     this.state = { ...this.state, currentlyAvailable: level - charge, at: now };
     this.inFlight += charge;

@@ -186,6 +186,12 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
           // Shopify did not run it, so even a mutation may go again; wait for what Shopify says it costs.
           cost = Math.max(cost, result.cost?.requestedQueryCost ?? 0);
           waitReason = 'throttled';
+          const status = result.cost?.throttleStatus;
+          if (status && cost > status.maximumAvailable) {
+            // No wait helps: the bucket can never hold this request.
+            throw new ShopifyThrottledError(`${operation} needs ${cost} points, more than the store's bucket holds (${status.maximumAvailable})`);
+          }
+          if (Date.now() >= deadline) throw new ShopifyThrottledError(`still throttled after ${opts.maxWaitMs} ms of waiting`);
           if (!result.cost) {
             if (Date.now() + 1000 > deadline) throw new ShopifyThrottledError(`still throttled after ${opts.maxWaitMs} ms of waiting`);
             opts.onWait?.(1000, 'throttled');

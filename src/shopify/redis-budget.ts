@@ -33,6 +33,7 @@ if not s[1] then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   return {1, '0', '', '', ''}
 end
+-- More than the bucket holds is charged as a full bucket: the plan may have grown; Shopify decides.
 local charge = math.min(tonumber(ARGV[1]), tonumber(s[3]))
 local l = level()
 if l < charge then

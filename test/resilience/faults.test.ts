@@ -99,6 +99,22 @@ describe('persistent faults: bounded, coded, other fields intact, then served ag
   });
 });
 
+describe('throttling', () => {
+  it('a bucket smaller than the request → SHOPIFY_THROTTLED at once (no retry loop); served again once the plan grows', async () => {
+    await h.sim('throttle', { maximumAvailable: 5, restoreRate: 1 });
+    const res = await view();
+    expect(res.body.data!.profiles).toEqual([
+      { id: 'p0', name: 'Name 0', shopifyCustomer: null, orders: null },
+      { id: 'p1', name: 'Name 1', shopifyCustomer: null, orders: null },
+    ]);
+    expect(res.body.errors![0]).toMatchObject({ extensions: { code: 'SHOPIFY_THROTTLED' } });
+    expect(res.body.errors![0].message).toMatch(/more than the store's bucket holds/);
+    expect((await h.sim('stats')).requests).toBeLessThanOrEqual(2);
+    await h.sim('throttle', { maximumAvailable: 2000, restoreRate: 100 });
+    await expectServed();
+  });
+});
+
 describe('transient faults are retried and the agent never sees them', () => {
   it('one 429 with Retry-After: 1 → served after waiting the second Shopify asked for', async () => {
     await h.sim('faults', { failNext: { count: 1, status: 429, retryAfter: 1 } });
