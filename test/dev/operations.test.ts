@@ -30,6 +30,7 @@ interface CardProduct { id: string; quantity: number; status: string | null; uni
 interface CardOrder {
   id: string;
   financialStatus: string | null;
+  fulfillmentStatus: string | null;
   canCancel: boolean;
   refundable: boolean;
   total: Money;
@@ -148,7 +149,8 @@ describe('docs/operations', () => {
         if (!customer || customer.numberOfOrders === 0) continue;
         const { profile: card } = await run<{ profile: { orders: CardOrder[] } }>('profile-card', { profileId: profile.id });
         candidates.push(...card.orders.filter((o) => o.financialStatus === 'PAID' && o.totalRefunded.amount === '0.00'));
-        const c = candidates.find((o) => o.canCancel);
+        // Shopify refuses to cancel an order with fulfillments, whatever canCancel says.
+        const c = candidates.find((o) => o.canCancel && o.fulfillmentStatus === 'UNFULFILLED');
         const p = candidates.find((o) => o !== c && o.refundable && o.products.reduce((n, li) => n + li.quantity, 0) >= 2);
         const f = candidates.find((o) => o !== c && o !== p && o.refundable);
         if (c && p && f) {
