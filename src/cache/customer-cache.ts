@@ -49,6 +49,7 @@ interface InFlight {
 /** Tombstones outlive any load that could have started before them (max wait + timeout are far below this). */
 const TOMBSTONE_TTL_MS = 5 * 60_000;
 
+const WARN_EVERY_MS = 10_000;
 /** Replicas' clocks differ a little: a load starting this soon after a tombstone is not stored either. */
 const CLOCK_SKEW_MS = 1_000;
 
@@ -57,6 +58,7 @@ const unique = <T>(xs: Iterable<T>) => [...new Set(xs)];
 /** The caching CustomerSource. */
 export class CachedCustomerSource implements CustomerSource {
   private epoch = 0;
+  private warnedAt = -Infinity;
   private readonly inflight = new Map<string, InFlight>();
   private readonly now: () => number;
 
@@ -71,7 +73,7 @@ export class CachedCustomerSource implements CustomerSource {
     try {
       misses = await this.fromCache(targets, plan, results);
     } catch (error) {
-      this.opts.logger.warn({ err: { message: (error as Error).message } }, 'customer cache unreadable: asking Shopify');
+      this.warn(error, 'customer cache unreadable: asking Shopify');
       misses = targets.map((t, index) => ({ index, target: t, original: t, matchedEmail: null }));
     }
     this.opts.onLookup?.('hit', targets.length - misses.length);
@@ -83,7 +85,7 @@ export class CachedCustomerSource implements CustomerSource {
     for (const m of misses) results[m.index] = answerFor(m, fetched.get(targetKey(m.target))!, plan);
     if (fetched.size > 0) {
       await this.store(misses.filter((m) => fetched.get(targetKey(m.target))?.own), plan, started, fetched).catch((error) =>
-        this.opts.logger.warn({ err: { message: (error as Error).message } }, 'customer cache not written'),
+        this.warn(error, 'customer cache not written'),
       );
     }
     return results;
@@ -103,6 +105,14 @@ export class CachedCustomerSource implements CustomerSource {
     const at = String(this.now());
     await this.opts.kv.mset(keys.map((k) => [tombstoneKey(k), at] as const), TOMBSTONE_TTL_MS);
     await this.opts.kv.del(keys);
+  }
+
+  /** While the store is down every request would say so: one line per WARN_EVERY_MS is enough. */
+  private warn(error: unknown, message: string): void {
+    const now = this.now();
+    if (now - this.warnedAt < WARN_EVERY_MS) return;
+    this.warnedAt = now;
+    this.opts.logger.warn({ err: { message: (error as Error).message } }, message);
   }
 
   /** Fills results from the cache; returns what it could not answer. */

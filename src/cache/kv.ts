@@ -13,12 +13,20 @@ export interface CacheKv {
   del(keys: readonly string[]): Promise<void>;
 }
 
-/** The in-process store: bounded by entry count, least recently used out first. */
+/** Whatever the entry count, the in-process cache holds at most this much text (a full card is a few kB). */
+export const MEMORY_KV_MAX_BYTES = 64 * 1024 * 1024;
+
+/** The in-process store: bounded by entry count and total size, least recently used out first. */
 export class MemoryKv implements CacheKv {
   private readonly lru: LRUCache<string, string>;
 
-  constructor(maxEntries: number) {
-    this.lru = new LRUCache<string, string>({ max: maxEntries, ttlAutopurge: false });
+  constructor(maxEntries: number, maxBytes = MEMORY_KV_MAX_BYTES) {
+    this.lru = new LRUCache<string, string>({
+      max: maxEntries,
+      maxSize: maxBytes,
+      // UTF-16 code units, about the memory a JS string takes.
+      sizeCalculation: (value, key) => 2 * (value.length + key.length),
+    });
   }
 
   async mget(keys: readonly string[]): Promise<Array<string | null>> {

@@ -126,4 +126,13 @@ describe('CachedCustomerSource', () => {
     expect((again as CustomerHit).bundle.customer.displayName).toBe('v2');
     expect(inner.calls).toHaveLength(2);
   });
+
+  it('a store that fails (Redis down) costs Shopify requests, never answers', async () => {
+    const inner = fakeSource();
+    const down = { mget: () => Promise.reject(new Error('down')), mset: () => Promise.reject(new Error('down')), del: () => Promise.reject(new Error('down')) };
+    const cache = new CachedCustomerSource(inner, { kv: down, ttlMs: 30_000, logger: silentLogger() });
+    const [hit] = await cache.load([ann], plan(3));
+    expect((hit as CustomerHit).bundle.customer.id).toBe('gid://shopify/Customer/1');
+    await expect(cache.invalidate({ customerIds: ['gid://shopify/Customer/1'] })).rejects.toThrow('down');
+  });
 });
