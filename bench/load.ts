@@ -7,7 +7,7 @@
  * conversations in progress) at random, open loop (arrivals do not wait for answers). Every answer is checked
  * against the simulator's own data; the simulator's stats show whether the bucket was ever exceeded (THROTTLED).
  *
- *   npx tsx bench/load.ts [--duration 60] [--overload 3] [--pool 20] [--bucket 2000] [--rate 100]
+ *   npx tsx bench/load.ts [--duration 60] [--overload 3] [--pool 40] [--bucket 2000] [--rate 100]
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -30,7 +30,7 @@ export interface LoadOptions {
   durationS?: number;
   /** multiple of the sustainable (uncached) view rate (default 3) */
   overload?: number;
-  /** distinct profiles agents open (default 20) */
+  /** distinct profiles agents open (default 40) */
   pool?: number;
   /** the simulator's plan (default Standard: 2000 points, 100/s) */
   maximumAvailable?: number;
@@ -95,7 +95,7 @@ function correct(card: any, customer: SimCustomer): boolean {
 export async function runLoad(opts: LoadOptions = {}): Promise<LoadReport> {
   const durationS = opts.durationS ?? 60;
   const overload = opts.overload ?? 3;
-  const poolSize = opts.pool ?? 20;
+  const poolSize = opts.pool ?? 40;
   const plan = { maximumAvailable: opts.maximumAvailable ?? 2000, restoreRate: opts.restoreRate ?? 100 };
   const calibration = opts.calibration ?? 8;
   let customers: SimCustomer[] = [];
@@ -200,7 +200,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     options: {
       duration: { type: 'string', default: '60' },
       overload: { type: 'string', default: '3' },
-      pool: { type: 'string', default: '20' },
+      pool: { type: 'string', default: '40' },
       bucket: { type: 'string', default: '2000' },
       rate: { type: 'string', default: '100' },
     },
