@@ -49,9 +49,17 @@ export function toOrder(o: ProfileOrderFragment, endpoint: StoreEndpoint): Order
     locationName: o.retailLocation?.name ?? null,
     locationCountry: o.retailLocation?.address.country ?? null,
     products: o.lineItems ? o.lineItems.nodes.map((li) => toLineItem(li, o.id)) : null,
-    canCancel: o.cancelledAt === null,
+    canCancel: canCancel(o.cancelledAt, fulfillmentStatus),
     refundable: o.refundable,
   };
+}
+
+/** Fulfillment states in which goods have left (or are leaving) the warehouse: Shopify refuses to cancel those. */
+const SHIPPED: ReadonlySet<FulfillmentStatus> = new Set(['FULFILLED', 'PARTIALLY_FULFILLED', 'IN_PROGRESS']);
+
+/** Whether cancelOrder can succeed: not cancelled yet and nothing shipped (fulfillments must be cancelled first). */
+export function canCancel(cancelledAt: string | null, fulfillment: FulfillmentStatus | null): boolean {
+  return cancelledAt === null && !(fulfillment && SHIPPED.has(fulfillment));
 }
 
 /** One line item of an order. */

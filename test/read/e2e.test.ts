@@ -116,7 +116,7 @@ async function expectedCard(p: TestProfile) {
         note: o.note || null,
         locationName: o.retailLocation?.name ?? null,
         locationCountry: o.retailLocation?.address.country ?? null,
-        canCancel: o.cancelledAt === null,
+        canCancel: o.cancelledAt === null && !['FULFILLED', 'PARTIALLY_FULFILLED', 'IN_PROGRESS'].includes(o.displayFulfillmentStatus),
         refundable: o.refundable,
         products: o.lineItems.nodes.map((li: any) => ({
           id: li.id,

@@ -88,7 +88,7 @@ describe('order mapping', () => {
         id: 'gid://shopify/LineItem/9001', orderId: 'gid://shopify/Order/5000042', productId: 'gid://shopify/Product/77', name: 'Mug - Blue',
         quantity: 2, sku: 'MUG-B', status: 'Fulfilled', unitPrice: { amount: '29.95', currencyCode: 'GBP' }, imageUrl: 'https://cdn.example/mug.png', refundableQuantity: 2,
       }],
-      canCancel: true,
+      canCancel: false,
       refundable: true,
     });
   });
@@ -98,8 +98,11 @@ describe('order mapping', () => {
     expect(toOrder(bare as ProfileOrderFragment, shop)).toMatchObject({ firstTrackingNumber: null, locationName: null, locationCountry: null, products: null });
   });
 
-  it('a cancelled order cannot be cancelled again', () => {
+  it('only an order that is neither cancelled nor shipped can be cancelled', () => {
     expect(toOrder({ ...order, cancelledAt: '2026-10-02T00:00:00Z' }, shop)).toMatchObject({ status: 'Cancelled', canCancel: false });
+    expect(toOrder({ ...order, displayFulfillmentStatus: 'UNFULFILLED' }, shop)).toMatchObject({ canCancel: true });
+    expect(toOrder({ ...order, displayFulfillmentStatus: 'PARTIALLY_FULFILLED' }, shop)).toMatchObject({ canCancel: false });
+    expect(toOrder({ ...order, displayFulfillmentStatus: 'IN_PROGRESS' }, shop)).toMatchObject({ canCancel: false });
   });
 });
 
