@@ -59,6 +59,9 @@ export function createServer(deps: AppDeps, options: CreateServerOptions = {}): 
     schema: buildSchema(),
     // Apollo's own messages (e.g. "Enabling inline tracing") go to our JSON logs, not stdout.
     logger: deps.logger,
+    // main.ts owns SIGTERM/SIGINT and drains HTTP first; Apollo's own handlers would start a second stop()
+    // that never settles in @apollo/server 5.5.
+    stopOnTerminationSignals: false,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,

@@ -100,7 +100,7 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
     const profilesServer = await startProfilesSubgraph({ profiles, port: opts.ports.profiles, host: opts.host, portVariable: PORT_VARIABLES.profiles });
     closers.push(() => profilesServer.close());
 
-    const app = await withoutNewSignalHandlers(() => buildApp(config, opts.logger));
+    const app = await buildApp(config, opts.logger);
     closers.push(() => app.close());
     const shopifyPort = await listenHttp(app.server.http, opts.ports.shopify, opts.host, PORT_VARIABLES.shopify);
     const shopifyUrl = `http://${reachableHost(opts.host)}:${shopifyPort}/graphql`;
@@ -150,24 +150,6 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
   } catch (error) {
     await closeAll();
     throw error;
-  }
-}
-
-/**
- * Runs `start`, then removes the SIGINT/SIGTERM handlers it added. @apollo/server adds its own for this subgraph's
- * server (stopOnTerminationSignals is on outside NODE_ENV=test) and stops it on Ctrl-C by itself; the stack's own
- * close then calls stop() again while that one runs, and in @apollo/server 5.5 a second concurrent stop() never
- * settles. Whoever runs the stack (src/dev/index.ts) must be the only one reacting to signals.
- */
-async function withoutNewSignalHandlers<T>(start: () => Promise<T>): Promise<T> {
-  const signals = ['SIGINT', 'SIGTERM'] as const;
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
-  try {
-    return await start();
-  } finally {
-    for (const signal of signals) {
-      for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
-    }
   }
 }
 
