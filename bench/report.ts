@@ -1,0 +1,242 @@
+/**
+ * The bench's output: plain tables on stdout, the whole result as JSON in bench/results/ (latest.json and a copy
+ * named by date and commit), and the same tables as Markdown for the README. Rows carry stable ids, so two result
+ * files compare line by line:
+ *   npx tsx bench/report.ts [bench/results/latest.json] [--markdown] [--compare other.json]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { BudgetResult } from './budget.js';
+import type { LatencyResult } from './latency.js';
+import type { MemoryRow } from './memory.js';
+import { ROOT } from './processes.js';
+import { SELECTIONS } from './queries.js';
+import type { RequestsResult } from './requests.js';
+
+export const RESULTS_DIR = join(ROOT, 'bench', 'results');
+
+/** Where and when a run happened. */
+export interface RunMeta {
+  date: string;
+  commit: string;
+  /** uncommitted changes in the working tree when the run started */
+  dirty: boolean;
+  mode: 'quick' | 'full';
+  node: string;
+  cpus: number;
+  cpuModel: string;
+  /** 1-minute load average at start and end: other work on the machine makes figures noisy */
+  loadAverage: { start: number; end: number | null };
+  seconds: number | null;
+}
+
+export interface BenchResult {
+  meta: RunMeta;
+  requests: (Omit<RequestsResult, 'entitiesShape' | 'latencyProfiles'> & { entitiesShape: number[] }) | null;
+  latency: LatencyResult | null;
+  budget: BudgetResult | null;
+  memory: MemoryRow[];
+  /** sections that failed, with their error */
+  errors: Record<string, string>;
+}
+
+/** Commit, dirtiness and machine facts for the result's header. */
+export function runMeta(mode: 'quick' | 'full'): RunMeta {
+  const git = (...args: string[]) => {
+    try {
+      return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return '';
+    }
+  };
+  return {
+    date: new Date().toISOString(),
+    commit: git('rev-parse', '--short', 'HEAD') || 'unknown',
+    dirty: git('status', '--porcelain', '--untracked-files=no') !== '',
+    mode,
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    loadAverage: { start: Math.round(loadavg()[0]! * 100) / 100, end: null },
+    seconds: null,
+  };
+}
+
+type Cell = string | number | null | undefined;
+
+/** A plain-text table: columns padded, numbers right-aligned. */
+export function textTable(headers: string[], rows: Cell[][]): string {
+  const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? '–' : String(c))));
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]?.length ?? 0)));
+  const numeric = headers.map((_, i) => rows.every((r) => r[i] === null || r[i] === undefined || typeof r[i] === 'number' || /^[\d.,×≥<>~ -]+(ms|MB|%)?$/.test(String(r[i]))));
+  const line = (r: string[]) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
+/** The same table in Markdown. */
+export function markdownTable(headers: string[], rows: Cell[][]): string {
+  const esc = (c: Cell) => (c === null || c === undefined ? '–' : String(c).replace(/\|/g, '\\|'));
+  const numeric = headers.map((_, i) => rows.every((r) => typeof r[i] === 'number' || r[i] === null || r[i] === undefined));
+  return [
+    `| ${headers.join(' | ')} |`,
+    `|${numeric.map((n) => (n ? '---:' : '---')).join('|')}|`,
+    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
+}
+
+const ms = (n: number | null | undefined) => (n === null || n === undefined ? null : Number(n.toFixed(n < 10 ? 2 : 1)));
+
+/** The four sections as (title, conditions, headers, rows). */
+function sections(r: BenchResult): Array<{ title: string; conditions: string; headers: string[]; rows: Cell[][] }> {
+  const out: Array<{ title: string; conditions: string; headers: string[]; rows: Cell[][] }> = [];
+  if (r.requests) {
+    out.push({
+      title: '1. Shopify requests and cost per supergraph query (this subgraph vs the naive one, same run)',
+      conditions: r.requests.conditions,
+      headers: ['selection', 'K', 'linked', 'requests', 'floor', 'req. cost', 'act. cost', 'naive req.', 'naive req. cost', 'naive act. cost', '× requests', '× req. cost', '× act. cost', 'same data'],
+      rows: r.requests.rows.map((x) => [
+        SELECTIONS[x.selection].label, x.k, x.linked, x.subgraph.requests, x.subgraph.floor, x.subgraph.requestedCost, x.subgraph.actualCost,
+        x.naive.requests, x.naive.requestedCost, x.naive.actualCost, x.ratio.requests, x.ratio.requestedCost, x.ratio.actualCost,
+        x.sameData ? 'yes' : `NO: ${x.errors.join('; ')}`,
+      ]),
+    });
+  }
+  if (r.latency) {
+    out.push({
+      title: '2. Added latency and throughput (full card, 10 profiles)',
+      conditions: r.latency.conditions,
+      headers: ['target', 'cache', 'sim. latency', 'c', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'req/s', 'errors', 'overhead p50 ms', 'overhead mean ms', 'subgraph RSS MB'],
+      rows: r.latency.rows.map((x) => [
+        x.target, x.cache, `${x.simulatorLatencyMs} ms`, x.concurrency, ms(x.figures.p50Ms), ms(x.figures.p95Ms), ms(x.figures.p99Ms), ms(x.figures.meanMs),
+        ms(x.figures.requestsPerS), x.figures.errors ? `${x.figures.errors}: ${x.figures.firstError}` : 0, ms(x.overheadP50Ms), ms(x.overheadMeanMs), x.subgraphPeakRssMb,
+      ]),
+    });
+  }
+  if (r.budget) {
+    out.push({
+      title: '3. Budget: profile views per second sustained on the Standard plan without THROTTLED reaching a client',
+      conditions: r.budget.conditions,
+      headers: ['cache', 'view cost act./req.', 'uncached limit/s', 'sustained views/s', 'failed at views/s', 'rungs', 'p50/p99 ms at sustained', 'Shopify pts/s', 'THROTTLED absorbed'],
+      rows: r.budget.rows.map((x) => {
+        const ok = [...x.rungs].reverse().find((g) => g.passed);
+        return [
+          x.cache,
+          x.viewCost ? `${x.viewCost.actual}/${x.viewCost.requested}` : null,
+          x.uncachedSustainablePerS,
+          x.error && x.sustainedPerS === null ? `ERROR: ${x.error.slice(0, 120)}` : x.sustainedPerS === null ? 'none' : x.failedPerS === null ? `≥ ${x.sustainedPerS}` : x.sustainedPerS,
+          x.failedPerS,
+          x.rungs.map((g) => `${g.overload}×${g.passed ? '✓' : `✗ (${Object.entries(g.clientErrors).map(([k, v]) => `${k} ${v}`).join(', ') || `served ${g.served}/${g.sent}`})`}`).join(' '),
+          ok ? `${ok.latencyMs.p50}/${ok.latencyMs.p99}` : null,
+          ok?.shopify.pointsPerS,
+          ok?.shopify.throttled,
+        ];
+      }),
+    });
+  }
+  if (r.memory.length > 0) {
+    out.push({
+      title: '4. Memory (peak RSS)',
+      conditions: 'resident set size from /proc/<pid>/status (VmHWM = peak since the process started; VmRSS sampled every 200-500 ms)',
+      headers: ['process', 'during', 'RSS MB'],
+      rows: r.memory.map((m) => [m.process, m.during, m.rssMb]),
+    });
+  }
+  return out;
+}
+
+function header(m: RunMeta): string {
+  return `${m.date} · commit ${m.commit}${m.dirty ? ' (+ uncommitted changes)' : ''} · ${m.mode} run · Node ${m.node} · ${m.cpus} × ${m.cpuModel} · `
+    + `load average ${m.loadAverage.start}${m.loadAverage.end !== null ? ` → ${m.loadAverage.end}` : ''}${m.seconds !== null ? ` · ${Math.round(m.seconds)} s` : ''}`;
+}
+
+/** Plain tables for the terminal. */
+export function formatText(r: BenchResult): string {
+  const parts = [`npm run bench — ${header(r.meta)}`];
+  for (const s of sections(r)) parts.push(`\n${s.title}\n(${s.conditions})\n\n${textTable(s.headers, s.rows)}`);
+  for (const [section, error] of Object.entries(r.errors)) parts.push(`\nSECTION ${section} FAILED: ${error}`);
+  return `${parts.join('\n')}\n`;
+}
+
+/** Markdown for the README's Performance section. */
+export function formatMarkdown(r: BenchResult): string {
+  const parts = [`_${header(r.meta)}_`];
+  for (const s of sections(r)) parts.push(`#### ${s.title}\n\n${s.conditions}.\n\n${markdownTable(s.headers, s.rows)}`);
+  for (const [section, error] of Object.entries(r.errors)) parts.push(`**Section ${section} failed:** ${error}`);
+  return `${parts.join('\n\n')}\n`;
+}
+
+/** Key figures by row id, for comparing runs. */
+function keyFigures(r: BenchResult): Map<string, Record<string, number | null>> {
+  const m = new Map<string, Record<string, number | null>>();
+  for (const x of r.requests?.rows ?? []) m.set(x.id, { requests: x.subgraph.requests, requestedCost: x.subgraph.requestedCost, actualCost: x.subgraph.actualCost, naiveRequests: x.naive.requests });
+  for (const x of r.latency?.rows ?? []) m.set(x.id, { p50Ms: x.figures.p50Ms, p99Ms: x.figures.p99Ms, requestsPerS: x.figures.requestsPerS });
+  for (const x of r.budget?.rows ?? []) m.set(x.id, { sustainedPerS: x.sustainedPerS });
+  for (const x of r.memory) m.set(x.id, { rssMb: x.rssMb });
+  return m;
+}
+
+/** The figures that differ between two runs, row by row (same ids only). */
+export function formatComparison(before: BenchResult, after: BenchResult): string {
+  const a = keyFigures(before);
+  const b = keyFigures(after);
+  const rows: Cell[][] = [];
+  for (const [id, figs] of b) {
+    const old = a.get(id);
+    if (!old) continue;
+    for (const [k, v] of Object.entries(figs)) {
+      const was = old[k];
+      if (was === undefined || was === v) continue;
+      const pct = typeof was === 'number' && typeof v === 'number' && was !== 0 ? `${v > was ? '+' : ''}${Math.round(((v - was) / was) * 100)}%` : '';
+      rows.push([id, k, was, v, pct]);
+    }
+  }
+  const title = `Compared with ${before.meta.commit} (${before.meta.date}, ${before.meta.mode} run, load ${before.meta.loadAverage.start})`;
+  return rows.length === 0 ? `${title}: no figure changed.\n` : `${title}:\n\n${textTable(['row', 'figure', 'before', 'now', 'change'], rows)}\n`;
+}
+
+/** Writes latest.json and a copy named by date and commit; returns both paths. */
+export function writeResult(r: BenchResult): { latest: string; copy: string } {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const stamp = r.meta.date.replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const name = `${stamp}-${r.meta.commit}${r.meta.dirty ? '-dirty' : ''}${r.meta.mode === 'quick' ? '-quick' : ''}.json`;
+  const text = `${JSON.stringify(r, null, 2)}\n`;
+  const latest = join(RESULTS_DIR, 'latest.json');
+  const copy = join(RESULTS_DIR, name);
+  writeFileSync(latest, text);
+  writeFileSync(copy, text);
+  return { latest, copy };
+}
+
+/** Reads a result file, or null when there is none (or it is not one). */
+export function readResult(path: string): BenchResult | null {
+  if (!existsSync(path)) return null;
+  try {
+    const r = JSON.parse(readFileSync(path, 'utf8')) as BenchResult;
+    return r?.meta?.commit ? r : null;
+  } catch {
+    return null;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { markdown: { type: 'boolean', default: false }, compare: { type: 'string' } } });
+  const path = positionals[0] ?? join(RESULTS_DIR, 'latest.json');
+  const result = readResult(path);
+  if (!result) {
+    process.stderr.write(`No bench result at ${path}: run npm run bench first.\n`);
+    process.exit(1);
+  }
+  process.stdout.write(values.markdown ? formatMarkdown(result) : formatText(result));
+  if (values.compare) {
+    const other = readResult(values.compare);
+    if (!other) {
+      process.stderr.write(`No bench result at ${values.compare}.\n`);
+      process.exit(1);
+    }
+    process.stdout.write(`\n${formatComparison(other, result)}`);
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * `npm run bench [-- --quick] [-- --only requests,latency,budget]`: proves the subgraph's claims — fewest Shopify
+ * requests, lowest Shopify cost, smallest added latency — with figures from one run against the simulator:
+ *   1. requests and cost per supergraph query, beside a naive (unbatched) subgraph   (bench/requests.ts)
+ *   2. added latency and throughput, straight and through @apollo/gateway            (bench/latency.ts)
+ *   3. profile views per second the Standard plan sustains, cache off and on         (bench/budget.ts)
+ *   4. peak memory of the subgraph during 2 and 3                                    (bench/memory.ts)
+ * Prints plain tables, writes bench/results/latest.json and a copy named by date and commit, and compares with the
+ * previous latest.json. Every process and server it starts is stopped before it exits, also on errors and Ctrl-C.
+ * The full run takes about 10 minutes; --quick (short rows, one budget rung each) under 2.
+ */
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runBudget } from './budget.js';
+import { runLatency, startLatencyProcesses } from './latency.js';
+import { memoryRows } from './memory.js';
+import { killAllChildren, runningChildren } from './processes.js';
+import { formatComparison, formatMarkdown, formatText, readResult, RESULTS_DIR, runMeta, writeResult, type BenchResult } from './report.js';
+import { runRequests, type RequestsResult } from './requests.js';
+
+const SECTIONS = ['requests', 'latency', 'budget'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const USAGE = `Usage: npm run bench [-- --quick] [-- --only ${SECTIONS.join(',')}] [-- --markdown]
+  --quick      a sanity run in under 2 minutes (short rows, one budget rung per cache mode)
+  --only       run only these sections (memory comes with latency and budget)
+  --markdown   also print the tables as Markdown (for the README's Performance section)`;
+
+/** How long each section measures, by mode. */
+const PLANS = {
+  quick: {
+    ks: [1, 10, 25, 100],
+    latency: { durationS: 1.5, warmupS: 0.5, simulatorLatenciesMs: [0, 50], concurrencies: [1, 32], cacheRows: true },
+    budget: { durationS: 6, ladders: { off: [1], on: [3] } },
+  },
+  full: {
+    ks: [1, 10, 25, 100],
+    latency: { durationS: 10, warmupS: 2, simulatorLatenciesMs: [0, 50], concurrencies: [1, 32], cacheRows: true },
+    budget: { durationS: 60, ladders: { off: [1, 1.5, 2], on: [2, 5, 10, 30] } },
+  },
+} as const;
+
+/** Profiles in the latency section's `_entities` call. */
+const LATENCY_PROFILES = 10;
+
+function parse(): { quick: boolean; only: Set<Section>; markdown: boolean } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, markdown: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const only = new Set<Section>();
+  for (const name of (values.only ?? SECTIONS.join(',')).split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!SECTIONS.includes(name as Section)) {
+      process.stderr.write(`--only: unknown section "${name}" (known: ${SECTIONS.join(', ')})\n`);
+      process.exit(2);
+    }
+    only.add(name as Section);
+  }
+  return { quick: values.quick, only, markdown: values.markdown };
+}
+
+async function main(): Promise<number> {
+  const args = parse();
+  const mode = args.quick ? 'quick' : 'full';
+  const plan = PLANS[mode];
+  const started = performance.now();
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const elapsed = () => `${Math.round((performance.now() - started) / 1000)} s`;
+  const result: BenchResult = { meta: runMeta(mode), requests: null, latency: null, budget: null, memory: [], errors: {} };
+  log(`npm run bench (${mode}) — commit ${result.meta.commit}${result.meta.dirty ? ' + uncommitted changes' : ''}, load average ${result.meta.loadAverage.start}`);
+
+  // Section 2's processes load while section 1 runs (section 1 counts requests; it does not time anything).
+  const latencyProcesses = args.only.has('latency') ? startLatencyProcesses({ cacheRows: plan.latency.cacheRows }) : null;
+  latencyProcesses?.then(() => log(`  (section 2's processes ready at ${elapsed()})`), () => undefined);
+
+  // Section 1 also records the Shopify requests behind the latency section's call, so it runs (without rows) for 2.
+  let requests: RequestsResult | null = null;
+  if (args.only.has('requests') || args.only.has('latency')) {
+    log(`\n[${elapsed()}] 1. requests and cost per supergraph query${args.only.has('requests') ? '' : ' (only recording the latency call)'}`);
+    try {
+      requests = await runRequests({ ks: args.only.has('requests') ? plan.ks : [], latencyProfiles: LATENCY_PROFILES, log });
+      if (args.only.has('requests')) {
+        const { entitiesShape, latencyProfiles: _, ...rest } = requests;
+        result.requests = { ...rest, entitiesShape: entitiesShape.map((round) => round.length) };
+      }
+    } catch (error) {
+      result.errors.requests = (error as Error).stack ?? String(error);
+    }
+  }
+  if (latencyProcesses) {
+    log(`\n[${elapsed()}] 2. added latency and throughput`);
+    try {
+      const procs = await latencyProcesses;
+      try {
+        if (!requests) throw new Error('skipped: the Shopify requests of the latency call could not be recorded (section 1 failed)');
+        result.latency = await runLatency(procs, { ...plan.latency, shape: requests.entitiesShape, profiles: requests.latencyProfiles, log });
+      } finally {
+        await procs.close();
+      }
+    } catch (error) {
+      result.errors.latency = (error as Error).stack ?? String(error);
+    }
+  }
+  if (args.only.has('budget')) {
+    log(`\n[${elapsed()}] 3. budget on the Standard plan`);
+    try {
+      result.budget = await runBudget({ ...plan.budget, log });
+      const broken = result.budget.rows.filter((r) => r.error && r.rungs.length === 0);
+      if (broken.length > 0) result.errors.budget = broken.map((r) => `cache ${r.cache}: ${r.error}`).join('\n');
+    } catch (error) {
+      result.errors.budget = (error as Error).stack ?? String(error);
+    }
+  }
+  result.memory = memoryRows(result.latency, result.budget);
+  result.meta.loadAverage.end = Math.round(loadavg()[0]! * 100) / 100;
+  result.meta.seconds = Math.round((performance.now() - started) / 100) / 10;
+
+  const previous = readResult(join(RESULTS_DIR, 'latest.json'));
+  const paths = writeResult(result);
+  process.stdout.write(`\n${formatText(result)}`);
+  if (args.markdown) process.stdout.write(`\nMarkdown:\n\n${formatMarkdown(result)}`);
+  if (previous) process.stdout.write(`\n${formatComparison(previous, result)}`);
+  process.stdout.write(`\nWritten: ${paths.latest}\n         ${paths.copy}\n`);
+  const left = runningChildren();
+  if (left > 0) {
+    process.stderr.write(`${left} child process(es) still running at the end: killing them\n`);
+    killAllChildren();
+    return 1;
+  }
+  return Object.keys(result.errors).length > 0 ? 1 : 0;
+}
+
+// Whatever happens, no child outlives the bench.
+process.on('exit', () => killAllChildren());
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    process.stderr.write(`\n${signal}: stopping every process the bench started\n`);
+    killAllChildren();
+    process.exit(130);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    killAllChildren();
+    process.exit(1);
+  },
+);
