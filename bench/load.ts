@@ -59,7 +59,8 @@ export interface LoadReport {
   clientErrors: Record<string, number>;
   /** answers that were not the simulator's data */
   wrong: number;
-  shopify: { requests: number; requestedCost: number; actualCost: number; throttled: number; pointsPerS: number };
+  /** pointsPerS: actual points per second; actualPerRequest: what an uncached view really cost during the run */
+  shopify: { requests: number; requestedCost: number; actualCost: number; throttled: number; pointsPerS: number; actualPerRequest: number };
   waits: Record<string, { count: number; seconds: number }>;
   cache: Record<string, number>;
 }
@@ -103,7 +104,11 @@ export async function runLoad(opts: LoadOptions = {}): Promise<LoadReport> {
     simulator: { ...plan, customers: 200 },
     env: { SHOPIFY_CACHE_TTL_S: '30', ...opts.env },
     profiles: (all) => {
-      customers = all.filter((c) => c.email && c.numberOfOrders > 0).slice(0, poolSize + calibration);
+      const eligible = all.filter((c) => c.email && c.numberOfOrders > 0);
+      // Calibration profiles spread evenly over the customers outside the pool: the seed's neighbours look alike.
+      const rest = eligible.slice(poolSize);
+      const step = Math.max(1, Math.floor(rest.length / calibration));
+      customers = [...eligible.slice(0, poolSize), ...Array.from({ length: calibration }, (_, i) => rest[(i * step) % rest.length]!)];
       return customers.map((c, i) => ({ id: `p${i}`, name: `Agent view ${i}`, emails: [c.email!] }));
     },
   });
@@ -186,6 +191,7 @@ export async function runLoad(opts: LoadOptions = {}): Promise<LoadReport> {
         actualCost: stats.actualCost,
         throttled: stats.throttled,
         pointsPerS: Math.round((stats.actualCost / elapsedS) * 10) / 10,
+        actualPerRequest: Math.round(stats.actualCost / Math.max(1, stats.requests)),
       },
       waits,
       cache,
