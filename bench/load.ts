@@ -12,6 +12,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSupergraph, type SimCustomer, type SupergraphHarness } from '../test/helpers/supergraph.js';
+import { mulberry32 } from '../src/simulator/index.js';
 
 /** One agent opening one profile card. */
 export const CARD_QUERY = /* GraphQL */ `
@@ -63,17 +64,6 @@ export interface LoadReport {
   shopify: { requests: number; requestedCost: number; actualCost: number; throttled: number; pointsPerS: number; actualPerRequest: number };
   waits: Record<string, { count: number; seconds: number }>;
   cache: Record<string, number>;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);

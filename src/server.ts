@@ -2,7 +2,8 @@
  * createServer(deps): the HTTP app and the ApolloServer, built from collaborators and doing no I/O at import,
  * so tests build it against the simulator and a temporary store. main.ts is what listens.
  */
-import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { header, readBody, sendJson, serveGraphQL } from './http.js';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -83,7 +84,6 @@ export function createServer(deps: AppDeps, options: CreateServerOptions = {}): 
       if (draining) setImmediate(() => http.closeIdleConnections());
     });
     handle(req, res).catch((error) => {
-      if ((error as { status?: number }).status === 413) return sendJson(res, 413, { error: 'request body too large' });
       deps.logger.error({ err: errorSummary(error) }, 'unhandled error in HTTP handler');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal server error' });
       else res.destroy();
@@ -97,7 +97,10 @@ export function createServer(deps: AppDeps, options: CreateServerOptions = {}): 
     if (req.method === 'GET' && url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (req.method === 'GET' && url.pathname === '/readyz') return ready(res);
     const route = routes.get(`${req.method} ${url.pathname}`);
-    if (route) return route.handle(req, res, await readBody(req));
+    if (route) {
+      const raw = await readBody(req, MAX_BODY_BYTES);
+      return raw === null ? sendJson(res, 413, { error: 'request body too large' }) : route.handle(req, res, raw);
+    }
     if (url.pathname !== '/graphql' && url.pathname !== '/') return sendJson(res, 404, { error: 'not found' });
 
     // The router's secret is checked before anything is parsed: a caller without it learns nothing.
@@ -106,31 +109,9 @@ export function createServer(deps: AppDeps, options: CreateServerOptions = {}): 
       return sendJson(res, 401, { errors: [{ message: 'Missing or wrong router-authorization header', extensions: { code: 'UNAUTHENTICATED' } }] });
     }
 
-    const raw = await readBody(req);
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
-    let body: unknown = undefined;
-    if (raw.length > 0) {
-      try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch {
-        return sendJson(res, 400, { errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
-      }
-    }
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => createContext(deps, headers),
-    });
-    res.statusCode = response.status ?? 200;
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    if (response.body.kind === 'complete') {
-      res.end(response.body.string);
-      return;
-    }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
+    const raw = await readBody(req, MAX_BODY_BYTES);
+    if (raw === null) return sendJson(res, 413, { error: 'request body too large' });
+    return serveGraphQL(apollo, req, res, raw, (headers) => createContext(deps, headers));
   }
 
   async function ready(res: ServerResponse): Promise<void> {
@@ -175,27 +156,5 @@ function errorSummary(error: unknown) {
   return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { message: String(error) };
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw Object.assign(new Error('request body too large'), { status: 413 });
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-/** Writes a JSON response. */
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(body));
-}
 
 

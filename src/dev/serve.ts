@@ -3,9 +3,10 @@
  * startStandaloneServer listens without an error handler, so a port in use becomes an uncaught exception instead
  * of an error we can name (GATEWAY_PORT, PROFILES_PORT); binding first also means nothing is left half-started.
  */
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { ApolloServer, BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readBody, serveGraphQL } from '../http.js';
 import { listenHttp, reachableHost } from './ports.js';
 
 /** Largest request body accepted (the demo's operations are a few kilobytes). */
@@ -63,50 +64,11 @@ async function handle<TContext extends BaseContext>(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const headers = new HeaderMap();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-  }
-  const raw = await readBody(req);
+  const raw = await readBody(req, MAX_BODY_BYTES);
   if (raw === null) {
     res.statusCode = 413;
     res.end();
     return;
   }
-  let body: unknown;
-  if (raw.length > 0 && (headers.get('content-type') ?? '').includes('json')) {
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      res.statusCode = 400;
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] }));
-      return;
-    }
-  }
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const response = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context: () => context(req),
-  });
-  res.statusCode = response.status ?? 200;
-  for (const [key, value] of response.headers) res.setHeader(key, value);
-  if (response.body.kind === 'complete') {
-    res.end(response.body.string);
-    return;
-  }
-  for await (const chunk of response.body.asyncIterator) res.write(chunk);
-  res.end();
-}
-
-/** The whole body, or null when it is larger than MAX_BODY_BYTES. */
-async function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  await serveGraphQL(apollo, req, res, raw, () => context(req));
 }

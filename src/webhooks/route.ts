@@ -8,7 +8,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Invalidation } from '../cache/customer-cache.js';
 import type { Logger } from '../logger.js';
-import { sendJson, type Route } from '../server.js';
+import { header, sendJson } from '../http.js';
+import type { Route } from '../server.js';
 import type { WebhookEventRepository } from '../store/index.js';
 import { invalidationFor, isTopic } from './topics.js';
 import { verifyWebhook } from './verify.js';
@@ -24,11 +25,6 @@ export interface WebhookRouteOptions {
   logger: Logger;
   /** counts deliveries by topic and result */
   onDelivery?: (topic: string, result: string) => void;
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
 }
 
 /** The webhook route. */
