@@ -1,9 +1,9 @@
 /**
- * Section 2: added latency and throughput. The full card for 10 profiles, as the `_entities` call a router sends
- * straight to the subgraph, and as `profiles(ids:)` through @apollo/gateway, at concurrency 1 and 32, with the
- * simulator answering each request after 0 ms and 50 ms. Beside each, the simulator alone asked exactly what the
- * subgraph asks it for that call (recorded in section 1), so overhead = p50 − simulator p50 is what the subgraph
- * (and gateway) add on top of Shopify's own time.
+ * Section 2: added latency and throughput. The full card for K profiles (K = 10, and 100 at concurrency 1 only), as
+ * the `_entities` call a router sends straight to the subgraph, and as `profiles(ids:)` through @apollo/gateway, at
+ * concurrency 1 and 32, with the simulator answering each request after 0 ms and 50 ms. Beside each, the simulator
+ * alone asked exactly what the subgraph asks it for that call (recorded in section 1), so overhead = p50 − simulator
+ * p50 is what the subgraph (and gateway) add on top of Shopify's own time.
  *
  * Processes: simulator, subgraph and autocannon each in their own; the gateway and the demo profiles subgraph in
  * the runner's (which does nothing else while a row runs). The subgraph's RSS is sampled during each row.
@@ -26,8 +26,13 @@ export interface LatencyRow {
   id: string;
   target: Target;
   cache: 'off' | 'on';
+  /** profiles in the call */
+  k: number;
   simulatorLatencyMs: number;
   concurrency: number;
+  /** Shopify requests behind one call, and in how many rounds */
+  shopifyRequests: number;
+  rounds: number;
   figures: LoadFigures;
   /** p50 − the simulator's p50 for the same Shopify requests, latency and concurrency */
   overheadP50Ms: number | null;
@@ -37,17 +42,33 @@ export interface LatencyRow {
   subgraphPeakRssMb: number | null;
 }
 
+export interface LatencyMemory {
+  idleRssMb: number | null;
+  peakRssMb: number | null;
+  cacheOnPeakRssMb: number | null;
+  /** V8 heap in use right after a full GC: before any request, and after the whole section (what stays retained) */
+  heapAfterGcMb: { idle: number | null; end: number | null };
+}
+
 export interface LatencyResult {
   conditions: string;
   rows: LatencyRow[];
-  memory: { idleRssMb: number | null; peakRssMb: number | null; cacheOnPeakRssMb: number | null };
+  memory: LatencyMemory;
+}
+
+/** One call size: K profiles, measured at these concurrencies. */
+export interface LatencyBatch {
+  k: number;
+  concurrencies: readonly number[];
 }
 
 export interface LatencyOptions {
-  shape: Shape;
+  /** by K: the Shopify requests of that call (from section 1) */
+  shapes: Record<number, Shape>;
+  /** the demo profiles in order; a batch of K takes the first K */
   profiles: DemoProfile[];
+  batches: readonly LatencyBatch[];
   simulatorLatenciesMs: readonly number[];
-  concurrencies: readonly number[];
   durationS: number;
   warmupS: number;
   log: (line: string) => void;
@@ -98,7 +119,7 @@ export async function startLatencyProcesses(opts: { cacheRows: boolean }): Promi
     const sim = simChild.ready as unknown as LatencyProcesses['sim'];
     // Started together (each is seconds of TypeScript loading); the cache-on subgraph idles until its rows.
     const started = await Promise.allSettled([
-      startChild('./subgraph-process.ts', { env: subgraphEnv(sim, join(tmp, 'off.sqlite'), 0) }),
+      startChild('./subgraph-process.ts', { env: subgraphEnv(sim, join(tmp, 'off.sqlite'), 0), execArgv: ['--expose-gc'] }),
       startChild('./autocannon-worker.ts'),
       ...(opts.cacheRows ? [startChild('./subgraph-process.ts', { env: subgraphEnv(sim, join(tmp, 'on.sqlite'), 30) })] : []),
     ]);
@@ -122,37 +143,48 @@ export async function runLatency(procs: LatencyProcesses, opts: LatencyOptions):
       const res = await fetch(`${sim.url}/__simulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs }) });
       if (!res.ok) throw new Error(`simulator faults: HTTP ${res.status}`);
     };
+    const heapAfterGc = async () => {
+      const m = await subgraph.call<{ heapUsed: number } | null>({ type: 'memory', gc: true }, 30_000).catch(() => null);
+      return m ? Math.round(m.heapUsed / 104857.6) / 10 : null;
+    };
     const subgraphUrl = String(subgraph.ready.url);
-
-    const profilesServer = await startProfilesSubgraph({ profiles: opts.profiles, port: 0 });
+    const maxK = Math.max(...opts.batches.map((b) => b.k));
+    const profilesServer = await startProfilesSubgraph({ profiles: opts.profiles.slice(0, maxK), port: 0 });
     closers.push(() => profilesServer.close());
     const gateway = await startGateway({ supergraphSdl: composeSupergraph(profilesServer.url, subgraphUrl), port: 0 });
     closers.push(() => gateway.close());
 
-    const count = opts.profiles.length;
-    const entitiesBody = JSON.stringify({ query: entitiesQuery('card'), variables: { representations: representations(opts.profiles) } });
-    const gatewayBody = JSON.stringify({ query: supergraphQuery('card'), variables: { ids: opts.profiles.map((p) => p.id) } });
     const timeout = (opts.durationS + opts.warmupS) * 1000 + JOB_SLACK_MS;
-
-    const http = (child: Child, url: string, body: string, field: string, connections: number) =>
-      child.call<LoadFigures>({ type: 'http', url, body, connections, durationS: opts.durationS, warmupS: opts.warmupS, expect: { field, count } } satisfies Omit<HttpJob, 'id'>, timeout);
-    const shape = (concurrency: number) =>
+    const calls = new Map(opts.batches.map(({ k }) => {
+      const chosen = opts.profiles.slice(0, k);
+      const shape = opts.shapes[k];
+      if (!shape) throw new Error(`no recorded Shopify requests for a call of ${k} profiles`);
+      return [k, {
+        shape,
+        entities: JSON.stringify({ query: entitiesQuery('card'), variables: { representations: representations(chosen) } }),
+        gateway: JSON.stringify({ query: supergraphQuery('card'), variables: { ids: chosen.map((p) => p.id) } }),
+      }];
+    }));
+    const http = (url: string, body: string, field: string, count: number, connections: number) =>
+      cannon.call<LoadFigures>({ type: 'http', url, body, connections, durationS: opts.durationS, warmupS: opts.warmupS, expect: { field, count } } satisfies Omit<HttpJob, 'id'>, timeout);
+    const replay = (rounds: Shape, concurrency: number) =>
       cannon.call<LoadFigures>({
         type: 'shape',
         url: sim.graphqlUrl,
         headers: { 'x-shopify-access-token': sim.token },
-        rounds: opts.shape,
+        rounds,
         concurrency,
         durationS: opts.durationS,
         warmupS: opts.warmupS,
       } satisfies Omit<ShapeJob, 'id'>, timeout);
 
     const idleRssMb = processMemory(subgraph.pid)?.rssMb ?? null;
+    const idleHeap = await heapAfterGc();
     const rows: LatencyRow[] = [];
     const add = (row: LatencyRow) => {
       rows.push(row);
       const f = row.figures;
-      opts.log(`  ${row.target.padEnd(9)} cache ${row.cache}, latency ${row.simulatorLatencyMs} ms, c=${row.concurrency}: p50 ${f.p50Ms} ms, ${f.requestsPerS} req/s${f.errors ? `, ${f.errors} ERRORS (${f.firstError})` : ''}`);
+      opts.log(`  ${row.target.padEnd(9)} K=${row.k} cache ${row.cache}, latency ${row.simulatorLatencyMs} ms, c=${row.concurrency}: p50 ${f.p50Ms} ms, ${f.requestsPerS} req/s${f.errors ? `, ${f.errors} ERRORS (${f.firstError})` : ''}`);
     };
     const measured = async (pid: number | null, run: () => Promise<LoadFigures>) => {
       const rss = pid ? sampleRss(pid) : null;
@@ -163,68 +195,68 @@ export async function runLatency(procs: LatencyProcesses, opts: LatencyOptions):
         rss?.stop();
       }
     };
+    const row = (target: Target, cache: 'off' | 'on', k: number, latencyMs: number, c: number, m: { figures: LoadFigures; peak: number | null }, base: LoadFigures | null): LatencyRow => {
+      const shape = calls.get(k)!.shape;
+      return {
+        id: `latency/${target}/K=${k}/cache=${cache}/latency=${latencyMs}ms/c=${c}`,
+        target,
+        cache,
+        k,
+        simulatorLatencyMs: latencyMs,
+        concurrency: c,
+        shopifyRequests: shape.flat().length,
+        rounds: shape.length,
+        figures: m.figures,
+        overheadP50Ms: base ? Math.round((m.figures.p50Ms - base.p50Ms) * 100) / 100 : null,
+        overheadMeanMs: base ? Math.round((m.figures.meanMs - base.meanMs) * 100) / 100 : null,
+        subgraphPeakRssMb: m.peak,
+      };
+    };
 
-    const overhead = (f: LoadFigures, base: LoadFigures) => ({
-      overheadP50Ms: Math.round((f.p50Ms - base.p50Ms) * 100) / 100,
-      overheadMeanMs: Math.round((f.meanMs - base.meanMs) * 100) / 100,
-    });
     // Concurrency outermost: RSS never shrinks much once grown, so the c=1 rows run before any c=32 row.
-    for (const c of opts.concurrencies) {
-      for (const latencyMs of opts.simulatorLatenciesMs) {
-        await faults(latencyMs);
-        const base = (await measured(null, () => shape(c))).figures;
-        const row = (target: Target, m: { figures: LoadFigures; peak: number | null }): LatencyRow => ({
-          id: `latency/${target}/cache=off/latency=${latencyMs}ms/c=${c}`,
-          target,
-          cache: 'off',
-          simulatorLatencyMs: latencyMs,
-          concurrency: c,
-          figures: m.figures,
-          ...(target === 'simulator' ? { overheadP50Ms: null, overheadMeanMs: null } : overhead(m.figures, base)),
-          subgraphPeakRssMb: m.peak,
-        });
-        add(row('simulator', { figures: base, peak: null }));
-        add(row('subgraph', await measured(subgraph.pid, () => http(cannon, subgraphUrl, entitiesBody, '_entities', c))));
-        add(row('gateway', await measured(subgraph.pid, () => http(cannon, gateway.url, gatewayBody, 'profiles', c))));
+    const concurrencies = [...new Set(opts.batches.flatMap((b) => b.concurrencies))].sort((a, b) => a - b);
+    for (const c of concurrencies) {
+      for (const { k } of opts.batches.filter((b) => b.concurrencies.includes(c))) {
+        const call = calls.get(k)!;
+        for (const latencyMs of opts.simulatorLatenciesMs) {
+          await faults(latencyMs);
+          const base = (await measured(null, () => replay(call.shape, c))).figures;
+          add(row('simulator', 'off', k, latencyMs, c, { figures: base, peak: null }, null));
+          add(row('subgraph', 'off', k, latencyMs, c, await measured(subgraph.pid, () => http(subgraphUrl, call.entities, '_entities', k, c)), base));
+          add(row('gateway', 'off', k, latencyMs, c, await measured(subgraph.pid, () => http(gateway.url, call.gateway, 'profiles', k, c)), base));
+        }
       }
     }
     const peakRssMb = processMemory(subgraph.pid)?.peakRssMb ?? null;
+    const endHeap = await heapAfterGc();
 
-    // The same subgraph with its cache on (TTL 30 s): after warm-up every profile is a hit, so this is the cost of
-    // serving from the cache, for comparison with the rows above (which are what a miss costs).
+    // The same subgraph with its cache on (TTL 30 s), for the smallest batch at the highest latency: after warm-up
+    // every profile is a hit, so this is the cost of serving from the cache; the rows above are what a miss costs.
     let cacheOnPeakRssMb: number | null = null;
     if (cached) {
       const latencyMs = Math.max(...opts.simulatorLatenciesMs);
+      const { k, concurrencies: cs } = opts.batches[0]!;
       await faults(latencyMs);
-      for (const c of opts.concurrencies) {
-        const m = await measured(cached.pid, () => http(cannon, String(cached.ready.url), entitiesBody, '_entities', c));
-        const base = rows.find((r) => r.target === 'simulator' && r.simulatorLatencyMs === latencyMs && r.concurrency === c)!.figures;
-        add({
-          id: `latency/subgraph/cache=on/latency=${latencyMs}ms/c=${c}`,
-          target: 'subgraph',
-          cache: 'on',
-          simulatorLatencyMs: latencyMs,
-          concurrency: c,
-          figures: m.figures,
-          ...overhead(m.figures, base),
-          subgraphPeakRssMb: m.peak,
-        });
+      for (const c of cs) {
+        const m = await measured(cached.pid, () => http(String(cached.ready.url), calls.get(k)!.entities, '_entities', k, c));
+        const base = rows.find((r) => r.target === 'simulator' && r.k === k && r.simulatorLatencyMs === latencyMs && r.concurrency === c)!.figures;
+        add(row('subgraph', 'on', k, latencyMs, c, m, base));
       }
       cacheOnPeakRssMb = processMemory(cached.pid)?.peakRssMb ?? null;
     }
     await faults(0);
 
-    const requests = opts.shape.flat().length;
+    const batches = opts.batches.map((b) => `K=${b.k} at c=${b.concurrencies.join(', ')}`).join('; ');
     return {
-      conditions: `${count} profiles (the first ${count} demo profiles), full card; subgraph = POST _entities straight to the subgraph; `
+      conditions: `full card for the first K demo profiles (${batches}); subgraph = POST _entities straight to the subgraph; `
         + `gateway = profiles(ids:) through @apollo/gateway (+ demo profiles subgraph); simulator = the subgraph's own Shopify requests for that call `
-        + `(${requests} in ${opts.shape.length} round${opts.shape.length === 1 ? '' : 's'}) sent straight to the simulator; `
+        + `(Shopify req. = how many, in how many rounds) sent straight to the simulator, rounds one after the other; `
         + `latency = fixed simulator delay per Shopify request; c = concurrent clients; ${opts.durationS} s per row after ${opts.warmupS} s warm-up; `
         + `subgraph in its own process (NODE_ENV=production, LOG_LEVEL=warn, SQLite, no Redis), simulator and autocannon in theirs, gateway in the runner's; `
-        + `simulator bucket ${HUGE_BUCKET.maximumAvailable.toExponential(0)} (never throttles); overhead = p50 (mean) − simulator p50 (mean) at the same latency and c; `
+        + `simulator bucket ${HUGE_BUCKET.maximumAvailable.toExponential(0)} (never throttles); overhead = p50 (mean) − simulator p50 (mean) at the same K, latency and c; `
         + `cache on = a second subgraph process with SHOPIFY_CACHE_TTL_S=30 asked the same call again and again (every lookup a hit after warm-up)`,
       rows,
-      memory: { idleRssMb, peakRssMb, cacheOnPeakRssMb },
+      memory: { idleRssMb, peakRssMb, cacheOnPeakRssMb, heapAfterGcMb: { idle: idleHeap, end: endHeap } },
     };
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);

@@ -29,10 +29,13 @@ export interface Child {
  * Forks a TypeScript module (through tsx) with an IPC channel, and waits (at most `readyTimeoutMs`) for its
  * `ready` message. The child is killed if it does not get ready in time.
  */
-export async function startChild(script: string, opts: { env?: Record<string, string>; args?: string[]; readyTimeoutMs?: number } = {}): Promise<Child> {
+export async function startChild(
+  script: string,
+  opts: { env?: Record<string, string>; args?: string[]; execArgv?: string[]; readyTimeoutMs?: number } = {},
+): Promise<Child> {
   const child = fork(fileURLToPath(new URL(script, import.meta.url)), opts.args ?? [], {
     cwd: ROOT,
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(opts.execArgv ?? [])],
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

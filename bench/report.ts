@@ -1,11 +1,11 @@
 /**
  * The bench's output: plain tables on stdout, the whole result as JSON in bench/results/ (latest.json and a copy
  * named by date and commit), and the same tables as Markdown for the README. Rows carry stable ids, so two result
- * files compare line by line:
+ * files compare line by line (a run compares itself with the newest earlier run of the same mode):
  *   npx tsx bench/report.ts [bench/results/latest.json] [--markdown] [--compare other.json]
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,7 +36,8 @@ export interface RunMeta {
 
 export interface BenchResult {
   meta: RunMeta;
-  requests: (Omit<RequestsResult, 'entitiesShape' | 'latencyProfiles'> & { entitiesShape: number[] }) | null;
+  /** section 1; `entitiesShapes` gives, by K, how many Shopify requests each round of the latency call had */
+  requests: (Omit<RequestsResult, 'entitiesShapes' | 'profiles'> & { entitiesShapes: Record<string, number[]> }) | null;
   latency: LatencyResult | null;
   budget: BudgetResult | null;
   memory: MemoryRow[];
@@ -107,11 +108,11 @@ function sections(r: BenchResult): Array<{ title: string; conditions: string; he
   }
   if (r.latency) {
     out.push({
-      title: '2. Added latency and throughput (full card, 10 profiles)',
+      title: '2. Added latency and throughput (full card for K profiles)',
       conditions: r.latency.conditions,
-      headers: ['target', 'cache', 'sim. latency', 'c', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'req/s', 'errors', 'overhead p50 ms', 'overhead mean ms', 'subgraph RSS MB'],
+      headers: ['target', 'K', 'Shopify req.', 'cache', 'sim. latency', 'c', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'req/s', 'errors', 'overhead p50 ms', 'overhead mean ms', 'subgraph RSS MB'],
       rows: r.latency.rows.map((x) => [
-        x.target, x.cache, `${x.simulatorLatencyMs} ms`, x.concurrency, ms(x.figures.p50Ms), ms(x.figures.p95Ms), ms(x.figures.p99Ms), ms(x.figures.meanMs),
+        x.target, x.k, `${x.shopifyRequests} in ${x.rounds}`, x.cache, `${x.simulatorLatencyMs} ms`, x.concurrency, ms(x.figures.p50Ms), ms(x.figures.p95Ms), ms(x.figures.p99Ms), ms(x.figures.meanMs),
         ms(x.figures.requestsPerS), x.figures.errors ? `${x.figures.errors}: ${x.figures.firstError}` : 0, ms(x.overheadP50Ms), ms(x.overheadMeanMs), x.subgraphPeakRssMb,
       ]),
     });
@@ -139,9 +140,10 @@ function sections(r: BenchResult): Array<{ title: string; conditions: string; he
   }
   if (r.memory.length > 0) {
     out.push({
-      title: '4. Memory (peak RSS)',
-      conditions: 'resident set size from /proc/<pid>/status (VmHWM = peak since the process started; VmRSS sampled every 200-500 ms)',
-      headers: ['process', 'during', 'RSS MB'],
+      title: '4. Memory',
+      conditions: 'resident set size from /proc/<pid>/status (VmHWM = peak since the process started; VmRSS sampled every 200-500 ms); '
+        + 'V8 heap used from process.memoryUsage() right after a forced full GC (the subgraph runs with --expose-gc)',
+      headers: ['process', 'during', 'MB'],
       rows: r.memory.map((m) => [m.process, m.during, m.rssMb]),
     });
   }
@@ -179,6 +181,9 @@ function keyFigures(r: BenchResult): Map<string, Record<string, number | null>> 
   return m;
 }
 
+/** Counts: any change matters. Timings and memory: only changes of 10% or more are shown (runs are noisy). */
+const EXACT_FIGURES = new Set(['requests', 'requestedCost', 'actualCost', 'naiveRequests']);
+
 /** The figures that differ between two runs, row by row (same ids only). */
 export function formatComparison(before: BenchResult, after: BenchResult): string {
   const a = keyFigures(before);
@@ -190,12 +195,15 @@ export function formatComparison(before: BenchResult, after: BenchResult): strin
     for (const [k, v] of Object.entries(figs)) {
       const was = old[k];
       if (was === undefined || was === v) continue;
+      if (!EXACT_FIGURES.has(k) && typeof was === 'number' && typeof v === 'number' && Math.abs(v - was) < Math.abs(was) * 0.1) continue;
       const pct = typeof was === 'number' && typeof v === 'number' && was !== 0 ? `${v > was ? '+' : ''}${Math.round(((v - was) / was) * 100)}%` : '';
       rows.push([id, k, was, v, pct]);
     }
   }
   const title = `Compared with ${before.meta.commit} (${before.meta.date}, ${before.meta.mode} run, load ${before.meta.loadAverage.start})`;
-  return rows.length === 0 ? `${title}: no figure changed.\n` : `${title}:\n\n${textTable(['row', 'figure', 'before', 'now', 'change'], rows)}\n`;
+  return rows.length === 0
+    ? `${title}: no count changed, no timing or memory figure moved by 10% or more.\n`
+    : `${title} (counts: every change; timings and memory: changes of 10% or more):\n\n${textTable(['row', 'figure', 'before', 'now', 'change'], rows)}\n`;
 }
 
 /** Writes latest.json and a copy named by date and commit; returns both paths. */
@@ -209,6 +217,17 @@ export function writeResult(r: BenchResult): { latest: string; copy: string } {
   writeFileSync(latest, text);
   writeFileSync(copy, text);
   return { latest, copy };
+}
+
+/** The newest result in bench/results of this mode (quick or full), not counting latest.json; null when none. */
+export function previousResult(mode: 'quick' | 'full'): BenchResult | null {
+  if (!existsSync(RESULTS_DIR)) return null;
+  const found = readdirSync(RESULTS_DIR)
+    .filter((f) => f.endsWith('.json') && f !== 'latest.json')
+    .map((f) => readResult(join(RESULTS_DIR, f)))
+    .filter((r): r is BenchResult => r !== null && r.meta.mode === mode)
+    .sort((a, b) => a.meta.date.localeCompare(b.meta.date));
+  return found.at(-1) ?? null;
 }
 
 /** Reads a result file, or null when there is none (or it is not one). */

@@ -50,16 +50,16 @@ export interface RequestsRow {
 export interface RequestsResult {
   conditions: string;
   rows: RequestsRow[];
-  /** the Shopify requests (in rounds) of the latency section's `_entities` call, recorded at the proxy */
-  entitiesShape: Shape;
-  /** the profiles of the latency section */
-  latencyProfiles: DemoProfile[];
+  /** by batch size K: the Shopify requests (in rounds) of the latency section's `_entities` call, recorded at the proxy */
+  entitiesShapes: Record<number, Shape>;
+  /** the demo profiles, in order (the latency section takes the first K) */
+  profiles: DemoProfile[];
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /** Runs section 1 for every selection × K. */
-export async function runRequests(opts: { ks: readonly number[]; latencyProfiles: number; log: (line: string) => void }): Promise<RequestsResult> {
+export async function runRequests(opts: { ks: readonly number[]; latencyKs: readonly number[]; log: (line: string) => void }): Promise<RequestsResult> {
   const closers: Array<() => Promise<unknown>> = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
@@ -145,31 +145,36 @@ export async function runRequests(opts: { ks: readonly number[]; latencyProfiles
       }
     }
 
-    // The latency section's _entities call, sent straight to the subgraph with 100 ms of simulator latency so that
-    // requests that wait on others are unmistakably in a later round.
-    const latencyProfiles = profiles.slice(0, opts.latencyProfiles);
-    await control('reset', {});
-    await control('faults', { latencyMs: 100 });
-    proxy.clear();
-    const res = await fetch(real.subgraphUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: entitiesQuery('card'), variables: { representations: representations(latencyProfiles) } }),
-    });
-    const answer = (await res.json()) as { data?: { _entities?: unknown[] }; errors?: unknown[] };
-    if (answer.errors || answer.data?._entities?.length !== latencyProfiles.length) {
-      throw new Error(`the subgraph did not answer the _entities call: ${JSON.stringify(answer.errors ?? answer).slice(0, 500)}`);
+    // The latency section's _entities calls, sent straight to the subgraph. Each is sent once first, unrecorded, so
+    // that what is recorded is the steady state (a fresh subgraph sends its very first request alone, to learn the
+    // bucket). The recorded one runs with 100 ms of simulator latency, so that requests that wait on others are
+    // unmistakably in a later round.
+    const entitiesShapes: Record<number, Shape> = {};
+    for (const k of opts.latencyKs) {
+      const body = JSON.stringify({ query: entitiesQuery('card'), variables: { representations: representations(profiles.slice(0, k)) } });
+      const call = async () => {
+        const res = await fetch(real.subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const answer = (await res.json()) as { data?: { _entities?: unknown[] }; errors?: unknown[] };
+        if (answer.errors || answer.data?._entities?.length !== k) {
+          throw new Error(`the subgraph did not answer the _entities call for ${k} profiles: ${JSON.stringify(answer.errors ?? answer).slice(0, 500)}`);
+        }
+      };
+      await control('reset', {});
+      await call();
+      await control('faults', { latencyMs: 100 });
+      proxy.clear();
+      await call();
+      entitiesShapes[k] = toShape(proxy.records());
+      await control('faults', {});
     }
-    const entitiesShape = toShape(proxy.records());
-    await control('faults', {});
 
     return {
       conditions: `gateway → subgraph → simulator (seed ${STORE.seed}, ${STORE.customers} customers, bucket ${HUGE_BUCKET.maximumAvailable.toExponential(0)} points: never throttles); `
         + `cache off (SHOPIFY_CACHE_TTL_S=0); simulator stats reset before each row; profiles = the first K demo profiles (npm run dev); `
         + `"all fields" = every ShopifyOrder field but agentActions (audit store, no Shopify request); floor = ceil(requested cost / ${MAX_QUERY_COST})`,
       rows,
-      entitiesShape,
-      latencyProfiles,
+      entitiesShapes,
+      profiles,
     };
   } finally {
     await closeAll();

@@ -6,17 +6,16 @@
  *   3. profile views per second the Standard plan sustains, cache off and on         (bench/budget.ts)
  *   4. peak memory of the subgraph during 2 and 3                                    (bench/memory.ts)
  * Prints plain tables, writes bench/results/latest.json and a copy named by date and commit, and compares with the
- * previous latest.json. Every process and server it starts is stopped before it exits, also on errors and Ctrl-C.
+ * newest earlier result of the same mode (quick or full). Every process and server it starts is stopped before it exits, also on errors and Ctrl-C.
  * The full run takes about 10 minutes; --quick (short rows, one budget rung each) under 2.
  */
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBudget } from './budget.js';
 import { runLatency, startLatencyProcesses } from './latency.js';
 import { memoryRows } from './memory.js';
 import { killAllChildren, runningChildren } from './processes.js';
-import { formatComparison, formatMarkdown, formatText, readResult, RESULTS_DIR, runMeta, writeResult, type BenchResult } from './report.js';
+import { formatComparison, formatMarkdown, formatText, previousResult, runMeta, writeResult, type BenchResult } from './report.js';
 import { runRequests, type RequestsResult } from './requests.js';
 
 const SECTIONS = ['requests', 'latency', 'budget'] as const;
@@ -27,22 +26,25 @@ const USAGE = `Usage: npm run bench [-- --quick] [-- --only ${SECTIONS.join(',')
   --only       run only these sections (memory comes with latency and budget)
   --markdown   also print the tables as Markdown (for the README's Performance section)`;
 
+/** Calls of section 2: the full card for 10 profiles, and for 100 (one call's worth of a desk's list view) at c=1. */
+const BATCHES = [
+  { k: 10, concurrencies: [1, 32] },
+  { k: 100, concurrencies: [1] },
+];
+
 /** How long each section measures, by mode. */
 const PLANS = {
   quick: {
     ks: [1, 10, 25, 100],
-    latency: { durationS: 1.5, warmupS: 0.5, simulatorLatenciesMs: [0, 50], concurrencies: [1, 32], cacheRows: true },
+    latency: { durationS: 1.5, warmupS: 0.5, simulatorLatenciesMs: [0, 50], batches: BATCHES, cacheRows: true },
     budget: { durationS: 6, ladders: { off: [1], on: [3] } },
   },
   full: {
     ks: [1, 10, 25, 100],
-    latency: { durationS: 10, warmupS: 2, simulatorLatenciesMs: [0, 50], concurrencies: [1, 32], cacheRows: true },
+    latency: { durationS: 10, warmupS: 2, simulatorLatenciesMs: [0, 50], batches: BATCHES, cacheRows: true },
     budget: { durationS: 60, ladders: { off: [1, 1.5, 2], on: [2, 5, 10, 30] } },
   },
 } as const;
-
-/** Profiles in the latency section's `_entities` call. */
-const LATENCY_PROFILES = 10;
 
 function parse(): { quick: boolean; only: Set<Section>; markdown: boolean } {
   let values;
@@ -88,10 +90,11 @@ async function main(): Promise<number> {
   if (args.only.has('requests') || args.only.has('latency')) {
     log(`\n[${elapsed()}] 1. requests and cost per supergraph query${args.only.has('requests') ? '' : ' (only recording the latency call)'}`);
     try {
-      requests = await runRequests({ ks: args.only.has('requests') ? plan.ks : [], latencyProfiles: LATENCY_PROFILES, log });
+      requests = await runRequests({ ks: args.only.has('requests') ? plan.ks : [], latencyKs: plan.latency.batches.map((b) => b.k), log });
       if (args.only.has('requests')) {
-        const { entitiesShape, latencyProfiles: _, ...rest } = requests;
-        result.requests = { ...rest, entitiesShape: entitiesShape.map((round) => round.length) };
+        const { entitiesShapes, profiles: _, ...rest } = requests;
+        const rounds = Object.fromEntries(Object.entries(entitiesShapes).map(([k, shape]) => [k, shape.map((round) => round.length)]));
+        result.requests = { ...rest, entitiesShapes: rounds };
       }
     } catch (error) {
       result.errors.requests = (error as Error).stack ?? String(error);
@@ -103,7 +106,7 @@ async function main(): Promise<number> {
       const procs = await latencyProcesses;
       try {
         if (!requests) throw new Error('skipped: the Shopify requests of the latency call could not be recorded (section 1 failed)');
-        result.latency = await runLatency(procs, { ...plan.latency, shape: requests.entitiesShape, profiles: requests.latencyProfiles, log });
+        result.latency = await runLatency(procs, { ...plan.latency, shapes: requests.entitiesShapes, profiles: requests.profiles, log });
       } finally {
         await procs.close();
       }
@@ -125,7 +128,7 @@ async function main(): Promise<number> {
   result.meta.loadAverage.end = Math.round(loadavg()[0]! * 100) / 100;
   result.meta.seconds = Math.round((performance.now() - started) / 100) / 10;
 
-  const previous = readResult(join(RESULTS_DIR, 'latest.json'));
+  const previous = previousResult(mode);
   const paths = writeResult(result);
   process.stdout.write(`\n${formatText(result)}`);
   if (args.markdown) process.stdout.write(`\nMarkdown:\n\n${formatMarkdown(result)}`);
