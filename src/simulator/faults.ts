@@ -17,7 +17,7 @@ export const faultsSchema = z
     failNext: z
       .object({
         count: z.number().int().min(0).default(1),
-        status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503)]).default(503),
+        status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).default(503),
         retryAfter: z.number().min(0).optional(),
       })
       .optional(),

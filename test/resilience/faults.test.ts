@@ -77,7 +77,7 @@ describe('persistent faults: bounded, coded, other fields intact, then served ag
     await expectDegraded('SHOPIFY_THROTTLED');
   });
 
-  it.each([500, 502, 503])('HTTP %i on every try → SHOPIFY_UNAVAILABLE', async (status) => {
+  it.each([500, 502, 503, 504])('HTTP %i on every try → SHOPIFY_UNAVAILABLE', async (status) => {
     await h.sim('faults', { failNext: { count: 100, status } });
     await expectDegraded('SHOPIFY_UNAVAILABLE');
   });
@@ -124,6 +124,7 @@ describe('transient faults are retried and the agent never sees them', () => {
 
   it.each([
     ['one 503', { failNext: { count: 1, status: 503 } }],
+    ['one 504', { failNext: { count: 1, status: 504 } }],
     ['one reset', { resetNext: 1 }],
     ['one hang', { hangNext: 1 }],
     ['one malformed body', { malformedNext: 1 }],
