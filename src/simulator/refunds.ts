@@ -37,7 +37,12 @@ export interface RefundRequest {
   /** undefined = no shipping refunded */
   shippingMinor?: number;
   transactions: RefundTransactionInput[];
+  /** refundMethods' storeCreditRefund amount: money that goes to the customer's store credit, not back to a card */
+  storeCreditMinor?: number;
 }
+
+/** Store credit refunds are recorded as a REFUND transaction of this gateway, without a parent sale. */
+export const STORE_CREDIT_GATEWAY = 'shopify_store_credit';
 
 /** A refundCreate user error (UserError has no code in 2026-07). */
 export interface FieldError {
@@ -161,6 +166,10 @@ export function validateRefund(order: OrderRec, req: RefundRequest): FieldError[
     }
     money += t.amountMinor;
   });
+  if (req.storeCreditMinor !== undefined) {
+    if (!(req.storeCreditMinor > 0)) errors.push({ field: ['refundMethods', '0', 'storeCreditRefund', 'amount'], message: 'Amount must be greater than 0' });
+    else money += req.storeCreditMinor;
+  }
   if (errors.length === 0 && money > orderTotals(order).net) {
     errors.push({ field: ['transactions'], message: 'Refund amount cannot be greater than the amount received' });
   }
@@ -193,6 +202,14 @@ export function applyRefund(store: Store, order: OrderRec, req: RefundRequest, a
       amountMinor: t.amountMinor,
       parentId: t.parentId,
       createdAt: at,
+    };
+    order.transactions.push(txn);
+    refund.transactionIds.push(txn.id);
+  }
+  if (req.storeCreditMinor) {
+    const txn: TransactionRec = {
+      __typename: 'OrderTransaction', id: store.nextId('transaction'), orderId: order.id, kind: 'REFUND', status: 'SUCCESS',
+      gateway: STORE_CREDIT_GATEWAY, amountMinor: req.storeCreditMinor, parentId: null, createdAt: at,
     };
     order.transactions.push(txn);
     refund.transactionIds.push(txn.id);
@@ -231,7 +248,15 @@ export function readRefundInput(input: Record<string, unknown>): { orderId: numb
     if (amount == null) errors.push({ field: ['transactions', String(i), 'amount'], message: 'Amount is invalid' });
     return { parentId: t.parentId == null ? null : parseGid(t.parentId, 'OrderTransaction'), gateway: String(t.gateway ?? ''), kind: String(t.kind ?? ''), amountMinor: amount ?? 0 };
   });
-  const request: RefundRequest = { note: (input.note as string | null) ?? null, lines, shippingMinor, transactions };
+  let storeCreditMinor: number | undefined;
+  ((input.refundMethods as Array<Record<string, unknown>> | null) ?? []).forEach((m, i) => {
+    const credit = m.storeCreditRefund as { amount?: { amount?: unknown } } | null | undefined;
+    if (!credit) return;
+    const amount = parseMoney(credit.amount?.amount);
+    if (amount == null) errors.push({ field: ['refundMethods', String(i), 'storeCreditRefund', 'amount'], message: 'Amount is invalid' });
+    else storeCreditMinor = (storeCreditMinor ?? 0) + amount;
+  });
+  const request: RefundRequest = { note: (input.note as string | null) ?? null, lines, shippingMinor, transactions, storeCreditMinor };
   return { orderId, request: fullShipping ? { ...request, shippingMinor: Number.NaN } : request, errors };
 }
 

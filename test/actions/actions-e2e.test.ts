@@ -80,6 +80,23 @@ describe('refundOrder', () => {
   });
 });
 
+describe('refundOrder to store credit', () => {
+  it('refunds one unit as store credit: money moves to the customer\'s credit, not to the card', async () => {
+    const before = await pick(paidOrder(1));
+    const line = before.lineItems[0]!;
+    const expected = cents(line.discountedUnitPrice);
+    const res = await asAgent(h, REFUND, {
+      input: { orderId: before.id, lineItems: [{ lineItemId: line.id, quantity: 1 }], toStoreCredit: true, idempotencyKey: newKey() },
+    });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.refundOrder.userErrors).toEqual([]);
+    expect(res.body.data.refundOrder.refund.total).toEqual({ amount: money(expected), currencyCode: 'USD' });
+    const after = await simOrder(h, before.id);
+    expect(cents(after.totalRefunded) - cents(before.totalRefunded)).toBe(expected);
+    expect(refundTransactions(after).map((t) => [t.gateway, t.amount, t.parentId])).toEqual([['shopify_store_credit', money(expected), null]]);
+  });
+});
+
 describe('cancelOrder', () => {
   it('cancels, refunds to the original payment and restocks; the payload shows the cancelled order', async () => {
     const before = await pick(paidOrder(1, true));
