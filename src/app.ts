@@ -19,6 +19,7 @@ import { LocalCostBudget } from './shopify/budget.js';
 import { createShopifyClient } from './shopify/client.js';
 import { ShopifyCustomerSource, type CustomerSource } from './shopify/customers.js';
 import { RedisCostBudget } from './shopify/redis-budget.js';
+import { loadAdminSchema } from './shopify/schema.js';
 import { parseStoreDomain } from './shopify/transport.js';
 import { openStore, type StoreOptions } from './store/index.js';
 import { webhookRoute } from './webhooks/route.js';
@@ -60,6 +61,9 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
         'No Shopify credentials (SHOPIFY_STORE_DOMAIN, SHOPIFY_ADMIN_ACCESS_TOKEN): serving the built-in demo store (Shopify simulator)',
       );
     }
+    // Built once at boot so the first profile request does not pay ~250 ms to build the 3,500-type Admin schema
+    // that packing prices requests against.
+    loadAdminSchema();
     const store = await openStore(options.storeOptions ?? { databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
     closers.push(() => store.close());
     if (config.auth.mode === 'none') {

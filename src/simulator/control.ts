@@ -39,8 +39,8 @@ export async function handleControl(state: SimulatorState, req: IncomingMessage,
   }
   try {
     const route = `${method} ${path.replace(/^\/__simulator/, '')}`;
-    // GET is accepted too: a bodyless reset is a common shorthand in test helpers
-    if (route === 'POST /reset' || route === 'GET /reset') {
+    // POST only: a stray GET (a browser prefetch, a link checker) must never wipe the store.
+    if (route === 'POST /reset') {
       const r = resetSchema.parse(input);
       state.reset(r);
       return send(res, 200, { ok: true, seed: state.seed, customers: state.store.customers.size, orders: state.store.orders.size });

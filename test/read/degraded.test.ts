@@ -25,20 +25,20 @@ function expectDegraded(res: { body: any }, code: string) {
 
 describe('Shopify failures', () => {
   it('Shopify down (HTTP 503 on every try) → SHOPIFY_UNAVAILABLE, profile fields present', async () => {
-    await h.sim('reset');
+    await h.sim('reset', {});
     await h.sim('faults', { failNext: { count: 100, status: 503 } });
     expectDegraded(await h.query(VIEW, { ids: ['p0', 'p1'] }), 'SHOPIFY_UNAVAILABLE');
   });
 
   it('budget exhausted beyond the wait limit → SHOPIFY_THROTTLED, profile fields present', async () => {
-    await h.sim('reset');
+    await h.sim('reset', {});
     // A bucket that restores 1 point a second can never hold the card's cost within 300 ms.
     await h.sim('throttle', { maximumAvailable: 5, restoreRate: 1 });
     expectDegraded(await h.query(VIEW, { ids: ['p0', 'p1'] }), 'SHOPIFY_THROTTLED');
   });
 
   it('recovers: the next request after the fault is served normally', async () => {
-    await h.sim('reset');
+    await h.sim('reset', {});
     const res = await h.query(VIEW, { ids: ['p0', 'p1'] });
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.profiles.every((p: any) => p.shopifyCustomer?.id)).toBe(true);

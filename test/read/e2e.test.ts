@@ -182,7 +182,7 @@ afterAll(async () => h?.close());
 
 describe('supergraph read path', () => {
   it('one query for 25 profiles with every field returns exactly the simulator\'s data', async () => {
-    await h.sim('reset');
+    await h.sim('reset', {});
     const res = await h.query(CARD, { ids: profiles.map((p) => p.id) });
     expect(res.body.errors).toBeUndefined();
     const expected = [];
@@ -197,7 +197,7 @@ describe('supergraph read path', () => {
   });
 
   it('customer-only fields for 25 profiles cost exactly one Shopify request, without orders', async () => {
-    await h.sim('reset');
+    await h.sim('reset', {});
     const res = await h.query(`query($ids: [ID!]!) { profiles(ids: $ids) { id shopifyCustomer { id totalSpent { amount } } } }`, { ids: profiles.map((p) => p.id) });
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.profiles.filter((p: any) => p.shopifyCustomer).length).toBe(23);
@@ -209,7 +209,7 @@ describe('supergraph read path', () => {
   });
 
   it('the full card takes the fewest requests the 1000-point limit allows', async () => {
-    await h.sim('reset');
+    await h.sim('reset', {});
     logLines.length = 0;
     const res = await h.query(CARD, { ids: profiles.map((p) => p.id) });
     expect(res.body.errors).toBeUndefined();
@@ -233,7 +233,7 @@ describe('supergraph read path', () => {
   });
 
   it('orders(limit: 3) asks Shopify for 3 orders, and an out-of-range limit is a BAD_USER_INPUT naming the bounds', async () => {
-    await h.sim('reset');
+    await h.sim('reset', {});
     const res = await h.query(`query($ids: [ID!]!) { profiles(ids: $ids) { id orders(limit: 3) { orderNumber } } }`, { ids: ['p1'] });
     expect(res.body.errors).toBeUndefined();
     const all = (await h.query(CARD, { ids: ['p1'] })).body.data.profiles[0].orders;
