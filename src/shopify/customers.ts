@@ -51,10 +51,10 @@ export interface CustomerSource {
  */
 export const LINE_ITEMS_FIRST = 5;
 /**
- * Page sizes of the follow-up for orders with more lines: 50 first (three orders per request), then what still
+ * Page sizes of the follow-up for orders with more lines: 20 first (nine orders per request), then what still
  * fits one request alone (a line item costs 5 points, so 190 lines plus the order stay under 1000).
  */
-export const LINE_ITEMS_FOLLOW_UPS = [50, 190] as const;
+export const LINE_ITEMS_FOLLOW_UPS = [20, 190] as const;
 
 /** A target's key: equal keys are one lookup. */
 export function targetKey(t: CustomerTarget): string {
