@@ -96,7 +96,8 @@ function profileVariables(ids: readonly string[], emails: readonly string[], pla
 }
 
 type Customer = NonNullable<ProfileCustomersQuery['matched']>['nodes'][number];
-type Group = { ids: string[]; emails: string[]; targets: number[] };
+/** One target of this load: its index in the answer, and the email that led to it when looked up first. */
+type Work = { t: CustomerTarget; i: number; matchedEmail: string | null };
 
 /** The real source: batched, cost-packed requests to the Shopify Admin API. */
 export class ShopifyCustomerSource implements CustomerSource {
@@ -109,13 +110,13 @@ export class ShopifyCustomerSource implements CustomerSource {
   async load(targets: readonly CustomerTarget[], plan: FetchPlan): Promise<Array<CustomerHit | null | Error>> {
     const results: Array<CustomerHit | null | Error> = targets.map(() => null);
     const truncated = new Set<OrderModel>();
-    let work = targets.map((t, i) => ({ t, i }));
+    let work: Work[] = targets.map((t, i) => ({ t, i, matchedEmail: null }));
 
     const emailTargets = work.filter((w) => w.t.kind === 'emails');
     if (emailTargets.length > 0 && this.resolveEmailsFirst(work.map((w) => w.t), plan)) {
       // Step 1: emails → GIDs, cheaply. Step 2 below then treats them as linked customers.
       const owners = await this.customerIdsByEmail(emailTargets.flatMap((w) => (w.t.kind === "emails" ? w.t.emails : [])));
-      work = work.flatMap((w) => {
+      work = work.flatMap((w): Work[] => {
         if (w.t.kind === 'id') return [w];
         const emails = w.t.emails;
         if (owners instanceof Error) {
@@ -124,7 +125,7 @@ export class ShopifyCustomerSource implements CustomerSource {
         }
         const matchedEmail = emails.find((e) => owners.has(e));
         if (!matchedEmail) return [];
-        return [{ t: { kind: 'id' as const, customerId: owners.get(matchedEmail)! }, i: w.i, matchedEmail }];
+        return [{ t: { kind: 'id', customerId: owners.get(matchedEmail)! }, i: w.i, matchedEmail }];
       });
     }
 
@@ -154,7 +155,7 @@ export class ShopifyCustomerSource implements CustomerSource {
           for (const w of items) {
             if (w.t.kind === 'id') {
               const c = byId.get(w.t.customerId);
-              results[w.i] = c ? { bundle: this.bundle(c, plan, truncated), matchedEmail: 'matchedEmail' in w ? (w.matchedEmail as string) : null } : null;
+              results[w.i] = c ? { bundle: this.bundle(c, plan, truncated), matchedEmail: w.matchedEmail } : null;
             } else {
               const matchedEmail = w.t.emails.find((e) => byEmail.has(e));
               results[w.i] = matchedEmail ? { bundle: this.bundle(byEmail.get(matchedEmail)!, plan, truncated), matchedEmail } : null;
