@@ -131,10 +131,29 @@ function connectSqlite(opts: StoreOptions): Connection {
   const database = new SQLite(path);
   // WAL lets readers proceed while one connection writes; busy_timeout makes a second process wait for
   // the write lock instead of failing at once, which is what makes cross-process claims safe.
-  database.pragma('journal_mode = WAL');
+  // busy_timeout first, so every later statement (these pragmas included) waits for another process's lock.
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  database.pragma('synchronous = NORMAL');
+  withBusyRetry(() => database.pragma('journal_mode = WAL'));
+  withBusyRetry(() => database.pragma('synchronous = NORMAL'));
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite', schema: undefined };
+}
+
+/**
+ * Switching a fresh file to WAL needs an exclusive lock, and SQLite may answer SQLITE_BUSY at once instead of calling
+ * the busy handler while another process opens the same new file: retry for up to the busy timeout.
+ */
+function withBusyRetry(run: () => unknown): void {
+  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      run();
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if ((code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
 }
 
 async function connectPostgres(url: string, pgSchema: string | undefined): Promise<Connection> {
