@@ -35,11 +35,16 @@ const sim = await startSimulator({
   maximumAvailable: number('maximum-available', values['maximum-available']),
   restoreRate: number('restore-rate', values['restore-rate']),
 });
-console.log(`Shopify simulator (Admin API ${sim.apiVersion}) listening on ${sim.url}`);
-console.log(`  GraphQL:  POST ${sim.graphqlUrl}`);
-console.log(`  token:    ${sim.token}   (header X-Shopify-Access-Token)`);
-console.log(`  control:  ${sim.url}/__simulator/stats, /customers, /orders, /reset, /faults, /throttle, /webhooks`);
-console.log(`  use:      SHOPIFY_STORE_DOMAIN=${sim.storeDomain} SHOPIFY_ADMIN_ACCESS_TOKEN=${sim.token}`);
+// The CLI's output for a person, not a log: the local simulator's own (fake) token is the point of printing it.
+process.stdout.write(
+  [
+    `Shopify simulator (Admin API ${sim.apiVersion}) listening on ${sim.url}`,
+    `  GraphQL:  POST ${sim.graphqlUrl}`,
+    `  token:    ${sim.token}   (header X-Shopify-Access-Token)`,
+    `  control:  ${sim.url}/__simulator/stats, /customers, /orders, /reset, /faults, /throttle, /webhooks`,
+    `  use:      SHOPIFY_STORE_DOMAIN=${sim.storeDomain} SHOPIFY_ADMIN_ACCESS_TOKEN=${sim.token}`,
+  ].join('\n') + '\n',
+);
 
 let stopping = false;
 const stop = (signal: string) => {
