@@ -50,7 +50,7 @@ let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: stopping the simulator`);
+  process.stdout.write(`${signal}: stopping the simulator\n`);
   void sim.close().then(() => process.exit(0));
 };
 process.on('SIGINT', () => stop('SIGINT'));
