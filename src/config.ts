@@ -71,43 +71,41 @@ type RawEnv = Record<string, string | undefined>;
 function crossChecks(raw: RawEnv): string[] {
   const env = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v?.trim() ? v : undefined])) as RawEnv;
   const problems: string[] = [];
-  const ctx = { addIssue: (i: { path: string[]; message: string }) => problems.push(`${i.path.join('.')}: ${i.message}`) };
-  {
-    if (Boolean(env.SHOPIFY_STORE_DOMAIN) !== Boolean(env.SHOPIFY_ADMIN_ACCESS_TOKEN)) {
-      const missing = env.SHOPIFY_STORE_DOMAIN ? 'SHOPIFY_ADMIN_ACCESS_TOKEN' : 'SHOPIFY_STORE_DOMAIN';
-      ctx.addIssue({ path: [missing], message: 'is required when the other Shopify credential is set (set both, or neither for the demo store)' });
+  const problem = (variable: string, message: string) => problems.push(`${variable}: ${message}`);
+  if (Boolean(env.SHOPIFY_STORE_DOMAIN) !== Boolean(env.SHOPIFY_ADMIN_ACCESS_TOKEN)) {
+    const missing = env.SHOPIFY_STORE_DOMAIN ? 'SHOPIFY_ADMIN_ACCESS_TOKEN' : 'SHOPIFY_STORE_DOMAIN';
+    problem(missing, 'is required when the other Shopify credential is set (set both, or neither for the demo store)');
+  }
+  if (env.SHOPIFY_STORE_DOMAIN) {
+    try {
+      parseStoreDomain(env.SHOPIFY_STORE_DOMAIN);
+    } catch (e) {
+      problem('SHOPIFY_STORE_DOMAIN', (e as Error).message);
     }
-    if (env.SHOPIFY_STORE_DOMAIN) {
-      try {
-        parseStoreDomain(env.SHOPIFY_STORE_DOMAIN);
-      } catch (e) {
-        ctx.addIssue({ path: ['SHOPIFY_STORE_DOMAIN'], message: (e as Error).message });
-      }
-    }
-    if (env.DATABASE_URL && !/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
-      ctx.addIssue({ path: ['DATABASE_URL'], message: 'must start with postgres:// or postgresql:// (leave it unset for SQLite)' });
-    }
-    if (env.REDIS_URL && !/^rediss?:\/\//.test(env.REDIS_URL)) {
-      ctx.addIssue({ path: ['REDIS_URL'], message: 'must start with redis:// or rediss://' });
-    }
-    const mode = env.AUTH_MODE ?? (env.SHOPIFY_STORE_DOMAIN ? 'jwt' : 'none');
-    if (mode === 'jwt' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
-      ctx.addIssue({
-        path: ['AUTH_JWT_SECRET'],
-        message: env.AUTH_MODE
-          ? 'AUTH_MODE=jwt needs AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL'
-          : 'a real store needs agent authentication: set AUTH_JWT_SECRET or AUTH_JWKS_URL, or AUTH_MODE=none explicitly',
-      });
-    }
-    if (env.AUTH_JWT_SECRET && env.AUTH_JWT_SECRET.length < 32) {
-      ctx.addIssue({ path: ['AUTH_JWT_SECRET'], message: 'must be at least 32 characters' });
-    }
-    if (env.AUTH_JWKS_URL) {
-      try {
-        new URL(env.AUTH_JWKS_URL);
-      } catch {
-        ctx.addIssue({ path: ['AUTH_JWKS_URL'], message: 'must be a URL' });
-      }
+  }
+  if (env.DATABASE_URL && !/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
+    problem('DATABASE_URL', 'must start with postgres:// or postgresql:// (leave it unset for SQLite)');
+  }
+  if (env.REDIS_URL && !/^rediss?:\/\//.test(env.REDIS_URL)) {
+    problem('REDIS_URL', 'must start with redis:// or rediss://');
+  }
+  const mode = env.AUTH_MODE ?? (env.SHOPIFY_STORE_DOMAIN ? 'jwt' : 'none');
+  if (mode === 'jwt' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
+    problem(
+      'AUTH_JWT_SECRET',
+      env.AUTH_MODE
+        ? 'AUTH_MODE=jwt needs AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL'
+        : 'a real store needs agent authentication: set AUTH_JWT_SECRET or AUTH_JWKS_URL, or AUTH_MODE=none explicitly',
+    );
+  }
+  if (env.AUTH_JWT_SECRET && env.AUTH_JWT_SECRET.length < 32) {
+    problem('AUTH_JWT_SECRET', 'must be at least 32 characters');
+  }
+  if (env.AUTH_JWKS_URL) {
+    try {
+      new URL(env.AUTH_JWKS_URL);
+    } catch {
+      problem('AUTH_JWKS_URL', 'must be a URL');
     }
   }
   return problems;

@@ -52,8 +52,7 @@ export const profileResolvers: Resolvers = {
       requireScope(ctx.caller, 'shopify:read');
       const link = await ctx.loaders.links.load(profile);
       if (link.manual) return manualLink(link.manual);
-      if (!link.target) return null;
-      const hit = await ctx.loaders.customers.load({ target: link.target, plan: CUSTOMER_ONLY });
+      const hit = await customerOf(profile, ctx, CUSTOMER_ONLY);
       if (!hit) return null;
       return { customerId: hit.bundle.customer.id, method: 'AUTO_EMAIL', matchedEmail: hit.matchedEmail, linkedAt: null, linkedBy: null };
     },
