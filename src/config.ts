@@ -49,6 +49,10 @@ const EnvSchema = z
     REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'must be 1 to 64 letters, digits or :._-').optional().default('shopify-subgraph:'),
     GRAPHQL_MAX_DEPTH: int(12, 2, 100),
     GRAPHQL_MAX_ALIASES: int(30, 0, 1_000),
+    GRAPHQL_MAX_TOKENS: int(20_000, 100, 1_000_000),
+    GRAPHQL_MAX_REPRESENTATIONS: int(1_000, 1, 100_000),
+    SHOPIFY_MAX_EMAILS_PER_PROFILE: int(10, 1, 250),
+    SHOPIFY_MAX_CONCURRENT_REQUESTS: int(4, 1, 64),
     DATABASE_URL: optionalString,
     SQLITE_PATH: z.string().optional().default('./data/subgraph.sqlite'),
     REDIS_URL: optionalString,
@@ -140,8 +144,19 @@ export interface Config {
   redisUrl: string | undefined;
   /** prefix of every Redis key (cache entries, shared budget), so several deployments can share one Redis */
   redisKeyPrefix: string;
-  /** limits that normal router queries pass and abusive ones do not */
-  limits: { maxDepth: number; maxAliases: number };
+  /**
+   * Limits that normal router queries pass and abusive ones do not: document depth, aliases and lexical tokens,
+   * `_entities` representations per request, distinct emails looked up per profile, and Shopify requests one
+   * incoming request may have in flight at once.
+   */
+  limits: {
+    maxDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxRepresentations: number;
+    maxEmailsPerProfile: number;
+    maxConcurrentShopifyRequests: number;
+  };
   routerSecret: string | undefined;
   auth: {
     mode: 'jwt' | 'none';
@@ -190,7 +205,14 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     sqlitePath: env.SQLITE_PATH,
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
-    limits: { maxDepth: env.GRAPHQL_MAX_DEPTH, maxAliases: env.GRAPHQL_MAX_ALIASES },
+    limits: {
+      maxDepth: env.GRAPHQL_MAX_DEPTH,
+      maxAliases: env.GRAPHQL_MAX_ALIASES,
+      maxTokens: env.GRAPHQL_MAX_TOKENS,
+      maxRepresentations: env.GRAPHQL_MAX_REPRESENTATIONS,
+      maxEmailsPerProfile: env.SHOPIFY_MAX_EMAILS_PER_PROFILE,
+      maxConcurrentShopifyRequests: env.SHOPIFY_MAX_CONCURRENT_REQUESTS,
+    },
     routerSecret: env.ROUTER_SECRET,
     auth: {
       mode: env.AUTH_MODE ?? (env.SHOPIFY_STORE_DOMAIN ? 'jwt' : 'none'),

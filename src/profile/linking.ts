@@ -14,19 +14,48 @@ export interface ResolvedLink {
   target: CustomerTarget | null;
 }
 
-const EMAIL = /^[^\s@",\\()]+@[^\s@",\\()]+\.[^\s@",\\()]+$/;
+/** The most distinct emails one profile is looked up by unless configured otherwise (SHOPIFY_MAX_EMAILS_PER_PROFILE). */
+export const DEFAULT_MAX_EMAILS_PER_PROFILE = 10;
+/** RFC 5321's limit on an address; also bounds the regular expression's work per email. */
+const MAX_EMAIL_LENGTH = 254;
+/**
+ * A plain address: RFC 5322 dot-atoms on both sides, domain labels of letters, digits and inner hyphens. Shopify's
+ * search syntax gives `*` (wildcard), `"`, `\`, `:`, `(`, `)` and spaces a meaning; none can appear here, so an email
+ * can only ever be a literal value in a query.
+ */
+const ATOM = "[a-z0-9!#$%&'+/=?^_`{|}~-]+";
+const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+const PLAIN_EMAIL = new RegExp(`^${ATOM}(?:\\.${ATOM})*@${LABEL}(?:\\.${LABEL})+$`);
+
+/** The emails a profile is looked up by, and how many of the ones it sent were not used. */
+export interface SelectedEmails {
+  emails: string[];
+  /** invalid, repeated, or beyond the per-profile limit */
+  ignored: number;
+}
 
 /**
- * Emails as Shopify compares them: trimmed, lower case, syntactically plausible, without repeats, in order.
- * Anything else could not match a customer and would only cost query points.
+ * Emails as Shopify compares them: trimmed, lower case, plain addresses only, without repeats, in order, at most
+ * `max` of them. Linear in the input (a Set, and no work at all past the limit): a representation carrying tens of
+ * thousands of emails costs microseconds, not seconds. Anything dropped could not match a customer safely or would
+ * only cost query points.
  */
-export function normalizeEmails(emails: ReadonlyArray<string | null | undefined> | null | undefined): string[] {
-  const out: string[] = [];
-  for (const raw of emails ?? []) {
-    const email = raw?.trim().toLowerCase();
-    if (email && EMAIL.test(email) && !out.includes(email)) out.push(email);
+export function selectEmails(raw: unknown, max: number = DEFAULT_MAX_EMAILS_PER_PROFILE): SelectedEmails {
+  if (!Array.isArray(raw)) return { emails: [], ignored: 0 };
+  const seen = new Set<string>();
+  let i = 0;
+  for (; i < raw.length && seen.size < max; i++) {
+    const value: unknown = raw[i];
+    if (typeof value !== 'string' || value.length > MAX_EMAIL_LENGTH + 64) continue;
+    const email = value.trim().toLowerCase();
+    if (email.length <= MAX_EMAIL_LENGTH && PLAIN_EMAIL.test(email)) seen.add(email);
   }
-  return out;
+  return { emails: [...seen], ignored: raw.length - seen.size };
+}
+
+/** {@link selectEmails}, the emails only. */
+export function normalizeEmails(emails: ReadonlyArray<string | null | undefined> | null | undefined, max?: number): string[] {
+  return selectEmails(emails, max).emails;
 }
 
 /** The lookup target for a profile, given its manual link (if any). */
