@@ -121,6 +121,7 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
         metrics.cacheInvalidations.inc({ source: 'action' });
         await cache?.invalidate(ids);
       },
+      onEmailsIgnored: (count) => metrics.profileEmailsIgnored.inc(count),
     };
     const routes = [metricsRoute(metrics), ...(options.routes ?? [])];
     if (config.webhookSecret) {

@@ -24,6 +24,8 @@ export interface AppDeps {
   logger: Logger;
   /** called after our own action changed a customer or order, so no cache serves the old state */
   invalidate?: (ids: { customerIds?: string[]; orderIds?: string[] }) => Promise<void>;
+  /** hears how many of a profile's emails were not looked up (invalid, repeated, beyond the per-profile limit) */
+  onEmailsIgnored?: (count: number) => void;
 }
 
 export interface RequestContext {
@@ -48,7 +50,10 @@ export async function createContext(deps: AppDeps, headers: { get(name: string):
     caller,
     logger: deps.logger,
     loaders: {
-      links: createLinkLoader(deps.store, deps.config.autoLink),
+      links: createLinkLoader(deps.store, deps.config.autoLink, {
+        maxEmails: deps.config.limits.maxEmailsPerProfile,
+        onIgnored: deps.onEmailsIgnored,
+      }),
       customers: createCustomerLoader(deps.customers),
       agentActions: new DataLoader(async (orderIds) => {
         const byOrder = await deps.store.audit.listByOrders(orderIds, MAX_AGENT_ACTIONS);

@@ -15,6 +15,8 @@ import { routerSecretMatches } from './auth.js';
 import { createContext, type AppDeps, type RequestContext } from './context.js';
 import { isAppError } from './errors.js';
 import { queryLimitsRule } from './hardening.js';
+import { representationsPlugin } from './representations.js';
+import { withRequestScope } from './shopify/request-scope.js';
 import { resolvers } from './resolvers.js';
 
 /** Path of the contract. */
@@ -69,6 +71,7 @@ export function createServer(deps: AppDeps, options: CreateServerOptions = {}): 
     validationRules: [queryLimitsRule(deps.config.limits), ...(options.validationRules ?? [])],
     plugins: [
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      representationsPlugin(deps.config.limits),
       ...(options.plugins ?? []),
     ],
     formatError: (formatted, error) => formatError(formatted, error, deps),
@@ -111,7 +114,9 @@ export function createServer(deps: AppDeps, options: CreateServerOptions = {}): 
 
     const raw = await readBody(req, MAX_BODY_BYTES);
     if (raw === null) return sendJson(res, 413, { error: 'request body too large' });
-    return serveGraphQL(apollo, req, res, raw, (headers) => createContext(deps, headers));
+    // Everything this request runs, DataLoader batches included, shares one cap on Shopify requests in flight.
+    return withRequestScope(deps.config.limits.maxConcurrentShopifyRequests, () =>
+      serveGraphQL(apollo, req, res, raw, (headers) => createContext(deps, headers)));
   }
 
   async function ready(res: ServerResponse): Promise<void> {

@@ -65,6 +65,11 @@ export function createMetrics() {
     labelNames: ['source'] as const,
     registers: [registry],
   });
+  const profileEmailsIgnored = new Counter({
+    name: 'shopify_profile_emails_ignored_total',
+    help: 'Profile emails not looked up in Shopify: not a plain address, repeated, or beyond SHOPIFY_MAX_EMAILS_PER_PROFILE',
+    registers: [registry],
+  });
   const resolverDuration = new Histogram({
     name: 'graphql_resolver_duration_seconds',
     help: 'Duration of resolvers of this subgraph\'s fields (Type.field)',
@@ -111,6 +116,7 @@ export function createMetrics() {
     registry,
     webhooks,
     cacheInvalidations,
+    profileEmailsIgnored,
     /** Feeds one Shopify attempt (client onRequest). */
     shopifyRequest(event: RequestEvent): void {
       shopifyRequests.inc({ operation: event.operation, outcome: event.outcome });

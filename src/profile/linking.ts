@@ -58,25 +58,33 @@ export function normalizeEmails(emails: ReadonlyArray<string | null | undefined>
   return selectEmails(emails, max).emails;
 }
 
+/** How a profile's emails are used: at most `maxEmails` of them; `onIgnored` hears how many were not (metrics). */
+export interface EmailLimits {
+  maxEmails?: number;
+  onIgnored?: (count: number) => void;
+}
+
 /** The lookup target for a profile, given its manual link (if any). */
-export function linkTarget(profile: ProfileRef, manual: ShopifyLinkRecord | null, autoLink: boolean): CustomerTarget | null {
+export function linkTarget(profile: ProfileRef, manual: ShopifyLinkRecord | null, autoLink: boolean, limits: EmailLimits = {}): CustomerTarget | null {
   if (manual) return { kind: 'id', customerId: manual.customerId };
   if (!autoLink) return null;
-  const emails = normalizeEmails(profile.emails);
+  const { emails, ignored } = selectEmails(profile.emails, limits.maxEmails);
+  if (ignored > 0) limits.onIgnored?.(ignored);
   return emails.length > 0 ? { kind: 'emails', emails } : null;
 }
 
 /** Per request: one store query for all the profiles of a batch. */
-export function createLinkLoader(store: Store, autoLink: boolean): DataLoader<ProfileRef, ResolvedLink, string> {
+export function createLinkLoader(store: Store, autoLink: boolean, limits: EmailLimits = {}): DataLoader<ProfileRef, ResolvedLink, string> {
   return new DataLoader<ProfileRef, ResolvedLink, string>(
     async (profiles) => {
       const manual = await store.links.getMany(profiles.map((p) => p.id));
       return profiles.map((p) => {
         const link = manual.get(p.id) ?? null;
-        return { manual: link, target: linkTarget(p, link, autoLink) };
+        return { manual: link, target: linkTarget(p, link, autoLink, limits) };
       });
     },
-    // The same profile id can come with different emails only in a broken router; the id is what is stored.
-    { cacheKeyFn: (p) => `${p.id}\u0000${(p.emails ?? []).join(',')}` },
+    // The same profile id can come with different emails only in a broken router; the id is what is stored. Keyed
+    // by the emails actually used, so a profile sending 60 000 of them is not joined into a megabyte key per field.
+    { cacheKeyFn: (p) => `${p.id}\u0000${selectEmails(p.emails, limits.maxEmails).emails.join(',')}` },
   );
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import { AppError, ShopifyThrottledError, ShopifyUnavailableError } from '../errors.js';
 import type { CircuitBreaker } from './breaker.js';
 import { LocalCostBudget, type CostBudget, type ThrottleStatus } from './budget.js';
+import { underRequestLimit } from './request-scope.js';
 import { endpointFetch, type StoreEndpoint } from './transport.js';
 
 /** What Shopify reports about a request's cost (`extensions.cost`). */
@@ -159,26 +160,32 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
     apiVersion: opts.apiVersion,
     budget,
     async request<T, V extends Record<string, unknown>>(document: string, variables: V, options: RequestOptions) {
-      const deadline = Date.now() + opts.maxWaitMs;
+      // Set when the first attempt gets its place under the request's limit: waiting behind the same request's own
+      // calls is not waiting for Shopify's budget, and must not turn a large request's later calls into THROTTLED.
+      let deadline = 0;
       const operation = options.operationName;
       const isMutation = options.mutation !== undefined;
       let cost = options.estimatedCost ?? (isMutation ? 10 : 1);
       let waitReason: 'budget' | 'throttled' = 'budget';
       for (let attempt = 1; ; attempt++) {
-        try {
-          opts.breaker?.admit();
-        } catch (error) {
-          report({ operation, attempt, durationMs: 0, outcome: 'breaker_open' });
-          throw error;
-        }
-        // After THROTTLED the budget holds Shopify's level, so this wait is (requested − available) / restoreRate.
-        const waited = await budget.take(cost, deadline);
-        if (waited === null) {
-          throw new ShopifyThrottledError(`${operation} needs ${cost} points and the budget would not hold them within ${opts.maxWaitMs} ms`);
-        }
-        if (waited > 0) opts.onWait?.(waited, waitReason);
-
-        const result = await attemptOnce(document, variables, operation, attempt, cost);
+        // The budget wait is inside the limit too: a request's calls hold at most N places in the budget's queue,
+        // so other requests' calls get their turn in between (see request-scope.ts).
+        const result = await underRequestLimit(async () => {
+          if (attempt === 1) deadline = Date.now() + opts.maxWaitMs;
+          try {
+            opts.breaker?.admit();
+          } catch (error) {
+            report({ operation, attempt, durationMs: 0, outcome: 'breaker_open' });
+            throw error;
+          }
+          // After THROTTLED the budget holds Shopify's level, so this wait is (requested − available) / restoreRate.
+          const waited = await budget.take(cost, deadline);
+          if (waited === null) {
+            throw new ShopifyThrottledError(`${operation} needs ${cost} points and the budget would not hold them within ${opts.maxWaitMs} ms`);
+          }
+          if (waited > 0) opts.onWait?.(waited, waitReason);
+          return attemptOnce(document, variables, operation, attempt, cost);
+        });
         if (result.kind === 'ok') return { data: result.data as T, cost: result.cost, fieldErrors: result.fieldErrors };
         if (result.kind === 'fatal') throw result.error;
 

@@ -1,0 +1,186 @@
+/**
+ * Issue 10, defect 1: one request must not stall everyone. A representation carrying 60 000 distinct emails is
+ * looked up by its first SHOPIFY_MAX_EMAILS_PER_PROFILE (10) only — one Shopify request — while another agent's
+ * profile view and /healthz keep answering; and however many Shopify requests one incoming request needs, at most
+ * SHOPIFY_MAX_CONCURRENT_REQUESTS (4) are in flight at once. Concurrency is observed on the wire, by a counting
+ * HTTP proxy between the subgraph and the simulator.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSupergraph, type SimCustomer, type SupergraphHarness } from '../helpers/supergraph.js';
+
+/** Forwards every request to the simulator and records how many Admin API requests were in flight at once. */
+async function countingProxy(target: string) {
+  let inFlight = 0;
+  const stats = { maxInFlight: 0 };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const admin = !(req.url ?? '').startsWith('/__simulator/');
+      if (admin) stats.maxInFlight = Math.max(stats.maxInFlight, ++inFlight);
+      try {
+        const headers: Record<string, string> = {};
+        for (const name of ['content-type', 'x-shopify-access-token', 'accept']) {
+          const v = req.headers[name];
+          if (typeof v === 'string') headers[name] = v;
+        }
+        const upstream = await fetch(`${target}${req.url}`, {
+          method: req.method,
+          headers,
+          body: req.method === 'GET' || req.method === 'HEAD' ? undefined : Buffer.concat(chunks),
+        });
+        const body = Buffer.from(await upstream.arrayBuffer());
+        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+        res.end(body);
+      } catch {
+        res.destroy();
+      } finally {
+        if (admin) inFlight--;
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    stats,
+    reset: () => void (stats.maxInFlight = 0),
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+const BIG = /* GraphQL */ `
+  query($representations: [_Any!]!) {
+    _entities(representations: $representations) { ... on CustomerProfile { shopifyCustomer { id } } }
+  }
+`;
+
+const OTHER_AGENT = /* GraphQL */ `
+  query { profile(id: "other") { id shopifyCustomer { id email } orders(limit: 3) { id } } }
+`;
+
+const FULL_CARD = /* GraphQL */ `
+  query($representations: [_Any!]!) {
+    _entities(representations: $representations) {
+      ... on CustomerProfile { shopifyCustomer { id } orders(limit: 10) { id products { id } } products { id } }
+    }
+  }
+`;
+
+describe('one request cannot stall everyone', () => {
+  let sim: Simulator;
+  let proxy: Awaited<ReturnType<typeof countingProxy>>;
+  let h: SupergraphHarness;
+  let withOrders: SimCustomer[];
+  let other: SimCustomer;
+
+  beforeAll(async () => {
+    // A bucket Shopify's Plus plan would envy: the only thing that may limit concurrency here is our own cap.
+    sim = await startSimulator({ port: 0, customers: 200, maximumAvailable: 1_000_000, restoreRate: 1_000_000 });
+    proxy = await countingProxy(sim.url);
+    h = await startSupergraph({
+      simulatorUrl: proxy.url,
+      // No cross-request cache: every run below really asks Shopify.
+      env: { SHOPIFY_CACHE_TTL_S: '0' },
+      profiles: (all) => {
+        withOrders = all.filter((c) => c.email && c.numberOfOrders > 0);
+        other = withOrders[0]!;
+        return [{ id: 'other', name: 'Other', emails: [other.email!] }];
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await h?.close();
+    await proxy?.close();
+    await sim?.close();
+  });
+
+  const post = (query: string, variables: Record<string, unknown>) =>
+    fetch(h.subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })
+      .then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+  const requests = async () => (await h.sim<{ requests: number }>('stats')).requests;
+
+  /** 60 000 distinct plain addresses; a real customer's email fourth, another's far beyond the cap. */
+  function bigRepresentation() {
+    const emails = Array.from({ length: 60_000 }, (_, i) => `s${i}@x.io`);
+    emails[3] = withOrders[1]!.email!;
+    emails[30_000] = withOrders[2]!.email!;
+    return { __typename: 'CustomerProfile', id: 'attacker', emails };
+  }
+
+  it('a 60 000-email representation costs one Shopify request; the rest are ignored and counted', async () => {
+    const before = await requests();
+    const res = await post(BIG, { representations: [bigRepresentation()] });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ data: { _entities: [{ shopifyCustomer: { id: withOrders[1]!.id } }] } });
+    expect((await requests()) - before).toBe(1);
+
+    const metrics = await (await fetch(h.subgraphUrl.replace(/\/graphql$/, '/metrics'))).text();
+    expect(metrics).toMatch(/^shopify_profile_emails_ignored_total 59990$/m);
+  }, 60_000);
+
+  it('while it runs, another agent\'s profile view and /healthz answer normally', async () => {
+    // Built before measuring: the test's own JSON.stringify of 720 KB is not the subgraph's work.
+    const bigBody = JSON.stringify({ query: BIG, variables: { representations: [bigRepresentation()] } });
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    const before = await requests();
+    const started = performance.now();
+    let done = false;
+    const big = fetch(h.subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bigBody })
+      .then(async (r) => ({ ms: performance.now() - started, body: (await r.json()) as any }));
+    const agent = h.query(OTHER_AGENT).then((r) => ({ ms: performance.now() - started, body: r.body }));
+    const health: Array<{ status: number; ms: number }> = [];
+    const probes = (async () => {
+      while (!done) {
+        const t = performance.now();
+        const r = await fetch(h.subgraphUrl.replace(/\/graphql$/, '/healthz'));
+        await r.text();
+        health.push({ status: r.status, ms: performance.now() - t });
+      }
+    })();
+    const [bigRes, agentRes] = await Promise.all([big, agent]).finally(() => void (done = true));
+    await probes;
+    loop.disable();
+    const sent = (await requests()) - before;
+
+    expect(agentRes.body).toEqual({ data: { profile: { id: 'other', shopifyCustomer: { id: other.id, email: other.email }, orders: expect.any(Array) } } });
+    expect(agentRes.body.data.profile.orders.length).toBe(Math.min(3, other.numberOfOrders));
+    expect(health.length).toBeGreaterThan(0);
+    expect(health.every((x) => x.status === 200)).toBe(true);
+    expect(bigRes.body).toEqual({ data: { _entities: [{ shopifyCustomer: { id: withOrders[1]!.id } }] } });
+    // One request for the big profile, one for the other agent's view.
+    expect(sent).toBe(2);
+
+    console.log(
+      `[stall figures] max event-loop delay ${(loop.max / 1e6).toFixed(1)} ms (p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms); ` +
+        `Shopify requests sent ${sent} (1 big + 1 other agent); big request ${bigRes.ms.toFixed(0)} ms; ` +
+        `other agent's view ${agentRes.ms.toFixed(0)} ms; /healthz max ${Math.max(...health.map((x) => x.ms)).toFixed(1)} ms over ${health.length} probes`,
+    );
+  }, 60_000);
+
+  it('one incoming request never has more than 4 Shopify requests in flight', async () => {
+    // Every Shopify answer takes 100 ms, so requests a subgraph request sends together overlap on the wire.
+    await h.sim('faults', { latencyMs: 100 });
+    try {
+      const representations = withOrders.slice(3, 27).map((c, i) => ({ __typename: 'CustomerProfile', id: `c${i}`, emails: [c.email] }));
+      const before = await requests();
+      proxy.reset();
+      const res = await post(FULL_CARD, { representations });
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data._entities.map((e: any) => e.shopifyCustomer.id)).toEqual(withOrders.slice(3, 27).map((c) => c.id));
+      const sent = (await requests()) - before;
+      expect(sent).toBe(8);
+      expect(proxy.stats.maxInFlight).toBe(4);
+    } finally {
+      await h.sim('faults', {});
+    }
+  }, 60_000);
+});
