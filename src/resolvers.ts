@@ -4,8 +4,10 @@ import { actionPayloadResolvers, cancelOrder, createDiscount, refundOrder } from
 import { linkShopifyCustomer, unlinkShopifyCustomer } from './profile/link.js';
 import { profileResolvers } from './profile/resolvers.js';
 import { shopifyCustomerSearch } from './profile/search.js';
+import { DateTimeScalar } from './scalars.js';
 
 export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
   ...profileResolvers,
   ...actionPayloadResolvers,
   Query: { shopifyCustomerSearch },

@@ -91,7 +91,7 @@ export const discountSpec: ActionSpec<DiscountRequest, DiscountSent, DiscountOut
       ? toUserErrors(result.userErrors, { ...FIELDS, context: 'customerId', customerSelection: 'customerId' })
       : [{ field: null, message: 'Shopify returned no result for discountCodeBasicCreate', code: 'INTERNAL_ERROR' }];
     const discount = result?.codeDiscountNode ? toDiscount(result.codeDiscountNode, sent.discount.code) : null;
-    if (!discount && userErrors.length === 0) userErrors.push({ field: null, message: 'Shopify created no discount and gave no reason', code: null });
+    if (!discount && userErrors.length === 0) userErrors.push({ field: null, message: 'Shopify created no discount and gave no reason', code: 'INTERNAL_ERROR' });
     return { customerId: sent.customerId, discount: userErrors.length ? null : discount, userErrors };
   },
   async reconcile(ctx, _req, sent) {
@@ -129,7 +129,14 @@ async function resolveCustomer(ctx: RequestContext, req: DiscountRequest): Promi
     estimatedCost: costOf(ACTION_CUSTOMER, { id: customerId }),
   });
   if (!data.customer) throw new BadInputError(field, 'no Shopify customer has this id');
+  checkDiscountCurrency(req, data.shop.currencyCode);
   return customerId;
+}
+
+/** Shopify takes discount amounts in the shop's currency (it converts them per market): any other named currency is refused. */
+function checkDiscountCurrency(req: DiscountRequest, shopCurrency: string): void {
+  if (req.currencyCode === undefined || req.currencyCode === shopCurrency) return;
+  throw new BadInputError('input.currencyCode', `must be ${shopCurrency}, the shop's currency, in which Shopify applies discount amounts, got ${req.currencyCode}`);
 }
 
 function toDiscount(node: ActionDiscountFragment, code: string): DiscountModel {

@@ -29,6 +29,7 @@ export const ACTION_ORDER_CHECK = /* GraphQL */ `#graphql
     order(id: $id) {
       id
       cancelledAt
+      currencyCode
       presentmentCurrencyCode
       customer { id }
       lineItems(first: $lineItemsFirst) @include(if: $withLineItems) {
@@ -166,9 +167,10 @@ export const ACTION_DISCOUNT_BY_CODE = /* GraphQL */ `#graphql
   ${ACTION_DISCOUNT}
 `;
 
-/** Whether a customer exists (nothing else: the action needs no personal data). */
+/** Whether a customer exists (nothing else: the action needs no personal data), and the shop's currency (discount amounts are in it). */
 export const ACTION_CUSTOMER = /* GraphQL */ `#graphql
   query ActionCustomer($id: ID!) {
     customer(id: $id) { id }
+    shop { currencyCode }
   }
 `;

@@ -44,10 +44,14 @@ export async function invalidate(ctx: RequestContext, ids: { orderIds?: string[]
   }
 }
 
+/** The code of a Shopify user error that has none (refundCreate's UserError has no `code` field): stable, documented in the SDL. */
+export const SHOPIFY_USER_ERROR = 'SHOPIFY_USER_ERROR';
+
 /**
  * Shopify's userErrors with their field paths translated to ours (`["refundLineItems","0","quantity"]` →
  * `["input","lineItems","0","quantity"]`). A path into something the agent did not send (e.g. the transactions we
- * computed) has no input field: it becomes null, and the message still says what Shopify refused.
+ * computed) has no input field: it becomes null, and the message still says what Shopify refused. Every error gets
+ * a code, so clients can branch on it: Shopify's own, else SHOPIFY_USER_ERROR.
  */
 export function toUserErrors(
   errors: ReadonlyArray<{ field?: ReadonlyArray<string> | null; message: string; code?: string | null }>,
@@ -61,6 +65,6 @@ export function toUserErrors(
       const mapped = fieldMap[path[0]!];
       if (mapped) field = ['input', mapped, ...path.slice(1)];
     }
-    return { field, message: e.message, code: e.code ?? null };
+    return { field, message: e.message, code: e.code || SHOPIFY_USER_ERROR };
   });
 }

@@ -42,9 +42,10 @@ export const refundSpec: ActionSpec<RefundRequest, RefundSent, RefundOutcome> = 
   action: 'refundOrder',
   async prepare(ctx, req) {
     const order = await requireOrder(ctx, req.orderId, true);
+    checkShippingCurrency(order, req.shipping);
     const lines = refundLines(order, req);
-    // "Everything" (no line items named) includes shipping unless shipping says otherwise.
-    const shipping = req.shipping ?? (req.lineItems === null ? { full: true as const } : null);
+    // Shipping exactly as asked: leaving line items out means every line item, never shipping too.
+    const shipping = req.shipping;
     const suggestion = await suggest(ctx, req, lines, shipping);
 
     const maxShipping = suggestion.shipping.maximumRefundableSet.presentmentMoney;
@@ -106,12 +107,29 @@ export const refundSpec: ActionSpec<RefundRequest, RefundSent, RefundOutcome> = 
     const fields = { orderId: 'orderId', shipping: 'shipping', note: 'note', refundMethods: 'toStoreCredit', ...(sent.explicitLines ? { refundLineItems: 'lineItems' } : {}) };
     const userErrors: UserError[] = toUserErrors(result.userErrors, fields);
     const refund = result.refund ? { id: result.refund.id, total: { ...result.refund.totalRefundedSet.shopMoney } } : null;
-    if (!refund && userErrors.length === 0) userErrors.push({ field: null, message: 'Shopify created no refund and gave no reason', code: null });
+    if (!refund && userErrors.length === 0) userErrors.push({ field: null, message: 'Shopify created no refund and gave no reason', code: 'INTERNAL_ERROR' });
     return { orderId, customerId: sent.customerId, refund: userErrors.length ? null : refund, userErrors };
   },
   // refundCreate is replay-safe by Shopify's key: resending is how we learn the outcome.
   reconcile: async () => null,
 };
+
+/**
+ * Shopify reads a shipping amount in the order's presentment currency, while an input amount is in the currency it
+ * names (the shop's when it names none): refused unless the two are the same, so no amount is silently re-read.
+ */
+function checkShippingCurrency(order: CheckedOrder, shipping: RefundRequest['shipping']): void {
+  if (!shipping || !('amount' in shipping)) return;
+  const paidIn = order.presentmentCurrencyCode;
+  const named = shipping.currencyCode ?? order.currencyCode;
+  if (named === paidIn) return;
+  throw new BadInputError(
+    'input.shipping.currencyCode',
+    shipping.currencyCode
+      ? `must be ${paidIn}, the currency this order was paid in (Shopify refunds shipping in it), got ${named}`
+      : `is needed: this order was paid in ${paidIn} and Shopify refunds shipping in that currency, so give amount in ${paidIn} with currencyCode: "${paidIn}" (left out, it means the shop's ${named})`,
+  );
+}
 
 interface Line {
   lineItemId: string;

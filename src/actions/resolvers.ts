@@ -11,9 +11,9 @@ import { AttemptAudit, type AuditFacts } from './audit.js';
 import { cancelSpec, orderAfterCancel } from './cancel.js';
 import { discountSpec } from './discount.js';
 import { runExactlyOnce, type ActionSpec, type Outcome } from './idempotency.js';
-import { invalidate, payloadOrder } from './orders.js';
+import { invalidate, payloadOrder, SHOPIFY_USER_ERROR } from './orders.js';
 import { refundSpec } from './refund.js';
-import { parseCancel, parseDiscount, parseRefund } from './validate.js';
+import { isIdempotencyKey, parseCancel, parseDiscount, parseRefund } from './validate.js';
 
 const GID = /^gid:\/\/shopify\/(Order|Customer)\/\d{1,20}$/;
 
@@ -59,7 +59,7 @@ async function act<Req extends { idempotencyKey: string }, Sent, O extends Outco
   audit.note(rawIds(run.raw));
   // Even a denied or rejected attempt names its key when the key itself is well-formed: it ties retries together.
   const rawKey = run.raw.idempotencyKey;
-  if (typeof rawKey === 'string' && rawKey.length >= 1 && rawKey.length <= 255) audit.keyed(rawKey);
+  if (isIdempotencyKey(rawKey)) audit.keyed(rawKey);
   try {
     const agentId = requireScope(ctx.caller, run.scope);
     const req = run.parse();
@@ -68,7 +68,7 @@ async function act<Req extends { idempotencyKey: string }, Sent, O extends Outco
     audit.note(run.facts(req, outcome));
     const ok = outcome.userErrors.length === 0;
     if (ok && !replayed) await invalidate(ctx, run.changed(outcome));
-    await audit.record(replayed ? 'replayed' : ok ? 'succeeded' : 'failed', ok ? null : (outcome.userErrors[0]!.code ?? 'SHOPIFY_USER_ERROR'));
+    await audit.record(replayed ? 'replayed' : ok ? 'succeeded' : 'failed', ok ? null : (outcome.userErrors[0]!.code ?? SHOPIFY_USER_ERROR));
     return outcome;
   } catch (error) {
     await audit.recordError(error);

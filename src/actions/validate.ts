@@ -11,6 +11,7 @@ import type {
   ShopifyCreateDiscountInput,
   ShopifyRefundOrderInput,
 } from '../__generated__/resolvers.js';
+import { parseDateTime } from '../scalars.js';
 import { requireGid } from '../shopify/gid.js';
 
 /** Most line items one refund may name (Shopify's input-array limit). */
@@ -18,7 +19,21 @@ export const MAX_REFUND_LINES = 250;
 /** Largest usageLimit a support-desk discount may have. */
 export const MAX_USAGE_LIMIT = 1000;
 const MAX_NOTE = 1000;
-const DECIMAL = /^\d{1,12}(\.\d{1,3})?$/;
+/**
+ * Largest amount any money input may have, in any currency: large enough for currencies with small units (a
+ * 2 000 000 VND voucher is about 80 USD), far below where a typo like 999999999999.999 would be taken at its word.
+ */
+export const MAX_AMOUNT = '100000000.00';
+/** Decimals a money input may have (Shopify rounds more away silently; we refuse instead). */
+export const MAX_AMOUNT_DECIMALS = 2;
+/** Longest discount code Shopify accepts. */
+export const MAX_CODE_LENGTH = 255;
+const AMOUNT_SHAPE = /^\d{1,20}(\.\d{1,20})?$/;
+const CURRENCY = /^[A-Z]{3}$/;
+/** Anything that does not print as itself: controls, format (zero-width, bidi, BOM), surrogates, private use, unassigned, spaces. */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Z}\s]/u;
+/** In free text: controls other than tab and line breaks, and the bidirectional marks that reorder what staff read. */
+const UNSAFE_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
 
 export interface CancelRequest {
   idempotencyKey: string;
@@ -42,8 +57,8 @@ export interface RefundRequest {
   orderId: string;
   /** null = every line item with a refundable quantity */
   lineItems: RefundLineRequest[] | null;
-  /** null = no shipping (unless lineItems is null too: then everything, shipping included) */
-  shipping: { full: true } | { amount: string } | null;
+  /** null = no shipping, whatever lineItems says; an amount is in currencyCode (absent = the shop's currency) */
+  shipping: { full: true } | { amount: string; currencyCode?: string } | null;
   note: string | null;
   notifyCustomer: boolean;
   toStoreCredit: boolean;
@@ -58,19 +73,52 @@ export interface DiscountRequest {
   endsAt: string | null;
   usageLimit: number;
   minimumSubtotal: string | null;
+  /** the currency the input named for amount and minimumSubtotal; absent = the shop's */
+  currencyCode?: string;
 }
 
-/** The idempotency key: 1 to 255 characters, used as given (it is opaque to us). */
+/** U+XXXX of the first character matching `pattern`, or null. */
+function firstMatch(value: string, pattern: RegExp): string | null {
+  const m = pattern.exec(value);
+  return m ? `U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : null;
+}
+
+/** True for a usable idempotency key: 1 to 255 characters, not blank, nothing unprintable but spaces. */
+export function isIdempotencyKey(value: unknown): value is string {
+  return typeof value === 'string' && value.length >= 1 && value.length <= 255 && value.trim() !== '' && firstMatch(value, UNSAFE_IN_TEXT) === null && !/[\t\n\r]/.test(value);
+}
+
+/** The idempotency key: 1 to 255 printable characters, used as given (it is opaque to us, but it is stored and logged). */
 export function requireIdempotencyKey(value: string): string {
-  if (typeof value !== 'string' || value.length < 1 || value.length > 255 || value.trim() === '') {
-    throw new BadInputError('input.idempotencyKey', 'must be 1 to 255 characters (a UUID per action is a good choice)');
+  if (!isIdempotencyKey(value)) {
+    const found = typeof value === 'string' ? firstMatch(value, /[\t\n\r]/) ?? firstMatch(value, UNSAFE_IN_TEXT) : null;
+    throw new BadInputError('input.idempotencyKey', `must be 1 to 255 printable characters (a UUID per action is a good choice)${found ? `, found ${found}` : ''}`);
   }
   return value;
 }
 
-/** True for a non-negative decimal string such as "12", "12.5" or "12.50". */
-export function isDecimal(value: string): boolean {
-  return DECIMAL.test(value);
+/** Refuses text with control or bidirectional characters (tabs and line breaks are fine in notes). */
+export function requireSafeText(value: string, field: string): string {
+  const found = firstMatch(value, UNSAFE_IN_TEXT);
+  if (found) throw new BadInputError(field, `must not contain control or bidirectional characters, found ${found}`);
+  return value;
+}
+
+/** A discount code: 1 to 255 characters, each printing as itself (no spaces, controls, invisible or bidi characters). */
+export function requireCode(value: string, field: string): string {
+  const problem = 'must be 1 to 255 printable characters without spaces, control, invisible or bidirectional characters';
+  const found = firstMatch(value, UNPRINTABLE);
+  if (found) throw new BadInputError(field, `${problem}, found ${found}`);
+  const length = [...value].length;
+  if (length < 1 || length > MAX_CODE_LENGTH) throw new BadInputError(field, `${problem}, got ${length} characters`);
+  return value;
+}
+
+/** An ISO 4217 code as the input wrote it (absent stays absent). */
+function optionalCurrency(value: string | null | undefined, field: string): string | undefined {
+  if (value == null) return undefined;
+  if (!CURRENCY.test(value)) throw new BadInputError(field, `must be an ISO 4217 code of three capital letters such as "USD", got ${JSON.stringify(value.slice(0, 20))}`);
+  return value;
 }
 
 /** Compares two non-negative decimal strings exactly (no floats): negative, zero or positive like a comparator. */
@@ -83,10 +131,14 @@ export function compareDecimal(a: string, b: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-function positiveDecimal(value: string, field: string): string {
+/** A money input: more than 0, at most MAX_AMOUNT, at most 2 decimals (never rounded for the agent). */
+export function positiveAmount(value: string, field: string): string {
   const v = value.trim();
-  if (!isDecimal(v)) throw new BadInputError(field, `must be a decimal string like "10.00", got ${JSON.stringify(value)}`);
-  if (compareDecimal(v, '0') <= 0) throw new BadInputError(field, 'must be more than 0');
+  if (!AMOUNT_SHAPE.test(v)) throw new BadInputError(field, `must be a decimal string like "10.00", got ${JSON.stringify(value.slice(0, 40))}`);
+  const decimals = v.split('.')[1]?.length ?? 0;
+  if (compareDecimal(v, '0') <= 0 || compareDecimal(v, MAX_AMOUNT) > 0 || decimals > MAX_AMOUNT_DECIMALS) {
+    throw new BadInputError(field, `must be more than 0 and at most ${MAX_AMOUNT}, with at most ${MAX_AMOUNT_DECIMALS} decimals, got ${JSON.stringify(v)}`);
+  }
   return v;
 }
 
@@ -94,6 +146,7 @@ function optionalText(value: string | null | undefined, field: string, max: numb
   if (value === null || value === undefined) return null;
   const v = value.trim();
   if (v.length > max) throw new BadInputError(field, `must be at most ${max} characters`);
+  requireSafeText(v, field);
   return v === '' ? null : v;
 }
 
@@ -133,15 +186,9 @@ export function parseRefund(input: ShopifyRefundOrderInput): RefundRequest {
       return { lineItemId, quantity: line.quantity, restock: line.restock ?? false };
     });
   }
-  let shipping: RefundRequest['shipping'] = null;
-  if (input.shipping) {
-    const { full, amount } = input.shipping;
-    if (full && amount != null) throw new BadInputError('input.shipping', 'give either full or amount, not both');
-    if (full) shipping = { full: true };
-    else if (amount != null) shipping = { amount: positiveDecimal(amount, 'input.shipping.amount') };
-  }
+  const shipping = parseShipping(input.shipping);
   if (lineItems !== null && lineItems.length === 0 && shipping === null) {
-    throw new BadInputError('input.lineItems', 'names nothing to refund: list line items, give shipping, or leave lineItems out to refund everything');
+    throw new BadInputError('input.lineItems', 'names nothing to refund: list line items, give shipping, or leave lineItems out to refund every line item');
   }
   return {
     idempotencyKey,
@@ -152,6 +199,18 @@ export function parseRefund(input: ShopifyRefundOrderInput): RefundRequest {
     notifyCustomer: input.notifyCustomer ?? false,
     toStoreCredit: input.toStoreCredit ?? false,
   };
+}
+
+/** The shipping to refund exactly as asked: `full: true`, an amount (in its currency), or none at all. */
+function parseShipping(input: ShopifyRefundOrderInput['shipping']): RefundRequest['shipping'] {
+  if (!input) return null;
+  const { full, amount } = input;
+  const currencyCode = optionalCurrency(input.currencyCode, 'input.shipping.currencyCode');
+  if (full && amount != null) throw new BadInputError('input.shipping', 'give either full: true or an amount, not both');
+  if (currencyCode && amount == null) throw new BadInputError('input.shipping.currencyCode', 'names the currency of amount; give it only with amount');
+  if (full) return { full: true };
+  if (amount == null) return null;
+  return { amount: positiveAmount(amount, 'input.shipping.amount'), ...(currencyCode ? { currencyCode } : {}) };
 }
 
 /** Checks a createDiscount input; `now` (ms) decides whether endsAt is in the future. */
@@ -168,6 +227,7 @@ export function parseDiscount(input: ShopifyCreateDiscountInput, now: number): D
   } else {
     const profileId = input.profileId!.trim();
     if (profileId === '' || profileId.length > 200) throw new BadInputError('input.profileId', 'must be a non-empty id of at most 200 characters');
+    requireSafeText(profileId, 'input.profileId');
     target = { profileId };
   }
 
@@ -182,29 +242,29 @@ export function parseDiscount(input: ShopifyCreateDiscountInput, now: number): D
     if (!Number.isFinite(p) || p <= 0 || p > 100) throw new BadInputError('input.percentage', `must be more than 0 and at most 100, got ${p}`);
     value = { percentage: p };
   } else {
-    value = { amount: positiveDecimal(input.amount!, 'input.amount') };
+    value = { amount: positiveAmount(input.amount!, 'input.amount') };
   }
-
-  let code: string | null = null;
-  if (input.code != null) {
-    code = input.code.trim();
-    if (code.length < 1 || code.length > 255 || /\s/.test(code)) {
-      throw new BadInputError('input.code', 'must be 1 to 255 characters without spaces');
-    }
-  }
-
-  let endsAt: string | null = null;
-  if (input.endsAt != null) {
-    const ms = Date.parse(input.endsAt);
-    if (Number.isNaN(ms)) throw new BadInputError('input.endsAt', 'must be an ISO 8601 date and time');
-    if (ms <= now) throw new BadInputError('input.endsAt', 'must be in the future');
-    endsAt = new Date(ms).toISOString();
-  }
+  // Only pasted ASCII blanks are trimmed: String.trim would also drop a BOM or NBSP, which must be refused, not hidden.
+  const code = input.code == null ? null : requireCode(input.code.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ''), 'input.code');
+  const endsAt = input.endsAt == null ? null : futureDateTime(input.endsAt, 'input.endsAt', now);
 
   const usageLimit = input.usageLimit ?? 1;
   if (!Number.isInteger(usageLimit) || usageLimit < 1 || usageLimit > MAX_USAGE_LIMIT) {
     throw new BadInputError('input.usageLimit', `must be a whole number from 1 to ${MAX_USAGE_LIMIT}, got ${usageLimit}`);
   }
-  const minimumSubtotal = input.minimumSubtotal == null ? null : positiveDecimal(input.minimumSubtotal, 'input.minimumSubtotal');
-  return { idempotencyKey, target, value, code, endsAt, usageLimit, minimumSubtotal };
+  const minimumSubtotal = input.minimumSubtotal == null ? null : positiveAmount(input.minimumSubtotal, 'input.minimumSubtotal');
+  const currencyCode = optionalCurrency(input.currencyCode, 'input.currencyCode');
+  return { idempotencyKey, target, value, code, endsAt, usageLimit, minimumSubtotal, ...(currencyCode ? { currencyCode } : {}) };
+}
+
+/** A DateTime input (already checked by the scalar when it came through GraphQL) after `now`, normalized to UTC. */
+function futureDateTime(value: string, field: string, now: number): string {
+  try {
+    parseDateTime(value);
+  } catch (error) {
+    throw new BadInputError(field, (error as Error).message);
+  }
+  const ms = Date.parse(value);
+  if (ms <= now) throw new BadInputError(field, 'must be in the future');
+  return new Date(ms).toISOString();
 }

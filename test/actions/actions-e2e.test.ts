@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   asAgent, CANCEL, cents, DISCOUNT, money, newKey, orderPicker, paidOrder, REFUND, simOrder, startStack, type SimOrder, type Stack,
 } from './helpers.js';
+import { RATES } from '../../src/simulator/model.js';
 
 let h: Stack;
 let pick: (p: (o: SimOrder) => boolean) => Promise<SimOrder>;
@@ -17,6 +18,16 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const refundTransactions = (o: SimOrder) => o.transactions.filter((t) => t.kind === 'REFUND');
+
+/** A paid order in another presentment currency than the shop's (orderPicker hands out USD orders only). */
+async function pickPaid(currency: string): Promise<SimOrder> {
+  for (const { id, currency: c } of await h.sim<Array<{ id: string; currency: string }>>('orders')) {
+    if (c !== currency) continue;
+    const order = await simOrder(h, id);
+    if (paidOrder(1)(order)) return order;
+  }
+  throw new Error(`no paid ${currency} order`);
+}
 
 describe('refundOrder', () => {
   it('refunds one unit and all shipping with the money Shopify suggests, restocking the unit', async () => {
@@ -63,9 +74,9 @@ describe('refundOrder', () => {
     });
   });
 
-  it('refunds everything still refundable when no line items are named', async () => {
+  it('refunds everything still refundable, shipping included, when no line items are named and shipping says full', async () => {
     const before = await pick(paidOrder(2));
-    const res = await asAgent(h, REFUND, { input: { orderId: before.id, idempotencyKey: newKey() } });
+    const res = await asAgent(h, REFUND, { input: { orderId: before.id, shipping: { full: true }, idempotencyKey: newKey() } });
     expect(res.body.errors).toBeUndefined();
     const total = cents(before.totals.net!);
     expect(res.body.data.refundOrder.refund.total).toEqual({ amount: money(total), currencyCode: 'USD' });
@@ -75,8 +86,48 @@ describe('refundOrder', () => {
     expect(after.refunds[0]!.lines.map((l) => [l.lineItemId, l.quantity, l.restockType])).toEqual(
       before.lineItems.map((li) => [li.id, li.refundableQuantity, 'NO_RESTOCK']),
     );
+    expect(after.refunds[0]!.shipping).toBe(before.totals.shipping);
     expect(refundTransactions(after).reduce((s, t) => s + cents(t.amount), 0)).toBe(total);
     expect(res.body.data.refundOrder.order).toMatchObject({ status: 'Refunded', refundable: false });
+  });
+
+  // Issue 10, defect 4: shipping is refunded only when asked. No line items still means every refundable item.
+  for (const [label, shipping] of [['shipping left out', undefined], ['shipping: { full: false }', { full: false }]] as const) {
+    it(`refunds every refundable line item but no shipping with ${label}`, async () => {
+      const before = await pick(paidOrder(2));
+      const items = before.lineItems.reduce((s, li) => s + cents(li.discountedUnitPrice) * li.refundableQuantity, 0);
+      const res = await asAgent(h, REFUND, { input: { orderId: before.id, ...(shipping ? { shipping } : {}), idempotencyKey: newKey() } });
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data.refundOrder.userErrors).toEqual([]);
+      expect(res.body.data.refundOrder.refund.total).toEqual({ amount: money(items), currencyCode: 'USD' });
+      const after = await simOrder(h, before.id);
+      expect(after.refunds).toHaveLength(1);
+      expect(after.refunds[0]!.shipping).toBe('0.00');
+      expect(after.refunds[0]!.lines.map((l) => [l.lineItemId, l.quantity, l.restockType])).toEqual(
+        before.lineItems.map((li) => [li.id, li.refundableQuantity, 'NO_RESTOCK']),
+      );
+      expect(cents(after.totalRefunded)).toBe(items);
+      expect(refundTransactions(after).reduce((s, t) => s + cents(t.amount), 0)).toBe(items);
+      expect(after.financialStatus).toBe('PARTIALLY_REFUNDED');
+      // the shipping is still there to refund later
+      expect(after.totals.currentShipping).toBe(before.totals.shipping);
+      expect(res.body.data.refundOrder.order).toMatchObject({ status: 'Partially refunded', refundable: true });
+    });
+  }
+
+  it('refunds a shipping amount in the currency the order was paid in, when the input names it', async () => {
+    const before = await pickPaid('EUR');
+    const half = Math.floor(cents(before.totals.shipping!) / 2);
+    const res = await asAgent(h, REFUND, {
+      input: { orderId: before.id, lineItems: [], shipping: { amount: money(half), currencyCode: 'EUR' }, idempotencyKey: newKey() },
+    });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.refundOrder.userErrors).toEqual([]);
+    // the payload reports in the shop's currency, as every amount of the schema does
+    expect(res.body.data.refundOrder.refund.total).toEqual({ amount: money(Math.round(half * RATES.EUR)), currencyCode: 'USD' });
+    const after = await simOrder(h, before.id);
+    expect(after.refunds.map((r) => [r.shipping, r.lines])).toEqual([[money(half), []]]);
+    expect(refundTransactions(after).map((t) => t.amount)).toEqual([money(half)]);
   });
 });
 
