@@ -54,7 +54,9 @@ export const refundSpec: ActionSpec<RefundRequest, RefundSent, RefundOutcome> = 
     }
     const amount = suggestion.amountSet.presentmentMoney;
     if (lines.length === 0 && compareDecimal(amount.amount, '0') <= 0) {
-      throw new BadInputError(req.lineItems === null ? 'input.orderId' : 'input.shipping', 'there is nothing left to refund');
+      if (req.lineItems !== null) throw new BadInputError('input.shipping', 'there is nothing left to refund');
+      const hint = shipping === null && compareDecimal(maxShipping.amount, '0') > 0 ? ' but shipping; to refund it, give shipping: { full: true }' : '';
+      throw new BadInputError('input.orderId', `there is nothing left to refund${hint}`);
     }
     const locations = new Map(suggestion.refundLineItems.map((l) => [l.lineItem.id, l.location?.id ?? null]));
     const input: Record<string, unknown> = {

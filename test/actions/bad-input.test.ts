@@ -104,6 +104,14 @@ describe('refundOrder: shipping, currencies, bounds and text', () => {
     expect(message).toBe('input.lineItems: names nothing to refund: list line items, give shipping, or leave lineItems out to refund every line item');
   });
 
+  it('every line item refunded already: nothing left but shipping, which is refunded only when asked', async () => {
+    const o = await pick(paidOrder(1));
+    const first = await asAgent(h, REFUND, { input: { orderId: o.id, idempotencyKey: newKey() } });
+    expect(first.body.data.refundOrder.userErrors).toEqual([]);
+    expect(await rejects(REFUND, { orderId: o.id }, 'input.orderId', { ActionOrderCheck: 1, ActionSuggestedRefund: 1 }))
+      .toBe('input.orderId: there is nothing left to refund but shipping; to refund it, give shipping: { full: true }');
+  });
+
   it('`full: true` with an amount contradicts itself', async () => {
     const message = await rejects(REFUND, { orderId: order.id, shipping: { full: true, amount: '1.00' } }, 'input.shipping');
     expect(message).toBe('input.shipping: give either full: true or an amount, not both');
