@@ -1,7 +1,8 @@
 /**
  * `shopifyCustomerSearch`: find customers to link a profile to by hand, by email, phone, name or order number.
- * The agent's text becomes a Shopify search query of the matching field, with search-syntax characters removed
- * so that text can never change the query's meaning.
+ * The agent's text becomes a Shopify search query of the matching field, so that text can never change the query's
+ * meaning: an email must be a plain address (else BAD_USER_INPUT: `*@*` would list every customer), a phone or an
+ * order number keeps only its digits, and a name loses every search-syntax character and operator word.
  */
 import { requireScope } from '../auth.js';
 import { BadInputError } from '../errors.js';
@@ -9,6 +10,7 @@ import type { QueryResolvers } from '../__generated__/resolvers.js';
 import type { CustomerByOrderNameQuery, CustomerSearchQuery } from '../shopify/__generated__/admin.js';
 import { CUSTOMER_BY_ORDER_NAME, CUSTOMER_SEARCH } from '../shopify/operations.js';
 import { costOf } from '../shopify/pack.js';
+import { emailTerm, isPlainEmail } from '../shopify/search-syntax.js';
 import { toCustomer } from './mappers.js';
 
 export type SearchQuery = { kind: 'order'; query: string } | { kind: 'customers'; query: string };
@@ -17,9 +19,14 @@ export type SearchQuery = { kind: 'order'; query: string } | { kind: 'customers'
 export function toShopifySearch(text: string): SearchQuery {
   const t = text.trim();
   if (/^#\d{1,12}$/.test(t) || /^\d{1,6}$/.test(t)) return { kind: 'order', query: `name:"#${t.replace(/^#/, '')}"` };
-  if (t.includes('@')) return { kind: 'customers', query: `email:"${t.toLowerCase().replace(/["\\\s]/g, '')}"` };
+  if (t.includes('@')) {
+    const email = t.toLowerCase();
+    if (!isPlainEmail(email)) throw new BadInputError('query', 'an email must be a plain address, without spaces, *, quotes, parentheses, colons or other search syntax');
+    return { kind: 'customers', query: emailTerm(email) };
+  }
   if (/^\+?[\d\s().-]{7,24}$/.test(t)) return { kind: 'customers', query: `phone:"${t.replace(/[^\d+]/g, '')}"` };
-  const words = t.split(/\s+/).map((w) => w.replace(/["\\:()*]/g, '').replace(/^-+/, '')).filter((w) => w && !/^(OR|AND|NOT)$/i.test(w));
+  // A single quote opens a quoted value in Shopify's syntax as a double quote does: it separates words here.
+  const words = t.split(/[\s']+/).map((w) => w.replace(/["\\:()*]/g, '').replace(/^-+/, '')).filter((w) => w && !/^(OR|AND|NOT)$/i.test(w));
   if (words.length === 0) throw new BadInputError('query', 'must contain a name, an email, a phone number or an order number');
   return { kind: 'customers', query: words.join(' ') };
 }

@@ -5,19 +5,26 @@
  * static document (`nodes(ids:)` + `customers(query: "email:… OR email:…")`), packed by requested cost. When
  * matching by email is expensive (the full card for every email a profile has), resolving emails to GIDs first
  * with a cheap query can take fewer requests in all; we compute both and take the smaller.
+ *
+ * "No customer" (null) is only ever an answer Shopify gave completely. A search page that is full (`hasNextPage`) may
+ * have left a profile's customer out (a search index can match more customers than emails), so an email it did not
+ * hold is unknown: those emails are looked up again, paged to the end, before anyone is told "no customer". An email
+ * that is not a plain address never goes into a search query at all: it is looked up exactly (`customerByIdentifier`).
  */
 import { toCustomer, toLineItem, toOrder } from '../profile/mappers.js';
 import type { CustomerBundle, OrderModel } from '../profile/model.js';
 import { ShopifyUnavailableError } from '../errors.js';
 import type {
+  CustomerIdByEmailAddressQuery,
   CustomerIdsByEmailQuery,
   OrderLineItemsQuery,
   ProfileCustomersQuery,
   ProfileCustomersQueryVariables,
 } from './__generated__/admin.js';
 import type { ShopifyClient } from './client.js';
-import { CUSTOMER_IDS_BY_EMAIL, ORDER_LINE_ITEMS, PROFILE_CUSTOMERS } from './operations.js';
+import { CUSTOMER_ID_BY_EMAIL_ADDRESS, CUSTOMER_IDS_BY_EMAIL, ORDER_LINE_ITEMS, PROFILE_CUSTOMERS } from './operations.js';
 import { costOf, packByCost } from './pack.js';
+import { emailTerm, isPlainEmail } from './search-syntax.js';
 
 /** How to find a profile's customer. */
 export type CustomerTarget = { kind: 'id'; customerId: string } | { kind: 'emails'; emails: readonly string[] };
@@ -41,7 +48,10 @@ export interface CustomerHit {
 
 /** Where customer data comes from: Shopify itself, or a cache in front of it. */
 export interface CustomerSource {
-  /** One entry per target, in order: the hit, null (no such customer), or the Error that prevented knowing. */
+  /**
+   * One entry per target, in order: the hit, null (Shopify answered completely: no such customer), or the Error
+   * that prevented knowing. Never null for a lookup that may have been cut short: caches store null as a fact.
+   */
   load(targets: readonly CustomerTarget[], plan: FetchPlan): Promise<Array<CustomerHit | null | Error>>;
 }
 
@@ -55,6 +65,10 @@ export const LINE_ITEMS_FIRST = 5;
  * fits one request alone (a line item costs 5 points, so 190 lines plus the order stay under 1000).
  */
 export const LINE_ITEMS_FOLLOW_UPS = [20, 190] as const;
+/** Room for a few extra matches in an email lookup's page (two points each), so one page is usually the whole answer. */
+export const EMAIL_LOOKUP_HEADROOM = 10;
+/** Pages of one email lookup before it gives up knowing (5 000 customers: far beyond what plain addresses match). */
+const MAX_LOOKUP_PAGES = 20;
 
 /** A target's key: equal keys are one lookup. */
 export function targetKey(t: CustomerTarget): string {
@@ -74,16 +88,25 @@ export function mergePlans(plans: readonly FetchPlan[]): FetchPlan {
   );
 }
 
-/** Shopify search syntax for "any of these emails"; values quoted so dots and plus signs stay literal. */
+/**
+ * Shopify search syntax for "any of these emails"; values quoted so dots and plus signs stay literal. Throws for an
+ * email that is not a plain address: nothing a caller sends may act as a wildcard or an operator.
+ */
 export function emailQuery(emails: readonly string[]): string {
-  return emails.map((e) => `email:"${e.replace(/["\\]/g, '')}"`).join(' OR ');
+  return emails.map(emailTerm).join(' OR ');
 }
 
-function profileVariables(ids: readonly string[], emails: readonly string[], plan: FetchPlan, lineItemsFirst = LINE_ITEMS_FIRST): ProfileCustomersQueryVariables {
+/** Page size of an email lookup: every email plus headroom, within Shopify's 250. */
+const lookupFirst = (emails: number) => Math.min(250, emails + EMAIL_LOOKUP_HEADROOM);
+const normalEmail = (e: string | null | undefined) => e?.trim().toLowerCase() || null;
+const emailsOf = (t: CustomerTarget) => (t.kind === 'emails' ? t.emails : []);
+
+/** Variables of PROFILE_CUSTOMERS; without the query string when only pricing (cost does not depend on it). */
+function profileVariables(ids: readonly string[], emails: readonly string[], plan: FetchPlan, lineItemsFirst = LINE_ITEMS_FIRST, withQuery = true): ProfileCustomersQueryVariables {
   return {
     ids: [...ids],
     byId: ids.length > 0,
-    emailQuery: emailQuery(emails),
+    emailQuery: withQuery ? emailQuery(emails) : '',
     emailCount: Math.max(1, emails.length),
     byEmail: emails.length > 0,
     withOrders: plan.ordersFirst > 0,
@@ -112,26 +135,30 @@ export class ShopifyCustomerSource implements CustomerSource {
     const truncated = new Set<OrderModel>();
     let work: Work[] = targets.map((t, i) => ({ t, i, matchedEmail: null }));
 
-    const emailTargets = work.filter((w) => w.t.kind === 'emails');
-    if (emailTargets.length > 0 && this.resolveEmailsFirst(work.map((w) => w.t), plan)) {
-      // Step 1: emails → GIDs, cheaply. Step 2 below then treats them as linked customers.
-      const owners = await this.customerIdsByEmail(emailTargets.flatMap((w) => (w.t.kind === "emails" ? w.t.emails : [])));
-      work = work.flatMap((w): Work[] => {
-        if (w.t.kind === 'id') return [w];
-        const emails = w.t.emails;
-        if (owners instanceof Error) {
-          results[w.i] = owners;
-          return [];
-        }
-        const matchedEmail = emails.find((e) => owners.has(e));
-        if (!matchedEmail) return [];
-        return [{ t: { kind: 'id', customerId: owners.get(matchedEmail)! }, i: w.i, matchedEmail }];
-      });
+    const emailWork = work.filter((w) => w.t.kind === 'emails');
+    if (emailWork.length > 0) {
+      // Step 1: emails → GIDs, cheaply, when that takes fewer requests in all; and always for a target with an email
+      // that cannot go into a search query. Step 2 below then treats them as linked customers.
+      const first = new Set(this.resolveEmailsFirst(targets, plan) ? emailWork : emailWork.filter((w) => !emailsOf(w.t).every(isPlainEmail)));
+      if (first.size > 0) work = [...work.filter((w) => !first.has(w)), ...(await this.resolveToIds([...first], results))];
     }
+    const undecided = await this.fetchCards(work, plan, results, truncated);
+    // A full search page left these unknown: their emails are looked up to the end, then their cards fetched by id.
+    if (undecided.length > 0) await this.fetchCards(await this.resolveToIds(undecided, results), plan, results, truncated);
 
+    await this.completeLineItems(results, truncated);
+    return results;
+  }
+
+  /**
+   * Fetches the cards of `work` in cost-packed requests and fills `results`. Returns the email targets a full search
+   * page left undecided (an earlier email of theirs may belong to a customer the page did not hold).
+   */
+  private async fetchCards(work: readonly Work[], plan: FetchPlan, results: Array<CustomerHit | null | Error>, truncated: Set<OrderModel>): Promise<Work[]> {
+    const undecided: Work[] = [];
     const { groups, oversized } = packByCost(
       work,
-      (group) => costOf(PROFILE_CUSTOMERS, profileVariables(...splitTargets(group.map((w) => w.t)), plan, this.lineItemsFirst)),
+      (group) => costOf(PROFILE_CUSTOMERS, profileVariables(...splitTargets(group.map((w) => w.t)), plan, this.lineItemsFirst, false)),
     );
     for (const w of oversized) {
       results[w.i] = new ShopifyUnavailableError('this profile has too many emails to look up within Shopify\'s 1000-point query limit');
@@ -149,63 +176,111 @@ export class ShopifyCustomerSource implements CustomerSource {
           for (const node of data.linked ?? []) if (node && 'id' in node) byId.set(node.id, node as Customer);
           const byEmail = new Map<string, Customer>();
           for (const node of data.matched?.nodes ?? []) {
-            const email = node.defaultEmailAddress?.emailAddress.trim().toLowerCase();
+            const email = normalEmail(node.defaultEmailAddress?.emailAddress);
             if (email) byEmail.set(email, node);
           }
+          const complete = !data.matched?.pageInfo.hasNextPage;
           for (const w of items) {
             if (w.t.kind === 'id') {
               const c = byId.get(w.t.customerId);
               results[w.i] = c ? { bundle: this.bundle(c, plan, truncated), matchedEmail: w.matchedEmail } : null;
-            } else {
-              const matchedEmail = w.t.emails.find((e) => byEmail.has(e));
-              results[w.i] = matchedEmail ? { bundle: this.bundle(byEmail.get(matchedEmail)!, plan, truncated), matchedEmail } : null;
+              continue;
             }
+            const matchedEmail = firstOwned(w.t.emails, byEmail, complete);
+            if (matchedEmail === undefined) undecided.push(w);
+            else results[w.i] = matchedEmail ? { bundle: this.bundle(byEmail.get(matchedEmail)!, plan, truncated), matchedEmail } : null;
           }
         } catch (error) {
           for (const w of items) results[w.i] = error as Error;
         }
       }),
     );
+    return undecided;
+  }
 
-    await this.completeLineItems(results, truncated);
-    return results;
+  /** Email targets → id targets of the customer their first owned email belongs to; none owned leaves null, a failure the Error. */
+  private async resolveToIds(items: readonly Work[], results: Array<CustomerHit | null | Error>): Promise<Work[]> {
+    const owners = await this.customerIdsByEmail(items.flatMap((w) => emailsOf(w.t)));
+    return items.flatMap((w): Work[] => {
+      if (owners instanceof Error) {
+        results[w.i] = owners;
+        return [];
+      }
+      const matchedEmail = emailsOf(w.t).find((e) => owners.has(e));
+      if (!matchedEmail) return [];
+      return [{ t: { kind: 'id', customerId: owners.get(matchedEmail)! }, i: w.i, matchedEmail }];
+    });
   }
 
   /** True when looking emails up first takes fewer requests than fetching the full card for every email. */
   private resolveEmailsFirst(targets: readonly CustomerTarget[], plan: FetchPlan): boolean {
-    const direct = packByCost(targets, (g) => costOf(PROFILE_CUSTOMERS, profileVariables(...splitTargets(g), plan, this.lineItemsFirst)));
+    const price = (g: readonly CustomerTarget[]) => costOf(PROFILE_CUSTOMERS, profileVariables(...splitTargets(g), plan, this.lineItemsFirst, false));
+    const direct = packByCost(targets, price);
     if (direct.oversized.length > 0) return true;
-    const emails = targets.flatMap((t) => (t.kind === 'emails' ? t.emails : []));
-    const lookup = packByCost(emails, (g) => costOf(CUSTOMER_IDS_BY_EMAIL, { query: '', first: g.length }), undefined, 100);
+    const emails = targets.flatMap(emailsOf);
+    const lookup = packByCost(emails, (g) => costOf(CUSTOMER_IDS_BY_EMAIL, { query: '', first: lookupFirst(g.length) }), undefined, 100);
     // Worst case for step 2: every email target matches a customer.
     const asIds = targets.map((t, i): CustomerTarget => (t.kind === 'id' ? t : { kind: 'id', customerId: `gid://shopify/Customer/${i}` }));
-    const then = packByCost(asIds, (g) => costOf(PROFILE_CUSTOMERS, profileVariables(...splitTargets(g), plan, this.lineItemsFirst)));
+    const then = packByCost(asIds, price);
     return lookup.groups.length + then.groups.length < direct.groups.length;
   }
 
-  /** email → customer GID for the emails that belong to a customer. */
+  /**
+   * email → customer GID for the emails that belong to a customer, known completely (every page read), or the Error
+   * that prevented knowing. Plain addresses are searched in packed, paged requests; any other is looked up exactly.
+   */
   private async customerIdsByEmail(emails: readonly string[]): Promise<Map<string, string> | Error> {
     const unique = [...new Set(emails)];
-    const { groups } = packByCost(unique, (g) => costOf(CUSTOMER_IDS_BY_EMAIL, { query: '', first: g.length }), undefined, 100);
+    const plain = unique.filter(isPlainEmail);
+    const { groups } = packByCost(plain, (g) => costOf(CUSTOMER_IDS_BY_EMAIL, { query: '', first: lookupFirst(g.length) }), undefined, 100);
     const owners = new Map<string, string>();
     try {
-      await Promise.all(
-        groups.map(async ({ items, cost }) => {
-          const { data } = await this.client.request<CustomerIdsByEmailQuery>(
-            CUSTOMER_IDS_BY_EMAIL,
-            { query: emailQuery(items), first: items.length },
-            { operationName: 'CustomerIdsByEmail', estimatedCost: cost },
-          );
-          for (const node of data.customers.nodes) {
-            const email = node.defaultEmailAddress?.emailAddress.trim().toLowerCase();
-            if (email && items.includes(email)) owners.set(email, node.id);
-          }
-        }),
-      );
+      await Promise.all([
+        ...groups.map(({ items, cost }) => this.searchOwners(items, cost, owners)),
+        ...unique.filter((e) => !isPlainEmail(e)).map((e) => this.exactOwner(e, owners)),
+      ]);
       return owners;
     } catch (error) {
       return error as Error;
     }
+  }
+
+  /** Pages one email search until Shopify says there is no more, or every email has its (one) owner. */
+  private async searchOwners(emails: readonly string[], cost: number, owners: Map<string, string>): Promise<void> {
+    const wanted = new Set(emails);
+    let found = 0;
+    let after: string | null = null;
+    for (let page = 1; ; page++) {
+      const { data }: { data: CustomerIdsByEmailQuery } = await this.client.request<CustomerIdsByEmailQuery, Record<string, unknown>>(
+        CUSTOMER_IDS_BY_EMAIL,
+        { query: emailQuery(emails), first: lookupFirst(emails.length), after },
+        { operationName: 'CustomerIdsByEmail', estimatedCost: cost },
+      );
+      for (const node of data.customers.nodes) {
+        const email = normalEmail(node.defaultEmailAddress?.emailAddress);
+        if (email && wanted.has(email) && !owners.has(email)) {
+          owners.set(email, node.id);
+          found++;
+        }
+      }
+      const { hasNextPage, endCursor }: { hasNextPage: boolean; endCursor?: string | null } = data.customers.pageInfo;
+      // Shopify keeps a customer's email unique: once each email has its customer, later pages hold only near-misses.
+      if (!hasNextPage || found === wanted.size) return;
+      if (page >= MAX_LOOKUP_PAGES || !endCursor) {
+        throw new ShopifyUnavailableError(`an email lookup still had more matches after ${page} pages; its profiles cannot be linked reliably`);
+      }
+      after = endCursor;
+    }
+  }
+
+  /** The owner of one email that is not a plain address, by exact identifier (no search syntax involved). */
+  private async exactOwner(email: string, owners: Map<string, string>): Promise<void> {
+    const { data } = await this.client.request<CustomerIdByEmailAddressQuery>(CUSTOMER_ID_BY_EMAIL_ADDRESS, { email }, {
+      operationName: 'CustomerIdByEmailAddress',
+      estimatedCost: costOf(CUSTOMER_ID_BY_EMAIL_ADDRESS, { email }),
+    });
+    const c = data.customerByIdentifier;
+    if (c && normalEmail(c.defaultEmailAddress?.emailAddress) === email) owners.set(email, c.id);
   }
 
   private bundle(c: Customer, plan: FetchPlan, truncated: Set<OrderModel>): CustomerBundle {
@@ -262,6 +337,18 @@ export class ShopifyCustomerSource implements CustomerSource {
       if (order) results[i] = failed.get(order)!;
     });
   }
+}
+
+/**
+ * The first of a target's emails (in order) that a customer in the page has; null when none has and the page was
+ * complete; undefined when an email before any match is not in a page that was cut short (unknown, not absent).
+ */
+function firstOwned(emails: readonly string[], page: Map<string, unknown>, complete: boolean): string | null | undefined {
+  for (const e of emails) {
+    if (page.has(e)) return e;
+    if (!complete) return undefined;
+  }
+  return null;
 }
 
 function splitTargets(targets: readonly CustomerTarget[]): [string[], string[]] {

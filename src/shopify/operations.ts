@@ -62,7 +62,8 @@ export const PROFILE_ORDER = /* GraphQL */ `#graphql
 
 /**
  * One request for a whole batch of profiles: linked customers by GID (`nodes`) and auto-linked ones by an
- * OR of their emails (`customers(query:)`), mapped back to profiles by GID and by email.
+ * OR of their emails (`customers(query:)`), mapped back to profiles by GID and by email. `hasNextPage` says the
+ * search matched more than the page holds: an email not found in a full page is unknown, not "no customer".
  */
 export const PROFILE_CUSTOMERS = /* GraphQL */ `#graphql
   query ProfileCustomers(
@@ -83,6 +84,7 @@ export const PROFILE_CUSTOMERS = /* GraphQL */ `#graphql
     }
     matched: customers(first: $emailCount, query: $emailQuery) @include(if: $byEmail) {
       nodes { ...ProfileCustomer }
+      pageInfo { hasNextPage }
     }
   }
 
@@ -141,11 +143,22 @@ export const CUSTOMER_BY_ID = /* GraphQL */ `#graphql
   ${CUSTOMER_CARD}
 `;
 
-/** Which customers own these emails: the cheap first step when a batch's full lookup by email would cost more requests. */
+/**
+ * Which customers own these emails: the cheap first step when a batch's full lookup by email would cost more
+ * requests, and the completion of a search whose page was full. Paged until `hasNextPage` is false.
+ */
 export const CUSTOMER_IDS_BY_EMAIL = /* GraphQL */ `#graphql
-  query CustomerIdsByEmail($query: String!, $first: Int!) {
-    customers(first: $first, query: $query) {
+  query CustomerIdsByEmail($query: String!, $first: Int!, $after: String) {
+    customers(first: $first, query: $query, after: $after) {
       nodes { id defaultEmailAddress { emailAddress } }
+      pageInfo { hasNextPage endCursor }
     }
+  }
+`;
+
+/** The customer that has exactly this email, without search syntax: for an address that cannot go in a search query. */
+export const CUSTOMER_ID_BY_EMAIL_ADDRESS = /* GraphQL */ `#graphql
+  query CustomerIdByEmailAddress($email: String!) {
+    customerByIdentifier(identifier: { emailAddress: $email }) { id defaultEmailAddress { emailAddress } }
   }
 `;

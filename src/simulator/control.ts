@@ -1,6 +1,7 @@
 /**
  * The control API under /__simulator/ for tests, demos and benchmarks: JSON in and out, no token (it is never on a
- * path a real store serves). It reads and resets the simulator's state; it never goes through the GraphQL bucket.
+ * path a real store serves). It reads and resets the simulator's state, adds customers and chooses how `email:` search
+ * matches; it never goes through the GraphQL bucket.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -22,6 +23,11 @@ import type { SimulatorState } from './state.js';
 
 const resetSchema = z.object({ seed: z.number().int().optional(), customers: z.number().int().min(0).max(100_000).optional() }).strict();
 const throttleSchema = z.object({ maximumAvailable: z.number().positive().optional(), restoreRate: z.number().min(0).optional() }).strict();
+/** A customer added by a test or demo; Shopify keeps emails unique per store, so a taken email is refused. */
+const newCustomerSchema = z
+  .object({ email: z.string().trim().min(3).max(254), firstName: z.string().max(255).nullable().optional(), lastName: z.string().max(255).nullable().optional() })
+  .strict();
+const searchSchema = z.object({ emailMatch: z.enum(['exact', 'prefix']) }).strict();
 const webhookSchema = z
   .object({ url: z.string().url().optional(), secret: z.string().min(1).optional(), topics: z.array(z.enum(['orders/updated', 'orders/cancelled', 'refunds/create', 'customers/update'])).optional() })
   .strict();
@@ -47,6 +53,16 @@ export async function handleControl(state: SimulatorState, req: IncomingMessage,
     }
     if (route === 'GET /stats') return send(res, 200, state.stats);
     if (route === 'GET /customers') return send(res, 200, customers(state));
+    if (route === 'POST /customers') {
+      const c = newCustomerSchema.parse(input);
+      if (state.store.customerByEmail(c.email)) return send(res, 409, { error: 'Email has already been taken' });
+      return send(res, 200, addCustomer(state, c));
+    }
+    // Search behaviour a test can choose; a reset (a new store) goes back to exact matching.
+    if (route === 'POST /search') {
+      state.store.emailSearch = searchSchema.parse(input).emailMatch;
+      return send(res, 200, { emailMatch: state.store.emailSearch });
+    }
     if (route === 'GET /orders') return send(res, 200, [...state.store.orders.values()].map((o) => orderSummary(o)));
     if (method === 'GET' && path.startsWith('/__simulator/orders/')) {
       const raw = decodeURIComponent(path.slice('/__simulator/orders/'.length));
@@ -100,6 +116,16 @@ function customers(state: SimulatorState) {
     tags: c.tags,
     orderIds: c.orderIds.map((id) => gid('Order', id)),
   }));
+}
+
+function addCustomer(state: SimulatorState, input: z.infer<typeof newCustomerSchema>) {
+  const now = new Date().toISOString();
+  const id = state.store.nextId('customer');
+  state.store.addCustomer({
+    __typename: 'Customer', id, firstName: input.firstName ?? null, lastName: input.lastName ?? null, email: input.email, phone: null,
+    emailMarketing: 'NOT_SUBSCRIBED', note: null, tags: [], locale: 'en', countryCode: 'US', createdAt: now, updatedAt: now, orderIds: [],
+  });
+  return customers(state).find((c) => c.id === gid('Customer', id));
 }
 
 function orderSummary(o: OrderRec) {

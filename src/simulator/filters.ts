@@ -24,7 +24,7 @@ export function customerSearch(store: Store, query: string | null | undefined): 
       case null:
         return wordMatches([c.firstName, c.lastName, c.email, displayName(c)], value) || phoneMatches(c.phone, value);
       case 'email':
-        return textMatches(c.email, value);
+        return textMatches(c.email, store.emailSearch === 'prefix' && !value.endsWith('*') ? `${value}*` : value);
       case 'phone':
         return phoneMatches(c.phone, value);
       case 'first_name':

@@ -90,6 +90,11 @@ export class Store {
   private readonly listeners = new Set<(e: StoreEvent) => void>();
   /** while false (during seeding), changes emit no events */
   live = false;
+  /**
+   * How `email:` terms match. Shopify does not document its email search as exact (its index may match prefixes);
+   * `prefix` lets a test prove a client maps results back by exact email and never takes a full page as complete.
+   */
+  emailSearch: 'exact' | 'prefix' = 'exact';
 
   nextId(kind: IdKind): number {
     const next = this.seq.get(kind) ?? FIRST_IDS[kind];
