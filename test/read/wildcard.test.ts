@@ -33,7 +33,7 @@ function makeProfiles(all: SimCustomer[]): TestProfile[] {
   groups = Array.from({ length: VARIANTS.length + 1 }, (_, g) => withEmail.slice(withEmail.length - (g + 1) * 5, withEmail.length - g * 5));
   const out: TestProfile[] = groups.flatMap((group, g) => group.map((c, i) => ({ id: `g${g}p${i}`, name: `G${g} P${i}`, emails: [c.email!] })));
   VARIANTS.forEach((email, g) => out.push({ id: `w${g}`, name: `Wildcard ${g}`, emails: [email] }));
-  out.push({ id: 'kim', name: 'Kim', emails: ['kim@shop.example'] });
+  out.push({ id: 'kim', name: 'Kim', emails: ['kim@shop.example'] }, { id: 'lee', name: 'Lee', emails: ['lee@shop.example'] });
   return out;
 }
 
@@ -86,6 +86,23 @@ describe('a lookup whose page may have been cut short', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await cards(['kim', ...groupIds(g)])).toEqual({ ...expected(g), kim: kim.id });
     expect((await stats()).requests).toBe(first.requests);
+  }, 20_000);
+});
+
+describe('an email lookup whose own page is full', () => {
+  it('pages on to the end, and the customer is found', async () => {
+    await h.sim('reset', {});
+    await h.sim('search', { emailMatch: 'prefix' });
+    // More near-misses than the lookup's headroom, all before Lee: the lookup's first page holds none but them.
+    for (let i = 0; i < 12; i++) await h.sim('customers', { email: `lee@shop.example.c${i}` });
+    await h.sim('customers', { email: 'lee@shop.example' });
+    const lee = (await h.sim<SimCustomer[]>('customers')).find((c) => c.email === 'lee@shop.example')!;
+    const before = await stats();
+    expect(await cards(['lee'])).toEqual({ lee: lee.id });
+    const after = await stats();
+    // The card search (1 result: a near-miss), two lookup pages of 11, then Lee's card by id.
+    expect(after.byOperation.CustomerIdsByEmail! - (before.byOperation.CustomerIdsByEmail ?? 0)).toBe(2);
+    expect(after.requests - before.requests).toBe(4);
   }, 20_000);
 });
 
