@@ -181,6 +181,8 @@ export class CachedCustomerSource implements CustomerSource {
       if (answer instanceof Error) continue;
       if (answer === null) {
         // No customer: for an email search, none of the emails has one; for an id the index pointed at, it is gone.
+        // A source answers null only when Shopify answered completely (a cut-short page is an Error or is completed
+        // first: see CustomerSource), so this is a fact worth a TTL, never a guess.
         if (m.target.kind === 'emails') writes.push({ pairs: m.target.emails.map((e) => [emailKey(e), NO_CUSTOMER] as const), drops: [] });
         else if (m.matchedEmail) writes.push({ pairs: [], drops: [emailKey(m.matchedEmail)] });
         continue;

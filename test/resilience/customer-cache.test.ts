@@ -92,6 +92,26 @@ describe('CachedCustomerSource', () => {
     expect(inner.calls).toHaveLength(1);
   });
 
+  it('remembers nothing of a lookup the source could not complete: the next view asks again', async () => {
+    const inner = fakeSource();
+    let failing = true;
+    const flaky = {
+      calls: inner.calls,
+      load: async (targets: readonly CustomerTarget[], p: FetchPlan) =>
+        failing ? targets.map(() => new Error('the search page was full and the follow-up failed')) : inner.load(targets, p),
+    };
+    const cache = new CachedCustomerSource(flaky, { kv: new MemoryKv(1000), ttlMs: 30_000, logger: silentLogger() });
+    const [first] = await cache.load([ann], plan(3));
+    expect(first).toBeInstanceOf(Error);
+    failing = false;
+    const [second] = await cache.load([ann], plan(3));
+    expect((second as CustomerHit).bundle.customer.id).toBe('gid://shopify/Customer/1');
+    // The complete answer is the one remembered, "nobody@" (before Ann's email) as no customer included.
+    const [third] = await cache.load([ann], plan(3));
+    expect((third as CustomerHit).matchedEmail).toBe('ann@example.com');
+    expect(inner.calls).toHaveLength(1);
+  });
+
   it('concurrent misses of the same customer share one load', async () => {
     const { inner, cache } = make();
     const release = inner.pause();
