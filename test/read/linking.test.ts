@@ -36,4 +36,16 @@ describe('customer search input', () => {
     expect(toShopifySearch('Ada OR email:* (x)')).toEqual({ kind: 'customers', query: 'Ada email x' });
     expect(() => toShopifySearch('OR AND')).toThrow(/query: must contain a name/);
   });
+
+  it('gives no branch a wildcard, operator, quote or field: a non-plain email is refused', () => {
+    for (const q of ['*@*', 'a*@x.io', '"a"@x.io', '(a@x.io)', 'a@x.io OR email:*', 'email:*@x.io', "a@x.io'"]) {
+      expect(() => toShopifySearch(q)).toThrow(/^query: an email must be a plain address/);
+    }
+    expect(toShopifySearch('-a@x.io')).toEqual({ kind: 'customers', query: 'email:"-a@x.io"' });
+    expect(toShopifySearch("O'Brien -tag:vip")).toEqual({ kind: 'customers', query: 'O Brien tagvip' });
+    for (const q of ['*', "'*'", '"*"', '-*', '(*)', '* OR *']) expect(() => toShopifySearch(q)).toThrow(/query: must contain a name/);
+    expect(toShopifySearch('+1 (416) 555-0199 OR *')).toEqual({ kind: 'customers', query: '+1 416 555-0199' });
+    expect(toShopifySearch('+1 (416) 555-0199')).toEqual({ kind: 'customers', query: 'phone:"+14165550199"' });
+    expect(toShopifySearch('#1001*')).toEqual({ kind: 'customers', query: '#1001' });
+  });
 });
