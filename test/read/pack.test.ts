@@ -23,6 +23,19 @@ describe('packing lookups under the 1000-point limit', () => {
     expect(packByCost([499, 499, 499], connection).groups.map((g) => g.items)).toEqual([[499, 499], [499]]);
   });
 
+  it('packs a run of same-shaped items with a few pricings per request, not one per item and request', () => {
+    // 500 profiles of one shape (issue 10: a 1000-representation request is two batches of 500).
+    let priced = 0;
+    const connection = (g: readonly number[]) => {
+      priced += g.length;
+      return 2 + additive(g);
+    };
+    const { groups } = packByCost(Array.from({ length: 500 }, () => 4), connection);
+    expect(groups.map((g) => [g.items.length, g.cost])).toEqual([[249, 998], [249, 998], [2, 10]]);
+    // Item by item this priced ~94 000 items (each new item against every full request); now 500 alone + bisection.
+    expect(priced).toBeLessThan(5_000);
+  });
+
   it("prices our batch document by Shopify's rules: 4 points per linked customer card, 6 for one matched by email", () => {
     const vars = (ids: number, emails: number) => ({
       ids: Array.from({ length: ids }, (_, i) => `gid://shopify/Customer/${i + 1}`), byId: ids > 0,

@@ -3,13 +3,14 @@
  * looked up by its first SHOPIFY_MAX_EMAILS_PER_PROFILE (10) only — one Shopify request — while another agent's
  * profile view and /healthz keep answering; and however many Shopify requests one incoming request needs, at most
  * SHOPIFY_MAX_CONCURRENT_REQUESTS (4) are in flight at once. Concurrency is observed on the wire, by a counting
- * HTTP proxy between the subgraph and the simulator.
+ * HTTP proxy between the subgraph and the simulator. The simulator runs in its own process, as Shopify would: the
+ * event-loop delay measured here is the subgraph's (and the in-process gateway's), not the fake Shopify's.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { startSupergraph, type SimCustomer, type SupergraphHarness } from '../helpers/supergraph.js';
 
 /** Forwards every request to the simulator and records how many Admin API requests were in flight at once. */
@@ -56,6 +57,31 @@ async function countingProxy(target: string) {
   };
 }
 
+/** The simulator CLI in a child process; resolves once it printed where it listens. */
+async function spawnSimulator(args: string[]): Promise<{ url: string; close(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/cli.ts', '--port', '0', ...args], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}: ${out}`)));
+  });
+  return {
+    url,
+    close: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
 const BIG = /* GraphQL */ `
   query($representations: [_Any!]!) {
     _entities(representations: $representations) { ... on CustomerProfile { shopifyCustomer { id } } }
@@ -75,7 +101,7 @@ const FULL_CARD = /* GraphQL */ `
 `;
 
 describe('one request cannot stall everyone', () => {
-  let sim: Simulator;
+  let sim: Awaited<ReturnType<typeof spawnSimulator>>;
   let proxy: Awaited<ReturnType<typeof countingProxy>>;
   let h: SupergraphHarness;
   let withOrders: SimCustomer[];
@@ -83,7 +109,7 @@ describe('one request cannot stall everyone', () => {
 
   beforeAll(async () => {
     // A bucket Shopify's Plus plan would envy: the only thing that may limit concurrency here is our own cap.
-    sim = await startSimulator({ port: 0, customers: 200, maximumAvailable: 1_000_000, restoreRate: 1_000_000 });
+    sim = await spawnSimulator(['--customers', '200', '--maximum-available', '1000000', '--restore-rate', '1000000']);
     proxy = await countingProxy(sim.url);
     h = await startSupergraph({
       simulatorUrl: proxy.url,
@@ -165,6 +191,33 @@ describe('one request cannot stall everyone', () => {
         `other agent's view ${agentRes.ms.toFixed(0)} ms; /healthz max ${Math.max(...health.map((x) => x.ms)).toFixed(1)} ms over ${health.length} probes`,
     );
   }, 60_000);
+
+  it('the largest request allowed (1000 representations of 10 emails each) is served; figures printed', async () => {
+    // Half the profiles carry a real customer's email among nine that match nobody; the rest match nobody.
+    const real = withOrders.slice(3, 103);
+    const representations = Array.from({ length: 1000 }, (_, i) => {
+      const emails = Array.from({ length: 10 }, (_, j) => `r${i}-${j}@nobody.example`);
+      if (i % 2 === 0) emails[i % 10] = real[(i / 2) % real.length]!.email!;
+      return { __typename: 'CustomerProfile', id: `r${i}`, emails };
+    });
+    const body = JSON.stringify({ query: BIG, variables: { representations } });
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    const before = await requests();
+    loop.enable();
+    const started = performance.now();
+    const res = await fetch(h.subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.json() as Promise<any>);
+    const ms = performance.now() - started;
+    loop.disable();
+    const sent = (await requests()) - before;
+    expect(res.errors).toBeUndefined();
+    expect(res.data._entities.map((e: any) => e.shopifyCustomer?.id ?? null)).toEqual(
+      representations.map((_, i) => (i % 2 === 0 ? real[(i / 2) % real.length]!.id : null)),
+    );
+    console.log(
+      `[stall figures] 1000 representations x 10 emails: max event-loop delay ${(loop.max / 1e6).toFixed(1)} ms; ` +
+        `Shopify requests sent ${sent}; request ${ms.toFixed(0)} ms`,
+    );
+  }, 120_000);
 
   it('one incoming request never has more than 4 Shopify requests in flight', async () => {
     // Every Shopify answer takes 100 ms, so requests a subgraph request sends together overlap on the wire.
