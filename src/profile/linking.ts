@@ -66,25 +66,40 @@ export interface EmailLimits {
 
 /** The lookup target for a profile, given its manual link (if any). */
 export function linkTarget(profile: ProfileRef, manual: ShopifyLinkRecord | null, autoLink: boolean, limits: EmailLimits = {}): CustomerTarget | null {
+  return targetOf(() => selectEmails(profile.emails, limits.maxEmails), manual, autoLink, limits.onIgnored);
+}
+
+function targetOf(select: () => SelectedEmails, manual: ShopifyLinkRecord | null, autoLink: boolean, onIgnored?: (count: number) => void): CustomerTarget | null {
   if (manual) return { kind: 'id', customerId: manual.customerId };
   if (!autoLink) return null;
-  const { emails, ignored } = selectEmails(profile.emails, limits.maxEmails);
-  if (ignored > 0) limits.onIgnored?.(ignored);
+  const { emails, ignored } = select();
+  if (ignored > 0) onIgnored?.(ignored);
   return emails.length > 0 ? { kind: 'emails', emails } : null;
 }
 
 /** Per request: one store query for all the profiles of a batch. */
 export function createLinkLoader(store: Store, autoLink: boolean, limits: EmailLimits = {}): DataLoader<ProfileRef, ResolvedLink, string> {
+  // Every field of a profile asks for its link with the same object: its emails are read once, not once per field
+  // and again for the batch (a representation may carry hundreds of thousands of entries).
+  const selected = new WeakMap<ProfileRef, { key: string; emails: SelectedEmails }>();
+  const select = (p: ProfileRef) => {
+    let entry = selected.get(p);
+    if (!entry) {
+      const emails = selectEmails(p.emails, limits.maxEmails);
+      // The same profile id can come with different emails only in a broken router; the id is what is stored.
+      entry = { key: `${p.id}\u0000${emails.emails.join(',')}`, emails };
+      selected.set(p, entry);
+    }
+    return entry;
+  };
   return new DataLoader<ProfileRef, ResolvedLink, string>(
     async (profiles) => {
       const manual = await store.links.getMany(profiles.map((p) => p.id));
       return profiles.map((p) => {
         const link = manual.get(p.id) ?? null;
-        return { manual: link, target: linkTarget(p, link, autoLink, limits) };
+        return { manual: link, target: targetOf(() => select(p).emails, link, autoLink, limits.onIgnored) };
       });
     },
-    // The same profile id can come with different emails only in a broken router; the id is what is stored. Keyed
-    // by the emails actually used, so a profile sending 60 000 of them is not joined into a megabyte key per field.
-    { cacheKeyFn: (p) => `${p.id}\u0000${selectEmails(p.emails, limits.maxEmails).emails.join(',')}` },
+    { cacheKeyFn: (p) => select(p).key },
   );
 }
