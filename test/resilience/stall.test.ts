@@ -2,7 +2,8 @@
  * Issue 10, defect 1: one request must not stall everyone. A representation carrying 60 000 distinct emails is
  * looked up by its first SHOPIFY_MAX_EMAILS_PER_PROFILE (10) only — one Shopify request — while another agent's
  * profile view and /healthz keep answering; and however many Shopify requests one incoming request needs, at most
- * SHOPIFY_MAX_CONCURRENT_REQUESTS (4) are in flight at once. Concurrency is observed on the wire, by a counting
+ * SHOPIFY_MAX_CONCURRENT_REQUESTS (4) are in flight at once, so under budget pressure another agent's call waits
+ * behind at most 4 of them in the budget's queue. Concurrency and order are observed on the wire, by a counting
  * HTTP proxy between the subgraph and the simulator. The simulator runs in its own process, as Shopify would: the
  * event-loop delay measured here is the subgraph's (and the in-process gateway's), not the fake Shopify's.
  */
@@ -16,13 +17,19 @@ import { startSupergraph, type SimCustomer, type SupergraphHarness } from '../he
 /** Forwards every request to the simulator and records how many Admin API requests were in flight at once. */
 async function countingProxy(target: string) {
   let inFlight = 0;
-  const stats = { maxInFlight: 0 };
+  /** order: Admin API requests as they arrived, by operation name, `*` marking those whose body holds `mark` */
+  const stats = { maxInFlight: 0, order: [] as string[], mark: '' };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const admin = !(req.url ?? '').startsWith('/__simulator/');
-      if (admin) stats.maxInFlight = Math.max(stats.maxInFlight, ++inFlight);
+      if (admin) {
+        stats.maxInFlight = Math.max(stats.maxInFlight, ++inFlight);
+        const body = Buffer.concat(chunks).toString();
+        const op = /"operationName":"(\w+)"/.exec(body)?.[1] ?? /query (\w+)/.exec(body)?.[1] ?? '?';
+        stats.order.push(stats.mark && body.includes(stats.mark) ? `${op}*` : op);
+      }
       try {
         const headers: Record<string, string> = {};
         for (const name of ['content-type', 'x-shopify-access-token', 'accept']) {
@@ -49,7 +56,7 @@ async function countingProxy(target: string) {
   return {
     url,
     stats,
-    reset: () => void (stats.maxInFlight = 0),
+    reset: () => Object.assign(stats, { maxInFlight: 0, order: [], mark: '' }),
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
@@ -236,6 +243,33 @@ describe('one request cannot stall everyone', () => {
       expect(proxy.stats.maxInFlight).toBe(4);
     } finally {
       await h.sim('faults', {});
+    }
+  }, 60_000);
+
+  it('under budget pressure, another agent\'s call waits behind at most 4 of a big request\'s, not all of them', async () => {
+    // A small bucket: each full-card request holds most of it, so they go one at a time and queue for points.
+    await h.sim('throttle', { maximumAvailable: 1000, restoreRate: 2000 });
+    // Slow answers: none of the big request's calls completes before the other agent's call is queued.
+    await h.sim('faults', { latencyMs: 300 });
+    try {
+      // The subgraph learns the new bucket from Shopify's answers.
+      expect((await h.query(OTHER_AGENT)).body.errors).toBeUndefined();
+      const representations = withOrders.slice(3, 27).map((c, i) => ({ __typename: 'CustomerProfile', id: `c${i}`, emails: [c.email] }));
+      proxy.reset();
+      proxy.stats.mark = other.email!;
+      const big = post(FULL_CARD, { representations });
+      // The other agent asks once the big request's calls are queued.
+      while (proxy.stats.order.length === 0) await new Promise((r) => setTimeout(r, 5));
+      const agent = await h.query(OTHER_AGENT);
+      const res = await big;
+      expect(res.body.errors).toBeUndefined();
+      expect(agent.body.errors).toBeUndefined();
+      // FIFO budget: the big request had 4 calls queued when the other agent's came, so it went 5th of 9 (without
+      // the cap all 8 were queued and it went last).
+      expect(proxy.stats.order).toEqual([...Array(4).fill('ProfileCustomers'), 'ProfileCustomers*', ...Array(4).fill('ProfileCustomers')]);
+    } finally {
+      await h.sim('faults', {});
+      await h.sim('throttle', { maximumAvailable: 1_000_000, restoreRate: 1_000_000 });
     }
   }, 60_000);
 });
