@@ -18,6 +18,17 @@ describe('linking rules', () => {
     expect(linkTarget({ id: 'p2', emails: [] }, null, true)).toBeNull();
   });
 
+  it('looks a profile up by at most its first N distinct plain emails and reports how many it ignored', () => {
+    const emails = ['x', ...Array.from({ length: 12 }, (_, i) => `e${i}@x.io`), 'e0@x.io'];
+    const ignored: number[] = [];
+    expect(linkTarget({ id: 'p', emails }, null, true, { maxEmails: 10, onIgnored: (n) => ignored.push(n) })).toEqual({
+      kind: 'emails',
+      emails: Array.from({ length: 10 }, (_, i) => `e${i}@x.io`),
+    });
+    // 14 sent, 10 used: the invalid one, the two beyond the limit and the repeat.
+    expect(ignored).toEqual([4]);
+  });
+
   it('builds an OR search of quoted emails', () => {
     expect(emailQuery(['a@x.io', 'b+tag@y.co'])).toBe('email:"a@x.io" OR email:"b+tag@y.co"');
   });
