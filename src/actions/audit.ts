@@ -5,7 +5,72 @@
 import { requireScope, type Scope } from '../auth.js';
 import type { RequestContext } from '../context.js';
 import { isAppError } from '../errors.js';
-import type { AuditAction, AuditOutcome } from '../store/index.js';
+import type { AuditAction, AuditOutcome, NewAuditEntry } from '../store/index.js';
+import { AUDIT_BOUNDS } from '../store/audit.js';
+
+/** Control and format characters (NUL, ESC, zero-width, bidi overrides): never part of an id, and PostgreSQL refuses NUL. */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}]/u;
+const GID = { Order: /^gid:\/\/shopify\/Order\/[1-9]\d{0,19}$/, Customer: /^gid:\/\/shopify\/Customer\/[1-9]\d{0,19}$/ };
+const SHOPIFY_ID = /^gid:\/\/shopify\/[A-Za-z]{1,40}\/[\w.-]{1,100}$/;
+const ID_NAME = /^[A-Za-z]{1,32}$/;
+const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const CURRENCY = /^[A-Z]{3}$/;
+
+/** Why a profile id is unusable, or null when it is fine: 1 to 200 characters (trimmed), none of them control characters. */
+export function profileIdProblem(value: unknown): string | null {
+  if (typeof value !== 'string' || value.trim() === '' || value.trim().length > AUDIT_BOUNDS.profileId) {
+    return `must be a non-empty id of at most ${AUDIT_BOUNDS.profileId} characters`;
+  }
+  return UNPRINTABLE.test(value) ? 'must not contain control characters' : null;
+}
+
+/** A string of at most `max` characters with no control characters, or null: what an unchecked fact may store. */
+function clean(value: unknown, max: number): string | null {
+  return typeof value === 'string' && value.length >= 1 && value.length <= max && value.trim() !== '' && !UNPRINTABLE.test(value) ? value : null;
+}
+
+function gid(value: unknown, type: keyof typeof GID): string | null {
+  const id = typeof value === 'string' && value.length <= AUDIT_BOUNDS.id ? value.trim() : '';
+  return GID[type].test(id) ? id : null;
+}
+
+function shopifyIds(ids: Record<string, string> | undefined): Record<string, string> {
+  const kept = Object.entries(ids ?? {}).filter(([name, id]) => ID_NAME.test(name) && typeof id === 'string' && id.length <= AUDIT_BOUNDS.id && SHOPIFY_ID.test(id));
+  return Object.fromEntries(kept.slice(0, AUDIT_BOUNDS.shopifyIds));
+}
+
+function amountOf({ amount, currencyCode }: NewAuditEntry): Pick<NewAuditEntry, 'amount' | 'currencyCode'> {
+  const ok = typeof amount === 'string' && amount.length <= AUDIT_BOUNDS.amount && DECIMAL.test(amount) && typeof currencyCode === 'string' && CURRENCY.test(currencyCode);
+  return ok ? { amount, currencyCode } : { amount: null, currencyCode: null };
+}
+
+/** Free text, with control characters dropped and cut to the bound (it is built by us, but may quote Shopify). */
+function detail(value: string | null | undefined): string | null {
+  if (typeof value !== 'string') return null;
+  const text = value.slice(0, AUDIT_BOUNDS.detail + 1).replace(new RegExp(UNPRINTABLE.source, 'gu'), ' ');
+  return text.length > AUDIT_BOUNDS.detail ? `${text.slice(0, AUDIT_BOUNDS.detail - 1)}…` : text;
+}
+
+/**
+ * The entry as stored: facts may be raw input (a refused attempt has nothing validated yet), so every string is kept
+ * only when well-formed and bounded — a malformed or oversized value becomes null, never a truncated copy. Whoever
+ * calls, an entry is a small, fixed-size record.
+ */
+export function boundedEntry(entry: NewAuditEntry): NewAuditEntry {
+  return {
+    ...entry,
+    agentId: clean(entry.agentId, AUDIT_BOUNDS.agentId),
+    orderId: gid(entry.orderId, 'Order'),
+    customerId: gid(entry.customerId, 'Customer'),
+    profileId: profileIdProblem(entry.profileId) === null ? (entry.profileId as string).trim() : null,
+    idempotencyKey: clean(entry.idempotencyKey, AUDIT_BOUNDS.idempotencyKey),
+    ...amountOf(entry),
+    shopifyIds: shopifyIds(entry.shopifyIds),
+    errorCode: typeof entry.errorCode === 'string' && ERROR_CODE.test(entry.errorCode) ? entry.errorCode : entry.errorCode === null ? null : 'UNKNOWN',
+    detail: detail(entry.detail),
+  };
+}
 
 export interface AuditFacts {
   orderId?: string | null;
@@ -41,7 +106,7 @@ export class AttemptAudit {
     private idempotencyKey: string | null = null,
   ) {}
 
-  /** Adds what became known (ids, amount, Shopify ids); later values win. */
+  /** Adds what became known (ids, amount, Shopify ids); later values win. Raw input is fine: record() bounds it. */
   note(facts: AuditFacts): void {
     this.facts = { ...this.facts, ...facts, shopifyIds: { ...this.facts.shopifyIds, ...facts.shopifyIds } };
   }
@@ -56,7 +121,7 @@ export class AttemptAudit {
     if (this.recorded) return;
     this.recorded = true;
     const { ctx, facts } = this;
-    const entry = {
+    const entry = boundedEntry({
       agentId: ctx.caller.authenticated ? ctx.caller.agentId : null,
       action: this.action,
       outcome,
@@ -69,7 +134,7 @@ export class AttemptAudit {
       shopifyIds: facts.shopifyIds ?? {},
       errorCode,
       detail: facts.detail ?? null,
-    };
+    });
     ctx.logger.info(
       { audit: { action: entry.action, outcome, agentId: entry.agentId, orderId: entry.orderId, customerId: entry.customerId, errorCode, shopifyIds: entry.shopifyIds } },
       'agent action',

@@ -1,8 +1,9 @@
 /**
  * Manual linking. A link is checked against Shopify before it is stored (a typo must not silently point a
- * profile at nobody), and every attempt is audited.
+ * profile at nobody), and every attempt is audited. The caller is checked first; the audit keeps only well-formed,
+ * bounded ids (see AttemptAudit.record), so a refused attempt never stores what it was sent.
  */
-import { audited } from '../actions/audit.js';
+import { audited, profileIdProblem } from '../actions/audit.js';
 import { BadInputError } from '../errors.js';
 import type { MutationResolvers } from '../__generated__/resolvers.js';
 import type { CustomerByIdQuery } from '../shopify/__generated__/admin.js';
@@ -13,9 +14,9 @@ import { toCustomer } from './mappers.js';
 import { manualLink } from './resolvers.js';
 
 function requireProfileId(value: string): string {
-  const id = value.trim();
-  if (id === '' || id.length > 200) throw new BadInputError('profileId', 'must be a non-empty id of at most 200 characters');
-  return id;
+  const problem = profileIdProblem(value);
+  if (problem) throw new BadInputError('profileId', problem);
+  return value.trim();
 }
 
 export const linkShopifyCustomer: MutationResolvers['linkShopifyCustomer'] = (_root, args, ctx) =>

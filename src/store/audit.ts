@@ -48,12 +48,32 @@ export interface AuditRepository {
   list(filter?: AuditFilter): Promise<AuditEntry[]>;
 }
 
+/**
+ * Longest value each column takes, in characters. record() refuses longer ones (and control characters in ids) as a
+ * last line of defence: callers bound and validate first (src/actions/audit.ts boundedEntry), so an entry is a
+ * small, fixed-size record whoever caused it. `detail` is cut rather than refused: it is free text.
+ */
+export const AUDIT_BOUNDS = {
+  agentId: 255,
+  /** orderId, customerId and every shopifyIds value (GIDs are well under 100) */
+  id: 200,
+  profileId: 200,
+  idempotencyKey: 255,
+  amount: 40,
+  errorCode: 64,
+  detail: 500,
+  /** entries in shopifyIds; each name at most 32 characters */
+  shopifyIds: 10,
+} as const;
+
 const ACTIONS: readonly string[] = ['cancelOrder', 'refundOrder', 'createDiscount', 'linkShopifyCustomer', 'unlinkShopifyCustomer'];
 const OUTCOMES: readonly string[] = ['denied', 'rejected', 'failed', 'succeeded', 'replayed', 'unknown'];
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const CURRENCY = /^[A-Z]{3}$/;
 // Free-text `detail` often carries upstream error messages, which can quote a customer's email.
 const EMAIL = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[a-z]{2,}/gi;
+const CONTROL = /\p{Cc}/u;
+const CONTROLS = /\p{Cc}/gu;
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 const MAX_IDS_PER_QUERY = 10_000;
@@ -75,6 +95,7 @@ export function createAuditRepository(db: Kysely<Database>, now: () => number): 
       for (const [name, value] of Object.entries(entry.shopifyIds)) {
         if (typeof value !== 'string') throw new TypeError(`shopifyIds.${name} must be a string, got ${JSON.stringify(value)}`);
       }
+      requireBounded(entry);
       const row = {
         id: nextId(now()),
         at: (entry.at ?? new Date(now())).getTime(),
@@ -89,7 +110,7 @@ export function createAuditRepository(db: Kysely<Database>, now: () => number): 
         idempotency_key: entry.idempotencyKey,
         shopify_ids: JSON.stringify(entry.shopifyIds),
         error_code: entry.errorCode,
-        detail: entry.detail === null ? null : entry.detail.replace(EMAIL, '[email]'),
+        detail: entry.detail === null ? null : boundedDetail(entry.detail),
       };
       await db.insertInto('audit_log').values(row).execute();
       return toEntry(row);
@@ -155,6 +176,38 @@ function toEntry(row: Selectable<AuditLogTable>): AuditEntry {
     errorCode: row.error_code,
     detail: row.detail,
   };
+}
+
+/** Refuses over-long values and control characters, naming the field and the length only (never the value). */
+function requireBounded(entry: NewAuditEntry): void {
+  const check = (field: string, value: unknown, max: number) => {
+    if (value === null || value === undefined) return;
+    if (typeof value !== 'string') throw new TypeError(`${field} must be a string or null`);
+    if (value.length > max) throw new TypeError(`${field} must be at most ${max} characters, got ${value.length}`);
+    if (CONTROL.test(value)) throw new TypeError(`${field} must not contain control characters`);
+  };
+  check('agentId', entry.agentId, AUDIT_BOUNDS.agentId);
+  check('orderId', entry.orderId, AUDIT_BOUNDS.id);
+  check('customerId', entry.customerId, AUDIT_BOUNDS.id);
+  check('profileId', entry.profileId, AUDIT_BOUNDS.profileId);
+  check('idempotencyKey', entry.idempotencyKey, AUDIT_BOUNDS.idempotencyKey);
+  check('amount', entry.amount, AUDIT_BOUNDS.amount);
+  check('errorCode', entry.errorCode, AUDIT_BOUNDS.errorCode);
+  const ids = Object.entries(entry.shopifyIds);
+  if (ids.length > AUDIT_BOUNDS.shopifyIds) throw new TypeError(`shopifyIds must have at most ${AUDIT_BOUNDS.shopifyIds} entries, got ${ids.length}`);
+  for (const [name, value] of ids) {
+    check('shopifyIds name', name, 32);
+    check(`shopifyIds.${name}`, value, AUDIT_BOUNDS.id);
+  }
+}
+
+/**
+ * Free text with emails redacted, control characters (NUL breaks PostgreSQL text) turned into spaces, cut to its bound.
+ * Cut first, with room for an email across the cut: the email pattern is quadratic on a long run without an `@`.
+ */
+function boundedDetail(text: string): string {
+  const printable = text.slice(0, 2 * AUDIT_BOUNDS.detail).replace(EMAIL, '[email]').replace(CONTROLS, ' ');
+  return printable.length > AUDIT_BOUNDS.detail ? `${printable.slice(0, AUDIT_BOUNDS.detail - 1)}…` : printable;
 }
 
 function requireLimit(name: string, value: number): void {

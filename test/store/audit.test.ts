@@ -71,6 +71,23 @@ describe.each(databases)('audit on $name', (database) => {
     await expect(store.audit.record(entry({ action: 'dropTables' as never }))).rejects.toThrow('unknown audit action "dropTables"');
   });
 
+  it('bounds every column as a last line of defence: over-long or control-character values are refused, detail is cut', async () => {
+    const huge = 'x'.repeat(1_870_000);
+    await expect(store.audit.record(entry({ profileId: huge }))).rejects.toThrow('profileId must be at most 200 characters, got 1870000');
+    await expect(store.audit.record(entry({ idempotencyKey: 'k'.repeat(256) }))).rejects.toThrow('idempotencyKey must be at most 255 characters, got 256');
+    await expect(store.audit.record(entry({ agentId: 'a'.repeat(256) }))).rejects.toThrow('agentId must be at most 255 characters, got 256');
+    await expect(store.audit.record(entry({ orderId: `gid://shopify/Order/${'1'.repeat(200)}` }))).rejects.toThrow('orderId must be at most 200 characters, got 220');
+    await expect(store.audit.record(entry({ amount: '1'.repeat(41) }))).rejects.toThrow('amount must be at most 40 characters, got 41');
+    await expect(store.audit.record(entry({ customerId: 'gid://shopify/Customer/1\u0000' }))).rejects.toThrow('customerId must not contain control characters');
+    const many = Object.fromEntries([...Array(11)].map((_, i) => [`id${i}`, `gid://shopify/Refund/${i}`]));
+    await expect(store.audit.record(entry({ shopifyIds: many }))).rejects.toThrow('shopifyIds must have at most 10 entries, got 11');
+    expect(await store.audit.list()).toEqual([]);
+
+    const cut = await store.audit.record(entry({ detail: `a\u0000b${'d'.repeat(1_000_000)}` }));
+    expect(cut.detail).toBe(`a b${'d'.repeat(496)}…`);
+    expect((await store.audit.list())[0]?.detail).toBe(cut.detail);
+  });
+
   it('list is newest first (ties in `at` broken by insertion order) and filters', async () => {
     const a = await store.audit.record(entry({ action: 'cancelOrder', outcome: 'denied', errorCode: 'FORBIDDEN', amount: null }));
     const b = await store.audit.record(entry({ outcome: 'succeeded', idempotencyKey: 'key-1' }));
