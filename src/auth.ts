@@ -40,14 +40,37 @@ export function createAuthenticator(auth: Config['auth']): Authenticator {
         audience: auth.audience,
         requiredClaims: ['sub', 'exp'],
       });
+      const problem = claimsProblem(payload);
+      if (problem) return { authenticated: false, reason: `The agent token was rejected (${problem})` };
       const scopes = typeof payload.scope === 'string' ? payload.scope.split(/\s+/).filter(Boolean) : [];
-      return { authenticated: true, agentId: payload.sub!, scopes: new Set(scopes) };
+      return { authenticated: true, agentId: payload.sub as string, scopes: new Set(scopes) };
     } catch (error) {
       // jose's codes name the failed check (expired, bad signature, wrong audience) without echoing the token.
       const code = (error as { code?: string }).code ?? 'ERR_JWT_INVALID';
       return { authenticated: false, reason: `The agent token was rejected (${code})` };
     }
   };
+}
+
+/** Longest agent id (`sub`) we accept: it is stored with every link and audit entry. */
+export const MAX_SUB_LENGTH = 255;
+/** Longest `scope` claim we read: our five scopes take 110 characters; an issuer may add its own. */
+export const MAX_SCOPE_LENGTH = 4096;
+const CONTROL = /[\p{Cc}\p{Cf}]/u;
+
+/**
+ * Why a verified token's claims are unusable, or null. The signature proves who issued the token, not that its claims
+ * have the types we rely on: a `sub` of 123 or "" would otherwise become an agent id stored with links and audits.
+ */
+function claimsProblem(payload: { sub?: unknown; scope?: unknown }): string | null {
+  const { sub, scope } = payload;
+  if (typeof sub !== 'string' || sub.trim() === '' || sub.length > MAX_SUB_LENGTH || CONTROL.test(sub)) {
+    return `its "sub" claim must be a non-blank string of at most ${MAX_SUB_LENGTH} characters, without control characters`;
+  }
+  if (scope !== undefined && (typeof scope !== 'string' || scope.length > MAX_SCOPE_LENGTH)) {
+    return `its "scope" claim must be a space-separated string of at most ${MAX_SCOPE_LENGTH} characters`;
+  }
+  return null;
 }
 
 /** Throws UNAUTHENTICATED without an agent, FORBIDDEN naming the scope when the agent lacks it; returns the agent id. */

@@ -2,9 +2,10 @@
  * Who may act: every money-moving mutation needs its own scope; without it (or without a valid token, or without the
  * router's secret) nothing reaches Shopify, and the attempt is recorded as denied.
  */
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES } from '../../src/auth.js';
-import { CANCEL, DISCOUNT, newKey, orderPicker, paidOrder, REFUND, simStats, startStack, token, type SimOrder, type Stack } from './helpers.js';
+import { CANCEL, DISCOUNT, JWT_SECRET, newKey, orderPicker, paidOrder, REFUND, simStats, startStack, token, type SimOrder, type Stack } from './helpers.js';
 
 let h: Stack;
 let order: SimOrder;
@@ -63,6 +64,52 @@ describe('scopes', () => {
       const [audit] = await h.app.deps.store.audit.list({ idempotencyKey: key });
       expect(audit).toMatchObject({ agentId: null, action: 'refundOrder', outcome: 'denied', errorCode: 'UNAUTHENTICATED', orderId: order.id });
     }
+  });
+});
+
+describe('token claims (issue 10, defect 5)', () => {
+  /** A token whose payload is given as is (sub and scope of any JSON type). */
+  const raw = (payload: Record<string, unknown>) =>
+    new SignJWT(payload).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(JWT_SECRET));
+  const all = SCOPES.join(' ');
+  const LINK = `mutation($p: ID!, $c: ID!) { linkShopifyCustomer(profileId: $p, customerId: $c) { profileId link { linkedBy } } }`;
+
+  it('sub must be a non-blank string of at most 255 printable characters, else UNAUTHENTICATED and nothing stored or sent', async () => {
+    const bad: unknown[] = ['', ' ', '\t\n', 123, true, {}, ['agent-7'], null, 'a'.repeat(256), 'a'.repeat(5000), 'agent\u0000x'];
+    for (const sub of bad) {
+      const bearer = { ...ROUTER, authorization: `Bearer ${await raw({ sub, scope: all })}` };
+      const before = await simStats(h);
+      const key = newKey();
+      const discount = await h.query(DISCOUNT, { input: { customerId: order.customerId, percentage: 10, idempotencyKey: key } }, bearer);
+      const link = await h.query(LINK, { p: 'p-sub', c: order.customerId }, bearer);
+      for (const res of [discount, link]) {
+        expect(res.body.errors, JSON.stringify(sub)).toEqual([expect.objectContaining({
+          message: 'The agent token was rejected (its "sub" claim must be a non-blank string of at most 255 characters, without control characters)',
+          extensions: { code: 'UNAUTHENTICATED' },
+        })]);
+      }
+      expect((await simStats(h)).requests).toBe(before.requests);
+      expect(await h.app.deps.store.links.getMany(['p-sub'])).toEqual(new Map());
+      expect((await h.app.deps.store.audit.list({ idempotencyKey: key })).map((a) => [a.agentId, a.outcome])).toEqual([[null, 'denied']]);
+    }
+    const longest = await h.query(LINK, { p: 'p-sub', c: order.customerId }, { ...ROUTER, authorization: `Bearer ${await raw({ sub: 'a'.repeat(255), scope: all })}` });
+    expect(longest.body.data.linkShopifyCustomer.link.linkedBy).toBe('a'.repeat(255));
+  });
+
+  it('scope must be a space-separated string of at most 4096 characters (absent: no scopes)', async () => {
+    for (const scope of [['shopify:read'], 42, { 'shopify:read': true }, `shopify:read ${'x'.repeat(4096)}`]) {
+      const res = await h.query(DISCOUNT, { input: { customerId: order.customerId, percentage: 10, idempotencyKey: newKey() } }, {
+        ...ROUTER, authorization: `Bearer ${await raw({ sub: 'agent-7', scope })}`,
+      });
+      expect(res.body.errors[0], JSON.stringify(scope).slice(0, 40)).toMatchObject({
+        message: 'The agent token was rejected (its "scope" claim must be a space-separated string of at most 4096 characters)',
+        extensions: { code: 'UNAUTHENTICATED' },
+      });
+    }
+    const none = await h.query(DISCOUNT, { input: { customerId: order.customerId, percentage: 10, idempotencyKey: newKey() } }, {
+      ...ROUTER, authorization: `Bearer ${await raw({ sub: 'agent-7' })}`,
+    });
+    expect(none.body.errors[0].extensions).toEqual({ code: 'FORBIDDEN', scope: 'shopify:discounts:create' });
   });
 });
 
