@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateDevSecret, signDemoToken } from '../src/dev/demo-token.js';
 import { startGateway } from '../src/dev/gateway.js';
 import { startProfilesSubgraph, type DemoProfile } from '../src/dev/profiles-subgraph.js';
 import { composeSupergraph } from '../test/helpers/supergraph.js';
@@ -74,21 +75,41 @@ export interface LatencyOptions {
   log: (line: string) => void;
 }
 
-/** The subgraph's environment: `npm start` against the simulator, with nothing from the caller's shell leaking in. */
-function subgraphEnv(sim: { url: string; token: string }, sqlitePath: string, cacheTtlS: number): Record<string, string> {
+/** Secrets of one bench run: production requires agent tokens and the router's secret (src/config.ts). */
+export interface BenchAuth {
+  jwtSecret: string;
+  routerSecret: string;
+  /** an agent token with every scope, as a router forwards it */
+  token: string;
+}
+
+/** Fresh secrets and a token for this run. */
+async function benchAuth(): Promise<BenchAuth> {
+  const jwtSecret = generateDevSecret();
+  return { jwtSecret, routerSecret: generateDevSecret(), token: await signDemoToken(jwtSecret) };
+}
+
+/**
+ * The subgraph's environment: `npm start` against the simulator, as production runs it (agent tokens checked, the
+ * router's secret required), with nothing from the caller's shell leaking in.
+ */
+function subgraphEnv(sim: { url: string; token: string }, auth: BenchAuth, sqlitePath: string, cacheTtlS: number): Record<string, string> {
   return {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     SHOPIFY_STORE_DOMAIN: sim.url,
     SHOPIFY_ADMIN_ACCESS_TOKEN: sim.token,
     SHOPIFY_CACHE_TTL_S: String(cacheTtlS),
-    AUTH_MODE: 'none',
+    AUTH_MODE: 'jwt',
     SQLITE_PATH: sqlitePath,
     DATABASE_URL: '',
     REDIS_URL: '',
-    ROUTER_SECRET: '',
-    AUTH_JWT_SECRET: '',
+    ROUTER_SECRET: auth.routerSecret,
+    ROUTER_SECRET_OPTIONAL: 'false',
+    AUTH_JWT_SECRET: auth.jwtSecret,
     AUTH_JWKS_URL: '',
+    AUTH_ISSUER: '',
+    AUTH_AUDIENCE: '',
     SHOPIFY_WEBHOOK_SECRET: '',
   };
 }
@@ -102,6 +123,7 @@ export interface LatencyProcesses {
   /** the same subgraph with its cache on, when asked for */
   cached: Child | null;
   cannon: Child;
+  auth: BenchAuth;
   close(): Promise<void>;
 }
 
@@ -117,17 +139,18 @@ export async function startLatencyProcesses(opts: { cacheRows: boolean }): Promi
     const simChild = await startChild('./simulator-process.ts', { env: { BENCH_SIMULATOR: JSON.stringify({ ...STORE, ...HUGE_BUCKET }) } });
     closers.push(() => simChild.stop());
     const sim = simChild.ready as unknown as LatencyProcesses['sim'];
+    const auth = await benchAuth();
     // Started together (each is seconds of TypeScript loading); the cache-on subgraph idles until its rows.
     const started = await Promise.allSettled([
-      startChild('./subgraph-process.ts', { env: subgraphEnv(sim, join(tmp, 'off.sqlite'), 0), execArgv: ['--expose-gc'] }),
+      startChild('./subgraph-process.ts', { env: subgraphEnv(sim, auth, join(tmp, 'off.sqlite'), 0), execArgv: ['--expose-gc'] }),
       startChild('./autocannon-worker.ts'),
-      ...(opts.cacheRows ? [startChild('./subgraph-process.ts', { env: subgraphEnv(sim, join(tmp, 'on.sqlite'), 30) })] : []),
+      ...(opts.cacheRows ? [startChild('./subgraph-process.ts', { env: subgraphEnv(sim, auth, join(tmp, 'on.sqlite'), 30) })] : []),
     ]);
     for (const s of started) if (s.status === 'fulfilled') closers.push(() => s.value.stop());
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     const [subgraph, cannon, cached] = started.map((s) => (s as PromiseFulfilledResult<Child>).value) as [Child, Child, Child | undefined];
-    return { sim, subgraph, cannon, cached: cached ?? null, close };
+    return { sim, subgraph, cannon, cached: cached ?? null, auth, close };
   } catch (error) {
     await close();
     throw error;
@@ -136,7 +159,7 @@ export async function startLatencyProcesses(opts: { cacheRows: boolean }): Promi
 
 /** Runs section 2 on processes from startLatencyProcesses (which the caller stops). */
 export async function runLatency(procs: LatencyProcesses, opts: LatencyOptions): Promise<LatencyResult> {
-  const { sim, subgraph, cannon, cached } = procs;
+  const { sim, subgraph, cannon, cached, auth } = procs;
   const closers: Array<() => Promise<unknown>> = [];
   try {
     const faults = async (latencyMs: number) => {
@@ -151,7 +174,7 @@ export async function runLatency(procs: LatencyProcesses, opts: LatencyOptions):
     const maxK = Math.max(...opts.batches.map((b) => b.k));
     const profilesServer = await startProfilesSubgraph({ profiles: opts.profiles.slice(0, maxK), port: 0 });
     closers.push(() => profilesServer.close());
-    const gateway = await startGateway({ supergraphSdl: composeSupergraph(profilesServer.url, subgraphUrl), port: 0 });
+    const gateway = await startGateway({ supergraphSdl: composeSupergraph(profilesServer.url, subgraphUrl), port: 0, routerSecret: auth.routerSecret });
     closers.push(() => gateway.close());
 
     const timeout = (opts.durationS + opts.warmupS) * 1000 + JOB_SLACK_MS;
@@ -165,8 +188,11 @@ export async function runLatency(procs: LatencyProcesses, opts: LatencyOptions):
         gateway: JSON.stringify({ query: supergraphQuery('card'), variables: { ids: chosen.map((p) => p.id) } }),
       }];
     }));
+    // What a router sends the subgraph, and what a frontend sends the gateway (which adds the router's secret).
+    const toSubgraph = { authorization: `Bearer ${auth.token}`, 'router-authorization': auth.routerSecret };
+    const toGateway = { authorization: `Bearer ${auth.token}` };
     const http = (url: string, body: string, field: string, count: number, connections: number) =>
-      cannon.call<LoadFigures>({ type: 'http', url, body, connections, durationS: opts.durationS, warmupS: opts.warmupS, expect: { field, count } } satisfies Omit<HttpJob, 'id'>, timeout);
+      cannon.call<LoadFigures>({ type: 'http', url, headers: url === gateway.url ? toGateway : toSubgraph, body, connections, durationS: opts.durationS, warmupS: opts.warmupS, expect: { field, count } } satisfies Omit<HttpJob, 'id'>, timeout);
     const replay = (rounds: Shape, concurrency: number) =>
       cannon.call<LoadFigures>({
         type: 'shape',
@@ -252,7 +278,7 @@ export async function runLatency(procs: LatencyProcesses, opts: LatencyOptions):
         + `gateway = profiles(ids:) through @apollo/gateway (+ demo profiles subgraph); simulator = the subgraph's own Shopify requests for that call `
         + `(Shopify req. = how many, in how many rounds) sent straight to the simulator, rounds one after the other; `
         + `latency = fixed simulator delay per Shopify request; c = concurrent clients; ${opts.durationS} s per row after ${opts.warmupS} s warm-up; `
-        + `subgraph in its own process (NODE_ENV=production, LOG_LEVEL=warn, SQLite, no Redis), simulator and autocannon in theirs, gateway in the runner's; `
+        + `subgraph in its own process (NODE_ENV=production, agent tokens and router secret checked, LOG_LEVEL=warn, SQLite, no Redis), simulator and autocannon in theirs, gateway in the runner's; `
         + `simulator bucket ${HUGE_BUCKET.maximumAvailable.toExponential(0)} (never throttles); overhead = p50 (mean) − simulator p50 (mean) at the same K, latency and c; `
         + `cache on = a second subgraph process with SHOPIFY_CACHE_TTL_S=30 asked the same call again and again (every lookup a hit after warm-up)`,
       rows,

@@ -29,6 +29,9 @@ const int = (fallback: number, min: number, max: number) =>
 
 const optionalString = z.string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
+/** Defaults of the document limits (src/hardening.ts explains the numbers). */
+export const LIMIT_DEFAULTS = { maxDepth: 12, maxAliases: 30, maxTokens: 20_000 } as const;
+
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
@@ -47,9 +50,9 @@ const EnvSchema = z
     SHOPIFY_BREAKER_THRESHOLD: int(5, 1, 1_000),
     SHOPIFY_BREAKER_COOLDOWN_MS: int(10_000, 100, 600_000),
     REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'must be 1 to 64 letters, digits or :._-').optional().default('shopify-subgraph:'),
-    GRAPHQL_MAX_DEPTH: int(12, 2, 100),
-    GRAPHQL_MAX_ALIASES: int(30, 0, 1_000),
-    GRAPHQL_MAX_TOKENS: int(20_000, 100, 1_000_000),
+    GRAPHQL_MAX_DEPTH: int(LIMIT_DEFAULTS.maxDepth, 2, 100),
+    GRAPHQL_MAX_ALIASES: int(LIMIT_DEFAULTS.maxAliases, 0, 1_000),
+    GRAPHQL_MAX_TOKENS: int(LIMIT_DEFAULTS.maxTokens, 100, 1_000_000),
     GRAPHQL_MAX_REPRESENTATIONS: int(1_000, 1, 100_000),
     SHOPIFY_MAX_EMAILS_PER_PROFILE: int(10, 1, 250),
     SHOPIFY_MAX_CONCURRENT_REQUESTS: int(4, 1, 64),
@@ -57,6 +60,7 @@ const EnvSchema = z
     SQLITE_PATH: z.string().optional().default('./data/subgraph.sqlite'),
     REDIS_URL: optionalString,
     ROUTER_SECRET: optionalString,
+    ROUTER_SECRET_OPTIONAL: bool(false),
     AUTH_MODE: z.enum(['jwt', 'none']).optional(),
     AUTH_JWT_SECRET: optionalString,
     AUTH_JWKS_URL: optionalString,
@@ -93,15 +97,24 @@ function crossChecks(raw: RawEnv): string[] {
   if (env.REDIS_URL && !/^rediss?:\/\//.test(env.REDIS_URL)) {
     problem('REDIS_URL', 'must start with redis:// or rediss://');
   }
-  const mode = env.AUTH_MODE ?? (env.SHOPIFY_STORE_DOMAIN ? 'jwt' : 'none');
-  if (mode === 'jwt' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
+  const production = env.NODE_ENV === 'production';
+  if (production && !env.SHOPIFY_STORE_DOMAIN && !env.SHOPIFY_ADMIN_ACCESS_TOKEN) {
+    problem('SHOPIFY_STORE_DOMAIN', 'is required in production (without a store the built-in demo store would be served); set it and SHOPIFY_ADMIN_ACCESS_TOKEN');
+  }
+  if (production && env.AUTH_MODE === 'none') {
+    problem('AUTH_MODE', 'none is not allowed in production: agent tokens must be checked (set AUTH_JWT_SECRET or AUTH_JWKS_URL)');
+  }
+  if (authMode(env) === 'jwt' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
     problem(
       'AUTH_JWT_SECRET',
       env.AUTH_MODE
         ? 'AUTH_MODE=jwt needs AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL'
-        : 'a real store needs agent authentication: set AUTH_JWT_SECRET or AUTH_JWKS_URL, or AUTH_MODE=none explicitly',
+        : production
+          ? 'production needs agent authentication: set AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL'
+          : 'a real store needs agent authentication: set AUTH_JWT_SECRET or AUTH_JWKS_URL, or AUTH_MODE=none explicitly',
     );
   }
+  if (production) routerSecretChecks(env, problem);
   if (env.AUTH_JWT_SECRET && env.AUTH_JWT_SECRET.length < 32) {
     problem('AUTH_JWT_SECRET', 'must be at least 32 characters');
   }
@@ -114,6 +127,33 @@ function crossChecks(raw: RawEnv): string[] {
   }
   return problems;
 }
+
+/**
+ * Agent tokens are checked when asked for, and by default with a real store or in production (where AUTH_MODE=none is
+ * refused anyway); only the demo store outside production runs without them by default.
+ */
+function authMode(env: { AUTH_MODE?: string; SHOPIFY_STORE_DOMAIN?: string; NODE_ENV?: string }): 'jwt' | 'none' {
+  if (env.AUTH_MODE === 'jwt' || env.AUTH_MODE === 'none') return env.AUTH_MODE;
+  return env.SHOPIFY_STORE_DOMAIN || env.NODE_ENV === 'production' ? 'jwt' : 'none';
+}
+
+/**
+ * Production only: without ROUTER_SECRET anyone who reaches the port bypasses the router (and reads `_service`), so
+ * it is required unless ROUTER_SECRET_OPTIONAL=true states that the network already lets only the router in.
+ */
+function routerSecretChecks(env: RawEnv, problem: (variable: string, message: string) => void): void {
+  if (env.ROUTER_SECRET && env.ROUTER_SECRET.length < MIN_ROUTER_SECRET) {
+    problem('ROUTER_SECRET', `must be at least ${MIN_ROUTER_SECRET} characters in production`);
+  }
+  if (!env.ROUTER_SECRET && !['true', '1', 'yes', 'on'].includes(env.ROUTER_SECRET_OPTIONAL ?? '')) {
+    problem(
+      'ROUTER_SECRET',
+      'is required in production so that only the router can call this subgraph (set ROUTER_SECRET_OPTIONAL=true only if the network already guarantees that)',
+    );
+  }
+}
+
+const MIN_ROUTER_SECRET = 16;
 
 export interface ShopifyConfig {
   endpoint: StoreEndpoint;
@@ -158,6 +198,8 @@ export interface Config {
     maxConcurrentShopifyRequests: number;
   };
   routerSecret: string | undefined;
+  /** ROUTER_SECRET_OPTIONAL: production without a router secret, because the network lets only the router in */
+  routerSecretOptional: boolean;
   auth: {
     mode: 'jwt' | 'none';
     jwtSecret: string | undefined;
@@ -214,8 +256,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       maxConcurrentShopifyRequests: env.SHOPIFY_MAX_CONCURRENT_REQUESTS,
     },
     routerSecret: env.ROUTER_SECRET,
+    routerSecretOptional: env.ROUTER_SECRET_OPTIONAL,
     auth: {
-      mode: env.AUTH_MODE ?? (env.SHOPIFY_STORE_DOMAIN ? 'jwt' : 'none'),
+      mode: authMode(env),
       jwtSecret: env.AUTH_JWT_SECRET,
       jwksUrl: env.AUTH_JWKS_URL,
       issuer: env.AUTH_ISSUER,

@@ -10,14 +10,15 @@
 import {
   GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValidationRule,
 } from 'graphql';
+import { LIMIT_DEFAULTS } from './config.js';
 
 export interface QueryLimits {
   maxDepth: number;
   maxAliases: number;
 }
 
-/** The default limits (see the module comment for why these numbers). */
-export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 12, maxAliases: 30 };
+/** The default limits (see the module comment for why these numbers); the same defaults config.ts applies. */
+export const DEFAULT_LIMITS: QueryLimits = { maxDepth: LIMIT_DEFAULTS.maxDepth, maxAliases: LIMIT_DEFAULTS.maxAliases };
 
 interface Measure {
   depth: number;
@@ -31,9 +32,10 @@ function measure(set: SelectionSetNode | undefined, fragments: Map<string, Fragm
   for (const sel of set?.selections ?? []) {
     let inner: Measure;
     if (sel.kind === Kind.FIELD) {
-      if (sel.name.value.startsWith('__')) continue;
       inner = measure(sel.selectionSet, fragments, seen, stop);
-      inner = { depth: inner.depth + 1, aliases: inner.aliases + (sel.alias ? 1 : 0) };
+      // Introspection is deep by design, so it adds no depth; but an alias costs the same work wherever it is.
+      const depth = sel.name.value.startsWith('__') ? 0 : inner.depth + 1;
+      inner = { depth, aliases: inner.aliases + (sel.alias ? 1 : 0) };
     } else if (sel.kind === Kind.INLINE_FRAGMENT) {
       inner = measure(sel.selectionSet, fragments, seen, stop);
     } else {

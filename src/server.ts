@@ -68,6 +68,11 @@ export function createServer(deps: AppDeps, options: CreateServerOptions = {}): 
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    // A token limit makes parsing itself bounded: a huge document is refused after maxTokens tokens, before any
+    // validation rule walks it (graphql-js validation is linear at best, and some rules are worse).
+    parseOptions: { maxTokens: deps.config.limits.maxTokens },
+    // "Did you mean …" would map the schema for anyone who can send a misspelt query; validation errors only.
+    hideSchemaDetailsFromClientErrors: production,
     validationRules: [queryLimitsRule(deps.config.limits), ...(options.validationRules ?? [])],
     plugins: [
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
@@ -150,12 +155,21 @@ export function createServer(deps: AppDeps, options: CreateServerOptions = {}): 
  * (validation, parsing) as they are; anything else — a bug — as a bare INTERNAL_SERVER_ERROR, logged here.
  */
 function formatError(formatted: GraphQLFormattedError, error: unknown, deps: AppDeps): GraphQLFormattedError {
+  // Apollo strips suggestions from validation errors only; variable coercion ("Value "X" does not exist in "Y" enum.
+  // Did you mean …?") reports them at execution, so production strips them from every message here.
+  if (deps.config.env === 'production' && SUGGESTION.test(formatted.message)) {
+    formatted = { ...formatted, message: formatted.message.replace(SUGGESTIONS, '') };
+  }
   const original = unwrapResolverError(error);
   if (isAppError(original)) return { ...formatted, message: original.message, extensions: { ...original.extensions } };
   if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
   deps.logger.error({ err: errorSummary(original), path: formatted.path }, 'resolver failed');
   return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
+
+/** graphql-js suggestions: ` Did you mean "a", "b", or "c"?`, ` Did you mean the enum value "X"?` (names never hold `?`). */
+const SUGGESTION = /did you mean/i;
+const SUGGESTIONS = / ?Did you mean [^?]*\?/g;
 
 function errorSummary(error: unknown) {
   return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { message: String(error) };

@@ -51,4 +51,60 @@ describe('config', () => {
     expect(loadConfig({ SHOPIFY_STORE_DOMAIN: 'acme.myshopify.com', SHOPIFY_ADMIN_ACCESS_TOKEN: 'shpat_x', AUTH_MODE: 'none' }).auth.mode).toBe('none');
     expect(() => loadConfig({ SHOPIFY_STORE_DOMAIN: 'acme.myshopify.com' })).toThrow(/SHOPIFY_ADMIN_ACCESS_TOKEN: is required/);
   });
+
+  describe('production refuses to start unsafe (issue 10, defect 6)', () => {
+    const STORE = { SHOPIFY_STORE_DOMAIN: 'acme.myshopify.com', SHOPIFY_ADMIN_ACCESS_TOKEN: 'shpat_x' };
+    const JWT = { AUTH_JWT_SECRET: 'j'.repeat(32) };
+    const ROUTER = { ROUTER_SECRET: 'r'.repeat(32) };
+    const problems = (env: Record<string, string>): string[] => {
+      try {
+        loadConfig({ NODE_ENV: 'production', ...env });
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        expect((e as Error).message).not.toContain('r'.repeat(16));
+        return (e as ConfigError).problems;
+      }
+      return [];
+    };
+
+    it('lists every missing safeguard at once', () => {
+      expect(problems({})).toEqual([
+        'SHOPIFY_STORE_DOMAIN: is required in production (without a store the built-in demo store would be served); set it and SHOPIFY_ADMIN_ACCESS_TOKEN',
+        'AUTH_JWT_SECRET: production needs agent authentication: set AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL',
+        'ROUTER_SECRET: is required in production so that only the router can call this subgraph (set ROUTER_SECRET_OPTIONAL=true only if the network already guarantees that)',
+      ]);
+      expect(problems({ AUTH_MODE: 'none' })).toEqual([
+        'SHOPIFY_STORE_DOMAIN: is required in production (without a store the built-in demo store would be served); set it and SHOPIFY_ADMIN_ACCESS_TOKEN',
+        'AUTH_MODE: none is not allowed in production: agent tokens must be checked (set AUTH_JWT_SECRET or AUTH_JWKS_URL)',
+        'ROUTER_SECRET: is required in production so that only the router can call this subgraph (set ROUTER_SECRET_OPTIONAL=true only if the network already guarantees that)',
+      ]);
+    });
+
+    it('names each unsafe setting alone', () => {
+      expect(problems({ ...STORE, ...JWT })).toEqual([
+        'ROUTER_SECRET: is required in production so that only the router can call this subgraph (set ROUTER_SECRET_OPTIONAL=true only if the network already guarantees that)',
+      ]);
+      expect(problems({ ...STORE, ...ROUTER })).toEqual(['AUTH_JWT_SECRET: production needs agent authentication: set AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL']);
+      expect(problems({ ...STORE, ...ROUTER, AUTH_MODE: 'none' })).toEqual([
+        'AUTH_MODE: none is not allowed in production: agent tokens must be checked (set AUTH_JWT_SECRET or AUTH_JWKS_URL)',
+      ]);
+      expect(problems({ ...JWT, ...ROUTER })).toEqual([
+        'SHOPIFY_STORE_DOMAIN: is required in production (without a store the built-in demo store would be served); set it and SHOPIFY_ADMIN_ACCESS_TOKEN',
+      ]);
+      expect(problems({ ...STORE, ...JWT, ROUTER_SECRET: 'short' })).toEqual(['ROUTER_SECRET: must be at least 16 characters in production']);
+      expect(problems({ ...STORE, ...JWT, ROUTER_SECRET_OPTIONAL: 'maybe' })).toEqual([
+        'ROUTER_SECRET_OPTIONAL: must be true or false',
+        'ROUTER_SECRET: is required in production so that only the router can call this subgraph (set ROUTER_SECRET_OPTIONAL=true only if the network already guarantees that)',
+      ]);
+    });
+
+    it('starts with a real store, agent tokens and the router secret, or with the explicit opt-out', () => {
+      const safe = loadConfig({ NODE_ENV: 'production', ...STORE, ...JWT, ...ROUTER });
+      expect(safe).toMatchObject({ env: 'production', auth: { mode: 'jwt' }, routerSecret: 'r'.repeat(32), routerSecretOptional: false });
+      const optOut = loadConfig({ NODE_ENV: 'production', ...STORE, AUTH_JWKS_URL: 'https://idp.example.com/jwks', ROUTER_SECRET_OPTIONAL: 'true' });
+      expect(optOut).toMatchObject({ auth: { mode: 'jwt' }, routerSecret: undefined, routerSecretOptional: true });
+      // Outside production nothing changes: the demo store and AUTH_MODE=none stay the defaults.
+      expect(loadConfig({ NODE_ENV: 'development' })).toMatchObject({ shopify: null, auth: { mode: 'none' }, routerSecret: undefined });
+    });
+  });
 });

@@ -6,7 +6,10 @@
 import { buildSchema, parse, validate } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryLimitsRule } from '../../src/hardening.js';
+import { JWT_ENV, token } from '../actions/helpers.js';
 import { startSupergraph, type SupergraphHarness } from '../helpers/supergraph.js';
+
+const ROUTER_SECRET = 'router-secret-for-hardening-tests';
 
 /** What a router sends for the full profile card: depth 5 below _entities. */
 const ENTITIES = /* GraphQL */ `
@@ -45,14 +48,27 @@ describe('queryLimitsRule', () => {
     const bomb = `{ n1: node { ...A } n2: node { ...A } } fragment A on Node { x1: id x2: id x3: id x4: id x5: id x6: id x7: id x8: id x9: id x10: id x11: id x12: id x13: id x14: id x15: id }`;
     expect(check(bomb)).toEqual(['The query uses more than 30 aliases']);
   });
+
+  it('counts every alias, of __typename and introspection fields too (issue 10, defect 8)', () => {
+    const typenames = (n: number) => `{ ${[...Array(n)].map((_, i) => `t${i}: __typename`).join(' ')} }`;
+    expect(check(typenames(30))).toEqual([]);
+    expect(check(typenames(31))).toEqual(['The query uses more than 30 aliases']);
+    expect(check(`{ __schema { ${[...Array(31)].map((_, i) => `t${i}: types { name }`).join(' ')} } }`)).toEqual(['The query uses more than 30 aliases']);
+    expect(check(`{ node { ...T } } fragment T on Node { ${[...Array(31)].map((_, i) => `t${i}: __typename`).join(' ')} }`)).toEqual([
+      'The query uses more than 30 aliases',
+    ]);
+  });
 });
 
 describe('production subgraph', () => {
   let h: SupergraphHarness;
   let emails: string[];
+  let agent: string;
   beforeAll(async () => {
+    agent = `Bearer ${await token()}`;
     h = await startSupergraph({
-      env: { NODE_ENV: 'production' },
+      // What production requires (config.ts): a real store (the simulator), agent tokens and the router's secret.
+      env: { NODE_ENV: 'production', ...JWT_ENV, ROUTER_SECRET: ROUTER_SECRET },
       simulator: { customers: 20, maximumAvailable: 1_000_000, restoreRate: 1_000_000 },
       profiles: (all) => {
         emails = all.filter((c) => c.email && c.numberOfOrders > 0).map((c) => c.email!);
@@ -62,9 +78,13 @@ describe('production subgraph', () => {
   });
   afterAll(async () => h?.close());
 
+  /** As the router sends it: its secret and the agent's token (each can be overridden). */
   const post = (query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-    fetch(h.subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) })
-      .then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    fetch(h.subgraphUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'router-authorization': ROUTER_SECRET, authorization: agent, ...headers },
+      body: JSON.stringify({ query, variables }),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
   it('introspection is refused, but the router gets _service and _entities', async () => {
     const intro = await post(`{ __schema { types { name } } }`);
@@ -81,8 +101,67 @@ describe('production subgraph', () => {
     expect(entities.body.data._entities[0].orders.length).toBeGreaterThan(0);
   });
 
+  it('_service answers only the router: without its secret, 401 and nothing else (issue 10, defect 7)', async () => {
+    const anyone = await post(`{ _service { sdl } }`, {}, { 'router-authorization': '' });
+    expect(anyone).toEqual({
+      status: 401,
+      body: { errors: [{ message: 'Missing or wrong router-authorization header', extensions: { code: 'UNAUTHENTICATED' } }] },
+    });
+  });
+
+  it('no schema suggestions: misspelt fields, arguments, types, enum values and input fields answer without "Did you mean" (issue 10, defect 7)', async () => {
+    const order = 'gid://shopify/Order/1';
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      [`{ _servce { sdl } }`, {}, 'Cannot query field "_servce" on type "Query".'],
+      [`{ shopifyCustomerSearch(query: "a", qury: "a", first: 1) { id } }`, {}, 'Unknown argument "qury" on field "Query.shopifyCustomerSearch".'],
+      [`query($q: Strin!) { shopifyCustomerSearch(query: $q, first: 1) { id } }`, { q: 'a' }, 'Unknown type "Strin".'],
+      [`{ ... on Quer { __typename } }`, {}, 'Unknown type "Quer".'],
+      [
+        `mutation { cancelOrder(input: { orderId: "${order}", reason: CUSTOMR, refund: true, restock: true, idempotencyKey: "k" }) { jobId } }`,
+        {},
+        'Value "CUSTOMR" does not exist in "ShopifyCancelReason" enum.',
+      ],
+      [
+        `mutation($input: ShopifyCancelOrderInput!) { cancelOrder(input: $input) { jobId } }`,
+        { input: { orderId: order, reason: 'CUSTOMR', refund: true, restock: true, idempotencyKey: 'k' } },
+        'Variable "$input" got invalid value "CUSTOMR" at "input.reason"; Value "CUSTOMR" does not exist in "ShopifyCancelReason" enum.',
+      ],
+      [
+        `mutation($input: ShopifyCancelOrderInput!) { cancelOrder(input: $input) { jobId } }`,
+        { input: { orderId: order, reasn: 'CUSTOMER', reason: 'CUSTOMER', refund: true, restock: true, idempotencyKey: 'k' } },
+        'Variable "$input" got invalid value { orderId: "gid://shopify/Order/1", reasn: "CUSTOMER", reason: "CUSTOMER", refund: true, restock: true, idempotencyKey: "k" }; Field "reasn" is not defined by type "ShopifyCancelOrderInput".',
+      ],
+    ];
+    for (const [query, variables, message] of cases) {
+      const res = await post(query, variables);
+      expect(res.body.errors?.map((e: { message: string }) => e.message), query).toEqual([message]);
+      expect(JSON.stringify(res.body)).not.toMatch(/did you mean/i);
+    }
+  });
+
+  it('every alias counts and a document over the token limit is refused at parse (issue 10, defect 8)', async () => {
+    const { maxTokens, maxAliases } = h.app.deps.config.limits;
+    const typenames = (n: number) => `{ ${[...Array(n)].map((_, i) => `t${i}: __typename`).join(' ')} }`;
+    const aliases = await post(typenames(maxAliases + 1), {}, { authorization: '' });
+    expect(aliases.status).toBe(400);
+    expect(aliases.body.errors).toEqual([{ message: `The query uses more than ${maxAliases} aliases`, locations: [{ line: 1, column: 1 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+
+    // The probe's document: 100 000 aliased __typename (1.9 MB), no agent token.
+    const probe = typenames(100_000);
+    const started = performance.now();
+    const refused = await post(probe, {}, { authorization: '' });
+    const ms = performance.now() - started;
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{
+      message: `Syntax Error: Document contains more that ${maxTokens} tokens. Parsing aborted.`,
+      locations: [{ line: 1, column: expect.any(Number) }],
+      extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+    }]);
+    console.log(`[limits figures] 100 000 aliased __typename (${(probe.length / 1e6).toFixed(2)} MB, ${maxTokens}-token limit): refused in ${ms.toFixed(1)} ms over HTTP`);
+  });
+
   it('no Sandbox landing page', async () => {
-    const res = await fetch(h.subgraphUrl, { headers: { accept: 'text/html' } });
+    const res = await fetch(h.subgraphUrl, { headers: { accept: 'text/html', 'router-authorization': ROUTER_SECRET } });
     expect(await res.text()).not.toMatch(/sandbox|embeddable/i);
   });
 
@@ -95,12 +174,13 @@ describe('production subgraph', () => {
   });
 
   it('CSRF prevention: a GET or a simple-content-type POST without a preflight header is refused', async () => {
-    const get = await fetch(`${h.subgraphUrl}?query=${encodeURIComponent('{ _service { sdl } }')}`);
+    const router = { 'router-authorization': ROUTER_SECRET };
+    const get = await fetch(`${h.subgraphUrl}?query=${encodeURIComponent('{ _service { sdl } }')}`, { headers: router });
     expect(get.status).toBe(400);
     expect(await get.text()).toMatch(/CSRF/);
-    const simple = await fetch(h.subgraphUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
+    const simple = await fetch(h.subgraphUrl, { method: 'POST', headers: { 'content-type': 'text/plain', ...router }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
     expect(simple.status).toBe(400);
-    const preflighted = await fetch(`${h.subgraphUrl}?query=${encodeURIComponent('{ _service { sdl } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const preflighted = await fetch(`${h.subgraphUrl}?query=${encodeURIComponent('{ _service { sdl } }')}`, { headers: { 'apollo-require-preflight': 'true', ...router } });
     expect(preflighted.status).toBe(200);
   });
 

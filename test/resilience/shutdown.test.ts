@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { JWT_SECRET, token } from '../actions/helpers.js';
+
+const ROUTER_SECRET = 'router-secret-for-shutdown-test';
 
 let sim: Simulator;
 let tmp: string;
@@ -29,7 +32,11 @@ it('SIGTERM drains the request in flight (200), then exits 0', async () => {
       HOST: '127.0.0.1',
       SHOPIFY_STORE_DOMAIN: sim.url,
       SHOPIFY_ADMIN_ACCESS_TOKEN: sim.token,
-      AUTH_MODE: 'none',
+      // What production requires (config.ts): agent tokens and the router's secret.
+      AUTH_MODE: 'jwt',
+      AUTH_JWT_SECRET: JWT_SECRET,
+      AUTH_JWKS_URL: '',
+      ROUTER_SECRET,
       SQLITE_PATH: join(tmp, 'subgraph.sqlite'),
       LOG_LEVEL: 'info',
       REDIS_URL: '',
@@ -52,7 +59,7 @@ it('SIGTERM drains the request in flight (200), then exits 0', async () => {
   await fetch(`${sim.url}/__simulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 1500 }) });
   const slow = fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'router-authorization': ROUTER_SECRET, authorization: `Bearer ${await token()}` },
     body: JSON.stringify({
       query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on CustomerProfile { shopifyCustomer { id } } } }`,
       variables: { r: [{ __typename: 'CustomerProfile', id: 'p1', emails: [customer.email] }] },
