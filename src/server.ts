@@ -73,7 +73,7 @@ export function createServer(deps: AppDeps, options: CreateServerOptions = {}): 
     parseOptions: { maxTokens: deps.config.limits.maxTokens },
     // "Did you mean …" would map the schema for anyone who can send a misspelt query; validation errors only.
     hideSchemaDetailsFromClientErrors: production,
-    validationRules: [queryLimitsRule(deps.config.limits), ...(options.validationRules ?? [])],
+    validationRules: [queryLimitsRule(deps.config.limits, { stopValidation: true }), ...(options.validationRules ?? [])],
     plugins: [
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       representationsPlugin(deps.config.limits),

@@ -4,6 +4,7 @@
  * prevention; no stack traces in errors.
  */
 import { buildSchema, parse, validate } from 'graphql';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryLimitsRule } from '../../src/hardening.js';
 import { JWT_ENV, token } from '../actions/helpers.js';
@@ -47,6 +48,26 @@ describe('queryLimitsRule', () => {
     expect(check(aliases(31))).toEqual(['The query uses more than 30 aliases']);
     const bomb = `{ n1: node { ...A } n2: node { ...A } } fragment A on Node { x1: id x2: id x3: id x4: id x5: id x6: id x7: id x8: id x9: id x10: id x11: id x12: id x13: id x14: id x15: id }`;
     expect(check(bomb)).toEqual(['The query uses more than 30 aliases']);
+  });
+
+  it('counts fields repeated in one selection set (through fragments too): graphql-js compares them pairwise', () => {
+    const repeated = (n: number) => `{ ${'node { id } '.repeat(n)}}`;
+    expect(check(repeated(31))).toEqual([]);
+    expect(check(repeated(32))).toEqual(['The query repeats fields more than 30 times']);
+    expect(check(`{ node { id } ...R } fragment R on Query { ${'node { id } '.repeat(31)}}`)).toEqual(['The query repeats fields more than 30 times']);
+    // The same field in different selection sets is no repeat.
+    expect(check(`{ ${[...Array(30)].map((_, i) => `n${i}: node { id child { id } }`).join(' ')} }`)).toEqual([]);
+  });
+
+  it('with stopValidation, a refused document is not walked by the other rules (no quadratic overlap check)', () => {
+    // The CommonJS graphql build, as Apollo Server runs validate() (vitest may give this file the ESM build).
+    const cjs = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+    const cjsSchema = cjs.buildSchema(`type Node { id: ID! child: Node } type Query { node: Node }`);
+    const doc = cjs.parse(`{ ${'node { id } '.repeat(100)}nope }`);
+    const messages = (stopValidation: boolean) =>
+      cjs.validate(cjsSchema, doc, [...cjs.specifiedRules, queryLimitsRule({ maxDepth: 12, maxAliases: 30 }, { stopValidation })]).map((e) => e.message);
+    expect(messages(true)).toEqual(['The query repeats fields more than 30 times', 'Validation aborted.']);
+    expect(messages(false)).toEqual(['The query repeats fields more than 30 times', 'Cannot query field "nope" on type "Query". Did you mean "node"?']);
   });
 
   it('counts every alias, of __typename and introspection fields too (issue 10, defect 8)', () => {
@@ -144,7 +165,10 @@ describe('production subgraph', () => {
     const typenames = (n: number) => `{ ${[...Array(n)].map((_, i) => `t${i}: __typename`).join(' ')} }`;
     const aliases = await post(typenames(maxAliases + 1), {}, { authorization: '' });
     expect(aliases.status).toBe(400);
-    expect(aliases.body.errors).toEqual([{ message: `The query uses more than ${maxAliases} aliases`, locations: [{ line: 1, column: 1 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+    expect(aliases.body.errors).toEqual([
+      { message: `The query uses more than ${maxAliases} aliases`, locations: [{ line: 1, column: 1 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+      { message: 'Validation aborted.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+    ]);
 
     // The probe's document: 100 000 aliased __typename (1.9 MB), no agent token.
     const probe = typenames(100_000);
