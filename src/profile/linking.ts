@@ -5,6 +5,7 @@
 import DataLoader from 'dataloader';
 import type { ShopifyLinkRecord, Store } from '../store/index.js';
 import type { CustomerTarget } from '../shopify/customers.js';
+import { isPlainEmail } from '../shopify/search-syntax.js';
 import type { ProfileRef } from './model.js';
 
 /** A profile's link as far as we know before asking Shopify. */
@@ -16,16 +17,8 @@ export interface ResolvedLink {
 
 /** The most distinct emails one profile is looked up by unless configured otherwise (SHOPIFY_MAX_EMAILS_PER_PROFILE). */
 export const DEFAULT_MAX_EMAILS_PER_PROFILE = 10;
-/** RFC 5321's limit on an address; also bounds the regular expression's work per email. */
-const MAX_EMAIL_LENGTH = 254;
-/**
- * A plain address: RFC 5322 dot-atoms on both sides, domain labels of letters, digits and inner hyphens. Shopify's
- * search syntax gives `*` (wildcard), `"`, `\`, `:`, `(`, `)` and spaces a meaning; none can appear here, so an email
- * can only ever be a literal value in a query.
- */
-const ATOM = "[a-z0-9!#$%&'+/=?^_`{|}~-]+";
-const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
-const PLAIN_EMAIL = new RegExp(`^${ATOM}(?:\\.${ATOM})*@${LABEL}(?:\\.${LABEL})+$`);
+/** Longer strings are not trimmed and tested at all: no address is this long, whatever its padding. */
+const MAX_RAW_EMAIL_LENGTH = 320;
 
 /** The emails a profile is looked up by, and how many of the ones it sent were not used. */
 export interface SelectedEmails {
@@ -46,9 +39,10 @@ export function selectEmails(raw: unknown, max: number = DEFAULT_MAX_EMAILS_PER_
   let i = 0;
   for (; i < raw.length && seen.size < max; i++) {
     const value: unknown = raw[i];
-    if (typeof value !== 'string' || value.length > MAX_EMAIL_LENGTH + 64) continue;
+    if (typeof value !== 'string' || value.length > MAX_RAW_EMAIL_LENGTH) continue;
     const email = value.trim().toLowerCase();
-    if (email.length <= MAX_EMAIL_LENGTH && PLAIN_EMAIL.test(email)) seen.add(email);
+    // Plain addresses only: nothing in one can act as Shopify search syntax (see search-syntax.ts).
+    if (isPlainEmail(email)) seen.add(email);
   }
   return { emails: [...seen], ignored: raw.length - seen.size };
 }
