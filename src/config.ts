@@ -30,7 +30,7 @@ const int = (fallback: number, min: number, max: number) =>
 const optionalString = z.string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
 /** Defaults of the document limits (src/hardening.ts explains the numbers). */
-export const LIMIT_DEFAULTS = { maxDepth: 12, maxAliases: 30, maxTokens: 20_000 } as const;
+export const LIMIT_DEFAULTS = { maxDepth: 12, maxAliases: 30, maxTokens: 2_000 } as const;
 
 const EnvSchema = z
   .object({
@@ -52,7 +52,7 @@ const EnvSchema = z
     REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'must be 1 to 64 letters, digits or :._-').optional().default('shopify-subgraph:'),
     GRAPHQL_MAX_DEPTH: int(LIMIT_DEFAULTS.maxDepth, 2, 100),
     GRAPHQL_MAX_ALIASES: int(LIMIT_DEFAULTS.maxAliases, 0, 1_000),
-    GRAPHQL_MAX_TOKENS: int(LIMIT_DEFAULTS.maxTokens, 100, 1_000_000),
+    GRAPHQL_MAX_TOKENS: int(LIMIT_DEFAULTS.maxTokens, 100, 5_000),
     GRAPHQL_MAX_REPRESENTATIONS: int(1_000, 1, 100_000),
     SHOPIFY_MAX_EMAILS_PER_PROFILE: int(10, 1, 250),
     SHOPIFY_MAX_CONCURRENT_REQUESTS: int(4, 1, 64),

@@ -4,8 +4,16 @@
  * Limits (GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_ALIASES): the deepest query a router sends for the full profile card,
  * `_entities { ... on CustomerProfile { orders { products { unitPrice { amount } } } } }`, is depth 5, and the
  * query planner adds aliases only when one field is asked with different arguments; depth 12 and 30 aliases leave
- * that plenty of room while a depth or alias bomb is cut off at the first level that exceeds it. Introspection
- * (`__schema`, `__type`) is not counted: it is deep by design and switched off in production anyway.
+ * that plenty of room while a depth or alias bomb is cut off at the first level that exceeds it. Every alias counts,
+ * of `__typename` and introspection fields too; introspection (`__schema`, `__type`) adds no depth (it is deep by
+ * design, and off in production). A field selected again under the same response name in one selection set counts
+ * against the alias limit as a repeat: graphql-js compares such fields pairwise.
+ *
+ * GRAPHQL_MAX_TOKENS (server.ts passes it to graphql-js `parse`) bounds everything else: the router's full-card
+ * `_entities` query is about 110 lexical tokens (representations travel as variables and are not tokens), the
+ * example operations in docs/operations at most 118; 2000 is 18 times that, and refusing a 2000-token document costs
+ * a few milliseconds (test/resilience/hardening.test.ts prints the figures). Beyond about 8000 tokens graphql-js's
+ * recursive parser can overflow the stack on deeply nested lists, hence the 5000 ceiling in config.ts.
  */
 import {
   GraphQLError, Kind, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode,
