@@ -11,6 +11,7 @@ import type { ProfileRef } from './profile/model.js';
 import type { ShopifyClient } from './shopify/client.js';
 import type { CustomerSource } from './shopify/customers.js';
 import { createCustomerLoader, type CustomerLoader } from './shopify/loaders.js';
+import { Limiter, limitedClient } from './shopify/request-scope.js';
 import type { AuditEntry, Store } from './store/index.js';
 
 /** The collaborators the server is built from; tests pass the simulator-backed ones. */
@@ -45,8 +46,11 @@ export const MAX_AGENT_ACTIONS = 50;
 /** Builds the context for one GraphQL request. */
 export async function createContext(deps: AppDeps, headers: { get(name: string): string | undefined | null }): Promise<RequestContext> {
   const caller = await deps.authenticate(headers.get('authorization') ?? undefined);
+  // This request's cap on Shopify calls in flight: every call it makes, through the loaders or `deps.shopify`, waits
+  // for a place under it, so one request cannot fill the budget's queue ahead of other agents (request-scope.ts).
+  const limiter = new Limiter(deps.config.limits.maxConcurrentShopifyRequests);
   return {
-    deps,
+    deps: { ...deps, shopify: limitedClient(deps.shopify, limiter) },
     caller,
     logger: deps.logger,
     loaders: {
@@ -54,7 +58,7 @@ export async function createContext(deps: AppDeps, headers: { get(name: string):
         maxEmails: deps.config.limits.maxEmailsPerProfile,
         onIgnored: deps.onEmailsIgnored,
       }),
-      customers: createCustomerLoader(deps.customers),
+      customers: createCustomerLoader(deps.customers, limiter),
       agentActions: new DataLoader(async (orderIds) => {
         const byOrder = await deps.store.audit.listByOrders(orderIds, MAX_AGENT_ACTIONS);
         return orderIds.map((id) => byOrder.get(id) ?? []);

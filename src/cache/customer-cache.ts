@@ -9,6 +9,7 @@
  * that was already in flight when the tombstone was set does not store its (possibly old) answer.
  */
 import type { Logger } from '../logger.js';
+import type { Limiter } from '../shopify/request-scope.js';
 import { targetKey, type CustomerHit, type CustomerSource, type CustomerTarget, type FetchPlan } from '../shopify/customers.js';
 import {
   covers, customerKey, emailKey, NO_CUSTOMER, orderKey, parseEntry, planCovers, shapeFor, tombstoneKey, type CustomerEntry,
@@ -66,7 +67,8 @@ export class CachedCustomerSource implements CustomerSource {
     this.now = opts.now ?? Date.now;
   }
 
-  async load(targets: readonly CustomerTarget[], plan: FetchPlan): Promise<Answer[]> {
+  /** `limiter` is the calling request's: a miss it sends to Shopify waits under it (a load others join included). */
+  async load(targets: readonly CustomerTarget[], plan: FetchPlan, limiter?: Limiter): Promise<Answer[]> {
     const started = this.now();
     const results: Answer[] = targets.map(() => null);
     let misses: Miss[];
@@ -79,7 +81,7 @@ export class CachedCustomerSource implements CustomerSource {
     this.opts.onLookup?.('hit', targets.length - misses.length);
     if (misses.length === 0) return results;
 
-    const { joined, fetched } = await this.fetch(misses, plan);
+    const { joined, fetched } = await this.fetch(misses, plan, limiter);
     this.opts.onLookup?.('coalesced', joined);
     this.opts.onLookup?.('miss', misses.length - joined);
     for (const m of misses) results[m.index] = answerFor(m, fetched.get(targetKey(m.target))!, plan);
@@ -141,7 +143,7 @@ export class CachedCustomerSource implements CustomerSource {
   }
 
   /** Asks the inner source for the misses, joining loads in flight that will answer them. */
-  private async fetch(misses: Miss[], plan: FetchPlan) {
+  private async fetch(misses: Miss[], plan: FetchPlan, limiter: Limiter | undefined) {
     const fetched = new Map<string, { answer: Answer; own: boolean }>();
     const joins = new Map<string, Promise<Answer>>();
     const toLoad = new Map<string, CustomerTarget>();
@@ -155,7 +157,7 @@ export class CachedCustomerSource implements CustomerSource {
     }
     const targets = [...toLoad.values()];
     const batch = targets.length > 0
-      ? this.inner.load(targets, plan).catch((error: unknown) => targets.map(() => error as Error))
+      ? this.inner.load(targets, plan, limiter).catch((error: unknown) => targets.map(() => error as Error))
       : Promise.resolve([] as Answer[]);
     targets.forEach((t, i) => {
       const key = targetKey(t);

@@ -7,9 +7,9 @@ import type { CustomerSource } from '../shopify/customers.js';
 /** Wraps a source so each batch's size is reported. */
 export function measureBatches(source: CustomerSource, observe: (size: number) => void): CustomerSource {
   return {
-    load(targets, plan) {
+    load(targets, plan, limiter) {
       observe(targets.length);
-      return source.load(targets, plan);
+      return source.load(targets, plan, limiter);
     },
   };
 }

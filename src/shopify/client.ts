@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import { AppError, ShopifyThrottledError, ShopifyUnavailableError } from '../errors.js';
 import type { CircuitBreaker } from './breaker.js';
 import { LocalCostBudget, type CostBudget, type ThrottleStatus } from './budget.js';
-import { underRequestLimit } from './request-scope.js';
+import type { Limiter } from './request-scope.js';
 import { endpointFetch, type StoreEndpoint } from './transport.js';
 
 /** What Shopify reports about a request's cost (`extensions.cost`). */
@@ -36,6 +36,8 @@ export interface RequestOptions {
    * @idempotent key, which makes a resend return the first result instead of acting again.
    */
   mutation?: { replaySafe: boolean };
+  /** the incoming request's cap on Shopify calls in flight (see request-scope.ts); none = unlimited */
+  limiter?: Limiter;
 }
 
 /** One Shopify request as seen by logs and metrics. */
@@ -170,7 +172,7 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
       for (let attempt = 1; ; attempt++) {
         // The budget wait is inside the limit too: a request's calls hold at most N places in the budget's queue,
         // so other requests' calls get their turn in between (see request-scope.ts).
-        const result = await underRequestLimit(async () => {
+        const attemptUnderLimit = async () => {
           if (attempt === 1) deadline = Date.now() + opts.maxWaitMs;
           try {
             opts.breaker?.admit();
@@ -185,7 +187,8 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
           }
           if (waited > 0) opts.onWait?.(waited, waitReason);
           return attemptOnce(document, variables, operation, attempt, cost);
-        });
+        };
+        const result = await (options.limiter ? options.limiter.run(attemptUnderLimit) : attemptUnderLimit());
         if (result.kind === 'ok') return { data: result.data as T, cost: result.cost, fieldErrors: result.fieldErrors };
         if (result.kind === 'fatal') throw result.error;
 

@@ -22,6 +22,7 @@ import type {
   ProfileCustomersQueryVariables,
 } from './__generated__/admin.js';
 import type { ShopifyClient } from './client.js';
+import { limitedClient, type Limiter } from './request-scope.js';
 import { CUSTOMER_ID_BY_EMAIL_ADDRESS, CUSTOMER_IDS_BY_EMAIL, ORDER_LINE_ITEMS, PROFILE_CUSTOMERS } from './operations.js';
 import { costOf, packByCost } from './pack.js';
 import { emailTerm, isPlainEmail } from './search-syntax.js';
@@ -52,7 +53,7 @@ export interface CustomerSource {
    * One entry per target, in order: the hit, null (Shopify answered completely: no such customer), or the Error
    * that prevented knowing. Never null for a lookup that may have been cut short: caches store null as a fact.
    */
-  load(targets: readonly CustomerTarget[], plan: FetchPlan): Promise<Array<CustomerHit | null | Error>>;
+  load(targets: readonly CustomerTarget[], plan: FetchPlan, limiter?: Limiter): Promise<Array<CustomerHit | null | Error>>;
 }
 
 /**
@@ -130,7 +131,13 @@ export class ShopifyCustomerSource implements CustomerSource {
     this.lineItemsFirst = options.lineItemsFirst ?? LINE_ITEMS_FIRST;
   }
 
-  async load(targets: readonly CustomerTarget[], plan: FetchPlan): Promise<Array<CustomerHit | null | Error>> {
+  /** `limiter`: the incoming request's cap on Shopify calls in flight; this load's calls all wait under it. */
+  load(targets: readonly CustomerTarget[], plan: FetchPlan, limiter?: Limiter): Promise<Array<CustomerHit | null | Error>> {
+    if (!limiter) return this.run(targets, plan);
+    return new ShopifyCustomerSource(limitedClient(this.client, limiter), { lineItemsFirst: this.lineItemsFirst }).run(targets, plan);
+  }
+
+  private async run(targets: readonly CustomerTarget[], plan: FetchPlan): Promise<Array<CustomerHit | null | Error>> {
     const results: Array<CustomerHit | null | Error> = targets.map(() => null);
     const truncated = new Set<OrderModel>();
     let work: Work[] = targets.map((t, i) => ({ t, i, matchedEmail: null }));

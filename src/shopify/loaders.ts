@@ -4,6 +4,7 @@
  * each caller its answer — one value or Error per key, in order, as DataLoader requires.
  */
 import DataLoader from 'dataloader';
+import type { Limiter } from './request-scope.js';
 import { mergePlans, targetKey, type CustomerHit, type CustomerSource, type CustomerTarget, type FetchPlan } from './customers.js';
 
 export interface CustomerKey {
@@ -15,8 +16,8 @@ export type CustomerLoader = DataLoader<CustomerKey, CustomerHit | null, string>
 
 const planKey = (p: FetchPlan) => `${p.ordersFirst}${p.lineItems ? 'L' : ''}${p.tracking ? 'T' : ''}${p.location ? 'P' : ''}`;
 
-/** The customer loader for one request. */
-export function createCustomerLoader(source: CustomerSource): CustomerLoader {
+/** The customer loader for one request; `limiter` caps that request's Shopify calls in flight. */
+export function createCustomerLoader(source: CustomerSource, limiter?: Limiter): CustomerLoader {
   return new DataLoader<CustomerKey, CustomerHit | null, string>(
     async (keys) => {
       // One plan for the whole batch: a request's profiles are all asked the same selection, so the union costs
@@ -25,7 +26,7 @@ export function createCustomerLoader(source: CustomerSource): CustomerLoader {
       const unique = new Map<string, CustomerTarget>();
       for (const k of keys) unique.set(targetKey(k.target), k.target);
       const targets = [...unique.values()];
-      const answers = await source.load(targets, plan);
+      const answers = await source.load(targets, plan, limiter);
       const byTarget = new Map(targets.map((t, i) => [targetKey(t), answers[i]!]));
       return keys.map((k) => byTarget.get(targetKey(k.target))!);
     },
