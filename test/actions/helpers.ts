@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { buildApp, type App, type BuildOptions } from '../../src/app.js';
 import { SCOPES } from '../../src/auth.js';
+import type { ShopifyClient } from '../../src/shopify/client.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
@@ -38,6 +39,25 @@ export interface Stack {
   /** The simulator's control API. */
   sim<T = any>(path: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * Runs `meanwhile` once, just before the subgraph sends `operation` (after its own reads), by wrapping the app's
+ * Shopify client; the request itself still goes to the simulator.
+ */
+export function onceBefore(h: Pick<Stack, 'app'>, operation: string, meanwhile: () => Promise<unknown>): void {
+  const real = h.app.deps.shopify;
+  const wrapped: ShopifyClient = {
+    ...real,
+    async request(document, variables, options) {
+      if (options.operationName === operation) {
+        h.app.deps.shopify = real;
+        await meanwhile();
+      }
+      return real.request(document, variables, options);
+    },
+  };
+  h.app.deps.shopify = wrapped;
 }
 
 /** A small simulator with a bucket that never throttles (tests about throttling arm it themselves). */

@@ -4,8 +4,7 @@
  * acting again, and ends with exactly one refund / cancellation / discount.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ShopifyClient } from '../../src/shopify/client.js';
-import { asAgent, CANCEL, DISCOUNT, newKey, orderPicker, paidOrder, REFUND, simOrder, simStats, startStack, type SimOrder, type Stack } from './helpers.js';
+import { asAgent, CANCEL, DISCOUNT, newKey, onceBefore, orderPicker, paidOrder, REFUND, simOrder, simStats, startStack, type SimOrder, type Stack } from './helpers.js';
 
 let h: Stack;
 let pick: (p: (o: SimOrder) => boolean) => Promise<SimOrder>;
@@ -17,24 +16,8 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-/**
- * Arms simulator faults just before the subgraph sends `operation` (and not before its reads), by wrapping the
- * subgraph's Shopify client; the request itself still goes to the simulator.
- */
-function faultBefore(operation: string, faults: Record<string, unknown>): void {
-  const real = h.app.deps.shopify;
-  const wrapped: ShopifyClient = {
-    ...real,
-    async request(document, variables, options) {
-      if (options.operationName === operation) {
-        h.app.deps.shopify = real;
-        await h.sim('faults', faults);
-      }
-      return real.request(document, variables, options);
-    },
-  };
-  h.app.deps.shopify = wrapped;
-}
+/** Arms simulator faults just before the subgraph sends `operation` (and not before its reads). */
+const faultBefore = (operation: string, faults: Record<string, unknown>) => onceBefore(h, operation, () => h.sim('faults', faults));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -4,8 +4,7 @@
  * comes back with our documented SHOPIFY_USER_ERROR, never null — in the payload and in the audit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ShopifyClient } from '../../src/shopify/client.js';
-import { asAgent, newKey, orderPicker, paidOrder, REFUND, simOrder, startStack, type SimOrder, type Stack } from './helpers.js';
+import { asAgent, newKey, onceBefore, orderPicker, paidOrder, REFUND, simOrder, startStack, type SimOrder, type Stack } from './helpers.js';
 
 let h: Stack;
 let pick: (p: (o: SimOrder) => boolean) => Promise<SimOrder>;
@@ -16,21 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-/** Runs `meanwhile` once, just before the subgraph sends `operation` (after its checks and Shopify's suggestion). */
-function before(operation: string, meanwhile: () => Promise<void>): void {
-  const real = h.app.deps.shopify;
-  const wrapped: ShopifyClient = {
-    ...real,
-    async request(document, variables, options) {
-      if (options.operationName === operation) {
-        h.app.deps.shopify = real;
-        await meanwhile();
-      }
-      return real.request(document, variables, options);
-    },
-  };
-  h.app.deps.shopify = wrapped;
-}
+const before = (operation: string, meanwhile: () => Promise<void>) => onceBefore(h, operation, meanwhile);
 
 describe('refundOrder userErrors', () => {
   it("Shopify's refusals without a code come back with SHOPIFY_USER_ERROR, field mapped where the agent wrote it", async () => {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/index.js';
-import { control, gql, simulator } from './helpers.js';
+import { control, customerIds, simulator } from './helpers.js';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -13,11 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const ids = async (query: string) => {
-  const res = await gql(sim, 'query Find($q: String!) { customers(first: 250, query: $q) { nodes { id } } }', { q: query });
-  expect(res.body.errors).toBeUndefined();
-  return res.body.data.customers.nodes.map((n: { id: string }) => n.id) as string[];
-};
+const ids = (query: string) => customerIds(sim, query);
 
 describe('email search', () => {
   it('takes * as a wildcard even inside quotes', async () => {

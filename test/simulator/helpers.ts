@@ -26,6 +26,13 @@ export async function control<T = any>(sim: Simulator, path: string, body?: unkn
 }
 
 /** A simulator for one test file, with a generous bucket so unrelated tests never throttle each other. */
+/** Ids of the customers (at most 250) a Shopify search query finds, in the simulator's order. */
+export async function customerIds(sim: Simulator, query: string): Promise<string[]> {
+  const res = await gql(sim, 'query Find($q: String!) { customers(first: 250, query: $q) { nodes { id } } }', { q: query });
+  if (res.body.errors) throw new Error(`search ${JSON.stringify(query)} failed: ${JSON.stringify(res.body.errors)}`);
+  return res.body.data.customers.nodes.map((n: { id: string }) => n.id);
+}
+
 export function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
   return startSimulator({ port: 0, maximumAvailable: 1_000_000, restoreRate: 1_000_000, ...options });
 }

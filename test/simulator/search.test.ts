@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/index.js';
 import { parseSearch } from '../../src/simulator/search.js';
-import { control, gql, simulator, type OrderSummary } from './helpers.js';
+import { control, customerIds, gql, simulator, type OrderSummary } from './helpers.js';
 
 let sim: Simulator;
 let customers: any[];
@@ -12,11 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const ids = async (query: string) => {
-  const res = await gql(sim, 'query Find($q: String!) { customers(first: 250, query: $q) { nodes { id } } }', { q: query });
-  expect(res.body.errors).toBeUndefined();
-  return res.body.data.customers.nodes.map((n: { id: string }) => n.id) as string[];
-};
+const ids = (query: string) => customerIds(sim, query);
 
 describe('parseSearch', () => {
   it('parses AND by default, OR, NOT, parentheses, quotes and comparisons', () => {
