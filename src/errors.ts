@@ -3,12 +3,16 @@ import { GraphQLError } from 'graphql';
 /**
  * The error vocabulary. Every error a client can see has a stable `extensions.code`; messages say what went
  * wrong and, for input, which field and why. Never put secrets or customer PII in a message.
+ *
+ * Each class also says how an agent action that ends in it is audited (`auditOutcome`), so the audit trail never
+ * maps codes by comparing strings, and how it is kept with an idempotency key and given back on a retry
+ * ({@link AppError.toStored} / {@link restoreError}), so a replayed error is the same error, never rebuilt by
+ * cutting its message apart.
  */
 export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
-  | 'NOT_FOUND'
   | 'SHOPIFY_UNAVAILABLE'
   | 'SHOPIFY_THROTTLED'
   | 'SHOPIFY_OUTCOME_UNKNOWN'
@@ -16,39 +20,57 @@ export type ErrorCode =
   | 'IDEMPOTENCY_IN_PROGRESS'
   | 'INTERNAL_SERVER_ERROR';
 
-/** Base class: a GraphQLError with a code and optional extra extensions. */
+/** How an action attempt that ended in this error is recorded: no permission, refused input, failed, or not known. */
+export type ErrorAuditOutcome = 'denied' | 'rejected' | 'failed' | 'unknown';
+
+/** What an idempotency record keeps of an error: enough to give the same error back. */
+export interface StoredError {
+  code: string;
+  message: string;
+  /** extensions besides `code` (e.g. `field`); absent in records written before issue 10 */
+  extensions?: Record<string, unknown>;
+  auditOutcome?: ErrorAuditOutcome;
+  /** records written before issue 10 kept only the field of a BAD_USER_INPUT */
+  field?: string;
+}
+
+/** Base class: a GraphQLError with a code, optional extra extensions, and how an action ending in it is audited. */
 export class AppError extends GraphQLError {
-  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    extensions: Record<string, unknown> = {},
+    readonly auditOutcome: ErrorAuditOutcome = 'failed',
+  ) {
     super(message, { extensions: { ...extensions, code } });
     this.name = new.target.name;
   }
   get code(): ErrorCode {
     return this.extensions.code as ErrorCode;
   }
+  /** The error as an idempotency record keeps it. */
+  toStored(): StoredError {
+    const { code: _code, ...extensions } = this.extensions;
+    return { code: this.code, message: this.message, extensions, auditOutcome: this.auditOutcome };
+  }
 }
 
 /** Bad input: names the argument/field (dotted path) and the problem. */
 export class BadInputError extends AppError {
   constructor(field: string, problem: string) {
-    super('BAD_USER_INPUT', `${field}: ${problem}`, { field });
+    super('BAD_USER_INPUT', `${field}: ${problem}`, { field }, 'rejected');
   }
 }
 
 export class UnauthenticatedError extends AppError {
   constructor(message = 'A valid agent token is required (Authorization: Bearer <JWT>)') {
-    super('UNAUTHENTICATED', message);
+    super('UNAUTHENTICATED', message, {}, 'denied');
   }
 }
 
 export class ForbiddenError extends AppError {
   constructor(scope: string) {
-    super('FORBIDDEN', `This needs the scope "${scope}", which the agent's token does not carry`, { scope });
-  }
-}
-
-export class NotFoundError extends AppError {
-  constructor(what: string) {
-    super('NOT_FOUND', `${what} was not found`);
+    super('FORBIDDEN', `This needs the scope "${scope}", which the agent's token does not carry`, { scope }, 'denied');
   }
 }
 
@@ -64,6 +86,46 @@ export class ShopifyThrottledError extends AppError {
   constructor(reason = 'the store\'s API budget is exhausted; try again in a few seconds', extra: Record<string, unknown> = {}) {
     super('SHOPIFY_THROTTLED', `Shopify throttled the request: ${reason}`, extra);
   }
+}
+
+/** A mutation may or may not have happened: the caller must check Shopify before acting again. */
+export class ShopifyOutcomeUnknownError extends AppError {
+  constructor(operation: string, reason: string) {
+    super(
+      'SHOPIFY_OUTCOME_UNKNOWN',
+      `${operation} was sent to Shopify but no answer came back (${reason}); retry with the same idempotency key to learn the outcome`,
+      {},
+      'unknown',
+    );
+  }
+}
+
+/** An idempotency key sent again with a different request (other input, action or agent). */
+export class IdempotencyKeyReusedError extends AppError {
+  constructor() {
+    super('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for a different request; use a new key for a new action', {}, 'rejected');
+  }
+}
+
+/** An idempotency key whose first request has not settled yet; `retryAfterSeconds` when we know roughly when. */
+export class IdempotencyInProgressError extends AppError {
+  constructor(message: string, retryAfterSeconds?: number) {
+    super('IDEMPOTENCY_IN_PROGRESS', message, retryAfterSeconds === undefined ? {} : { retryAfterSeconds }, 'rejected');
+  }
+}
+
+/** Our own fault (e.g. a stored result we cannot read); the message says what, never how to exploit it. */
+export class InternalError extends AppError {
+  constructor(message: string) {
+    super('INTERNAL_SERVER_ERROR', message);
+  }
+}
+
+/** The error an idempotency record kept, given back as it was first thrown (code, message, extensions, audit). */
+export function restoreError(stored: StoredError): AppError {
+  const extensions = stored.extensions ?? (stored.field ? { field: stored.field } : {});
+  const auditOutcome = stored.auditOutcome ?? (stored.code === 'BAD_USER_INPUT' ? 'rejected' : 'failed');
+  return new AppError(stored.code as ErrorCode, stored.message, extensions, auditOutcome);
 }
 
 /** True when an unknown error is one of ours (safe to show as is). */

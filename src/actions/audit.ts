@@ -81,13 +81,9 @@ export interface AuditFacts {
   detail?: string | null;
 }
 
-/** The audit outcome of an error: no permission → denied, bad input or refused key → rejected, lost answer → unknown. */
+/** The audit outcome of an error: each of ours says its own (errors.ts); anything else — a bug — failed. */
 export function outcomeOf(error: unknown): AuditOutcome {
-  const code = errorCodeOf(error);
-  if (code === 'FORBIDDEN' || code === 'UNAUTHENTICATED') return 'denied';
-  if (code === 'BAD_USER_INPUT' || code === 'IDEMPOTENCY_KEY_REUSED' || code === 'IDEMPOTENCY_IN_PROGRESS') return 'rejected';
-  if (code === 'SHOPIFY_OUTCOME_UNKNOWN') return 'unknown';
-  return 'failed';
+  return isAppError(error) ? error.auditOutcome : 'failed';
 }
 
 /** The client-visible code of an error (INTERNAL_SERVER_ERROR for anything that is not ours). */

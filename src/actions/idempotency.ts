@@ -17,7 +17,9 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestContext } from '../context.js';
-import { AppError, BadInputError } from '../errors.js';
+import {
+  BadInputError, IdempotencyInProgressError, IdempotencyKeyReusedError, InternalError, restoreError, type StoredError,
+} from '../errors.js';
 import type { AuditAction, IdempotencyRecord, Store } from '../store/index.js';
 
 /** How long keys are kept. */
@@ -64,7 +66,7 @@ interface StoredResult<Sent, O> {
   sent?: Sent;
   outcome?: O;
   /** a request refused while recovering a key; replayed as the same error */
-  error?: { code: string; message: string; field?: string };
+  error?: StoredError;
 }
 
 /** Stable hash of a normalized request (keys sorted), so equal inputs hash equal however they were written. */
@@ -158,7 +160,7 @@ export async function runExactlyOnce<Req extends { idempotencyKey: string }, Sen
       sent = await spec.prepare(ctx, req);
     } catch (error) {
       if (error instanceof BadInputError) {
-        const refused: StoredResult<Sent, O> = { error: { code: error.code, message: error.message, field: error.extensions.field as string } };
+        const refused: StoredResult<Sent, O> = { error: error.toStored() };
         await repo.complete(key, 'failed', refused).catch(() => undefined);
       }
       throw error;
@@ -168,16 +170,13 @@ export async function runExactlyOnce<Req extends { idempotencyKey: string }, Sen
 
   const wait = async (first: IdempotencyRecord): Promise<RunResult<O>> => {
     if (first.agentId !== agentId || first.mutation !== spec.action || first.inputHash !== inputHash) {
-      throw new AppError(
-        'IDEMPOTENCY_KEY_REUSED',
-        'This idempotency key was already used for a different request; use a new key for a new action',
-      );
+      throw new IdempotencyKeyReusedError();
     }
     const deadline = Date.now() + WAIT_FOR_OUTCOME_MS;
     let record: IdempotencyRecord | null = first;
     for (;;) {
       if (record === null) {
-        throw new AppError('IDEMPOTENCY_IN_PROGRESS', 'The key expired while this request waited for it; send the request again');
+        throw new IdempotencyInProgressError('The key expired while this request waited for it; send the request again');
       }
       if (record.state === 'succeeded' || record.state === 'failed') return { outcome: replay<Sent, O>(record), replayed: true };
       if (record.leaseUntil !== null && record.leaseUntil.getTime() < Date.now()) {
@@ -187,10 +186,9 @@ export async function runExactlyOnce<Req extends { idempotencyKey: string }, Sen
       const left = deadline - Date.now();
       if (left <= 0) {
         const retryIn = record.leaseUntil ? Math.max(1, Math.ceil((record.leaseUntil.getTime() - Date.now()) / 1000)) : 1;
-        throw new AppError(
-          'IDEMPOTENCY_IN_PROGRESS',
+        throw new IdempotencyInProgressError(
           `An earlier request with this idempotency key is still running or its outcome is being confirmed; retry in about ${retryIn} s with the same key`,
-          { retryAfterSeconds: retryIn },
+          retryIn,
         );
       }
       await sleep(Math.min(POLL_MS, left));
@@ -219,9 +217,7 @@ export async function runExactlyOnce<Req extends { idempotencyKey: string }, Sen
 
 function replay<Sent, O>(record: IdempotencyRecord): O {
   const stored = (record.result ?? {}) as StoredResult<Sent, O>;
-  if (stored.error) {
-    throw stored.error.field ? new BadInputError(stored.error.field, stored.error.message.replace(`${stored.error.field}: `, '')) : new AppError(stored.error.code as never, stored.error.message);
-  }
-  if (stored.outcome === undefined) throw new AppError('INTERNAL_SERVER_ERROR', 'The stored result of this idempotency key is unreadable');
+  if (stored.error) throw restoreError(stored.error);
+  if (stored.outcome === undefined) throw new InternalError('The stored result of this idempotency key is unreadable');
   return stored.outcome;
 }

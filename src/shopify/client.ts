@@ -1,6 +1,6 @@
 import { createAdminApiClient, type ClientResponse } from '@shopify/admin-api-client';
 import type { Logger } from '../logger.js';
-import { AppError, ShopifyThrottledError, ShopifyUnavailableError } from '../errors.js';
+import { AppError, ShopifyOutcomeUnknownError, ShopifyThrottledError, ShopifyUnavailableError } from '../errors.js';
 import type { CircuitBreaker } from './breaker.js';
 import { LocalCostBudget, type CostBudget, type ThrottleStatus } from './budget.js';
 import type { Limiter } from './request-scope.js';
@@ -84,16 +84,6 @@ export interface ShopifyClient {
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Thrown when a mutation may or may not have happened: the caller must check Shopify before acting again. */
-export class ShopifyOutcomeUnknownError extends AppError {
-  constructor(operation: string, reason: string) {
-    super(
-      'SHOPIFY_OUTCOME_UNKNOWN',
-      `${operation} was sent to Shopify but no answer came back (${reason}); retry with the same idempotency key to learn the outcome`,
-    );
-  }
-}
 
 type Attempt =
   | { kind: 'ok'; data: unknown; cost: CostExtension | null; fieldErrors: ShopifyFieldError[] }
