@@ -84,7 +84,7 @@ export interface BenchAuth {
 }
 
 /** Fresh secrets and a token for this run. */
-async function benchAuth(): Promise<BenchAuth> {
+export async function benchAuth(): Promise<BenchAuth> {
   const jwtSecret = generateDevSecret();
   return { jwtSecret, routerSecret: generateDevSecret(), token: await signDemoToken(jwtSecret) };
 }
@@ -93,7 +93,7 @@ async function benchAuth(): Promise<BenchAuth> {
  * The subgraph's environment: `npm start` against the simulator, as production runs it (agent tokens checked, the
  * router's secret required), with nothing from the caller's shell leaking in.
  */
-function subgraphEnv(sim: { url: string; token: string }, auth: BenchAuth, sqlitePath: string, cacheTtlS: number): Record<string, string> {
+export function subgraphEnv(sim: { url: string; token: string }, auth: BenchAuth, sqlitePath: string, cacheTtlS: number): Record<string, string> {
   return {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',

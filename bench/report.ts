@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BudgetResult } from './budget.js';
+import type { IsolationResult } from './isolation.js';
 import type { LatencyResult } from './latency.js';
 import type { MemoryRow } from './memory.js';
 import { ROOT } from './processes.js';
@@ -40,6 +41,8 @@ export interface BenchResult {
   requests: (Omit<RequestsResult, 'entitiesShapes' | 'profiles'> & { entitiesShapes: Record<string, number[]> }) | null;
   latency: LatencyResult | null;
   budget: BudgetResult | null;
+  /** section 5; absent from result files written before it existed */
+  isolation?: IsolationResult | null;
   memory: MemoryRow[];
   /** sections that failed, with their error */
   errors: Record<string, string>;
@@ -91,7 +94,7 @@ export function markdownTable(headers: string[], rows: Cell[][]): string {
 
 const ms = (n: number | null | undefined) => (n === null || n === undefined ? null : Number(n.toFixed(n < 10 ? 2 : 1)));
 
-/** The four sections as (title, conditions, headers, rows). */
+/** The five sections as (title, conditions, headers, rows). */
 function sections(r: BenchResult): Array<{ title: string; conditions: string; headers: string[]; rows: Cell[][] }> {
   const out: Array<{ title: string; conditions: string; headers: string[]; rows: Cell[][] }> = [];
   if (r.requests) {
@@ -147,6 +150,20 @@ function sections(r: BenchResult): Array<{ title: string; conditions: string; he
       rows: r.memory.map((m) => [m.process, m.during, m.rssMb]),
     });
   }
+  if (r.isolation) {
+    out.push({
+      title: '5. Isolation: one caller cannot stall everyone (event-loop delay of the largest calls; others served meanwhile)',
+      conditions: r.isolation.conditions,
+      headers: ['call', 'repr.', 'emails each', 'runs', 'Shopify req.', 'loop max p50 ms', 'loop max max ms', 'p50 ms', 'max ms', 'answer KB', 'other agent p50 ms', 'other agent max ms', '/healthz max ms', 'errors'],
+      rows: r.isolation.rows.map((x) => [
+        x.label, x.representations, x.emailsPerProfile, x.runs,
+        x.shopifyRequests.p50 === x.shopifyRequests.max ? x.shopifyRequests.p50 : `${x.shopifyRequests.p50}-${x.shopifyRequests.max}`,
+        ms(x.eventLoopMaxMs.p50), ms(x.eventLoopMaxMs.max), ms(x.latencyMs.p50), ms(x.latencyMs.max), x.answerKb,
+        ms(x.meanwhile?.agentMs.p50), ms(x.meanwhile?.agentMs.max), ms(x.meanwhile?.healthzMaxMs.max),
+        x.errors.length === 0 ? 0 : x.errors.join('; '),
+      ]),
+    });
+  }
   return out;
 }
 
@@ -178,11 +195,12 @@ function keyFigures(r: BenchResult): Map<string, Record<string, number | null>> 
   for (const x of r.latency?.rows ?? []) m.set(x.id, { p50Ms: x.figures.p50Ms, p99Ms: x.figures.p99Ms, requestsPerS: x.figures.requestsPerS });
   for (const x of r.budget?.rows ?? []) m.set(x.id, { sustainedPerS: x.sustainedPerS });
   for (const x of r.memory) m.set(x.id, { rssMb: x.rssMb });
+  for (const x of r.isolation?.rows ?? []) m.set(x.id, { shopifyRequests: x.shopifyRequests.max, eventLoopMaxP50Ms: x.eventLoopMaxMs.p50, latencyP50Ms: x.latencyMs.p50 });
   return m;
 }
 
 /** Counts: any change matters. Timings and memory: only changes of 10% or more are shown (runs are noisy). */
-const EXACT_FIGURES = new Set(['requests', 'requestedCost', 'actualCost', 'naiveRequests']);
+const EXACT_FIGURES = new Set(['requests', 'requestedCost', 'actualCost', 'naiveRequests', 'shopifyRequests']);
 
 /** The figures that differ between two runs, row by row (same ids only). */
 export function formatComparison(before: BenchResult, after: BenchResult): string {

@@ -5,6 +5,7 @@
  *   2. added latency and throughput, straight and through @apollo/gateway            (bench/latency.ts)
  *   3. profile views per second the Standard plan sustains, cache off and on         (bench/budget.ts)
  *   4. peak memory of the subgraph during 2 and 3                                    (bench/memory.ts)
+ *   5. isolation: the largest calls' event-loop delay, and others served meanwhile   (bench/isolation.ts)
  * Prints plain tables, writes bench/results/latest.json and a copy named by date and commit, and compares with the
  * newest earlier result of the same mode (quick or full). Every process and server it starts is stopped before it exits, also on errors and Ctrl-C.
  * The full run takes about 10 minutes; --quick (short rows, one budget rung each) under 2.
@@ -12,17 +13,18 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runBudget } from './budget.js';
+import { runIsolation } from './isolation.js';
 import { runLatency, startLatencyProcesses } from './latency.js';
 import { memoryRows } from './memory.js';
 import { killAllChildren, runningChildren } from './processes.js';
 import { formatComparison, formatMarkdown, formatText, previousResult, runMeta, writeResult, type BenchResult } from './report.js';
 import { runRequests, type RequestsResult } from './requests.js';
 
-const SECTIONS = ['requests', 'latency', 'budget'] as const;
+const SECTIONS = ['requests', 'latency', 'budget', 'isolation'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `Usage: npm run bench [-- --quick] [-- --only ${SECTIONS.join(',')}] [-- --markdown]
-  --quick      a sanity run in under 2 minutes (short rows, one budget rung per cache mode)
+  --quick      a sanity run in under 2 minutes (short rows, one budget rung per cache mode, 3 isolation runs per row)
   --only       run only these sections (memory comes with latency and budget)
   --markdown   also print the tables as Markdown (for the README's Performance section)`;
 
@@ -38,11 +40,13 @@ const PLANS = {
     ks: [1, 10, 25, 100],
     latency: { durationS: 1.5, warmupS: 0.5, simulatorLatenciesMs: [0, 50], batches: BATCHES, cacheRows: true },
     budget: { durationS: 6, ladders: { off: [1], on: [3] } },
+    isolation: { runs: 3 },
   },
   full: {
     ks: [1, 10, 25, 100],
     latency: { durationS: 10, warmupS: 2, simulatorLatenciesMs: [0, 50], batches: BATCHES, cacheRows: true },
     budget: { durationS: 60, ladders: { off: [1, 1.5, 2], on: [2, 5, 10, 30] } },
+    isolation: { runs: 10 },
   },
 } as const;
 
@@ -78,7 +82,7 @@ async function main(): Promise<number> {
   const started = performance.now();
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const elapsed = () => `${Math.round((performance.now() - started) / 1000)} s`;
-  const result: BenchResult = { meta: runMeta(mode), requests: null, latency: null, budget: null, memory: [], errors: {} };
+  const result: BenchResult = { meta: runMeta(mode), requests: null, latency: null, budget: null, isolation: null, memory: [], errors: {} };
   log(`npm run bench (${mode}) — commit ${result.meta.commit}${result.meta.dirty ? ' + uncommitted changes' : ''}, load average ${result.meta.loadAverage.start}`);
 
   // Section 2's processes load while section 1 runs (section 1 counts requests; it does not time anything).
@@ -122,6 +126,16 @@ async function main(): Promise<number> {
       if (broken.length > 0) result.errors.budget = broken.map((r) => `cache ${r.cache}: ${r.error}`).join('\n');
     } catch (error) {
       result.errors.budget = (error as Error).stack ?? String(error);
+    }
+  }
+  if (args.only.has('isolation')) {
+    log(`\n[${elapsed()}] 5. isolation: one caller cannot stall everyone`);
+    try {
+      result.isolation = await runIsolation({ ...plan.isolation, log });
+      const wrong = result.isolation.rows.filter((r) => r.errors.length > 0);
+      if (wrong.length > 0) result.errors.isolation = wrong.map((r) => `${r.id}: ${r.errors.join('; ')}`).join('\n');
+    } catch (error) {
+      result.errors.isolation = (error as Error).stack ?? String(error);
     }
   }
   result.memory = memoryRows(result.latency, result.budget);
