@@ -7,7 +7,7 @@ import type { Authenticator, Caller } from './auth.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { createLinkLoader, type ResolvedLink } from './profile/linking.js';
-import type { ProfileRef } from './profile/model.js';
+import type { ProfileRef } from './domain/model.js';
 import type { ShopifyClient } from './shopify/client.js';
 import type { CustomerSource } from './shopify/customers.js';
 import { createCustomerLoader, type CustomerLoader } from './shopify/loaders.js';

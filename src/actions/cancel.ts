@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestContext } from '../context.js';
 import { BadInputError } from '../errors.js';
-import type { OrderModel } from '../profile/model.js';
+import type { OrderModel } from '../domain/model.js';
 import type { ActionOrderCancelledQuery, ActionOrderCancelMutation } from '../shopify/__generated__/admin.js';
 import { costOf } from '../shopify/pack.js';
 import type { ActionSpec, Outcome, UserError } from './idempotency.js';

@@ -4,8 +4,8 @@
  */
 import type { RequestContext } from '../context.js';
 import { BadInputError } from '../errors.js';
-import { toOrder } from '../profile/mappers.js';
-import type { OrderModel } from '../profile/model.js';
+import { toOrder } from '../shopify/mappers.js';
+import type { OrderModel } from '../domain/model.js';
 import type { ActionOrderCheckQuery, ActionOrderQuery, ActionOrderQueryVariables } from '../shopify/__generated__/admin.js';
 import { costOf } from '../shopify/pack.js';
 import type { UserError } from './idempotency.js';

@@ -7,7 +7,7 @@ import { requireScope, type Scope } from '../auth.js';
 import type { MutationResolvers, Resolvers } from '../__generated__/resolvers.js';
 import type { RequestContext } from '../context.js';
 import type { AuditAction } from '../store/index.js';
-import { AttemptAudit, type AuditFacts } from './audit.js';
+import { AttemptAudit, type AuditFacts } from '../audit/attempt.js';
 import { cancelSpec, orderAfterCancel } from './cancel.js';
 import { discountSpec } from './discount.js';
 import { runExactlyOnce, type ActionSpec, type Outcome } from './idempotency.js';

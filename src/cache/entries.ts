@@ -7,7 +7,7 @@
  *   o:<order GID>     → customer GID, so an order id (refund webhook, action) finds the entry to drop
  *   t:c:… t:e:… t:o:… → tombstone: when the id was last invalidated (ms), so a load already in flight then is not stored
  */
-import type { CustomerBundle } from '../profile/model.js';
+import type { CustomerBundle } from '../domain/model.js';
 import type { FetchPlan } from '../shopify/customers.js';
 
 /** The e: value for "no customer has this email". */

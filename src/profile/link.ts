@@ -3,14 +3,14 @@
  * profile at nobody), and every attempt is audited. The caller is checked first; the audit keeps only well-formed,
  * bounded ids (see AttemptAudit.record), so a refused attempt never stores what it was sent.
  */
-import { audited, profileIdProblem } from '../actions/audit.js';
+import { audited, profileIdProblem } from '../audit/attempt.js';
 import { BadInputError } from '../errors.js';
 import type { MutationResolvers } from '../__generated__/resolvers.js';
 import type { CustomerByIdQuery } from '../shopify/__generated__/admin.js';
 import { requireGid } from '../shopify/gid.js';
 import { CUSTOMER_BY_ID } from '../shopify/operations.js';
 import { costOf } from '../shopify/pack.js';
-import { toCustomer } from './mappers.js';
+import { toCustomer } from '../shopify/mappers.js';
 import { manualLink } from './resolvers.js';
 
 function requireProfileId(value: string): string {

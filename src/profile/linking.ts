@@ -6,7 +6,7 @@ import DataLoader from 'dataloader';
 import type { ShopifyLinkRecord, Store } from '../store/index.js';
 import type { CustomerTarget } from '../shopify/customers.js';
 import { isPlainEmail } from '../shopify/search-syntax.js';
-import type { ProfileRef } from './model.js';
+import type { ProfileRef } from '../domain/model.js';
 
 /** A profile's link as far as we know before asking Shopify. */
 export interface ResolvedLink {

@@ -9,7 +9,7 @@ import type { RequestContext } from '../context.js';
 import { MAX_AGENT_ACTIONS } from '../context.js';
 import { CUSTOMER_ONLY, type CustomerHit, type FetchPlan } from '../shopify/customers.js';
 import type { ShopifyLinkRecord } from '../store/index.js';
-import type { LinkModel, ProfileRef } from './model.js';
+import type { LinkModel, ProfileRef } from '../domain/model.js';
 import { orderPlan, PRODUCTS_PLAN, selectedFieldNames } from './selection.js';
 
 /** The profile's Shopify customer with what `plan` asks, or null when it has none. */

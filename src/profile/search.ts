@@ -11,7 +11,7 @@ import type { CustomerByOrderNameQuery, CustomerSearchQuery } from '../shopify/_
 import { CUSTOMER_BY_ORDER_NAME, CUSTOMER_SEARCH } from '../shopify/operations.js';
 import { costOf } from '../shopify/pack.js';
 import { emailTerm, isPlainEmail } from '../shopify/search-syntax.js';
-import { toCustomer } from './mappers.js';
+import { toCustomer } from '../shopify/mappers.js';
 
 export type SearchQuery = { kind: 'order'; query: string } | { kind: 'customers'; query: string };
 

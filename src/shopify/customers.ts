@@ -11,8 +11,8 @@
  * hold is unknown: those emails are looked up again, paged to the end, before anyone is told "no customer". An email
  * that is not a plain address never goes into a search query at all: it is looked up exactly (`customerByIdentifier`).
  */
-import { toCustomer, toLineItem, toOrder } from '../profile/mappers.js';
-import type { CustomerBundle, OrderModel } from '../profile/model.js';
+import { toCustomer, toLineItem, toOrder } from './mappers.js';
+import type { CustomerBundle, OrderModel } from '../domain/model.js';
 import { ShopifyUnavailableError } from '../errors.js';
 import type {
   CustomerIdByEmailAddressQuery,

@@ -3,7 +3,7 @@
  * idempotency key comes back on a retry exactly as it was thrown (records written before issue 10 included).
  */
 import { describe, expect, it } from 'vitest';
-import { outcomeOf } from '../../src/actions/audit.js';
+import { outcomeOf } from '../../src/audit/attempt.js';
 import {
   BadInputError, ForbiddenError, IdempotencyInProgressError, IdempotencyKeyReusedError, InternalError, restoreError,
   ShopifyOutcomeUnknownError, ShopifyThrottledError, ShopifyUnavailableError, UnauthenticatedError,

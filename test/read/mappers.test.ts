@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineItemStatus, orderStatus, orderType, toCustomer, toOrder } from '../../src/profile/mappers.js';
+import { lineItemStatus, orderStatus, orderType, toCustomer, toOrder } from '../../src/shopify/mappers.js';
 import type { CustomerCardFragment, ProfileOrderFragment } from '../../src/shopify/__generated__/admin.js';
 
 const shop = { storeDomain: 'acme-goods.myshopify.com', protocol: 'https' as const };

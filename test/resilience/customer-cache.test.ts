@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { CachedCustomerSource } from '../../src/cache/customer-cache.js';
 import { MemoryKv } from '../../src/cache/kv.js';
 import { silentLogger } from '../../src/logger.js';
-import type { CustomerBundle, OrderModel } from '../../src/profile/model.js';
+import type { CustomerBundle, OrderModel } from '../../src/domain/model.js';
 import { CUSTOMER_ONLY, type CustomerHit, type CustomerTarget, type FetchPlan } from '../../src/shopify/customers.js';
 
 const plan = (ordersFirst: number, lineItems = false): FetchPlan => ({ ordersFirst, lineItems, tracking: false, location: false });

@@ -2,9 +2,9 @@
  * Pure translations from Shopify's 2026-07 shapes (codegen types of our documents) to our domain models.
  * No I/O; every rule about how a Shopify value reads to an agent lives here.
  */
-import type { CustomerCardFragment, ProfileLineItemFragment, ProfileOrderFragment } from '../shopify/__generated__/admin.js';
-import { adminUrl, type StoreEndpoint } from '../shopify/transport.js';
-import type { CustomerModel, FinancialStatus, FulfillmentStatus, LineItemModel, Money, OrderModel } from './model.js';
+import type { CustomerCardFragment, ProfileLineItemFragment, ProfileOrderFragment } from './__generated__/admin.js';
+import { adminUrl, type StoreEndpoint } from './transport.js';
+import type { CustomerModel, FinancialStatus, FulfillmentStatus, LineItemModel, Money, OrderModel } from '../domain/model.js';
 
 const money = (m: { amount: string; currencyCode: string }): Money => ({ amount: m.amount, currencyCode: m.currencyCode });
 
