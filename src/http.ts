@@ -5,6 +5,13 @@
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/** An extra HTTP route (metrics, webhooks); gets the raw body so signatures can be checked on the exact bytes. */
+export interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+  handle(req: IncomingMessage, res: ServerResponse, rawBody: Buffer): Promise<void> | void;
+}
+
 /** One header's value (the first, if repeated). */
 export function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];

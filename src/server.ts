@@ -3,7 +3,7 @@
  * so tests build it against the simulator and a temporary store. main.ts is what listens.
  */
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { header, readBody, sendJson, serveGraphQL } from './http.js';
+import { header, readBody, sendJson, serveGraphQL, type Route } from './http.js';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -26,13 +26,6 @@ export const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
  * a few milliseconds, and the document inside is cut off by GRAPHQL_MAX_TOKENS whatever its size.
  */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
-
-/** An extra HTTP route (metrics, webhooks); gets the raw body so signatures can be checked on the exact bytes. */
-export interface Route {
-  method: 'GET' | 'POST';
-  path: string;
-  handle(req: IncomingMessage, res: ServerResponse, rawBody: Buffer): Promise<void> | void;
-}
 
 export interface CreateServerOptions {
   routes?: Route[];

@@ -5,7 +5,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Route } from '../server.js';
+import type { Route } from '../http.js';
 import type { BreakerState } from '../shopify/breaker.js';
 import type { ThrottleStatus } from '../shopify/budget.js';
 import type { RequestEvent } from '../shopify/client.js';

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Invalidation } from '../cache/customer-cache.js';
 import type { Logger } from '../logger.js';
 import { header, sendJson } from '../http.js';
-import type { Route } from '../server.js';
+import type { Route } from '../http.js';
 import type { WebhookEventRepository } from '../store/index.js';
 import { invalidationFor, isTopic } from './topics.js';
 import { verifyWebhook } from './verify.js';
