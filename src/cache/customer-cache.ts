@@ -10,7 +10,8 @@
  */
 import type { Logger } from '../logger.js';
 import type { Limiter } from '../shopify/request-scope.js';
-import { targetKey, type CustomerHit, type CustomerSource, type CustomerTarget, type FetchPlan } from '../shopify/customers.js';
+import type { CustomerHit, CustomerTarget, FetchPlan } from '../domain/lookup.js';
+import { targetKey, type CustomerSource } from '../shopify/customers.js';
 import {
   covers, customerKey, emailKey, NO_CUSTOMER, orderKey, parseEntry, planCovers, shapeFor, tombstoneKey, type CustomerEntry,
 } from './entries.js';

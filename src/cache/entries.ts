@@ -8,7 +8,7 @@
  *   t:c:… t:e:… t:o:… → tombstone: when the id was last invalidated (ms), so a load already in flight then is not stored
  */
 import type { CustomerBundle } from '../domain/model.js';
-import type { FetchPlan } from '../shopify/customers.js';
+import type { FetchPlan } from '../domain/lookup.js';
 
 /** The e: value for "no customer has this email". */
 export const NO_CUSTOMER = '-';

@@ -4,16 +4,9 @@
  */
 import DataLoader from 'dataloader';
 import type { ShopifyLinkRecord, Store } from '../store/index.js';
-import type { CustomerTarget } from '../shopify/customers.js';
+import type { CustomerTarget, ResolvedLink } from '../domain/lookup.js';
 import { isPlainEmail } from '../shopify/search-syntax.js';
 import type { ProfileRef } from '../domain/model.js';
-
-/** A profile's link as far as we know before asking Shopify. */
-export interface ResolvedLink {
-  manual: ShopifyLinkRecord | null;
-  /** null: nothing to look up (no manual link and no usable email, or auto-link off) */
-  target: CustomerTarget | null;
-}
 
 /** The most distinct emails one profile is looked up by unless configured otherwise (SHOPIFY_MAX_EMAILS_PER_PROFILE). */
 export const DEFAULT_MAX_EMAILS_PER_PROFILE = 10;

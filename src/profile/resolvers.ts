@@ -7,7 +7,7 @@ import { BadInputError } from '../errors.js';
 import type { Resolvers } from '../__generated__/resolvers.js';
 import type { RequestContext } from '../context.js';
 import { MAX_AGENT_ACTIONS } from '../context.js';
-import { CUSTOMER_ONLY, type CustomerHit, type FetchPlan } from '../shopify/customers.js';
+import { CUSTOMER_ONLY, type CustomerHit, type FetchPlan } from '../domain/lookup.js';
 import type { ShopifyLinkRecord } from '../store/index.js';
 import type { LinkModel, ProfileRef } from '../domain/model.js';
 import { orderPlan, PRODUCTS_PLAN, selectedFieldNames } from './selection.js';

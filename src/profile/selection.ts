@@ -3,7 +3,7 @@
  * `orders(limit: 3)` asks for 3, and tracking, location and line items only when a field needs them.
  */
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
-import { CUSTOMER_ONLY, type FetchPlan } from '../shopify/customers.js';
+import { CUSTOMER_ONLY, type FetchPlan } from '../domain/lookup.js';
 
 /** Names of the fields selected under the current field (fragments and inline fragments followed). */
 export function selectedFieldNames(info: GraphQLResolveInfo): Set<string> {

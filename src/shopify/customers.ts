@@ -13,6 +13,7 @@
  */
 import { toCustomer, toLineItem, toOrder } from './mappers.js';
 import type { CustomerBundle, OrderModel } from '../domain/model.js';
+import { CUSTOMER_ONLY, type CustomerHit, type CustomerTarget, type FetchPlan } from '../domain/lookup.js';
 import { ShopifyUnavailableError } from '../errors.js';
 import type {
   CustomerIdByEmailAddressQuery,
@@ -27,25 +28,8 @@ import { CUSTOMER_ID_BY_EMAIL_ADDRESS, CUSTOMER_IDS_BY_EMAIL, ORDER_LINE_ITEMS, 
 import { costOf, packByCost } from './pack.js';
 import { emailTerm, isPlainEmail } from './search-syntax.js';
 
-/** How to find a profile's customer. */
-export type CustomerTarget = { kind: 'id'; customerId: string } | { kind: 'emails'; emails: readonly string[] };
-
-/** What to fetch with each customer; derived from the GraphQL selection. */
-export interface FetchPlan {
-  /** 0 = no orders */
-  ordersFirst: number;
-  lineItems: boolean;
-  tracking: boolean;
-  location: boolean;
-}
-
-export const CUSTOMER_ONLY: FetchPlan = { ordersFirst: 0, lineItems: false, tracking: false, location: false };
-
-/** A found customer; for email targets, which email matched. */
-export interface CustomerHit {
-  bundle: CustomerBundle;
-  matchedEmail: string | null;
-}
+// bench/naive-subgraph.ts still names FetchPlan through this module (bench/ is moved in its own change).
+export type { FetchPlan } from '../domain/lookup.js';
 
 /** Where customer data comes from: Shopify itself, or a cache in front of it. */
 export interface CustomerSource {

@@ -5,7 +5,8 @@
  */
 import DataLoader from 'dataloader';
 import type { Limiter } from './request-scope.js';
-import { mergePlans, targetKey, type CustomerHit, type CustomerSource, type CustomerTarget, type FetchPlan } from './customers.js';
+import type { CustomerHit, CustomerTarget, FetchPlan } from '../domain/lookup.js';
+import { mergePlans, targetKey, type CustomerSource } from './customers.js';
 
 export interface CustomerKey {
   target: CustomerTarget;

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
 import { createShopifyClient } from '../../src/shopify/client.js';
-import { ShopifyCustomerSource, type CustomerHit, type CustomerTarget } from '../../src/shopify/customers.js';
+import type { CustomerHit, CustomerTarget } from '../../src/domain/lookup.js';
+import { ShopifyCustomerSource } from '../../src/shopify/customers.js';
 import { parseStoreDomain } from '../../src/shopify/transport.js';
 import { startSimulator } from '../../src/simulator/index.js';
 

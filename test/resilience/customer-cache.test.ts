@@ -8,7 +8,7 @@ import { CachedCustomerSource } from '../../src/cache/customer-cache.js';
 import { MemoryKv } from '../../src/cache/kv.js';
 import { silentLogger } from '../../src/logger.js';
 import type { CustomerBundle, OrderModel } from '../../src/domain/model.js';
-import { CUSTOMER_ONLY, type CustomerHit, type CustomerTarget, type FetchPlan } from '../../src/shopify/customers.js';
+import { CUSTOMER_ONLY, type CustomerHit, type CustomerTarget, type FetchPlan } from '../../src/domain/lookup.js';
 
 const plan = (ordersFirst: number, lineItems = false): FetchPlan => ({ ordersFirst, lineItems, tracking: false, location: false });
 const order = (id: number) => ({ id: `gid://shopify/Order/${id}`, products: null }) as unknown as OrderModel;

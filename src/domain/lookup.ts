@@ -1,0 +1,34 @@
+/**
+ * What a customer lookup asks for and what it answers, in domain terms: the request context, the linking rules,
+ * the caches and the Shopify gateway all speak these shapes, so none of them has to import another to name them.
+ */
+import type { ShopifyLinkRecord } from '../store/index.js';
+import type { CustomerBundle } from './model.js';
+
+/** How to find a profile's customer. */
+export type CustomerTarget = { kind: 'id'; customerId: string } | { kind: 'emails'; emails: readonly string[] };
+
+/** What to fetch with each customer; derived from the GraphQL selection. */
+export interface FetchPlan {
+  /** 0 = no orders */
+  ordersFirst: number;
+  lineItems: boolean;
+  tracking: boolean;
+  location: boolean;
+}
+
+/** The plan of a field that needs the customer alone (no orders). */
+export const CUSTOMER_ONLY: FetchPlan = { ordersFirst: 0, lineItems: false, tracking: false, location: false };
+
+/** A found customer; for email targets, which email matched. */
+export interface CustomerHit {
+  bundle: CustomerBundle;
+  matchedEmail: string | null;
+}
+
+/** A profile's link as far as we know before asking Shopify. */
+export interface ResolvedLink {
+  manual: ShopifyLinkRecord | null;
+  /** null: nothing to look up (no manual link and no usable email, or auto-link off) */
+  target: CustomerTarget | null;
+}

@@ -1,0 +1,33 @@
+/**
+ * Builds the context of one GraphQL request: composes the linking rules (profile/) and the Shopify loaders
+ * (shopify/) that context.ts may only name, so that no folder the resolvers import depends on them in turn.
+ */
+import DataLoader from 'dataloader';
+import { MAX_AGENT_ACTIONS, type AppDeps, type RequestContext } from './context.js';
+import { createLinkLoader } from './profile/linking.js';
+import { createCustomerLoader } from './shopify/loaders.js';
+import { Limiter, limitedClient } from './shopify/request-scope.js';
+
+/** Builds the context for one GraphQL request. */
+export async function createContext(deps: AppDeps, headers: { get(name: string): string | undefined | null }): Promise<RequestContext> {
+  const caller = await deps.authenticate(headers.get('authorization') ?? undefined);
+  // This request's cap on Shopify calls in flight: every call it makes, through the loaders or `deps.shopify`, waits
+  // for a place under it, so one request cannot fill the budget's queue ahead of other agents (request-scope.ts).
+  const limiter = new Limiter(deps.config.limits.maxConcurrentShopifyRequests);
+  return {
+    deps: { ...deps, shopify: limitedClient(deps.shopify, limiter) },
+    caller,
+    logger: deps.logger,
+    loaders: {
+      links: createLinkLoader(deps.store, deps.config.autoLink, {
+        maxEmails: deps.config.limits.maxEmailsPerProfile,
+        onIgnored: deps.onEmailsIgnored,
+      }),
+      customers: createCustomerLoader(deps.customers, limiter),
+      agentActions: new DataLoader(async (orderIds) => {
+        const byOrder = await deps.store.audit.listByOrders(orderIds, MAX_AGENT_ACTIONS);
+        return orderIds.map((id) => byOrder.get(id) ?? []);
+      }),
+    },
+  };
+}
