@@ -32,7 +32,7 @@ const config: CodegenConfig = {
     },
     'src/shopify/__generated__/admin.ts': {
       schema: 'src/shopify/admin-2026-07.graphql',
-      documents: ['src/shopify/operations.ts', 'src/actions/operations.ts'],
+      documents: ['src/shopify/operations.ts', 'src/shopify/action-operations.ts'],
       plugins: ['typescript-operations'],
       config: {
         onlyOperationTypes: true,

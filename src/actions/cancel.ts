@@ -5,27 +5,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestContext } from '../context.js';
 import { BadInputError } from '../errors.js';
+import type { OrderCancelArgs } from '../domain/actions.js';
 import type { OrderModel } from '../domain/model.js';
-import type { ActionOrderCancelledQuery, ActionOrderCancelMutation } from '../shopify/__generated__/admin.js';
-import { costOf } from '../shopify/pack.js';
 import type { ActionSpec, Outcome, UserError } from './idempotency.js';
-import { ACTION_ORDER_CANCEL, ACTION_ORDER_CANCELLED } from './operations.js';
-import { payloadOrder, requireOrder, toUserErrors } from './orders.js';
+import { orderGateway, payloadOrder, requireOrder, toUserErrors } from './orders.js';
 import type { CancelRequest } from './validate.js';
 
 /** How long a payload waits for the cancel job to show on the order before returning the order as it is. */
 export const CANCEL_POLL_MS = 2_000;
 const CANCEL_POLL_EVERY_MS = 100;
 
-/** The orderCancel arguments, as written ahead and sent. */
-export interface CancelSent {
-  orderId: string;
+/** The orderCancel arguments, as written ahead and sent, and whose order it is (for the audit and invalidation). */
+export interface CancelSent extends OrderCancelArgs {
   customerId: string | null;
-  reason: string;
-  restock: boolean;
-  refundMethod: { originalPaymentMethodsRefund: boolean } | { storeCreditRefund: Record<string, never> };
-  notifyCustomer: boolean;
-  staffNote: string | null;
 }
 
 export interface CancelOutcome extends Outcome {
@@ -51,7 +43,7 @@ export const cancelSpec: ActionSpec<CancelRequest, CancelSent, CancelOutcome> = 
     if (order.cancelledAt) throw new BadInputError('input.orderId', `the order was already cancelled at ${order.cancelledAt}`);
     return {
       orderId: req.orderId,
-      customerId: order.customer?.id ?? null,
+      customerId: order.customerId,
       reason: req.reason,
       restock: req.restock,
       // refundMethod is @oneOf; "no refund" is said explicitly rather than left to a default.
@@ -61,18 +53,13 @@ export const cancelSpec: ActionSpec<CancelRequest, CancelSent, CancelOutcome> = 
     };
   },
   async send(ctx, sent) {
-    const { customerId: _c, ...variables } = sent;
-    const { data } = await ctx.deps.shopify.request<ActionOrderCancelMutation>(ACTION_ORDER_CANCEL, variables, {
-      operationName: 'ActionOrderCancel',
-      estimatedCost: costOf(ACTION_ORDER_CANCEL, variables),
-      // No Shopify idempotency key exists for orderCancel: never resend blindly.
-      mutation: { replaySafe: false },
-    });
-    const result = data.orderCancel;
+    const { customerId: _c, ...args } = sent;
+    // Sent once: Shopify has no idempotency key for orderCancel (the gateway never resends it blindly).
+    const result = await orderGateway(ctx).cancelOrder(args);
     const userErrors: UserError[] = result
-      ? toUserErrors(result.orderCancelUserErrors, FIELDS)
+      ? toUserErrors(result.userErrors, FIELDS)
       : [{ field: null, message: 'Shopify returned no result for orderCancel', code: 'INTERNAL_ERROR' }];
-    return { orderId: sent.orderId, customerId: sent.customerId, jobId: result?.job?.id ?? null, userErrors };
+    return { orderId: sent.orderId, customerId: sent.customerId, jobId: result?.jobId ?? null, userErrors };
   },
   async reconcile(ctx, _req, sent) {
     // A cancelled order can only have been cancelled once; if it shows cancelled, that was us (or someone else:
@@ -83,12 +70,8 @@ export const cancelSpec: ActionSpec<CancelRequest, CancelSent, CancelOutcome> = 
   },
 };
 
-async function cancelledAt(ctx: RequestContext, orderId: string): Promise<string | null> {
-  const { data } = await ctx.deps.shopify.request<ActionOrderCancelledQuery>(ACTION_ORDER_CANCELLED, { id: orderId }, {
-    operationName: 'ActionOrderCancelled',
-    estimatedCost: costOf(ACTION_ORDER_CANCELLED, { id: orderId }),
-  });
-  return data.order?.cancelledAt ?? null;
+function cancelledAt(ctx: RequestContext, orderId: string): Promise<string | null> {
+  return orderGateway(ctx).cancelledAt(orderId);
 }
 
 /** The order after a successful cancel: polled up to CANCEL_POLL_MS until the cancel job shows, then read in full. */

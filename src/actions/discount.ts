@@ -6,10 +6,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RequestContext } from '../context.js';
 import { BadInputError } from '../errors.js';
-import type { ActionCustomerQuery, ActionDiscountByCodeQuery, ActionDiscountCreateMutation, ActionDiscountFragment } from '../shopify/__generated__/admin.js';
-import { costOf } from '../shopify/pack.js';
+import type { ShopifyDiscount } from '../domain/actions.js';
+import { discountsGateway } from '../shopify/discounts.js';
 import type { ActionSpec, Outcome, UserError } from './idempotency.js';
-import { ACTION_CUSTOMER, ACTION_DISCOUNT_BY_CODE, ACTION_DISCOUNT_CREATE } from './operations.js';
 import { toUserErrors } from './orders.js';
 import type { DiscountRequest } from './validate.js';
 
@@ -80,28 +79,19 @@ export const discountSpec: ActionSpec<DiscountRequest, DiscountSent, DiscountOut
     return { customerId, discount };
   },
   async send(ctx, sent) {
-    const variables = { discount: sent.discount };
-    const { data } = await ctx.deps.shopify.request<ActionDiscountCreateMutation>(ACTION_DISCOUNT_CREATE, variables, {
-      operationName: 'ActionDiscountCreate',
-      estimatedCost: costOf(ACTION_DISCOUNT_CREATE, variables),
-      mutation: { replaySafe: false },
-    });
-    const result = data.discountCodeBasicCreate;
+    // Sent once: a lost answer is settled by reconcile (the code looked up), never by resending.
+    const result = await discountsGateway(ctx.deps.shopify).createBasicCode(sent.discount);
     const userErrors: UserError[] = result
       ? toUserErrors(result.userErrors, { ...FIELDS, context: 'customerId', customerSelection: 'customerId' })
       : [{ field: null, message: 'Shopify returned no result for discountCodeBasicCreate', code: 'INTERNAL_ERROR' }];
-    const discount = result?.codeDiscountNode ? toDiscount(result.codeDiscountNode, sent.discount.code) : null;
+    const discount = result?.discount ? toDiscount(result.discount, sent.discount.code) : null;
     if (!discount && userErrors.length === 0) userErrors.push({ field: null, message: 'Shopify created no discount and gave no reason', code: 'INTERNAL_ERROR' });
     return { customerId: sent.customerId, discount: userErrors.length ? null : discount, userErrors };
   },
   async reconcile(ctx, _req, sent) {
     const { code, title } = sent.discount;
-    const { data } = await ctx.deps.shopify.request<ActionDiscountByCodeQuery>(ACTION_DISCOUNT_BY_CODE, { code }, {
-      operationName: 'ActionDiscountByCode',
-      estimatedCost: costOf(ACTION_DISCOUNT_BY_CODE, { code }),
-    });
-    const node = data.codeDiscountNodeByCode;
-    if (!node || !('title' in node.codeDiscount) || node.codeDiscount.title !== title) return null;
+    const node = await discountsGateway(ctx.deps.shopify).byCode(code);
+    if (!node?.basic || node.basic.title !== title) return null;
     return { customerId: sent.customerId, discount: toDiscount(node, code), userErrors: [] };
   },
 };
@@ -124,12 +114,9 @@ async function resolveCustomer(ctx: RequestContext, req: DiscountRequest): Promi
     }
     customerId = link.customerId;
   }
-  const { data } = await ctx.deps.shopify.request<ActionCustomerQuery>(ACTION_CUSTOMER, { id: customerId }, {
-    operationName: 'ActionCustomer',
-    estimatedCost: costOf(ACTION_CUSTOMER, { id: customerId }),
-  });
-  if (!data.customer) throw new BadInputError(field, 'no Shopify customer has this id');
-  checkDiscountCurrency(req, data.shop.currencyCode);
+  const customer = await discountsGateway(ctx.deps.shopify).checkCustomer(customerId);
+  if (!customer.exists) throw new BadInputError(field, 'no Shopify customer has this id');
+  checkDiscountCurrency(req, customer.shopCurrency);
   return customerId;
 }
 
@@ -139,15 +126,16 @@ function checkDiscountCurrency(req: DiscountRequest, shopCurrency: string): void
   throw new BadInputError('input.currencyCode', `must be ${shopCurrency}, the shop's currency, in which Shopify applies discount amounts, got ${req.currencyCode}`);
 }
 
-function toDiscount(node: ActionDiscountFragment, code: string): DiscountModel {
-  const basic = 'title' in node.codeDiscount ? node.codeDiscount : null;
-  const v = basic?.customerGets.value;
+/** The discount as the payload shows it; `code` is the one sent, for when Shopify's answer lists none. */
+function toDiscount(node: ShopifyDiscount, code: string): DiscountModel {
+  const basic = node.basic;
+  const v = basic?.value;
   const value = v && 'percentage' in v
     ? `${trimNumber(v.percentage * 100)}%`
     : v && 'amount' in v ? `${twoDecimals(v.amount.amount)} ${v.amount.currencyCode}` : '';
   return {
     id: node.id,
-    code: basic?.codes.nodes[0]?.code ?? code,
+    code: basic?.code ?? code,
     title: basic?.title ?? '',
     value,
     endsAt: basic?.endsAt ?? null,

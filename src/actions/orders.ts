@@ -1,37 +1,30 @@
 /**
- * Reading orders for the actions: the checks before a mutation, and the fresh order every payload returns (mapped
- * by the profile's own mapper, so it reads exactly like CustomerProfile.orders).
+ * Orders for the actions: the checks before a mutation, the fresh order every payload returns (read through the
+ * order-actions gateway, which maps it with the profile's own mapper, so it reads exactly like
+ * CustomerProfile.orders), cache invalidation afterwards, and Shopify's user errors translated to our input fields.
  */
 import type { RequestContext } from '../context.js';
 import { BadInputError } from '../errors.js';
-import { toOrder } from '../shopify/mappers.js';
+import type { CheckedOrder, ShopifyUserError } from '../domain/actions.js';
 import type { OrderModel } from '../domain/model.js';
-import type { ActionOrderCheckQuery, ActionOrderQuery, ActionOrderQueryVariables } from '../shopify/__generated__/admin.js';
-import { costOf } from '../shopify/pack.js';
+import { orderActionsGateway, type OrderActionsGateway } from '../shopify/order-actions.js';
 import type { UserError } from './idempotency.js';
-import { ACTION_LINE_ITEMS_FIRST, ACTION_ORDER, ACTION_ORDER_CHECK } from './operations.js';
 
-export type CheckedOrder = NonNullable<ActionOrderCheckQuery['order']>;
+/** The order-actions gateway over this request's store client. */
+export function orderGateway(ctx: RequestContext): OrderActionsGateway {
+  return orderActionsGateway(ctx.deps.shopify);
+}
 
 /** Reads what the checks need of an order the input names, or BAD_USER_INPUT on input.orderId when the store has none. */
 export async function requireOrder(ctx: RequestContext, id: string, withLineItems: boolean): Promise<CheckedOrder> {
-  const variables = { id, withLineItems, lineItemsFirst: ACTION_LINE_ITEMS_FIRST };
-  const { data } = await ctx.deps.shopify.request<ActionOrderCheckQuery>(ACTION_ORDER_CHECK, variables, {
-    operationName: 'ActionOrderCheck',
-    estimatedCost: costOf(ACTION_ORDER_CHECK, variables),
-  });
-  if (!data.order) throw new BadInputError('input.orderId', 'this store has no order with this id');
-  return data.order;
+  const order = await orderGateway(ctx).checkOrder(id, withLineItems);
+  if (!order) throw new BadInputError('input.orderId', 'this store has no order with this id');
+  return order;
 }
 
 /** The order as a payload shows it (the profile's shape and mapper), read fresh after the action; null if it is gone. */
 export async function payloadOrder(ctx: RequestContext, id: string): Promise<OrderModel | null> {
-  const variables: ActionOrderQueryVariables = { id, withLineItems: true, lineItemsFirst: ACTION_LINE_ITEMS_FIRST, withTracking: true, withLocation: true };
-  const { data } = await ctx.deps.shopify.request<ActionOrderQuery>(ACTION_ORDER, variables, {
-    operationName: 'ActionOrder',
-    estimatedCost: costOf(ACTION_ORDER, variables),
-  });
-  return data.order ? toOrder(data.order, ctx.deps.shopify.endpoint) : null;
+  return orderGateway(ctx).readOrder(id);
 }
 
 /** Tells caches (and this request's loaders) that our action changed these orders and customers. */
@@ -54,7 +47,7 @@ export const SHOPIFY_USER_ERROR = 'SHOPIFY_USER_ERROR';
  * a code, so clients can branch on it: Shopify's own, else SHOPIFY_USER_ERROR.
  */
 export function toUserErrors(
-  errors: ReadonlyArray<{ field?: ReadonlyArray<string> | null; message: string; code?: string | null }>,
+  errors: ReadonlyArray<ShopifyUserError>,
   fieldMap: Record<string, string | null>,
 ): UserError[] {
   return errors.map((e) => {

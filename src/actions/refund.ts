@@ -5,16 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { RequestContext } from '../context.js';
-import { BadInputError, ShopifyUnavailableError } from '../errors.js';
-import type { ActionRefundCreateMutation, ActionSuggestedRefundQuery } from '../shopify/__generated__/admin.js';
-import { costOf } from '../shopify/pack.js';
+import { BadInputError } from '../errors.js';
+import type { CheckedOrder, RefundLine, RefundSuggestion } from '../domain/actions.js';
+import type { Money } from '../domain/model.js';
 import type { ActionSpec, Outcome, UserError } from './idempotency.js';
-import { ACTION_REFUND_CREATE, ACTION_SUGGESTED_REFUND } from './operations.js';
-import { requireOrder, toUserErrors, type CheckedOrder } from './orders.js';
+import { orderGateway, requireOrder, toUserErrors } from './orders.js';
 import { compareDecimal, type RefundRequest } from './validate.js';
-
-type Money = { amount: string; currencyCode: string };
-type Suggestion = NonNullable<NonNullable<ActionSuggestedRefundQuery['order']>['suggestedRefund']>;
 
 /** What refundCreate is sent (written ahead, resent unchanged after a lost answer). */
 export interface RefundSent {
@@ -48,17 +44,17 @@ export const refundSpec: ActionSpec<RefundRequest, RefundSent, RefundOutcome> = 
     const shipping = req.shipping;
     const suggestion = await suggest(ctx, req, lines, shipping);
 
-    const maxShipping = suggestion.shipping.maximumRefundableSet.presentmentMoney;
+    const maxShipping = suggestion.maxShipping;
     if (shipping && 'amount' in shipping && compareDecimal(shipping.amount, maxShipping.amount) > 0) {
       throw new BadInputError('input.shipping.amount', `is more than the ${maxShipping.amount} ${maxShipping.currencyCode} of shipping still refundable`);
     }
-    const amount = suggestion.amountSet.presentmentMoney;
+    const amount = suggestion.amount;
     if (lines.length === 0 && compareDecimal(amount.amount, '0') <= 0) {
       if (req.lineItems !== null) throw new BadInputError('input.shipping', 'there is nothing left to refund');
       const hint = shipping === null && compareDecimal(maxShipping.amount, '0') > 0 ? ' but shipping; to refund it, give shipping: { full: true }' : '';
       throw new BadInputError('input.orderId', `there is nothing left to refund${hint}`);
     }
-    const locations = new Map(suggestion.refundLineItems.map((l) => [l.lineItem.id, l.location?.id ?? null]));
+    const locations = new Map(suggestion.locations.map((l) => [l.lineItemId, l.locationId]));
     const input: Record<string, unknown> = {
       orderId: req.orderId,
       currency: order.presentmentCurrencyCode,
@@ -74,12 +70,12 @@ export const refundSpec: ActionSpec<RefundRequest, RefundSent, RefundOutcome> = 
       ...(req.toStoreCredit
         ? { transactions: [], refundMethods: [{ storeCreditRefund: { amount: storeCreditAmount(suggestion) } }] }
         : {
-            transactions: suggestion.suggestedTransactions.map((t) => ({
+            transactions: suggestion.transactions.map((t) => ({
               orderId: req.orderId,
-              parentId: t.parentTransaction?.id ?? null,
+              parentId: t.parentId,
               gateway: t.gateway ?? '',
               kind: 'REFUND',
-              amount: t.amountSet.presentmentMoney.amount,
+              amount: t.amount,
             })),
           }),
     };
@@ -87,28 +83,17 @@ export const refundSpec: ActionSpec<RefundRequest, RefundSent, RefundOutcome> = 
       shopifyKey: shopifyRefundKey(req.idempotencyKey),
       input,
       explicitLines: req.lineItems !== null,
-      customerId: order.customer?.id ?? null,
-      suggested: suggestion.amountSet.shopMoney,
+      customerId: order.customerId,
+      suggested: suggestion.shopAmount,
     };
   },
   async send(ctx, sent) {
-    const variables = { input: sent.input, idempotencyKey: sent.shopifyKey };
-    const { data, fieldErrors } = await ctx.deps.shopify.request<ActionRefundCreateMutation>(ACTION_REFUND_CREATE, variables, {
-      operationName: 'ActionRefundCreate',
-      estimatedCost: costOf(ACTION_REFUND_CREATE, variables),
-      // Shopify's @idempotent key makes a resend return the first refund.
-      mutation: { replaySafe: true },
-    });
-    const result = data.refundCreate;
+    // No result at all (e.g. IDEMPOTENCY_CONCURRENT_REQUEST) throws SHOPIFY_UNAVAILABLE: the key stays unknown for a retry.
+    const result = await orderGateway(ctx).createRefund(sent.input, sent.shopifyKey);
     const orderId = sent.input.orderId as string;
-    if (!result) {
-      // e.g. IDEMPOTENCY_CONCURRENT_REQUEST: Shopify did not answer for the refund; the key stays unknown for a retry.
-      const first = fieldErrors[0];
-      throw new ShopifyUnavailableError(`refundCreate returned no result${first ? `: ${first.message}` : ''}`, first?.code ? { shopifyCode: first.code } : {});
-    }
     const fields = { orderId: 'orderId', shipping: 'shipping', note: 'note', refundMethods: 'toStoreCredit', ...(sent.explicitLines ? { refundLineItems: 'lineItems' } : {}) };
     const userErrors: UserError[] = toUserErrors(result.userErrors, fields);
-    const refund = result.refund ? { id: result.refund.id, total: { ...result.refund.totalRefundedSet.shopMoney } } : null;
+    const refund = result.refund;
     if (!refund && userErrors.length === 0) userErrors.push({ field: null, message: 'Shopify created no refund and gave no reason', code: 'INTERNAL_ERROR' });
     return { orderId, customerId: sent.customerId, refund: userErrors.length ? null : refund, userErrors };
   },
@@ -133,20 +118,14 @@ function checkShippingCurrency(order: CheckedOrder, shipping: RefundRequest['shi
   );
 }
 
-interface Line {
-  lineItemId: string;
-  quantity: number;
-  restockType: 'NO_RESTOCK' | 'CANCEL' | 'RETURN';
-}
-
 /** The line items to refund, checked against what the order can still refund. */
-function refundLines(order: CheckedOrder, req: RefundRequest): Line[] {
+function refundLines(order: CheckedOrder, req: RefundRequest): RefundLine[] {
   const items = order.lineItems?.nodes ?? [];
-  if (order.lineItems?.pageInfo.hasNextPage) {
+  if (order.lineItems?.hasNextPage) {
     throw new BadInputError('input.orderId', `orders with more than ${items.length} line items cannot be refunded here; use the Shopify admin`);
   }
   // Restocking an unshipped unit cancels it; a shipped one comes back as a return.
-  const restockType = (unfulfilled: number, quantity: number, restock: boolean): Line['restockType'] =>
+  const restockType = (unfulfilled: number, quantity: number, restock: boolean): RefundLine['restockType'] =>
     !restock ? 'NO_RESTOCK' : unfulfilled >= quantity ? 'CANCEL' : 'RETURN';
   if (req.lineItems === null) {
     return items.filter((li) => li.refundableQuantity > 0).map((li) => ({ lineItemId: li.id, quantity: li.refundableQuantity, restockType: 'NO_RESTOCK' }));
@@ -162,24 +141,17 @@ function refundLines(order: CheckedOrder, req: RefundRequest): Line[] {
   });
 }
 
-async function suggest(ctx: RequestContext, req: RefundRequest, lines: Line[], shipping: RefundRequest['shipping']): Promise<Suggestion> {
-  const variables = {
-    id: req.orderId,
-    refundLineItems: lines.map((l) => ({ lineItemId: l.lineItemId, quantity: l.quantity, restockType: l.restockType })),
+/** What Shopify would refund for these lines and this shipping (SHOPIFY_UNAVAILABLE when it suggests nothing). */
+function suggest(ctx: RequestContext, req: RefundRequest, lines: RefundLine[], shipping: RefundRequest['shipping']): Promise<RefundSuggestion> {
+  return orderGateway(ctx).suggestRefund({
+    orderId: req.orderId,
+    lines,
     refundShipping: shipping !== null && 'full' in shipping,
     shippingAmount: shipping !== null && 'amount' in shipping ? shipping.amount : null,
-    suggestFullRefund: false,
     allocation: req.toStoreCredit ? 'STORE_CREDIT' : 'ORIGINAL_PAYMENT_METHODS',
-  };
-  const { data } = await ctx.deps.shopify.request<ActionSuggestedRefundQuery>(ACTION_SUGGESTED_REFUND, variables, {
-    operationName: 'ActionSuggestedRefund',
-    estimatedCost: costOf(ACTION_SUGGESTED_REFUND, variables),
   });
-  const suggestion = data.order?.suggestedRefund;
-  if (!suggestion) throw new ShopifyUnavailableError('Shopify gave no refund suggestion for this order');
-  return suggestion;
 }
 
-function storeCreditAmount(s: Suggestion): Money {
-  return s.suggestedRefundMethods[0]?.amount.presentmentMoney ?? s.amountSet.presentmentMoney;
+function storeCreditAmount(s: RefundSuggestion): Money {
+  return s.refundMethodAmounts[0] ?? s.amount;
 }

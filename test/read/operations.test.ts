@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NoDeprecatedCustomRule, parse, validate } from 'graphql';
-import * as actionOperations from '../../src/actions/operations.js';
+import * as actionOperations from '../../src/shopify/action-operations.js';
 import * as readOperations from '../../src/shopify/operations.js';
 import { loadAdminSchema } from '../../src/shopify/schema.js';
 

@@ -1,9 +1,9 @@
 /**
- * Every document the order actions send to Shopify. Static documents like ../shopify/operations.ts, typed by codegen
- * (../shopify/__generated__/admin.ts). Orders are read with the profile's own fragments, so a payload's order has
- * exactly the shape (and mapping) of an order read through CustomerProfile.orders.
+ * Every document the order actions send to Shopify (through ./order-actions.ts and ./discounts.ts). Static documents
+ * like ./operations.ts, typed by codegen (./__generated__/admin.ts). Orders are read with the profile's own
+ * fragments, so a payload's order has exactly the shape (and mapping) of an order read through CustomerProfile.orders.
  */
-import { PROFILE_LINE_ITEM, PROFILE_ORDER } from '../shopify/operations.js';
+import { PROFILE_LINE_ITEM, PROFILE_ORDER } from './operations.js';
 
 /** Line items read with an order (checks and payloads); a refund of an order with more is refused rather than half-checked. */
 export const ACTION_LINE_ITEMS_FIRST = 100;

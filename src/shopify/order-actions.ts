@@ -1,0 +1,160 @@
+/**
+ * The order actions' door to Shopify: reads an order for the checks and for the payload, asks for a refund
+ * suggestion, creates the refund, cancels the order. Sends ./action-operations.ts and answers in ../domain/ shapes;
+ * what to send and what the answers mean for the agent stay in ../actions/.
+ */
+import { ShopifyUnavailableError } from '../errors.js';
+import type {
+  CheckedOrder,
+  OrderCancelAnswer,
+  OrderCancelArgs,
+  RefundCreated,
+  RefundQuestion,
+  RefundSuggestion,
+} from '../domain/actions.js';
+import type { OrderModel } from '../domain/model.js';
+import type {
+  ActionOrderCancelledQuery,
+  ActionOrderCancelMutation,
+  ActionOrderCheckQuery,
+  ActionOrderQuery,
+  ActionOrderQueryVariables,
+  ActionRefundCreateMutation,
+  ActionSuggestedRefundQuery,
+} from './__generated__/admin.js';
+import {
+  ACTION_LINE_ITEMS_FIRST,
+  ACTION_ORDER,
+  ACTION_ORDER_CANCEL,
+  ACTION_ORDER_CANCELLED,
+  ACTION_ORDER_CHECK,
+  ACTION_REFUND_CREATE,
+  ACTION_SUGGESTED_REFUND,
+} from './action-operations.js';
+import type { ShopifyClient } from './client.js';
+import { toOrder } from './mappers.js';
+import { costOf } from './pack.js';
+
+/** Shopify's order operations the agent actions use. */
+export interface OrderActionsGateway {
+  /** What the checks need of an order (line items only when asked); null when the store has no such order. */
+  checkOrder(id: string, withLineItems: boolean): Promise<CheckedOrder | null>;
+  /** The order as a payload shows it (the profile's shape and mapper); null when it is gone. */
+  readOrder(id: string): Promise<OrderModel | null>;
+  /** When the order was cancelled, or null while it is not (yet). */
+  cancelledAt(id: string): Promise<string | null>;
+  /** What Shopify would refund; SHOPIFY_UNAVAILABLE when it gives no suggestion. */
+  suggestRefund(question: RefundQuestion): Promise<RefundSuggestion>;
+  /** Sends refundCreate under Shopify's idempotency key; SHOPIFY_UNAVAILABLE when it answers with no result. */
+  createRefund(input: Record<string, unknown>, shopifyKey: string): Promise<RefundCreated>;
+  /** Sends orderCancel, once; null when Shopify returned no result. */
+  cancelOrder(args: OrderCancelArgs): Promise<OrderCancelAnswer | null>;
+}
+
+/** The order actions' gateway over this store's client. */
+export function orderActionsGateway(shopify: ShopifyClient): OrderActionsGateway {
+  return {
+    async checkOrder(id, withLineItems) {
+      const variables = { id, withLineItems, lineItemsFirst: ACTION_LINE_ITEMS_FIRST };
+      const { data } = await shopify.request<ActionOrderCheckQuery>(ACTION_ORDER_CHECK, variables, {
+        operationName: 'ActionOrderCheck',
+        estimatedCost: costOf(ACTION_ORDER_CHECK, variables),
+      });
+      return data.order ? toCheckedOrder(data.order) : null;
+    },
+
+    async readOrder(id) {
+      const variables: ActionOrderQueryVariables = { id, withLineItems: true, lineItemsFirst: ACTION_LINE_ITEMS_FIRST, withTracking: true, withLocation: true };
+      const { data } = await shopify.request<ActionOrderQuery>(ACTION_ORDER, variables, {
+        operationName: 'ActionOrder',
+        estimatedCost: costOf(ACTION_ORDER, variables),
+      });
+      return data.order ? toOrder(data.order, shopify.endpoint) : null;
+    },
+
+    async cancelledAt(id) {
+      const { data } = await shopify.request<ActionOrderCancelledQuery>(ACTION_ORDER_CANCELLED, { id }, {
+        operationName: 'ActionOrderCancelled',
+        estimatedCost: costOf(ACTION_ORDER_CANCELLED, { id }),
+      });
+      return data.order?.cancelledAt ?? null;
+    },
+
+    async suggestRefund(q) {
+      const variables = {
+        id: q.orderId,
+        refundLineItems: q.lines.map((l) => ({ lineItemId: l.lineItemId, quantity: l.quantity, restockType: l.restockType })),
+        refundShipping: q.refundShipping,
+        shippingAmount: q.shippingAmount,
+        suggestFullRefund: false,
+        allocation: q.allocation,
+      };
+      const { data } = await shopify.request<ActionSuggestedRefundQuery>(ACTION_SUGGESTED_REFUND, variables, {
+        operationName: 'ActionSuggestedRefund',
+        estimatedCost: costOf(ACTION_SUGGESTED_REFUND, variables),
+      });
+      const suggestion = data.order?.suggestedRefund;
+      if (!suggestion) throw new ShopifyUnavailableError('Shopify gave no refund suggestion for this order');
+      return toSuggestion(suggestion);
+    },
+
+    async createRefund(input, shopifyKey) {
+      const variables = { input, idempotencyKey: shopifyKey };
+      const { data, fieldErrors } = await shopify.request<ActionRefundCreateMutation>(ACTION_REFUND_CREATE, variables, {
+        operationName: 'ActionRefundCreate',
+        estimatedCost: costOf(ACTION_REFUND_CREATE, variables),
+        // Shopify's @idempotent key makes a resend return the first refund.
+        mutation: { replaySafe: true },
+      });
+      const result = data.refundCreate;
+      if (!result) {
+        // e.g. IDEMPOTENCY_CONCURRENT_REQUEST: Shopify did not answer for the refund; the key stays unknown for a retry.
+        const first = fieldErrors[0];
+        throw new ShopifyUnavailableError(`refundCreate returned no result${first ? `: ${first.message}` : ''}`, first?.code ? { shopifyCode: first.code } : {});
+      }
+      const refund = result.refund ? { id: result.refund.id, total: { ...result.refund.totalRefundedSet.shopMoney } } : null;
+      return { refund, userErrors: result.userErrors };
+    },
+
+    async cancelOrder(args) {
+      const variables = { ...args };
+      const { data } = await shopify.request<ActionOrderCancelMutation>(ACTION_ORDER_CANCEL, variables, {
+        operationName: 'ActionOrderCancel',
+        estimatedCost: costOf(ACTION_ORDER_CANCEL, variables),
+        // No Shopify idempotency key exists for orderCancel: never resend blindly.
+        mutation: { replaySafe: false },
+      });
+      const result = data.orderCancel;
+      return result ? { jobId: result.job?.id ?? null, userErrors: result.orderCancelUserErrors } : null;
+    },
+  };
+}
+
+function toCheckedOrder(o: NonNullable<ActionOrderCheckQuery['order']>): CheckedOrder {
+  return {
+    id: o.id,
+    cancelledAt: o.cancelledAt,
+    currencyCode: o.currencyCode,
+    presentmentCurrencyCode: o.presentmentCurrencyCode,
+    customerId: o.customer?.id ?? null,
+    lineItems: o.lineItems ? { nodes: o.lineItems.nodes, hasNextPage: o.lineItems.pageInfo.hasNextPage } : null,
+  };
+}
+
+type Suggestion = NonNullable<NonNullable<ActionSuggestedRefundQuery['order']>['suggestedRefund']>;
+
+function toSuggestion(s: Suggestion): RefundSuggestion {
+  const money = (m: { amount: string; currencyCode: string }) => ({ amount: m.amount, currencyCode: m.currencyCode });
+  return {
+    amount: money(s.amountSet.presentmentMoney),
+    shopAmount: money(s.amountSet.shopMoney),
+    maxShipping: money(s.shipping.maximumRefundableSet.presentmentMoney),
+    locations: s.refundLineItems.map((l) => ({ lineItemId: l.lineItem.id, locationId: l.location?.id ?? null })),
+    transactions: s.suggestedTransactions.map((t) => ({
+      parentId: t.parentTransaction?.id ?? null,
+      gateway: t.gateway,
+      amount: t.amountSet.presentmentMoney.amount,
+    })),
+    refundMethodAmounts: s.suggestedRefundMethods.map((m) => money(m.amount.presentmentMoney)),
+  };
+}
