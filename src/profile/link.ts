@@ -6,11 +6,8 @@
 import { audited, profileIdProblem } from '../audit/attempt.js';
 import { BadInputError } from '../errors.js';
 import type { MutationResolvers } from '../__generated__/resolvers.js';
-import type { CustomerByIdQuery } from '../shopify/__generated__/admin.js';
+import { customerById } from '../shopify/customer-lookup.js';
 import { requireGid } from '../shopify/gid.js';
-import { CUSTOMER_BY_ID } from '../shopify/operations.js';
-import { costOf } from '../shopify/pack.js';
-import { toCustomer } from '../shopify/mappers.js';
 import { manualLink } from './resolvers.js';
 
 function requireProfileId(value: string): string {
@@ -23,14 +20,10 @@ export const linkShopifyCustomer: MutationResolvers['linkShopifyCustomer'] = (_r
   audited(ctx, 'linkShopifyCustomer', 'shopify:link', { profileId: args.profileId, customerId: args.customerId }, async (agentId) => {
     const profileId = requireProfileId(args.profileId);
     const customerId = requireGid(args.customerId, 'Customer', 'customerId');
-    const client = ctx.deps.shopify;
-    const { data } = await client.request<CustomerByIdQuery>(CUSTOMER_BY_ID, { id: customerId }, {
-      operationName: 'CustomerById',
-      estimatedCost: costOf(CUSTOMER_BY_ID, { id: customerId }),
-    });
-    if (!data.customer) throw new BadInputError('customerId', 'no Shopify customer has this id');
+    const customer = await customerById(ctx.deps.shopify, customerId);
+    if (!customer) throw new BadInputError('customerId', 'no Shopify customer has this id');
     const record = await ctx.deps.store.links.upsert({ profileId, customerId, linkedBy: agentId });
-    return { profileId, link: manualLink(record), customer: toCustomer(data.customer, client.endpoint) };
+    return { profileId, link: manualLink(record), customer };
   });
 
 export const unlinkShopifyCustomer: MutationResolvers['unlinkShopifyCustomer'] = (_root, args, ctx) =>

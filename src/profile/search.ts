@@ -7,11 +7,8 @@
 import { requireScope } from '../auth.js';
 import { BadInputError } from '../errors.js';
 import type { QueryResolvers } from '../__generated__/resolvers.js';
-import type { CustomerByOrderNameQuery, CustomerSearchQuery } from '../shopify/__generated__/admin.js';
-import { CUSTOMER_BY_ORDER_NAME, CUSTOMER_SEARCH } from '../shopify/operations.js';
-import { costOf } from '../shopify/pack.js';
+import { customerByOrderName, searchCustomers } from '../shopify/customer-lookup.js';
 import { emailTerm, isPlainEmail } from '../shopify/search-syntax.js';
-import { toCustomer } from '../shopify/mappers.js';
 
 export type SearchQuery = { kind: 'order'; query: string } | { kind: 'customers'; query: string };
 
@@ -37,19 +34,7 @@ export const shopifyCustomerSearch: QueryResolvers['shopifyCustomerSearch'] = as
   if (query.length > 200) throw new BadInputError('query', 'must be at most 200 characters');
   if (!Number.isInteger(first) || first < 1 || first > 25) throw new BadInputError('first', `must be from 1 to 25, got ${first}`);
   const search = toShopifySearch(query);
-  const client = ctx.deps.shopify;
-  if (search.kind === 'order') {
-    const variables = { query: search.query };
-    const { data } = await client.request<CustomerByOrderNameQuery>(CUSTOMER_BY_ORDER_NAME, variables, {
-      operationName: 'CustomerByOrderName',
-      estimatedCost: costOf(CUSTOMER_BY_ORDER_NAME, variables),
-    });
-    return data.orders.nodes.flatMap((o) => (o.customer ? [toCustomer(o.customer, client.endpoint)] : []));
-  }
-  const variables = { query: search.query, first };
-  const { data } = await client.request<CustomerSearchQuery>(CUSTOMER_SEARCH, variables, {
-    operationName: 'CustomerSearch',
-    estimatedCost: costOf(CUSTOMER_SEARCH, variables),
-  });
-  return data.customers.nodes.map((c) => toCustomer(c, client.endpoint));
+  return search.kind === 'order'
+    ? customerByOrderName(ctx.deps.shopify, search.query)
+    : searchCustomers(ctx.deps.shopify, search.query, first);
 };
