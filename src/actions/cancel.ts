@@ -8,7 +8,8 @@ import { BadInputError } from '../errors.js';
 import type { OrderCancelArgs } from '../domain/actions.js';
 import type { OrderModel } from '../domain/model.js';
 import type { ActionSpec, Outcome, UserError } from './idempotency.js';
-import { orderGateway, payloadOrder, requireOrder, toUserErrors } from './orders.js';
+import { orderGateway, payloadOrder, requireOrder } from './orders.js';
+import { toUserErrors } from './user-errors.js';
 import type { CancelRequest } from './validate.js';
 
 /** How long a payload waits for the cancel job to show on the order before returning the order as it is. */

@@ -9,7 +9,7 @@ import { BadInputError } from '../errors.js';
 import type { ShopifyDiscount } from '../domain/actions.js';
 import { discountsGateway } from '../shopify/discounts.js';
 import type { ActionSpec, Outcome, UserError } from './idempotency.js';
-import { toUserErrors } from './orders.js';
+import { toUserErrors } from './user-errors.js';
 import type { DiscountRequest } from './validate.js';
 
 const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

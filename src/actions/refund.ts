@@ -9,7 +9,8 @@ import { BadInputError } from '../errors.js';
 import type { CheckedOrder, RefundLine, RefundSuggestion } from '../domain/actions.js';
 import type { Money } from '../domain/model.js';
 import type { ActionSpec, Outcome, UserError } from './idempotency.js';
-import { orderGateway, requireOrder, toUserErrors } from './orders.js';
+import { orderGateway, requireOrder } from './orders.js';
+import { toUserErrors } from './user-errors.js';
 import { compareDecimal, type RefundRequest } from './validate.js';
 
 /** What refundCreate is sent (written ahead, resent unchanged after a lost answer). */

@@ -11,7 +11,9 @@ import { AttemptAudit, type AuditFacts } from '../audit/attempt.js';
 import { cancelSpec, orderAfterCancel } from './cancel.js';
 import { discountSpec } from './discount.js';
 import { runExactlyOnce, type ActionSpec, type Outcome } from './idempotency.js';
-import { invalidate, payloadOrder, SHOPIFY_USER_ERROR } from './orders.js';
+import { invalidate } from './invalidate.js';
+import { payloadOrder } from './orders.js';
+import { SHOPIFY_USER_ERROR } from './user-errors.js';
 import { refundSpec } from './refund.js';
 import { isIdempotencyKey, parseCancel, parseDiscount, parseRefund } from './validate.js';
 
