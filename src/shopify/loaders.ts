@@ -4,6 +4,7 @@
  * each caller its answer — one value or Error per key, in order, as DataLoader requires.
  */
 import DataLoader from 'dataloader';
+import { Pacer } from './pacer.js';
 import type { Limiter } from './request-scope.js';
 import type { CustomerHit, CustomerTarget, FetchPlan } from '../domain/lookup.js';
 import { mergePlans, targetKey, type CustomerSource } from './customers.js';
@@ -17,10 +18,32 @@ export type CustomerLoader = DataLoader<CustomerKey, CustomerHit | null, string>
 
 const planKey = (p: FetchPlan) => `${p.ordersFirst}${p.lineItems ? 'L' : ''}${p.tracking ? 'T' : ''}${p.location ? 'P' : ''}`;
 
+/**
+ * Profiles per batch. Packing a batch into requests is synchronous work that grows faster than the batch; batches of
+ * this size pack in a few milliseconds each, and the pacer lets other requests in between them. A router's list
+ * view (≤ 100 profiles) is one batch; a 1000-profile call is four.
+ */
+const MAX_BATCH = 250;
+
+/** A DataLoader that hands its answers out through the request's pacer (see pacer.ts). */
+class PacedLoader<K, V> extends DataLoader<K, V, string> {
+  constructor(batch: DataLoader.BatchLoadFn<K, V>, options: DataLoader.Options<K, V, string>, private readonly pacer: Pacer) {
+    super(batch, options);
+  }
+
+  override async load(key: K): Promise<V> {
+    const value = await super.load(key);
+    await this.pacer.pace();
+    return value;
+  }
+}
+
 /** The customer loader for one request; `limiter` caps that request's Shopify calls in flight. */
-export function createCustomerLoader(source: CustomerSource, limiter?: Limiter): CustomerLoader {
-  return new DataLoader<CustomerKey, CustomerHit | null, string>(
+export function createCustomerLoader(source: CustomerSource, limiter?: Limiter, pacer: Pacer = new Pacer()): CustomerLoader {
+  return new PacedLoader<CustomerKey, CustomerHit | null>(
     async (keys) => {
+      // Each batch packs in a slice of its own: a 1000-profile call's four batches do not pack in one stretch.
+      await pacer.pace();
       // One plan for the whole batch: a request's profiles are all asked the same selection, so the union costs
       // nothing extra there, and it lets shopifyCustomer, orders and products of one profile share one lookup.
       const plan = mergePlans(keys.map((k) => k.plan));
@@ -31,6 +54,7 @@ export function createCustomerLoader(source: CustomerSource, limiter?: Limiter):
       const byTarget = new Map(targets.map((t, i) => [targetKey(t), answers[i]!]));
       return keys.map((k) => byTarget.get(targetKey(k.target))!);
     },
-    { cacheKeyFn: (k) => `${targetKey(k.target)}|${planKey(k.plan)}`, maxBatchSize: 500 },
+    { cacheKeyFn: (k) => `${targetKey(k.target)}|${planKey(k.plan)}`, maxBatchSize: MAX_BATCH },
+    pacer,
   );
 }
