@@ -3,13 +3,34 @@
  * like ./operations.ts, typed by codegen (./__generated__/admin.ts). Orders are read with the profile's own
  * fragments, so a payload's order has exactly the shape (and mapping) of an order read through CustomerProfile.orders.
  */
+import type {
+  ActionCustomerQuery,
+  ActionCustomerQueryVariables,
+  ActionDiscountByCodeQuery,
+  ActionDiscountByCodeQueryVariables,
+  ActionDiscountCreateMutation,
+  ActionDiscountCreateMutationVariables,
+  ActionOrderCancelMutation,
+  ActionOrderCancelMutationVariables,
+  ActionOrderCancelledQuery,
+  ActionOrderCancelledQueryVariables,
+  ActionOrderCheckQuery,
+  ActionOrderCheckQueryVariables,
+  ActionOrderQuery,
+  ActionOrderQueryVariables,
+  ActionRefundCreateMutation,
+  ActionRefundCreateMutationVariables,
+  ActionSuggestedRefundQuery,
+  ActionSuggestedRefundQueryVariables,
+} from './__generated__/admin.js';
+import { typedDocument } from './typed-request.js';
 import { PROFILE_LINE_ITEM, PROFILE_ORDER } from './operations.js';
 
 /** Line items read with an order (checks and payloads); a refund of an order with more is refused rather than half-checked. */
 export const ACTION_LINE_ITEMS_FIRST = 100;
 
 /** One order as the profile shows it: the order in every action's payload. */
-export const ACTION_ORDER = /* GraphQL */ `#graphql
+export const ACTION_ORDER = typedDocument<ActionOrderQuery, ActionOrderQueryVariables>(/* GraphQL */ `#graphql
   query ActionOrder(
     $id: ID!
     $withLineItems: Boolean!
@@ -21,10 +42,10 @@ export const ACTION_ORDER = /* GraphQL */ `#graphql
   }
   ${PROFILE_ORDER}
   ${PROFILE_LINE_ITEM}
-`;
+`);
 
 /** What the checks before an action need of an order, and no more (a tenth of the payload read's cost). */
-export const ACTION_ORDER_CHECK = /* GraphQL */ `#graphql
+export const ACTION_ORDER_CHECK = typedDocument<ActionOrderCheckQuery, ActionOrderCheckQueryVariables>(/* GraphQL */ `#graphql
   query ActionOrderCheck($id: ID!, $withLineItems: Boolean!, $lineItemsFirst: Int!) {
     order(id: $id) {
       id
@@ -38,10 +59,10 @@ export const ACTION_ORDER_CHECK = /* GraphQL */ `#graphql
       }
     }
   }
-`;
+`);
 
 /** What Shopify would refund for these line items and shipping: amounts, and the transactions that move the money. */
-export const ACTION_SUGGESTED_REFUND = /* GraphQL */ `#graphql
+export const ACTION_SUGGESTED_REFUND = typedDocument<ActionSuggestedRefundQuery, ActionSuggestedRefundQueryVariables>(/* GraphQL */ `#graphql
   query ActionSuggestedRefund(
     $id: ID!
     $refundLineItems: [RefundLineItemInput!]
@@ -78,13 +99,13 @@ export const ACTION_SUGGESTED_REFUND = /* GraphQL */ `#graphql
       }
     }
   }
-`;
+`);
 
 /**
  * The refund itself. `@idempotent` makes a resend with the same key return the first refund instead of a second
  * one (mandatory from API 2026-04); the key must be a variable or literal, so it travels as a variable.
  */
-export const ACTION_REFUND_CREATE = /* GraphQL */ `#graphql
+export const ACTION_REFUND_CREATE = typedDocument<ActionRefundCreateMutation, ActionRefundCreateMutationVariables>(/* GraphQL */ `#graphql
   mutation ActionRefundCreate($input: RefundInput!, $idempotencyKey: String!) {
     refundCreate(input: $input) @idempotent(key: $idempotencyKey) {
       refund {
@@ -94,10 +115,10 @@ export const ACTION_REFUND_CREATE = /* GraphQL */ `#graphql
       userErrors { field message }
     }
   }
-`;
+`);
 
 /** Cancels an order; Shopify does the work in a background job. */
-export const ACTION_ORDER_CANCEL = /* GraphQL */ `#graphql
+export const ACTION_ORDER_CANCEL = typedDocument<ActionOrderCancelMutation, ActionOrderCancelMutationVariables>(/* GraphQL */ `#graphql
   mutation ActionOrderCancel(
     $orderId: ID!
     $reason: OrderCancelReason!
@@ -118,14 +139,14 @@ export const ACTION_ORDER_CANCEL = /* GraphQL */ `#graphql
       orderCancelUserErrors { field message code }
     }
   }
-`;
+`);
 
 /** Whether an order is cancelled yet (the cancel job's effect), cheaply. */
-export const ACTION_ORDER_CANCELLED = /* GraphQL */ `#graphql
+export const ACTION_ORDER_CANCELLED = typedDocument<ActionOrderCancelledQuery, ActionOrderCancelledQueryVariables>(/* GraphQL */ `#graphql
   query ActionOrderCancelled($id: ID!) {
     order(id: $id) { id cancelledAt }
   }
-`;
+`);
 
 /** A discount as the payload shows it. */
 export const ACTION_DISCOUNT = /* GraphQL */ `#graphql
@@ -149,7 +170,7 @@ export const ACTION_DISCOUNT = /* GraphQL */ `#graphql
 `;
 
 /** Creates a code discount. */
-export const ACTION_DISCOUNT_CREATE = /* GraphQL */ `#graphql
+export const ACTION_DISCOUNT_CREATE = typedDocument<ActionDiscountCreateMutation, ActionDiscountCreateMutationVariables>(/* GraphQL */ `#graphql
   mutation ActionDiscountCreate($discount: DiscountCodeBasicInput!) {
     discountCodeBasicCreate(basicCodeDiscount: $discount) {
       codeDiscountNode { ...ActionDiscount }
@@ -157,20 +178,20 @@ export const ACTION_DISCOUNT_CREATE = /* GraphQL */ `#graphql
     }
   }
   ${ACTION_DISCOUNT}
-`;
+`);
 
 /** A discount by its code: how a retry learns whether a create whose answer was lost happened. */
-export const ACTION_DISCOUNT_BY_CODE = /* GraphQL */ `#graphql
+export const ACTION_DISCOUNT_BY_CODE = typedDocument<ActionDiscountByCodeQuery, ActionDiscountByCodeQueryVariables>(/* GraphQL */ `#graphql
   query ActionDiscountByCode($code: String!) {
     codeDiscountNodeByCode(code: $code) { ...ActionDiscount }
   }
   ${ACTION_DISCOUNT}
-`;
+`);
 
 /** Whether a customer exists (nothing else: the action needs no personal data), and the shop's currency (discount amounts are in it). */
-export const ACTION_CUSTOMER = /* GraphQL */ `#graphql
+export const ACTION_CUSTOMER = typedDocument<ActionCustomerQuery, ActionCustomerQueryVariables>(/* GraphQL */ `#graphql
   query ActionCustomer($id: ID!) {
     customer(id: $id) { id }
     shop { currencyCode }
   }
-`;
+`);

@@ -15,18 +15,13 @@ import { toCustomer, toLineItem, toOrder } from './mappers.js';
 import type { CustomerBundle, OrderModel } from '../domain/model.js';
 import { CUSTOMER_ONLY, type CustomerHit, type CustomerTarget, type FetchPlan } from '../domain/lookup.js';
 import { ShopifyUnavailableError } from '../errors.js';
-import type {
-  CustomerIdByEmailAddressQuery,
-  CustomerIdsByEmailQuery,
-  OrderLineItemsQuery,
-  ProfileCustomersQuery,
-  ProfileCustomersQueryVariables,
-} from './__generated__/admin.js';
+import type { CustomerIdsByEmailQuery, ProfileCustomersQuery, ProfileCustomersQueryVariables } from './__generated__/admin.js';
 import type { ShopifyClient } from './client.js';
 import { limitedClient, type Limiter } from './request-scope.js';
 import { CUSTOMER_ID_BY_EMAIL_ADDRESS, CUSTOMER_IDS_BY_EMAIL, ORDER_LINE_ITEMS, PROFILE_CUSTOMERS } from './operations.js';
 import { costOf, packByCost } from './pack.js';
 import { emailTerm, isPlainEmail } from './search-syntax.js';
+import { request } from './typed-request.js';
 
 // bench/naive-subgraph.ts still names FetchPlan through this module (bench/ is moved in its own change).
 export type { FetchPlan } from '../domain/lookup.js';
@@ -156,13 +151,10 @@ export class ShopifyCustomerSource implements CustomerSource {
     }
 
     await Promise.all(
-      groups.map(async ({ items, cost }) => {
+      groups.map(async ({ items }) => {
         const [ids, emails] = splitTargets(items.map((w) => w.t));
         try {
-          const { data } = await this.client.request<ProfileCustomersQuery>(PROFILE_CUSTOMERS, profileVariables(ids, emails, plan, this.lineItemsFirst), {
-            operationName: 'ProfileCustomers',
-            estimatedCost: cost,
-          });
+          const { data } = await request(this.client, PROFILE_CUSTOMERS, profileVariables(ids, emails, plan, this.lineItemsFirst));
           const byId = new Map<string, Customer>();
           for (const node of data.linked ?? []) if (node && 'id' in node) byId.set(node.id, node as Customer);
           const byEmail = new Map<string, Customer>();
@@ -227,7 +219,7 @@ export class ShopifyCustomerSource implements CustomerSource {
     const owners = new Map<string, string>();
     try {
       await Promise.all([
-        ...groups.map(({ items, cost }) => this.searchOwners(items, cost, owners)),
+        ...groups.map(({ items }) => this.searchOwners(items, owners)),
         ...unique.filter((e) => !isPlainEmail(e)).map((e) => this.exactOwner(e, owners)),
       ]);
       return owners;
@@ -237,16 +229,16 @@ export class ShopifyCustomerSource implements CustomerSource {
   }
 
   /** Pages one email search until Shopify says there is no more, or every email has its (one) owner. */
-  private async searchOwners(emails: readonly string[], cost: number, owners: Map<string, string>): Promise<void> {
+  private async searchOwners(emails: readonly string[], owners: Map<string, string>): Promise<void> {
     const wanted = new Set(emails);
     let found = 0;
     let after: string | null = null;
     for (let page = 1; ; page++) {
-      const { data }: { data: CustomerIdsByEmailQuery } = await this.client.request<CustomerIdsByEmailQuery, Record<string, unknown>>(
-        CUSTOMER_IDS_BY_EMAIL,
-        { query: emailQuery(emails), first: lookupFirst(emails.length), after },
-        { operationName: 'CustomerIdsByEmail', estimatedCost: cost },
-      );
+      const { data }: { data: CustomerIdsByEmailQuery } = await request(this.client, CUSTOMER_IDS_BY_EMAIL, {
+        query: emailQuery(emails),
+        first: lookupFirst(emails.length),
+        after,
+      });
       for (const node of data.customers.nodes) {
         const email = normalEmail(node.defaultEmailAddress?.emailAddress);
         if (email && wanted.has(email) && !owners.has(email)) {
@@ -266,10 +258,7 @@ export class ShopifyCustomerSource implements CustomerSource {
 
   /** The owner of one email that is not a plain address, by exact identifier (no search syntax involved). */
   private async exactOwner(email: string, owners: Map<string, string>): Promise<void> {
-    const { data } = await this.client.request<CustomerIdByEmailAddressQuery>(CUSTOMER_ID_BY_EMAIL_ADDRESS, { email }, {
-      operationName: 'CustomerIdByEmailAddress',
-      estimatedCost: costOf(CUSTOMER_ID_BY_EMAIL_ADDRESS, { email }),
-    });
+    const { data } = await request(this.client, CUSTOMER_ID_BY_EMAIL_ADDRESS, { email });
     const c = data.customerByIdentifier;
     if (c && normalEmail(c.defaultEmailAddress?.emailAddress) === email) owners.set(email, c.id);
   }
@@ -300,12 +289,9 @@ export class ShopifyCustomerSource implements CustomerSource {
       const stillMore: OrderModel[] = [];
       const { groups } = packByCost([...byId.keys()], (g) => costOf(ORDER_LINE_ITEMS, { ids: g, first }));
       await Promise.all(
-        groups.map(async ({ items, cost }) => {
+        groups.map(async ({ items }) => {
           try {
-            const { data } = await this.client.request<OrderLineItemsQuery>(ORDER_LINE_ITEMS, { ids: items, first }, {
-              operationName: 'OrderLineItems',
-              estimatedCost: cost,
-            });
+            const { data } = await request(this.client, ORDER_LINE_ITEMS, { ids: items, first });
             for (const node of data.nodes) {
               if (!node || !('lineItems' in node)) continue;
               const products = node.lineItems.nodes.map((li) => toLineItem(li, node.id));

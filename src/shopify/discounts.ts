@@ -4,10 +4,10 @@
  * stay in ../actions/discount.ts.
  */
 import type { CustomerCheck, DiscountCreated, ShopifyDiscount } from '../domain/actions.js';
-import type { ActionCustomerQuery, ActionDiscountByCodeQuery, ActionDiscountCreateMutation, ActionDiscountFragment } from './__generated__/admin.js';
+import type { ActionDiscountCreateMutationVariables, ActionDiscountFragment } from './__generated__/admin.js';
 import { ACTION_CUSTOMER, ACTION_DISCOUNT_BY_CODE, ACTION_DISCOUNT_CREATE } from './action-operations.js';
 import type { ShopifyClient } from './client.js';
-import { costOf } from './pack.js';
+import { request } from './typed-request.js';
 
 /** Shopify's discount operations the createDiscount action uses. */
 export interface DiscountsGateway {
@@ -23,30 +23,21 @@ export interface DiscountsGateway {
 export function discountsGateway(shopify: ShopifyClient): DiscountsGateway {
   return {
     async checkCustomer(id) {
-      const { data } = await shopify.request<ActionCustomerQuery>(ACTION_CUSTOMER, { id }, {
-        operationName: 'ActionCustomer',
-        estimatedCost: costOf(ACTION_CUSTOMER, { id }),
-      });
+      const { data } = await request(shopify, ACTION_CUSTOMER, { id });
       return { exists: Boolean(data.customer), shopCurrency: data.shop.currencyCode };
     },
 
     async createBasicCode(discount) {
-      const variables = { discount };
-      const { data } = await shopify.request<ActionDiscountCreateMutation>(ACTION_DISCOUNT_CREATE, variables, {
-        operationName: 'ActionDiscountCreate',
-        estimatedCost: costOf(ACTION_DISCOUNT_CREATE, variables),
-        mutation: { replaySafe: false },
-      });
+      // ../actions/discount.ts builds Shopify's DiscountCodeBasicInput (only the fields it sets): taken as that input here.
+      const variables = { discount } as ActionDiscountCreateMutationVariables;
+      const { data } = await request(shopify, ACTION_DISCOUNT_CREATE, variables, { mutation: { replaySafe: false } });
       const result = data.discountCodeBasicCreate;
       if (!result) return null;
       return { discount: result.codeDiscountNode ? toShopifyDiscount(result.codeDiscountNode) : null, userErrors: result.userErrors };
     },
 
     async byCode(code) {
-      const { data } = await shopify.request<ActionDiscountByCodeQuery>(ACTION_DISCOUNT_BY_CODE, { code }, {
-        operationName: 'ActionDiscountByCode',
-        estimatedCost: costOf(ACTION_DISCOUNT_BY_CODE, { code }),
-      });
+      const { data } = await request(shopify, ACTION_DISCOUNT_BY_CODE, { code });
       return data.codeDiscountNodeByCode ? toShopifyDiscount(data.codeDiscountNodeByCode) : null;
     },
   };

@@ -14,13 +14,12 @@ import type {
 } from '../domain/actions.js';
 import type { OrderModel } from '../domain/model.js';
 import type {
-  ActionOrderCancelledQuery,
-  ActionOrderCancelMutation,
+  ActionOrderCancelMutationVariables,
   ActionOrderCheckQuery,
-  ActionOrderQuery,
   ActionOrderQueryVariables,
-  ActionRefundCreateMutation,
+  ActionRefundCreateMutationVariables,
   ActionSuggestedRefundQuery,
+  ActionSuggestedRefundQueryVariables,
 } from './__generated__/admin.js';
 import {
   ACTION_LINE_ITEMS_FIRST,
@@ -33,7 +32,7 @@ import {
 } from './action-operations.js';
 import type { ShopifyClient } from './client.js';
 import { toOrder } from './mappers.js';
-import { costOf } from './pack.js';
+import { request } from './typed-request.js';
 
 /** Shopify's order operations the agent actions use. */
 export interface OrderActionsGateway {
@@ -56,27 +55,18 @@ export function orderActionsGateway(shopify: ShopifyClient): OrderActionsGateway
   return {
     async checkOrder(id, withLineItems) {
       const variables = { id, withLineItems, lineItemsFirst: ACTION_LINE_ITEMS_FIRST };
-      const { data } = await shopify.request<ActionOrderCheckQuery>(ACTION_ORDER_CHECK, variables, {
-        operationName: 'ActionOrderCheck',
-        estimatedCost: costOf(ACTION_ORDER_CHECK, variables),
-      });
+      const { data } = await request(shopify, ACTION_ORDER_CHECK, variables);
       return data.order ? toCheckedOrder(data.order) : null;
     },
 
     async readOrder(id) {
       const variables: ActionOrderQueryVariables = { id, withLineItems: true, lineItemsFirst: ACTION_LINE_ITEMS_FIRST, withTracking: true, withLocation: true };
-      const { data } = await shopify.request<ActionOrderQuery>(ACTION_ORDER, variables, {
-        operationName: 'ActionOrder',
-        estimatedCost: costOf(ACTION_ORDER, variables),
-      });
+      const { data } = await request(shopify, ACTION_ORDER, variables);
       return data.order ? toOrder(data.order, shopify.endpoint) : null;
     },
 
     async cancelledAt(id) {
-      const { data } = await shopify.request<ActionOrderCancelledQuery>(ACTION_ORDER_CANCELLED, { id }, {
-        operationName: 'ActionOrderCancelled',
-        estimatedCost: costOf(ACTION_ORDER_CANCELLED, { id }),
-      });
+      const { data } = await request(shopify, ACTION_ORDER_CANCELLED, { id });
       return data.order?.cancelledAt ?? null;
     },
 
@@ -88,21 +78,18 @@ export function orderActionsGateway(shopify: ShopifyClient): OrderActionsGateway
         shippingAmount: q.shippingAmount,
         suggestFullRefund: false,
         allocation: q.allocation,
-      };
-      const { data } = await shopify.request<ActionSuggestedRefundQuery>(ACTION_SUGGESTED_REFUND, variables, {
-        operationName: 'ActionSuggestedRefund',
-        estimatedCost: costOf(ACTION_SUGGESTED_REFUND, variables),
-      });
+        // Inputs are sent with only the fields we set (Shopify's are optional; codegen's avoidOptionals types them required).
+      } as ActionSuggestedRefundQueryVariables;
+      const { data } = await request(shopify, ACTION_SUGGESTED_REFUND, variables);
       const suggestion = data.order?.suggestedRefund;
       if (!suggestion) throw new ShopifyUnavailableError('Shopify gave no refund suggestion for this order');
       return toSuggestion(suggestion);
     },
 
     async createRefund(input, shopifyKey) {
-      const variables = { input, idempotencyKey: shopifyKey };
-      const { data, fieldErrors } = await shopify.request<ActionRefundCreateMutation>(ACTION_REFUND_CREATE, variables, {
-        operationName: 'ActionRefundCreate',
-        estimatedCost: costOf(ACTION_REFUND_CREATE, variables),
+      // ../actions/refund.ts builds Shopify's RefundInput (only the fields it sets): taken as that input here, at the door.
+      const variables = { input, idempotencyKey: shopifyKey } as ActionRefundCreateMutationVariables;
+      const { data, fieldErrors } = await request(shopify, ACTION_REFUND_CREATE, variables, {
         // Shopify's @idempotent key makes a resend return the first refund.
         mutation: { replaySafe: true },
       });
@@ -117,10 +104,9 @@ export function orderActionsGateway(shopify: ShopifyClient): OrderActionsGateway
     },
 
     async cancelOrder(args) {
-      const variables = { ...args };
-      const { data } = await shopify.request<ActionOrderCancelMutation>(ACTION_ORDER_CANCEL, variables, {
-        operationName: 'ActionOrderCancel',
-        estimatedCost: costOf(ACTION_ORDER_CANCEL, variables),
+      // The domain names the reason and refund method as Shopify spells them; taken as Shopify's input types here.
+      const variables = { ...args } as ActionOrderCancelMutationVariables;
+      const { data } = await request(shopify, ACTION_ORDER_CANCEL, variables, {
         // No Shopify idempotency key exists for orderCancel: never resend blindly.
         mutation: { replaySafe: false },
       });

@@ -3,6 +3,7 @@ import { NoDeprecatedCustomRule, parse, validate } from 'graphql';
 import * as actionOperations from '../../src/shopify/action-operations.js';
 import * as readOperations from '../../src/shopify/operations.js';
 import { loadAdminSchema } from '../../src/shopify/schema.js';
+import { declaredDocuments, operationNameOf, type TypedDocument } from '../../src/shopify/typed-request.js';
 
 /**
  * Every document we send to Shopify, from every module that owns some. Imported statically: a module that moves must
@@ -24,6 +25,14 @@ describe('Shopify documents', () => {
       'CUSTOMER_BY_ID', 'CUSTOMER_BY_ORDER_NAME', 'CUSTOMER_IDS_BY_EMAIL', 'CUSTOMER_ID_BY_EMAIL_ADDRESS', 'CUSTOMER_SEARCH', 'ORDER_LINE_ITEMS',
       'PROFILE_CUSTOMERS',
     ]);
+  });
+
+  it('are each declared through typedDocument, and no typed document is left out of these checks', () => {
+    // request() sends only typed documents, named by their own operation: every one of them is validated below.
+    const found = allDocuments();
+    expect(found.map(([, source]) => operationNameOf(source as TypedDocument<unknown, unknown>)).sort())
+      .toEqual([...declaredDocuments().values()].sort());
+    expect(new Set(found.map(([, source]) => source))).toEqual(new Set(declaredDocuments().keys()));
   });
 
   it('each validates against the pinned 2026-07 Admin schema', () => {
