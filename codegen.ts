@@ -31,7 +31,7 @@ const config: CodegenConfig = {
       },
     },
     'src/shopify/__generated__/admin.ts': {
-      schema: 'src/shopify/admin-2026-07.graphql',
+      schema: 'packages/shopify-admin-schema/admin-2026-07.graphql',
       documents: ['src/shopify/operations.ts', 'src/shopify/action-operations.ts'],
       plugins: ['typescript-operations'],
       config: {

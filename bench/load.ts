@@ -12,7 +12,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSupergraph, type SimCustomer, type SupergraphHarness } from '../test/helpers/supergraph.js';
-import { mulberry32 } from '../src/simulator/index.js';
+import { mulberry32 } from 'shopify-admin-simulator';
 
 /** One agent opening one profile card. */
 export const CARD_QUERY = /* GraphQL */ `

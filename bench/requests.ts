@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { startGateway } from '../src/dev/gateway.js';
 import { demoProfiles, startProfilesSubgraph, type DemoProfile, type SimCustomer } from '../src/dev/profiles-subgraph.js';
 import { MAX_QUERY_COST } from '../src/shopify/cost.js';
-import { startSimulator } from '../src/simulator/index.js';
+import { startSimulator } from 'shopify-admin-simulator';
 import { composeSupergraph, startSupergraph } from '../test/helpers/supergraph.js';
 import { startNaiveSubgraph } from './naive-subgraph.js';
 import { startRecordingProxy, toShape, type Shape } from './proxy.js';

@@ -2,7 +2,7 @@
  * The Shopify simulator in its own process, so that its GraphQL execution does not share an event loop with what
  * is being measured. Options come as JSON in BENCH_SIMULATOR; it answers `{ type: 'ready', url, token, graphqlUrl }`.
  */
-import { startSimulator, type SimulatorOptions } from '../src/simulator/index.js';
+import { startSimulator, type SimulatorOptions } from 'shopify-admin-simulator';
 import { serveJobs } from './processes.js';
 
 const options = JSON.parse(process.env.BENCH_SIMULATOR ?? '{}') as SimulatorOptions;

@@ -6,7 +6,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startSimulator } from '../src/simulator/index.js';
+import { startSimulator } from 'shopify-admin-simulator';
 
 export const PROFILE_QUERY = `query CustomerProfile($email: String!) {
   customerByIdentifier(identifier: { emailAddress: $email }) {

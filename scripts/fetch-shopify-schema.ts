@@ -1,5 +1,5 @@
 /**
- * Regenerates src/shopify/admin-2026-07.graphql from Shopify's published Admin API introspection.
+ * Regenerates packages/shopify-admin-schema/admin-2026-07.graphql from Shopify's published Admin API introspection.
  *
  * Source: dist/data/admin_2026-07.json.gz inside the npm package @shopify/dev-mcp@1.16.0 (ISC licence).
  * We take the tarball with `npm pack` instead of depending on the package, because it pulls in Shopify's CLI.
@@ -13,7 +13,7 @@ import { buildClientSchema, parse, print, printSchema, visit, type Introspection
 
 const PACKAGE = '@shopify/dev-mcp@1.16.0';
 const VERSION = '2026-07';
-const OUT = new URL(`../src/shopify/admin-${VERSION}.graphql`, import.meta.url);
+const OUT = new URL(`../packages/shopify-admin-schema/admin-${VERSION}.graphql`, import.meta.url);
 
 const dir = mkdtempSync(join(tmpdir(), 'shopify-schema-'));
 try {

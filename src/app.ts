@@ -51,7 +51,7 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
     let shopify = config.shopify;
     let demoStore: App['demoStore'] = null;
     if (!shopify) {
-      const { startSimulator } = await import('./simulator/index.js');
+      const { startSimulator } = await import('shopify-admin-simulator');
       const sim = await startSimulator({ port: 0, seed: config.demo.seed, customers: config.demo.customers });
       closers.push(() => sim.close());
       shopify = { endpoint: parseStoreDomain(sim.storeDomain), accessToken: sim.token, apiVersion: config.apiVersion };

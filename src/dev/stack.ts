@@ -10,7 +10,7 @@ import { buildApp } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { parseStoreDomain } from '../shopify/transport.js';
-import { startSimulator } from '../simulator/index.js';
+import { startSimulator } from 'shopify-admin-simulator';
 import { composeOrThrow, fetchSubgraphSdl, SUBGRAPH_NAMES } from './compose.js';
 import { generateDevSecret, signDemoToken } from './demo-token.js';
 import { startGateway } from './gateway.js';

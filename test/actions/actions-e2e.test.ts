@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   asAgent, CANCEL, cents, DISCOUNT, money, newKey, orderPicker, paidOrder, REFUND, simOrder, startStack, type SimOrder, type Stack,
 } from './helpers.js';
-import { RATES } from '../../src/simulator/model.js';
+import { RATES } from 'shopify-admin-simulator';
 
 let h: Stack;
 let pick: (p: (o: SimOrder) => boolean) => Promise<SimOrder>;

@@ -9,7 +9,7 @@ import { databases } from '../helpers/databases.js';
 import {
   asAgent, cents, DISCOUNT, newKey, orderPicker, paidOrder, REFUND, simOrder, simStats, startStack, startTestSimulator, type SimOrder, type Stack,
 } from './helpers.js';
-import type { Simulator } from '../../src/simulator/index.js';
+import type { Simulator } from 'shopify-admin-simulator';
 
 describe.each(databases)('exactly once on $name', (db) => {
   let simulator: Simulator;

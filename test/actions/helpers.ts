@@ -12,7 +12,7 @@ import { SCOPES } from '../../src/auth.js';
 import type { ShopifyClient } from '../../src/shopify/client.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from 'shopify-admin-simulator';
 
 /** HS256 secret of the test subgraphs (32+ characters, as config requires). */
 export const JWT_SECRET = 'test-secret-for-agent-tokens-0123456789';

@@ -14,7 +14,7 @@ import { startGateway } from '../../src/dev/gateway.js';
 import { listenHttp } from '../../src/dev/ports.js';
 import { createProfilesSchema, PROFILES_SDL, startProfilesSubgraph, type DemoProfile, type SimCustomer } from '../../src/dev/profiles-subgraph.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
-import { startSimulator } from '../../src/simulator/index.js';
+import { startSimulator } from 'shopify-admin-simulator';
 
 export { PROFILES_SDL, type SimCustomer };
 

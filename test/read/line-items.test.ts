@@ -9,7 +9,7 @@ import { createShopifyClient } from '../../src/shopify/client.js';
 import type { CustomerHit, CustomerTarget } from '../../src/domain/lookup.js';
 import { ShopifyCustomerSource } from '../../src/shopify/customers.js';
 import { parseStoreDomain } from '../../src/shopify/transport.js';
-import { startSimulator } from '../../src/simulator/index.js';
+import { startSimulator } from 'shopify-admin-simulator';
 
 let sim: Awaited<ReturnType<typeof startSimulator>>;
 let targets: CustomerTarget[];

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator } from 'shopify-admin-simulator';
 import { JWT_SECRET, token } from '../actions/helpers.js';
 
 const ROUTER_SECRET = 'router-secret-for-shutdown-test';

@@ -66,7 +66,7 @@ async function countingProxy(target: string) {
 
 /** The simulator CLI in a child process; resolves once it printed where it listens. */
 async function spawnSimulator(args: string[]): Promise<{ url: string; close(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/cli.ts', '--port', '0', ...args], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'packages/shopify-admin-simulator/src/cli.ts', '--port', '0', ...args], {
     cwd: process.cwd(),
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -4,7 +4,7 @@
  * Shopify), and `email:` can be made to match by prefix until the next reset.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../src/index.js';
 import { control, customerIds, simulator } from './helpers.js';
 
 let sim: Simulator;

@@ -1,5 +1,5 @@
 /** Small helpers for the simulator tests: raw GraphQL over HTTP and the control API. */
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../src/index.js';
 
 export interface GqlResult {
   status: number;

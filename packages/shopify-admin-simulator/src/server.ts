@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { loadAdminSchema, ADMIN_API_VERSION } from '../shopify/schema.js';
+import { loadAdminSchema, ADMIN_API_VERSION } from 'shopify-admin-schema';
 import { handleControl } from './control.js';
 import { UNAUTHORIZED_BODY } from './errors.js';
 import { createExecutor } from './execute.js';

@@ -1,6 +1,6 @@
 /** orderCancel (an async job) and discountCodeBasicCreate. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../src/index.js';
 import { control, gql, simulator, type OrderSummary } from './helpers.js';
 
 let sim: Simulator;

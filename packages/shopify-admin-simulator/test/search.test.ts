@@ -1,7 +1,7 @@
 /** Shopify search syntax over customers and orders. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator/index.js';
-import { parseSearch } from '../../src/simulator/search.js';
+import type { Simulator } from '../src/index.js';
+import { parseSearch } from '../src/search.js';
 import { control, customerIds, gql, simulator, type OrderSummary } from './helpers.js';
 
 let sim: Simulator;

@@ -5,7 +5,7 @@
  */
 import { execute, GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { actualCost, MAX_QUERY_COST, requestedCost, type FieldCost } from '../shopify/cost.js';
+import { actualCost, MAX_QUERY_COST, requestedCost, type FieldCost } from './cost.js';
 import type { Bucket } from './bucket.js';
 import { maxCostError, parseError, throttledError, validationError, type ShopifyError } from './errors.js';
 import { fieldResolver, typeResolver, type SimContext } from './resolvers/index.js';

@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../src/index.js';
 import { control, gql, simulator, type OrderSummary } from './helpers.js';
 
 const SECRET = 'whsec_test_secret';

@@ -1,6 +1,6 @@
 /** refundCreate: idempotency, money only through transactions, over-refund checks, and the order moving with it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../src/index.js';
 import { cents, control, gql, money, simulator, type OrderSummary } from './helpers.js';
 
 let sim: Simulator;

@@ -1,7 +1,7 @@
 /** The leaky bucket: THROTTLED at HTTP 200 once the bucket cannot hold a query's requested cost, then refill. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bucket } from '../../src/simulator/bucket.js';
-import type { Simulator } from '../../src/simulator/index.js';
+import { Bucket } from '../src/bucket.js';
+import type { Simulator } from '../src/index.js';
 import { control, gql, simulator } from './helpers.js';
 
 // requested 2 + 98 × 1 = 100; the seed has 500 customers, so 98 come back and the actual cost is also 100

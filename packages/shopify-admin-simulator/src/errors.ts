@@ -4,7 +4,7 @@
  * ruby-style path (["query Name", "customer", "foo"]). Anything unrecognised keeps graphql-js's message.
  */
 import { GraphQLError, Kind, visit, type ASTNode, type DocumentNode } from 'graphql';
-import { MAX_QUERY_COST } from '../shopify/cost.js';
+import { MAX_QUERY_COST } from './cost.js';
 
 export interface ShopifyError {
   message: string;

@@ -2,8 +2,8 @@
 import { createAdminApiClient } from '@shopify/admin-api-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpointFetch, parseStoreDomain } from '../../src/shopify/transport.js';
-import type { Simulator } from '../../src/simulator/index.js';
-import { control, gql, simulator } from './helpers.js';
+import type { Simulator } from 'shopify-admin-simulator';
+import { control, gql, simulator } from 'shopify-admin-simulator/testing';
 
 let sim: Simulator;
 beforeAll(async () => {

@@ -4,12 +4,14 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { ADMIN_API_VERSION, loadAdminSchema } from '../shopify/schema.js';
+import { ADMIN_API_VERSION, loadAdminSchema } from 'shopify-admin-schema';
 import { createSimulatorServer } from './server.js';
 import { SimulatorState } from './state.js';
 
 export { signWebhook } from './webhooks.js';
 export { mulberry32, seedStore } from './seed.js';
+export { RATES } from './model.js';
+export { actualCost, MAX_QUERY_COST, requestedCost, type FieldCost, type QueryCost } from './cost.js';
 
 /** The default access token the simulator accepts. */
 export const DEFAULT_TOKEN = 'shpat_simulator';

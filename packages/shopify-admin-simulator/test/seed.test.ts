@@ -1,7 +1,7 @@
 /** The seed: deterministic, varied the way a real shop is, and internally consistent. */
 import { describe, expect, it } from 'vitest';
-import { financialStatus, fulfillmentStatus, orderTotals, toShop } from '../../src/simulator/model.js';
-import { mulberry32, seedStore } from '../../src/simulator/seed.js';
+import { financialStatus, fulfillmentStatus, orderTotals, toShop } from '../src/model.js';
+import { mulberry32, seedStore } from '../src/seed.js';
 
 const store = seedStore({ seed: 1, customers: 500 });
 const customers = [...store.customers.values()];
