@@ -71,13 +71,18 @@ const EnvSchema = z
   });
 
 type RawEnv = Record<string, string | undefined>;
+type AuthMode = 'jwt' | 'none';
+
+/** The environment with blank values as absent: how the cross-checks and the auth default read it. */
+function presentValues(source: RawEnv): RawEnv {
+  return Object.fromEntries(Object.entries(source).map(([k, v]) => [k, v?.trim() ? v : undefined]));
+}
 
 /**
  * Checks across variables. They read the raw strings, so they run even when a single variable is invalid:
  * the operator sees every problem in one go instead of fixing them one start at a time.
  */
-function crossChecks(raw: RawEnv): string[] {
-  const env = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v?.trim() ? v : undefined])) as RawEnv;
+function crossChecks(env: RawEnv, auth: AuthMode): string[] {
   const problems: string[] = [];
   const problem = (variable: string, message: string) => problems.push(`${variable}: ${message}`);
   if (Boolean(env.SHOPIFY_STORE_DOMAIN) !== Boolean(env.SHOPIFY_ADMIN_ACCESS_TOKEN)) {
@@ -104,7 +109,7 @@ function crossChecks(raw: RawEnv): string[] {
   if (production && env.AUTH_MODE === 'none') {
     problem('AUTH_MODE', 'none is not allowed in production: agent tokens must be checked (set AUTH_JWT_SECRET or AUTH_JWKS_URL)');
   }
-  if (authMode(env) === 'jwt' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
+  if (auth === 'jwt' && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) {
     problem(
       'AUTH_JWT_SECRET',
       env.AUTH_MODE
@@ -132,7 +137,7 @@ function crossChecks(raw: RawEnv): string[] {
  * Agent tokens are checked when asked for, and by default with a real store or in production (where AUTH_MODE=none is
  * refused anyway); only the demo store outside production runs without them by default.
  */
-function authMode(env: { AUTH_MODE?: string; SHOPIFY_STORE_DOMAIN?: string; NODE_ENV?: string }): 'jwt' | 'none' {
+function authMode(env: RawEnv): AuthMode {
   if (env.AUTH_MODE === 'jwt' || env.AUTH_MODE === 'none') return env.AUTH_MODE;
   return env.SHOPIFY_STORE_DOMAIN || env.NODE_ENV === 'production' ? 'jwt' : 'none';
 }
@@ -221,9 +226,12 @@ export class ConfigError extends Error {
 /** Validates the environment and returns the Config, or throws ConfigError listing every problem. */
 export function loadConfig(source: Record<string, string | undefined>): Config {
   const parsed = EnvSchema.safeParse(source);
+  const present = presentValues(source);
+  // Decided once, from the raw values, so the check that a jwt mode has a key and the mode served are the same mode.
+  const auth = authMode(present);
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`)),
-    ...crossChecks(source),
+    ...crossChecks(present, auth),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
@@ -258,7 +266,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     routerSecret: env.ROUTER_SECRET,
     routerSecretOptional: env.ROUTER_SECRET_OPTIONAL,
     auth: {
-      mode: authMode(env),
+      mode: auth,
       jwtSecret: env.AUTH_JWT_SECRET,
       jwksUrl: env.AUTH_JWKS_URL,
       issuer: env.AUTH_ISSUER,

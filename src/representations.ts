@@ -8,12 +8,11 @@
  */
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { Kind, valueFromASTUntyped, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import { MAX_PROFILE_ID_LENGTH } from './domain/ids.js';
 import { BadInputError } from './errors.js';
 
 /** The only entity this subgraph resolves. */
 const ENTITY_TYPENAME = 'CustomerProfile';
-/** Same bound as the profile ids the link mutations accept: a longer id could never have been linked. */
-const MAX_PROFILE_ID_LENGTH = 200;
 
 /** Throws BadInputError for the first problem in one `_entities` call's representations. */
 export function checkRepresentations(representations: readonly unknown[]): void {

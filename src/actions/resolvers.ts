@@ -8,6 +8,7 @@ import type { MutationResolvers, Resolvers } from '../__generated__/resolvers.js
 import type { RequestContext } from '../context.js';
 import type { AuditAction } from '../store/index.js';
 import { AttemptAudit, type AuditFacts } from '../audit/attempt.js';
+import { isGid, MAX_PROFILE_ID_LENGTH } from '../domain/ids.js';
 import { cancelSpec, orderAfterCancel } from './cancel.js';
 import { discountSpec } from './discount.js';
 import { runExactlyOnce, type ActionSpec, type Outcome } from './idempotency.js';
@@ -17,14 +18,12 @@ import { SHOPIFY_USER_ERROR } from './user-errors.js';
 import { refundSpec } from './refund.js';
 import { isIdempotencyKey, parseCancel, parseDiscount, parseRefund } from './validate.js';
 
-const GID = /^gid:\/\/shopify\/(Order|Customer)\/\d{1,20}$/;
-
 /** Ids worth recording even for a refused attempt: well-formed GIDs only (anything else is not a Shopify id). */
 function rawIds(raw: { orderId?: string | null; customerId?: string | null; profileId?: string | null }): AuditFacts {
   return {
-    orderId: raw.orderId && GID.test(raw.orderId) ? raw.orderId : null,
-    customerId: raw.customerId && GID.test(raw.customerId) ? raw.customerId : null,
-    profileId: raw.profileId && raw.profileId.length <= 200 ? raw.profileId : null,
+    orderId: isGid(raw.orderId, 'Order') ? raw.orderId : null,
+    customerId: isGid(raw.customerId, 'Customer') ? raw.customerId : null,
+    profileId: raw.profileId && raw.profileId.length <= MAX_PROFILE_ID_LENGTH ? raw.profileId : null,
   };
 }
 

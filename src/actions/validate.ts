@@ -12,7 +12,8 @@ import type {
   ShopifyRefundOrderInput,
 } from '../__generated__/resolvers.js';
 import { parseDateTime } from '../scalars.js';
-import { requireGid } from '../shopify/gid.js';
+import { hasProfileIdLength, PROFILE_ID_LENGTH_RULE, requireGid } from '../domain/ids.js';
+import { requireIntInRange } from '../domain/numbers.js';
 
 /** Most line items one refund may name (Shopify's input-array limit). */
 export const MAX_REFUND_LINES = 250;
@@ -182,8 +183,8 @@ export function parseRefund(input: ShopifyRefundOrderInput): RefundRequest {
       const lineItemId = requireGid(line.lineItemId, 'LineItem', `${at}.lineItemId`);
       if (seen.has(lineItemId)) throw new BadInputError(`${at}.lineItemId`, 'names a line item already listed; give its total quantity once');
       seen.add(lineItemId);
-      if (!Number.isInteger(line.quantity) || line.quantity < 1) throw new BadInputError(`${at}.quantity`, `must be a whole number of at least 1, got ${line.quantity}`);
-      return { lineItemId, quantity: line.quantity, restock: line.restock ?? false };
+      const quantity = requireIntInRange(line.quantity, 1, Infinity, `${at}.quantity`, 'a whole number');
+      return { lineItemId, quantity, restock: line.restock ?? false };
     });
   }
   const shipping = parseShipping(input.shipping);
@@ -216,28 +217,19 @@ function parseShipping(input: ShopifyRefundOrderInput['shipping']): RefundReques
 /** Checks a createDiscount input; `now` (ms) decides whether endsAt is in the future. */
 export function parseDiscount(input: ShopifyCreateDiscountInput, now: number): DiscountRequest {
   const idempotencyKey = requireIdempotencyKey(input.idempotencyKey);
-  const hasCustomer = input.customerId != null;
-  const hasProfile = input.profileId != null;
-  if (hasCustomer === hasProfile) {
-    throw new BadInputError(hasCustomer ? 'input.profileId' : 'input.customerId', 'give exactly one of customerId or profileId');
-  }
   let target: DiscountRequest['target'];
-  if (hasCustomer) {
+  if (exactlyOneOf(input, 'customerId', 'profileId') === 'customerId') {
     target = { customerId: requireGid(input.customerId!, 'Customer', 'input.customerId') };
   } else {
     const profileId = input.profileId!.trim();
-    if (profileId === '' || profileId.length > 200) throw new BadInputError('input.profileId', 'must be a non-empty id of at most 200 characters');
+    // The discount's own character rule (requireSafeText) stays: its message is part of the contract.
+    if (!hasProfileIdLength(profileId)) throw new BadInputError('input.profileId', PROFILE_ID_LENGTH_RULE);
     requireSafeText(profileId, 'input.profileId');
     target = { profileId };
   }
 
-  const hasPercentage = input.percentage != null;
-  const hasAmount = input.amount != null;
-  if (hasPercentage === hasAmount) {
-    throw new BadInputError(hasPercentage ? 'input.amount' : 'input.percentage', 'give exactly one of percentage or amount');
-  }
   let value: DiscountRequest['value'];
-  if (hasPercentage) {
+  if (exactlyOneOf(input, 'percentage', 'amount') === 'percentage') {
     const p = input.percentage!;
     if (!Number.isFinite(p) || p <= 0 || p > 100) throw new BadInputError('input.percentage', `must be more than 0 and at most 100, got ${p}`);
     value = { percentage: p };
@@ -248,13 +240,22 @@ export function parseDiscount(input: ShopifyCreateDiscountInput, now: number): D
   const code = input.code == null ? null : requireCode(input.code.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ''), 'input.code');
   const endsAt = input.endsAt == null ? null : futureDateTime(input.endsAt, 'input.endsAt', now);
 
-  const usageLimit = input.usageLimit ?? 1;
-  if (!Number.isInteger(usageLimit) || usageLimit < 1 || usageLimit > MAX_USAGE_LIMIT) {
-    throw new BadInputError('input.usageLimit', `must be a whole number from 1 to ${MAX_USAGE_LIMIT}, got ${usageLimit}`);
-  }
+  const usageLimit = requireIntInRange(input.usageLimit ?? 1, 1, MAX_USAGE_LIMIT, 'input.usageLimit', 'a whole number');
   const minimumSubtotal = input.minimumSubtotal == null ? null : positiveAmount(input.minimumSubtotal, 'input.minimumSubtotal');
   const currencyCode = optionalCurrency(input.currencyCode, 'input.currencyCode');
   return { idempotencyKey, target, value, code, endsAt, usageLimit, minimumSubtotal, ...(currencyCode ? { currencyCode } : {}) };
+}
+
+/**
+ * Which of two alternative input fields is set; BAD_USER_INPUT when both or neither are (naming the second when both
+ * are, the first when neither is).
+ */
+function exactlyOneOf<K extends string>(input: Partial<Record<K, unknown>>, first: K, second: K): K {
+  const hasFirst = input[first] != null;
+  if (hasFirst === (input[second] != null)) {
+    throw new BadInputError(hasFirst ? `input.${second}` : `input.${first}`, `give exactly one of ${first} or ${second}`);
+  }
+  return hasFirst ? first : second;
 }
 
 /** A DateTime input (already checked by the scalar when it came through GraphQL) after `now`, normalized to UTC. */

@@ -7,32 +7,25 @@ import type { RequestContext } from '../context.js';
 import { isAppError } from '../errors.js';
 import type { AuditAction, AuditOutcome, NewAuditEntry } from '../store/index.js';
 import { AUDIT_BOUNDS } from '../store/audit.js';
+import { isGid, profileIdProblem } from '../domain/ids.js';
 
 /** Control and format characters (NUL, ESC, zero-width, bidi overrides): never part of an id, and PostgreSQL refuses NUL. */
 const UNPRINTABLE = /[\p{Cc}\p{Cf}]/u;
-const GID = { Order: /^gid:\/\/shopify\/Order\/[1-9]\d{0,19}$/, Customer: /^gid:\/\/shopify\/Customer\/[1-9]\d{0,19}$/ };
 const SHOPIFY_ID = /^gid:\/\/shopify\/[A-Za-z]{1,40}\/[\w.-]{1,100}$/;
 const ID_NAME = /^[A-Za-z]{1,32}$/;
 const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
-/** Why a profile id is unusable, or null when it is fine: 1 to 200 characters (trimmed), none of them control characters. */
-export function profileIdProblem(value: unknown): string | null {
-  if (typeof value !== 'string' || value.trim() === '' || value.trim().length > AUDIT_BOUNDS.profileId) {
-    return `must be a non-empty id of at most ${AUDIT_BOUNDS.profileId} characters`;
-  }
-  return UNPRINTABLE.test(value) ? 'must not contain control characters' : null;
-}
 
 /** A string of at most `max` characters with no control characters, or null: what an unchecked fact may store. */
 function clean(value: unknown, max: number): string | null {
   return typeof value === 'string' && value.length >= 1 && value.length <= max && value.trim() !== '' && !UNPRINTABLE.test(value) ? value : null;
 }
 
-function gid(value: unknown, type: keyof typeof GID): string | null {
+function gid(value: unknown, type: 'Order' | 'Customer'): string | null {
   const id = typeof value === 'string' && value.length <= AUDIT_BOUNDS.id ? value.trim() : '';
-  return GID[type].test(id) ? id : null;
+  return isGid(id, type) ? id : null;
 }
 
 function shopifyIds(ids: Record<string, string> | undefined): Record<string, string> {

@@ -3,22 +3,16 @@
  * profile at nobody), and every attempt is audited. The caller is checked first; the audit keeps only well-formed,
  * bounded ids (see AttemptAudit.record), so a refused attempt never stores what it was sent.
  */
-import { audited, profileIdProblem } from '../audit/attempt.js';
+import { audited } from '../audit/attempt.js';
 import { BadInputError } from '../errors.js';
 import type { MutationResolvers } from '../__generated__/resolvers.js';
 import { customerById } from '../shopify/customer-lookup.js';
-import { requireGid } from '../shopify/gid.js';
+import { requireGid, requireProfileId } from '../domain/ids.js';
 import { manualLink } from './resolvers.js';
-
-function requireProfileId(value: string): string {
-  const problem = profileIdProblem(value);
-  if (problem) throw new BadInputError('profileId', problem);
-  return value.trim();
-}
 
 export const linkShopifyCustomer: MutationResolvers['linkShopifyCustomer'] = (_root, args, ctx) =>
   audited(ctx, 'linkShopifyCustomer', 'shopify:link', { profileId: args.profileId, customerId: args.customerId }, async (agentId) => {
-    const profileId = requireProfileId(args.profileId);
+    const profileId = requireProfileId(args.profileId, 'profileId');
     const customerId = requireGid(args.customerId, 'Customer', 'customerId');
     const customer = await customerById(ctx.deps.shopify, customerId);
     if (!customer) throw new BadInputError('customerId', 'no Shopify customer has this id');
@@ -28,7 +22,7 @@ export const linkShopifyCustomer: MutationResolvers['linkShopifyCustomer'] = (_r
 
 export const unlinkShopifyCustomer: MutationResolvers['unlinkShopifyCustomer'] = (_root, args, ctx) =>
   audited(ctx, 'unlinkShopifyCustomer', 'shopify:link', { profileId: args.profileId, customerId: null }, async () => {
-    const profileId = requireProfileId(args.profileId);
+    const profileId = requireProfileId(args.profileId, 'profileId');
     await ctx.deps.store.links.remove(profileId);
     return { profileId, link: null, customer: null };
   });

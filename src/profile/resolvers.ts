@@ -3,11 +3,11 @@
  * A failed Shopify call rejects the loader promise, so only that profile's fields become null with the error.
  */
 import { requireScope } from '../auth.js';
-import { BadInputError } from '../errors.js';
 import type { Resolvers } from '../__generated__/resolvers.js';
 import type { RequestContext } from '../context.js';
 import { MAX_AGENT_ACTIONS } from '../context.js';
 import { CUSTOMER_ONLY, type CustomerHit, type FetchPlan } from '../domain/lookup.js';
+import { requireIntInRange } from '../domain/numbers.js';
 import type { ShopifyLinkRecord } from '../store/index.js';
 import type { LinkModel, ProfileRef } from '../domain/model.js';
 import { orderPlan, PRODUCTS_PLAN, selectedFieldNames } from './selection.js';
@@ -38,9 +38,7 @@ export const profileResolvers: Resolvers = {
       return (await customerOf(profile, ctx, CUSTOMER_ONLY))?.bundle.customer ?? null;
     },
     async orders(profile, { limit }, ctx, info) {
-      if (!Number.isInteger(limit) || limit < 1 || limit > 10) {
-        throw new BadInputError('limit', `must be from 1 to 10, got ${limit}`);
-      }
+      requireIntInRange(limit, 1, 10, 'limit');
       const hit = await customerOf(profile, ctx, orderPlan(limit, selectedFieldNames(info)));
       return hit?.bundle.orders?.slice(0, limit) ?? [];
     },
@@ -61,9 +59,7 @@ export const profileResolvers: Resolvers = {
     products: (order) => order.products ?? [],
     async agentActions(order, { limit }, ctx) {
       requireScope(ctx.caller, 'shopify:read');
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AGENT_ACTIONS) {
-        throw new BadInputError('limit', `must be from 1 to ${MAX_AGENT_ACTIONS}, got ${limit}`);
-      }
+      requireIntInRange(limit, 1, MAX_AGENT_ACTIONS, 'limit');
       return (await ctx.loaders.agentActions.load(order.id)).slice(0, limit);
     },
   },

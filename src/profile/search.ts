@@ -5,6 +5,7 @@
  * order number keeps only its digits, and a name loses every search-syntax character and operator word.
  */
 import { requireScope } from '../auth.js';
+import { requireIntInRange } from '../domain/numbers.js';
 import { BadInputError } from '../errors.js';
 import type { QueryResolvers } from '../__generated__/resolvers.js';
 import { customerByOrderName, searchCustomers } from '../shopify/customer-lookup.js';
@@ -32,7 +33,7 @@ export const shopifyCustomerSearch: QueryResolvers['shopifyCustomerSearch'] = as
   requireScope(ctx.caller, 'shopify:read');
   if (query.trim() === '') throw new BadInputError('query', 'must not be empty');
   if (query.length > 200) throw new BadInputError('query', 'must be at most 200 characters');
-  if (!Number.isInteger(first) || first < 1 || first > 25) throw new BadInputError('first', `must be from 1 to 25, got ${first}`);
+  requireIntInRange(first, 1, 25, 'first');
   const search = toShopifySearch(query);
   return search.kind === 'order'
     ? customerByOrderName(ctx.deps.shopify, search.query)

@@ -6,7 +6,8 @@ import type { CustomerCardFragment, ProfileLineItemFragment, ProfileOrderFragmen
 import { adminUrl, type StoreEndpoint } from './transport.js';
 import type { CustomerModel, FinancialStatus, FulfillmentStatus, LineItemModel, Money, OrderModel } from '../domain/model.js';
 
-const money = (m: { amount: string; currencyCode: string }): Money => ({ amount: m.amount, currencyCode: m.currencyCode });
+/** Shopify's MoneyV2 (or any shape holding one) as our Money: just the amount and currency, nothing Shopify added. */
+export const toMoney = (m: Money): Money => ({ amount: m.amount, currencyCode: m.currencyCode });
 
 /** A Shopify customer as the profile shows it. */
 export function toCustomer(c: CustomerCardFragment, endpoint: StoreEndpoint): CustomerModel {
@@ -19,7 +20,7 @@ export function toCustomer(c: CustomerCardFragment, endpoint: StoreEndpoint): Cu
     createdAt: c.createdAt,
     shopifyUrl: adminUrl(endpoint, 'customers', c.id),
     note: c.note || null,
-    totalSpent: money(c.amountSpent),
+    totalSpent: toMoney(c.amountSpent),
     totalOrders: Number.parseInt(c.numberOfOrders, 10),
     tags: [...c.tags],
   };
@@ -36,8 +37,8 @@ export function toOrder(o: ProfileOrderFragment, endpoint: StoreEndpoint): Order
     buyerAcceptsMarketing: o.customerAcceptsMarketing,
     type: orderType(o.sourceName),
     shopifyUrl: adminUrl(endpoint, 'orders', o.id),
-    total: money(o.totalPriceSet.shopMoney),
-    totalRefunded: money(o.totalRefundedSet.shopMoney),
+    total: toMoney(o.totalPriceSet.shopMoney),
+    totalRefunded: toMoney(o.totalRefundedSet.shopMoney),
     firstTrackingNumber: tracking?.number ?? null,
     firstTrackingUrl: tracking?.url ?? null,
     createdAt: o.createdAt,
@@ -72,7 +73,7 @@ export function toLineItem(li: ProfileLineItemFragment, orderId: string): LineIt
     quantity: li.quantity,
     sku: li.sku || null,
     status: lineItemStatus(li),
-    unitPrice: money(li.originalUnitPriceSet.shopMoney),
+    unitPrice: toMoney(li.originalUnitPriceSet.shopMoney),
     imageUrl: li.image?.url ?? null,
     refundableQuantity: li.refundableQuantity,
   };

@@ -31,7 +31,7 @@ import {
   ACTION_SUGGESTED_REFUND,
 } from './action-operations.js';
 import type { ShopifyClient } from './client.js';
-import { toOrder } from './mappers.js';
+import { toMoney, toOrder } from './mappers.js';
 import { request } from './typed-request.js';
 
 /** Shopify's order operations the agent actions use. */
@@ -130,17 +130,16 @@ function toCheckedOrder(o: NonNullable<ActionOrderCheckQuery['order']>): Checked
 type Suggestion = NonNullable<NonNullable<ActionSuggestedRefundQuery['order']>['suggestedRefund']>;
 
 function toSuggestion(s: Suggestion): RefundSuggestion {
-  const money = (m: { amount: string; currencyCode: string }) => ({ amount: m.amount, currencyCode: m.currencyCode });
   return {
-    amount: money(s.amountSet.presentmentMoney),
-    shopAmount: money(s.amountSet.shopMoney),
-    maxShipping: money(s.shipping.maximumRefundableSet.presentmentMoney),
+    amount: toMoney(s.amountSet.presentmentMoney),
+    shopAmount: toMoney(s.amountSet.shopMoney),
+    maxShipping: toMoney(s.shipping.maximumRefundableSet.presentmentMoney),
     locations: s.refundLineItems.map((l) => ({ lineItemId: l.lineItem.id, locationId: l.location?.id ?? null })),
     transactions: s.suggestedTransactions.map((t) => ({
       parentId: t.parentTransaction?.id ?? null,
       gateway: t.gateway,
       amount: t.amountSet.presentmentMoney.amount,
     })),
-    refundMethodAmounts: s.suggestedRefundMethods.map((m) => money(m.amount.presentmentMoney)),
+    refundMethodAmounts: s.suggestedRefundMethods.map((m) => toMoney(m.amount.presentmentMoney)),
   };
 }
