@@ -112,64 +112,85 @@ export function maybePurge(ctx: RequestContext): void {
 }
 
 /** Runs an action exactly once per idempotency key (see the file comment). */
-export async function runExactlyOnce<Req extends { idempotencyKey: string }, Sent, O extends Outcome>(
+export function runExactlyOnce<Req extends { idempotencyKey: string }, Sent, O extends Outcome>(
   ctx: RequestContext,
   spec: ActionSpec<Req, Sent, O>,
   req: Req,
   agentId: string,
 ): Promise<RunResult<O>> {
-  const repo = ctx.deps.store.idempotency;
-  const key = req.idempotencyKey;
-  const { idempotencyKey: _key, ...rest } = req;
-  const inputHash = hashInput(rest);
-  const leaseMs = leaseMsFor(ctx.deps.config);
+  return new ExactlyOnceRun(ctx, spec, req, agentId).run();
+}
 
-  const settle = async (sent: Sent, outcome: O): Promise<O> => {
+/** One request's run under its key: each step of the file comment is one method. */
+class ExactlyOnceRun<Req extends { idempotencyKey: string }, Sent, O extends Outcome> {
+  private readonly repo: Store['idempotency'];
+  private readonly key: string;
+  private readonly inputHash: string;
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly ctx: RequestContext,
+    private readonly spec: ActionSpec<Req, Sent, O>,
+    private readonly req: Req,
+    private readonly agentId: string,
+  ) {
+    this.repo = ctx.deps.store.idempotency;
+    this.key = req.idempotencyKey;
+    const { idempotencyKey: _key, ...rest } = req;
+    this.inputHash = hashInput(rest);
+    this.leaseMs = leaseMsFor(ctx.deps.config);
+  }
+
+  /** Step 1: a known key is waited for (or replayed); an unknown one is prepared, then claimed and sent. */
+  async run(): Promise<RunResult<O>> {
+    const existing = await this.repo.get(this.key);
+    if (existing) return this.wait(existing);
+
+    let sent: Sent;
     try {
-      await repo.complete(key, outcome.userErrors.length > 0 ? 'failed' : 'succeeded', { sent, outcome } satisfies StoredResult<Sent, O>);
+      sent = await this.spec.prepare(this.ctx, this.req);
     } catch (error) {
-      // Our lease lapsed and another attempt settled the key: Shopify's outcome is the same either way.
-      ctx.logger.warn({ action: spec.action, err: { message: (error as Error).message } }, 'idempotency key was settled by another attempt');
+      // A concurrent attempt with this key may have acted meanwhile (so the order no longer passes the checks):
+      // then this is a retry and gets that attempt's result, not the checks' verdict.
+      const raced = error instanceof BadInputError ? await this.repo.get(this.key) : null;
+      if (raced) return this.wait(raced);
+      throw error;
     }
-    return outcome;
-  };
+    const { key, agentId, inputHash, leaseMs } = this;
+    const claim = await this.repo.claim({ key, agentId, mutation: this.spec.action, inputHash, leaseMs });
+    maybePurge(this.ctx);
+    if (claim.outcome !== 'claimed') return this.wait(claim.record);
+    return { outcome: await this.sendOnce(sent), replayed: false };
+  }
 
-  const sendOnce = async (sent: Sent): Promise<O> => {
-    await repo.complete(key, 'unknown', { sent } satisfies StoredResult<Sent, O>);
+  /** Step 2: writes ahead what is about to be sent, sends it once and settles the key with the outcome. */
+  private async sendOnce(sent: Sent): Promise<O> {
+    await this.repo.complete(this.key, 'unknown', { sent } satisfies StoredResult<Sent, O>);
     let outcome: O;
     try {
-      outcome = await spec.send(ctx, sent);
+      outcome = await this.spec.send(this.ctx, sent);
     } catch (error) {
       // The key stays `unknown`; our attempt is over, so the next caller with this key may take it over at once and
       // reconcile with Shopify before sending again (instead of waiting out our lease).
-      await repo.release(key).catch(() => undefined);
+      await this.repo.release(this.key).catch(() => undefined);
       throw error;
     }
-    return settle(sent, outcome);
-  };
+    return this.settle(sent, outcome);
+  }
 
-  const recover = async (record: IdempotencyRecord): Promise<O> => {
-    const stored = (record.result ?? {}) as StoredResult<Sent, O>;
-    if (stored.sent !== undefined) {
-      const done = await spec.reconcile(ctx, req, stored.sent);
-      return done ? settle(stored.sent, done) : sendOnce(stored.sent);
-    }
-    // The previous owner stopped before sending anything: start over.
-    let sent: Sent;
+  private async settle(sent: Sent, outcome: O): Promise<O> {
     try {
-      sent = await spec.prepare(ctx, req);
+      await this.repo.complete(this.key, outcome.userErrors.length > 0 ? 'failed' : 'succeeded', { sent, outcome } satisfies StoredResult<Sent, O>);
     } catch (error) {
-      if (error instanceof BadInputError) {
-        const refused: StoredResult<Sent, O> = { error: error.toStored() };
-        await repo.complete(key, 'failed', refused).catch(() => undefined);
-      }
-      throw error;
+      // Our lease lapsed and another attempt settled the key: Shopify's outcome is the same either way.
+      this.ctx.logger.warn({ action: this.spec.action, err: { message: (error as Error).message } }, 'idempotency key was settled by another attempt');
     }
-    return sendOnce(sent);
-  };
+    return outcome;
+  }
 
-  const wait = async (first: IdempotencyRecord): Promise<RunResult<O>> => {
-    if (first.agentId !== agentId || first.mutation !== spec.action || first.inputHash !== inputHash) {
+  /** Step 3: the same input under the key waits (bounded) for its outcome, taking the key over if its lease lapses. */
+  private async wait(first: IdempotencyRecord): Promise<RunResult<O>> {
+    if (first.agentId !== this.agentId || first.mutation !== this.spec.action || first.inputHash !== this.inputHash) {
       throw new IdempotencyKeyReusedError();
     }
     const deadline = Date.now() + WAIT_FOR_OUTCOME_MS;
@@ -180,39 +201,48 @@ export async function runExactlyOnce<Req extends { idempotencyKey: string }, Sen
       }
       if (record.state === 'succeeded' || record.state === 'failed') return { outcome: replay<Sent, O>(record), replayed: true };
       if (record.leaseUntil !== null && record.leaseUntil.getTime() < Date.now()) {
-        const mine = await repo.reclaim({ key, inputHash, leaseMs });
-        if (mine) return { outcome: await recover(mine), replayed: false };
+        const mine = await this.repo.reclaim({ key: this.key, inputHash: this.inputHash, leaseMs: this.leaseMs });
+        if (mine) return { outcome: await this.recover(mine), replayed: false };
       }
       const left = deadline - Date.now();
-      if (left <= 0) {
-        const retryIn = record.leaseUntil ? Math.max(1, Math.ceil((record.leaseUntil.getTime() - Date.now()) / 1000)) : 1;
-        throw new IdempotencyInProgressError(
-          `An earlier request with this idempotency key is still running or its outcome is being confirmed; retry in about ${retryIn} s with the same key`,
-          retryIn,
-        );
-      }
+      if (left <= 0) throw stillRunning(record);
       await sleep(Math.min(POLL_MS, left));
-      record = await repo.get(key);
+      record = await this.repo.get(this.key);
     }
-  };
-
-  const existing = await repo.get(key);
-  if (existing) return wait(existing);
-
-  let sent: Sent;
-  try {
-    sent = await spec.prepare(ctx, req);
-  } catch (error) {
-    // A concurrent attempt with this key may have acted meanwhile (so the order no longer passes the checks):
-    // then this is a retry and gets that attempt's result, not the checks' verdict.
-    const raced = error instanceof BadInputError ? await repo.get(key) : null;
-    if (raced) return wait(raced);
-    throw error;
   }
-  const claim = await repo.claim({ key, agentId, mutation: spec.action, inputHash, leaseMs });
-  maybePurge(ctx);
-  if (claim.outcome !== 'claimed') return wait(claim.record);
-  return { outcome: await sendOnce(sent), replayed: false };
+
+  /** Step 4: a taken-over key asks Shopify whether its written-ahead request happened before sending it again. */
+  private async recover(record: IdempotencyRecord): Promise<O> {
+    const stored = (record.result ?? {}) as StoredResult<Sent, O>;
+    if (stored.sent !== undefined) {
+      const done = await this.spec.reconcile(this.ctx, this.req, stored.sent);
+      return done ? this.settle(stored.sent, done) : this.sendOnce(stored.sent);
+    }
+    // The previous owner stopped before sending anything: start over.
+    return this.sendOnce(await this.prepareOrRefuse());
+  }
+
+  /** prepare() for a taken-over key: a refused input settles the key as that refusal, so retries replay it. */
+  private async prepareOrRefuse(): Promise<Sent> {
+    try {
+      return await this.spec.prepare(this.ctx, this.req);
+    } catch (error) {
+      if (error instanceof BadInputError) {
+        const refused: StoredResult<Sent, O> = { error: error.toStored() };
+        await this.repo.complete(this.key, 'failed', refused).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+}
+
+/** IDEMPOTENCY_IN_PROGRESS for a waiter that ran out of time, with when to retry (the holder's lease end). */
+function stillRunning(record: IdempotencyRecord): IdempotencyInProgressError {
+  const retryIn = record.leaseUntil ? Math.max(1, Math.ceil((record.leaseUntil.getTime() - Date.now()) / 1000)) : 1;
+  return new IdempotencyInProgressError(
+    `An earlier request with this idempotency key is still running or its outcome is being confirmed; retry in about ${retryIn} s with the same key`,
+    retryIn,
+  );
 }
 
 function replay<Sent, O>(record: IdempotencyRecord): O {
