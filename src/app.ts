@@ -16,12 +16,12 @@ import { observabilityPlugin } from './observability/plugin.js';
 import { createServer, type CreateServerOptions, type SubgraphServer } from './server.js';
 import { CircuitBreaker } from './shopify/breaker.js';
 import { LocalCostBudget } from './shopify/budget.js';
-import { createShopifyClient } from './shopify/client.js';
+import { createShopifyClient, type ShopifyClient } from './shopify/client.js';
 import { ShopifyCustomerSource, type CustomerSource } from './shopify/customers.js';
 import { RedisCostBudget } from './shopify/redis-budget.js';
 import { loadAdminSchema } from './shopify/schema.js';
 import { parseStoreDomain } from './shopify/transport.js';
-import { openStore, type StoreOptions } from './store/index.js';
+import { openStore, type Store, type StoreOptions } from './store/index.js';
 import { webhookRoute } from './webhooks/route.js';
 
 export interface App {
@@ -46,21 +46,9 @@ export interface BuildOptions extends CreateServerOptions {
 
 /** Builds everything the subgraph needs from validated config; nothing listens yet. */
 export async function buildApp(config: Config, logger: Logger, options: BuildOptions = {}): Promise<App> {
-  const closers: Array<() => Promise<void>> = [];
+  const closers: Closers = [];
   try {
-    let shopify = config.shopify;
-    let demoStore: App['demoStore'] = null;
-    if (!shopify) {
-      const { startSimulator } = await import('shopify-admin-simulator');
-      const sim = await startSimulator({ port: 0, seed: config.demo.seed, customers: config.demo.customers });
-      closers.push(() => sim.close());
-      shopify = { endpoint: parseStoreDomain(sim.storeDomain), accessToken: sim.token, apiVersion: config.apiVersion };
-      demoStore = { url: sim.url, token: sim.token };
-      logger.warn(
-        { demoStore: sim.url, customers: config.demo.customers, seed: config.demo.seed },
-        'No Shopify credentials (SHOPIFY_STORE_DOMAIN, SHOPIFY_ADMIN_ACCESS_TOKEN): serving the built-in demo store (Shopify simulator)',
-      );
-    }
+    const { shopify, demoStore } = await shopifyCredentials(config, logger, closers);
     // Built once at boot so the first profile request does not pay ~250 ms to build the 3,500-type Admin schema
     // that packing prices requests against.
     loadAdminSchema();
@@ -69,87 +57,28 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
     if (config.auth.mode === 'none') {
       logger.warn('AUTH_MODE=none: agent tokens are not checked and every caller has every scope');
     }
-    const metrics = createMetrics();
-    let redis: Redis | null = null;
-    if (config.redisUrl) {
-      const connected = await connectRedis(config.redisUrl, logger);
-      redis = connected;
-      closers.push(async () => void (await connected.quit().catch(() => connected.disconnect())));
-    }
-    // Keys name the store: one Redis can serve several stores (and test runs) without their buckets mixing.
-    const storeKey = `${config.redisKeyPrefix}${shopify.endpoint.storeDomain}:`;
-    const breaker = new CircuitBreaker({
-      ...config.breaker,
-      onChange: (state) => {
-        metrics.breaker(state);
-        logger.warn({ breaker: state }, `Shopify circuit ${state.replace('_', '-')}`);
-      },
-    });
-    const budget = redis ? new RedisCostBudget(redis, `${storeKey}budget`, logger) : new LocalCostBudget();
-    metrics.watchBudget(() => budget.snapshot());
-    const client = createShopifyClient({
-      endpoint: shopify.endpoint,
-      accessToken: shopify.accessToken,
-      apiVersion: shopify.apiVersion,
-      timeoutMs: config.timeoutMs,
-      maxWaitMs: config.maxWaitMs,
-      logger,
-      budget,
-      breaker,
-      onRequest: (event) => metrics.shopifyRequest(event),
-      onWait: (ms, reason) => metrics.shopifyWait(ms, reason),
-    });
-    let customers: CustomerSource = new ShopifyCustomerSource(client);
-    let cache: CachedCustomerSource | null = null;
-    if (config.cacheTtlSeconds > 0) {
-      cache = new CachedCustomerSource(customers, {
-        kv: redis ? new RedisKv(redis, `${storeKey}cache:`) : new MemoryKv(config.cacheMaxEntries),
-        ttlMs: config.cacheTtlSeconds * 1000,
-        logger,
-        onLookup: (result, count) => metrics.cache(result, count),
-      });
-      customers = cache;
-    }
-    const deps: AppDeps = {
+    const wiring: Wiring = {
       config,
-      store,
-      shopify: client,
-      customers: measureBatches(customers, (size) => metrics.batch(size)),
-      authenticate: createAuthenticator(config.auth),
       logger,
-      async invalidate(ids) {
-        metrics.cacheInvalidations.inc({ source: 'action' });
-        await cache?.invalidate(ids);
-      },
-      onEmailsIgnored: (count) => metrics.profileEmailsIgnored.inc(count),
+      metrics: createMetrics(),
+      redis: await redisIfConfigured(config, logger, closers),
+      // Keys name the store: one Redis can serve several stores (and test runs) without their buckets mixing.
+      storeKey: `${config.redisKeyPrefix}${shopify.endpoint.storeDomain}:`,
     };
-    const routes = [metricsRoute(metrics), ...(options.routes ?? [])];
-    if (config.webhookSecret) {
-      routes.push(webhookRoute({
-        secret: config.webhookSecret,
-        events: store.webhookEvents,
-        invalidate: async (what) => {
-          metrics.cacheInvalidations.inc({ source: 'webhook' });
-          await cache?.invalidate(what);
-        },
-        logger,
-        onDelivery: (topic, result) => metrics.webhooks.inc({ topic, result }),
-      }));
-    }
-    const readiness = [
-      ...(options.readiness ?? []),
-      () => {
-        if (breaker.state === 'open') throw new Error('the Shopify circuit is open after repeated failures');
-      },
-      ...(redis ? [async () => void (await redis!.ping())] : []),
-    ];
-    const plugins = [observabilityPlugin(metrics, logger), ...(options.plugins ?? [])];
-    const server = createServer(deps, { ...options, routes, readiness, plugins });
+    const { client, breaker } = shopifyClient(wiring, shopify);
+    const { customers, cache } = customerSource(wiring, client);
+    const deps = appDeps(wiring, { store, client, customers, cache });
+    const server = createServer(deps, {
+      ...options,
+      routes: [metricsRoute(wiring.metrics), ...(options.routes ?? []), ...webhookRoutes(wiring, store, cache)],
+      readiness: [...(options.readiness ?? []), ...readinessChecks(breaker, wiring.redis)],
+      plugins: [observabilityPlugin(wiring.metrics, logger), ...(options.plugins ?? [])],
+    });
     await server.start();
     return {
       deps,
       server,
-      metrics,
+      metrics: wiring.metrics,
       breaker,
       cache,
       demoStore,
@@ -162,4 +91,126 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
     for (const close of closers.reverse()) await close().catch(() => undefined);
     throw error;
   }
+}
+
+/** What is shut down with the app, in reverse order of opening. */
+type Closers = Array<() => Promise<void>>;
+
+/** What every collaborator below is built from. */
+interface Wiring {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  /** the shared Redis when REDIS_URL is set: budget and cache then span replicas */
+  redis: Redis | null;
+  /** prefix of this store's Redis keys */
+  storeKey: string;
+}
+
+/** The configured store's credentials, or the built-in demo store's when there are none (started here). */
+async function shopifyCredentials(config: Config, logger: Logger, closers: Closers): Promise<{ shopify: NonNullable<Config['shopify']>; demoStore: App['demoStore'] }> {
+  if (config.shopify) return { shopify: config.shopify, demoStore: null };
+  const { startSimulator } = await import('shopify-admin-simulator');
+  const sim = await startSimulator({ port: 0, seed: config.demo.seed, customers: config.demo.customers });
+  closers.push(() => sim.close());
+  logger.warn(
+    { demoStore: sim.url, customers: config.demo.customers, seed: config.demo.seed },
+    'No Shopify credentials (SHOPIFY_STORE_DOMAIN, SHOPIFY_ADMIN_ACCESS_TOKEN): serving the built-in demo store (Shopify simulator)',
+  );
+  return {
+    shopify: { endpoint: parseStoreDomain(sim.storeDomain), accessToken: sim.token, apiVersion: config.apiVersion },
+    demoStore: { url: sim.url, token: sim.token },
+  };
+}
+
+/** The Redis connection when REDIS_URL is set, closed with the app; null otherwise. */
+async function redisIfConfigured(config: Config, logger: Logger, closers: Closers): Promise<Redis | null> {
+  if (!config.redisUrl) return null;
+  const redis = await connectRedis(config.redisUrl, logger);
+  closers.push(async () => void (await redis.quit().catch(() => redis.disconnect())));
+  return redis;
+}
+
+/** The Shopify client with its cost budget (shared through Redis when there is one) and circuit breaker. */
+function shopifyClient({ config, logger, metrics, redis, storeKey }: Wiring, shopify: NonNullable<Config['shopify']>) {
+  const breaker = new CircuitBreaker({
+    ...config.breaker,
+    onChange: (state) => {
+      metrics.breaker(state);
+      logger.warn({ breaker: state }, `Shopify circuit ${state.replace('_', '-')}`);
+    },
+  });
+  const budget = redis ? new RedisCostBudget(redis, `${storeKey}budget`, logger) : new LocalCostBudget();
+  metrics.watchBudget(() => budget.snapshot());
+  const client = createShopifyClient({
+    endpoint: shopify.endpoint,
+    accessToken: shopify.accessToken,
+    apiVersion: shopify.apiVersion,
+    timeoutMs: config.timeoutMs,
+    maxWaitMs: config.maxWaitMs,
+    logger,
+    budget,
+    breaker,
+    onRequest: (event) => metrics.shopifyRequest(event),
+    onWait: (ms, reason) => metrics.shopifyWait(ms, reason),
+  });
+  return { client, breaker };
+}
+
+/** Customer data from Shopify, behind the cross-request cache unless SHOPIFY_CACHE_TTL_S=0. */
+function customerSource({ config, logger, metrics, redis, storeKey }: Wiring, client: ShopifyClient) {
+  const shopify = new ShopifyCustomerSource(client);
+  if (config.cacheTtlSeconds <= 0) return { customers: shopify as CustomerSource, cache: null };
+  const cache = new CachedCustomerSource(shopify, {
+    kv: redis ? new RedisKv(redis, `${storeKey}cache:`) : new MemoryKv(config.cacheMaxEntries),
+    ttlMs: config.cacheTtlSeconds * 1000,
+    logger,
+    onLookup: (result, count) => metrics.cache(result, count),
+  });
+  return { customers: cache as CustomerSource, cache };
+}
+
+/** The request handlers' collaborators (see context.ts). */
+function appDeps(
+  { config, logger, metrics }: Wiring,
+  parts: { store: Store; client: ShopifyClient; customers: CustomerSource; cache: CachedCustomerSource | null },
+): AppDeps {
+  return {
+    config,
+    store: parts.store,
+    shopify: parts.client,
+    customers: measureBatches(parts.customers, (size) => metrics.batch(size)),
+    authenticate: createAuthenticator(config.auth),
+    logger,
+    async invalidate(ids) {
+      metrics.cacheInvalidations.inc({ source: 'action' });
+      await parts.cache?.invalidate(ids);
+    },
+    onEmailsIgnored: (count) => metrics.profileEmailsIgnored.inc(count),
+  };
+}
+
+/** The webhook endpoint, when SHOPIFY_WEBHOOK_SECRET is set: deliveries invalidate the cache. */
+function webhookRoutes({ config, logger, metrics }: Wiring, store: Store, cache: CachedCustomerSource | null) {
+  if (!config.webhookSecret) return [];
+  return [webhookRoute({
+    secret: config.webhookSecret,
+    events: store.webhookEvents,
+    invalidate: async (what) => {
+      metrics.cacheInvalidations.inc({ source: 'webhook' });
+      await cache?.invalidate(what);
+    },
+    logger,
+    onDelivery: (topic, result) => metrics.webhooks.inc({ topic, result }),
+  })];
+}
+
+/** Not ready while the Shopify circuit is open, or while Redis (when used) does not answer. */
+function readinessChecks(breaker: CircuitBreaker, redis: Redis | null): NonNullable<CreateServerOptions['readiness']> {
+  return [
+    () => {
+      if (breaker.state === 'open') throw new Error('the Shopify circuit is open after repeated failures');
+    },
+    ...(redis ? [async () => void (await redis.ping())] : []),
+  ];
 }

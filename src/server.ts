@@ -54,8 +54,44 @@ export function buildSchema() {
 
 /** Builds the HTTP app and the ApolloServer around the given collaborators. */
 export function createServer(deps: AppDeps, options: CreateServerOptions = {}): SubgraphServer {
+  const apollo = createApollo(deps, options);
+  const drain = { draining: false };
+  const handle = requestHandler(deps, apollo, options, drain);
+  const http = createHttpServer((req, res) => {
+    // While draining, a kept-alive socket would hold the shutdown open until its idle timeout: once an answer is
+    // out, sockets left idle are closed (and answers given during the drain say so).
+    if (drain.draining) res.setHeader('connection', 'close');
+    res.once('finish', () => {
+      if (drain.draining) setImmediate(() => http.closeIdleConnections());
+    });
+    handle(req, res).catch((error) => {
+      deps.logger.error({ err: errorSummary(error) }, 'unhandled error in HTTP handler');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal server error' });
+      else res.destroy();
+    });
+  });
+  // Keep-alive sockets from the router should not hold a shutdown open for long.
+  http.keepAliveTimeout = 5_000;
+
+  return {
+    apollo,
+    http,
+    start: () => apollo.start(),
+    async stop() {
+      drain.draining = true;
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeIdleConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}
+
+/** The ApolloServer: our schema, the query limits, and no landing page, suggestions or cache hints in production. */
+function createApollo(deps: AppDeps, options: CreateServerOptions): ApolloServer<RequestContext> {
   const production = deps.config.env === 'production';
-  const apollo = new ApolloServer<RequestContext>({
+  return new ApolloServer<RequestContext>({
     schema: buildSchema(),
     // Apollo's own messages (e.g. "Enabling inline tracing") go to our JSON logs, not stdout.
     logger: deps.logger,
@@ -81,29 +117,15 @@ export function createServer(deps: AppDeps, options: CreateServerOptions = {}): 
     ],
     formatError: (formatted, error) => formatError(formatted, error, deps),
   });
+}
 
+/** Routes one HTTP request: health, readiness, the extra routes, then GraphQL behind the router's secret. */
+function requestHandler(deps: AppDeps, apollo: ApolloServer<RequestContext>, options: CreateServerOptions, drain: { draining: boolean }) {
   const routes = new Map((options.routes ?? []).map((r) => [`${r.method} ${r.path}`, r]));
-  let draining = false;
-  const http = createHttpServer((req, res) => {
-    // While draining, a kept-alive socket would hold the shutdown open until its idle timeout: once an answer is
-    // out, sockets left idle are closed (and answers given during the drain say so).
-    if (draining) res.setHeader('connection', 'close');
-    res.once('finish', () => {
-      if (draining) setImmediate(() => http.closeIdleConnections());
-    });
-    handle(req, res).catch((error) => {
-      deps.logger.error({ err: errorSummary(error) }, 'unhandled error in HTTP handler');
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal server error' });
-      else res.destroy();
-    });
-  });
-  // Keep-alive sockets from the router should not hold a shutdown open for long.
-  http.keepAliveTimeout = 5_000;
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (req.method === 'GET' && url.pathname === '/readyz') return ready(res);
+    if (req.method === 'GET' && url.pathname === '/readyz') return ready(res, deps, options, drain.draining);
     const route = routes.get(`${req.method} ${url.pathname}`);
     if (route) {
       const raw = await readBody(req, MAX_BODY_BYTES);
@@ -120,32 +142,19 @@ export function createServer(deps: AppDeps, options: CreateServerOptions = {}): 
     const raw = await readBody(req, MAX_BODY_BYTES);
     if (raw === null) return sendJson(res, 413, { error: 'request body too large' });
     return serveGraphQL(apollo, req, res, raw, (headers) => createContext(deps, headers));
-  }
-
-  async function ready(res: ServerResponse): Promise<void> {
-    if (draining) return sendJson(res, 503, { status: 'not ready', reason: 'shutting down' });
-    try {
-      await deps.store.ping();
-      for (const check of options.readiness ?? []) await check();
-      sendJson(res, 200, { status: 'ready' });
-    } catch (error) {
-      sendJson(res, 503, { status: 'not ready', reason: error instanceof Error ? error.message : String(error) });
-    }
-  }
-
-  return {
-    apollo,
-    http,
-    start: () => apollo.start(),
-    async stop() {
-      draining = true;
-      await new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeIdleConnections();
-      });
-      await apollo.stop();
-    },
   };
+}
+
+/** /readyz: not ready while draining, or when the store or any extra check (breaker, Redis) fails. */
+async function ready(res: ServerResponse, deps: AppDeps, options: CreateServerOptions, draining: boolean): Promise<void> {
+  if (draining) return sendJson(res, 503, { status: 'not ready', reason: 'shutting down' });
+  try {
+    await deps.store.ping();
+    for (const check of options.readiness ?? []) await check();
+    sendJson(res, 200, { status: 'ready' });
+  } catch (error) {
+    sendJson(res, 503, { status: 'not ready', reason: error instanceof Error ? error.message : String(error) });
+  }
 }
 
 /**
