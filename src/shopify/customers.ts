@@ -15,16 +15,20 @@ import { toCustomer, toLineItem, toOrder } from './mappers.js';
 import type { CustomerBundle, OrderModel } from '../domain/model.js';
 import { CUSTOMER_ONLY, type CustomerHit, type CustomerTarget, type FetchPlan } from '../domain/lookup.js';
 import { ShopifyUnavailableError } from '../errors.js';
-import type { CustomerIdsByEmailQuery, ProfileCustomersQuery, ProfileCustomersQueryVariables } from './__generated__/admin.js';
+import type { ProfileCustomersQuery, ProfileCustomersQueryVariables } from './__generated__/admin.js';
 import type { ShopifyClient } from './client.js';
 import { limitedClient, type Limiter } from './request-scope.js';
-import { CUSTOMER_ID_BY_EMAIL_ADDRESS, CUSTOMER_IDS_BY_EMAIL, ORDER_LINE_ITEMS, PROFILE_CUSTOMERS } from './operations.js';
+import { customerIdsByEmail, lookupFirst, normalEmail } from './email-owners.js';
+import { CUSTOMER_IDS_BY_EMAIL, ORDER_LINE_ITEMS, PROFILE_CUSTOMERS } from './operations.js';
 import { costOf, packByCost } from './pack.js';
-import { emailTerm, isPlainEmail } from './search-syntax.js';
+import { emailQuery, isPlainEmail } from './search-syntax.js';
 import { request } from './typed-request.js';
 
 // bench/naive-subgraph.ts still names FetchPlan through this module (bench/ is moved in its own change).
 export type { FetchPlan } from '../domain/lookup.js';
+// Tests and the bench name these through this module, where they were first written.
+export { emailQuery } from './search-syntax.js';
+export { EMAIL_LOOKUP_HEADROOM } from './email-owners.js';
 
 /** Where customer data comes from: Shopify itself, or a cache in front of it. */
 export interface CustomerSource {
@@ -45,10 +49,6 @@ export const LINE_ITEMS_FIRST = 5;
  * fits one request alone (a line item costs 5 points, so 190 lines plus the order stay under 1000).
  */
 export const LINE_ITEMS_FOLLOW_UPS = [20, 190] as const;
-/** Room for a few extra matches in an email lookup's page (two points each), so one page is usually the whole answer. */
-export const EMAIL_LOOKUP_HEADROOM = 10;
-/** Pages of one email lookup before it gives up knowing (5 000 customers: far beyond what plain addresses match). */
-const MAX_LOOKUP_PAGES = 20;
 
 /** A target's key: equal keys are one lookup. */
 export function targetKey(t: CustomerTarget): string {
@@ -68,17 +68,6 @@ export function mergePlans(plans: readonly FetchPlan[]): FetchPlan {
   );
 }
 
-/**
- * Shopify search syntax for "any of these emails"; values quoted so dots and plus signs stay literal. Throws for an
- * email that is not a plain address: nothing a caller sends may act as a wildcard or an operator.
- */
-export function emailQuery(emails: readonly string[]): string {
-  return emails.map(emailTerm).join(' OR ');
-}
-
-/** Page size of an email lookup: every email plus headroom, within Shopify's 250. */
-const lookupFirst = (emails: number) => Math.min(250, emails + EMAIL_LOOKUP_HEADROOM);
-const normalEmail = (e: string | null | undefined) => e?.trim().toLowerCase() || null;
 const emailsOf = (t: CustomerTarget) => (t.kind === 'emails' ? t.emails : []);
 
 /** Variables of PROFILE_CUSTOMERS; without the query string when only pricing (cost does not depend on it). */
@@ -183,7 +172,7 @@ export class ShopifyCustomerSource implements CustomerSource {
 
   /** Email targets → id targets of the customer their first owned email belongs to; none owned leaves null, a failure the Error. */
   private async resolveToIds(items: readonly Work[], results: Array<CustomerHit | null | Error>): Promise<Work[]> {
-    const owners = await this.customerIdsByEmail(items.flatMap((w) => emailsOf(w.t)));
+    const owners = await customerIdsByEmail(this.client, items.flatMap((w) => emailsOf(w.t)));
     return items.flatMap((w): Work[] => {
       if (owners instanceof Error) {
         results[w.i] = owners;
@@ -206,61 +195,6 @@ export class ShopifyCustomerSource implements CustomerSource {
     const asIds = targets.map((t, i): CustomerTarget => (t.kind === 'id' ? t : { kind: 'id', customerId: `gid://shopify/Customer/${i}` }));
     const then = packByCost(asIds, price);
     return lookup.groups.length + then.groups.length < direct.groups.length;
-  }
-
-  /**
-   * email → customer GID for the emails that belong to a customer, known completely (every page read), or the Error
-   * that prevented knowing. Plain addresses are searched in packed, paged requests; any other is looked up exactly.
-   */
-  private async customerIdsByEmail(emails: readonly string[]): Promise<Map<string, string> | Error> {
-    const unique = [...new Set(emails)];
-    const plain = unique.filter(isPlainEmail);
-    const { groups } = packByCost(plain, (g) => costOf(CUSTOMER_IDS_BY_EMAIL, { query: '', first: lookupFirst(g.length) }), undefined, 100);
-    const owners = new Map<string, string>();
-    try {
-      await Promise.all([
-        ...groups.map(({ items }) => this.searchOwners(items, owners)),
-        ...unique.filter((e) => !isPlainEmail(e)).map((e) => this.exactOwner(e, owners)),
-      ]);
-      return owners;
-    } catch (error) {
-      return error as Error;
-    }
-  }
-
-  /** Pages one email search until Shopify says there is no more, or every email has its (one) owner. */
-  private async searchOwners(emails: readonly string[], owners: Map<string, string>): Promise<void> {
-    const wanted = new Set(emails);
-    let found = 0;
-    let after: string | null = null;
-    for (let page = 1; ; page++) {
-      const { data }: { data: CustomerIdsByEmailQuery } = await request(this.client, CUSTOMER_IDS_BY_EMAIL, {
-        query: emailQuery(emails),
-        first: lookupFirst(emails.length),
-        after,
-      });
-      for (const node of data.customers.nodes) {
-        const email = normalEmail(node.defaultEmailAddress?.emailAddress);
-        if (email && wanted.has(email) && !owners.has(email)) {
-          owners.set(email, node.id);
-          found++;
-        }
-      }
-      const { hasNextPage, endCursor }: { hasNextPage: boolean; endCursor?: string | null } = data.customers.pageInfo;
-      // Shopify keeps a customer's email unique: once each email has its customer, later pages hold only near-misses.
-      if (!hasNextPage || found === wanted.size) return;
-      if (page >= MAX_LOOKUP_PAGES || !endCursor) {
-        throw new ShopifyUnavailableError(`an email lookup still had more matches after ${page} pages; its profiles cannot be linked reliably`);
-      }
-      after = endCursor;
-    }
-  }
-
-  /** The owner of one email that is not a plain address, by exact identifier (no search syntax involved). */
-  private async exactOwner(email: string, owners: Map<string, string>): Promise<void> {
-    const { data } = await request(this.client, CUSTOMER_ID_BY_EMAIL_ADDRESS, { email });
-    const c = data.customerByIdentifier;
-    if (c && normalEmail(c.defaultEmailAddress?.emailAddress) === email) owners.set(email, c.id);
   }
 
   private bundle(c: Customer, plan: FetchPlan, truncated: Set<OrderModel>): CustomerBundle {

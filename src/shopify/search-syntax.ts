@@ -22,3 +22,11 @@ export function emailTerm(email: string): string {
   if (!isPlainEmail(email)) throw new TypeError('not a plain email address: it cannot go into a Shopify search query');
   return `email:"${email}"`;
 }
+
+/**
+ * Shopify search syntax for "any of these emails"; values quoted so dots and plus signs stay literal. Throws for an
+ * email that is not a plain address: nothing a caller sends may act as a wildcard or an operator.
+ */
+export function emailQuery(emails: readonly string[]): string {
+  return emails.map(emailTerm).join(' OR ');
+}
