@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { SimCustomer } from '../src/dev/profiles-subgraph.js';
+import type { SimCustomer } from '../dev/profiles-subgraph.js';
 import { benchAuth, subgraphEnv } from './latency.js';
 import { startChild } from './processes.js';
 import { entitiesQuery, type Representation } from './queries.js';

@@ -11,10 +11,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateDevSecret, signDemoToken } from '../src/dev/demo-token.js';
-import { startGateway } from '../src/dev/gateway.js';
-import { startProfilesSubgraph, type DemoProfile } from '../src/dev/profiles-subgraph.js';
-import { composeSupergraph } from '../test/helpers/supergraph.js';
+import { generateDevSecret, signDemoToken } from '../dev/demo-token.js';
+import { startGateway } from '../dev/gateway.js';
+import { startProfilesSubgraph, type DemoProfile } from '../dev/profiles-subgraph.js';
+import { composeSupergraph } from '../dev/supergraph-harness.js';
 import type { HttpJob, LoadFigures, ShapeJob } from './autocannon-worker.js';
 import { processMemory, sampleRss, startChild, type Child } from './processes.js';
 import type { Shape } from './proxy.js';

@@ -11,7 +11,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startSupergraph, type SimCustomer, type SupergraphHarness } from '../test/helpers/supergraph.js';
+import { startSupergraph, type SimCustomer, type SupergraphHarness } from '../dev/supergraph-harness.js';
 import { mulberry32 } from 'shopify-admin-simulator';
 
 /** One agent opening one profile card. */

@@ -11,7 +11,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse, type GraphQLResolveInfo } from 'graphql';
-import { readShopifySdl } from '../src/dev/compose.js';
+import { readShopifySdl } from '../dev/compose.js';
 import { normalizeEmails } from '../src/profile/linking.js';
 import { toCustomer, toLineItem, toOrder } from '../src/shopify/mappers.js';
 import type { LineItemModel, OrderModel } from '../src/domain/model.js';

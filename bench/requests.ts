@@ -7,11 +7,11 @@
  * Also records the exact Shopify requests the subgraph sends for the latency section's `_entities` call.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { startGateway } from '../src/dev/gateway.js';
-import { demoProfiles, startProfilesSubgraph, type DemoProfile, type SimCustomer } from '../src/dev/profiles-subgraph.js';
+import { startGateway } from '../dev/gateway.js';
+import { demoProfiles, startProfilesSubgraph, type DemoProfile, type SimCustomer } from '../dev/profiles-subgraph.js';
 import { MAX_QUERY_COST } from '../src/shopify/cost.js';
 import { startSimulator } from 'shopify-admin-simulator';
-import { composeSupergraph, startSupergraph } from '../test/helpers/supergraph.js';
+import { composeSupergraph, startSupergraph } from '../dev/supergraph-harness.js';
 import { startNaiveSubgraph } from './naive-subgraph.js';
 import { startRecordingProxy, toShape, type Shape } from './proxy.js';
 import { entitiesQuery, representations, SELECTIONS, supergraphQuery, type SelectionName } from './queries.js';

@@ -5,7 +5,7 @@
  */
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { listenHttp } from '../src/dev/ports.js';
+import { listenHttp } from '../dev/ports.js';
 import { createLogger } from '../src/logger.js';
 import { serveJobs } from './processes.js';
 

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SHOPIFY_SCHEMA_PATH } from '../src/dev/compose.js';
-import { checkSchema, formatReport, PROJECT_ROOT, resolveBase } from '../src/dev/schema-check.js';
+import { SHOPIFY_SCHEMA_PATH } from '../dev/compose.js';
+import { checkSchema, formatReport, PROJECT_ROOT, resolveBase } from '../dev/schema-check.js';
 
 const USAGE = `Usage: npm run schema:check [-- --base <file-or-git-ref>] [--schema <file>]
   --base    the schema to compare with: a file, or a git ref whose schema.graphql is used

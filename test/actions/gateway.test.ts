@@ -4,7 +4,7 @@
  * the supergraph shows the new state (our action invalidated whatever cached the old one).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSupergraph, type SupergraphHarness } from '../helpers/supergraph.js';
+import { startSupergraph, type SupergraphHarness } from '../../dev/supergraph-harness.js';
 import { asAgent, cents, DISCOUNT, JWT_ENV, money, newKey, orderPicker, paidOrder, REFUND, simOrder, type SimOrder } from './helpers.js';
 
 let h: SupergraphHarness;

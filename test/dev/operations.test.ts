@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { parse, validate } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compose, localSubgraphs } from '../../src/dev/compose.js';
-import { fillPlaceholders, loadExampleOperation, loadExampleOperations, placeholdersIn } from '../../src/dev/operations.js';
-import type { SimCustomer } from '../../src/dev/profiles-subgraph.js';
-import { startDevStack, type DevStack } from '../../src/dev/stack.js';
+import { compose, localSubgraphs } from '../../dev/compose.js';
+import { fillPlaceholders, loadExampleOperation, loadExampleOperations, placeholdersIn } from '../../dev/operations.js';
+import type { SimCustomer } from '../../dev/profiles-subgraph.js';
+import { startDevStack, type DevStack } from '../../dev/stack.js';
 import { silentLogger } from '../../src/logger.js';
 
 /** Every operation this test runs, in the order it runs them (link before unlink, reads before the actions). */

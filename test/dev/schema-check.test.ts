@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kind, parse, print, visit, type ASTVisitor, type DocumentNode } from 'graphql';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readShopifySdl, SHOPIFY_SCHEMA_PATH } from '../../src/dev/compose.js';
-import { checkSchema, PROJECT_ROOT, resolveBase } from '../../src/dev/schema-check.js';
+import { readShopifySdl, SHOPIFY_SCHEMA_PATH } from '../../dev/compose.js';
+import { checkSchema, PROJECT_ROOT, resolveBase } from '../../dev/schema-check.js';
 
 const SDL = readShopifySdl();
 const tmp = mkdtempSync(join(tmpdir(), 'schema-check-'));

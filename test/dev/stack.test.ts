@@ -8,15 +8,15 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES } from '../../src/auth.js';
-import { signDemoToken } from '../../src/dev/demo-token.js';
-import { supergraphForGateway } from '../../src/dev/gateway.js';
-import { loadExampleOperation } from '../../src/dev/operations.js';
-import { checkPorts, PortInUseError, readPort } from '../../src/dev/ports.js';
-import { demoProfiles, type SimCustomer } from '../../src/dev/profiles-subgraph.js';
-import { PROJECT_ROOT } from '../../src/dev/schema-check.js';
-import { DEFAULT_PORTS, startDevStack, type DevStack } from '../../src/dev/stack.js';
+import { signDemoToken } from '../../dev/demo-token.js';
+import { supergraphForGateway } from '../../dev/gateway.js';
+import { loadExampleOperation } from '../../dev/operations.js';
+import { checkPorts, PortInUseError, readPort } from '../../dev/ports.js';
+import { demoProfiles, type SimCustomer } from '../../dev/profiles-subgraph.js';
+import { PROJECT_ROOT } from '../../dev/schema-check.js';
+import { DEFAULT_PORTS, startDevStack, type DevStack } from '../../dev/stack.js';
 import { silentLogger } from '../../src/logger.js';
-import { composeSupergraph } from '../helpers/supergraph.js';
+import { composeSupergraph } from '../../dev/supergraph-harness.js';
 
 const FREE = { gateway: 0, shopify: 0, profiles: 0, simulator: 0 };
 let stack: DevStack;
@@ -167,7 +167,7 @@ describe('supergraph.yaml (rover dev)', () => {
     const yaml = readFileSync(join(PROJECT_ROOT, 'supergraph.yaml'), 'utf8');
     const subgraphs = [...yaml.matchAll(/^  (\w+):\n(?:\s+#.*\n)*\s+routing_url: (\S+)\n\s+schema:\n\s+file: (\S+)$/gm)].map((m) => [m[1], m[2], m[3]]);
     expect(subgraphs).toEqual([
-      ['profiles', `http://localhost:${DEFAULT_PORTS.profiles}/graphql`, './src/dev/profiles.graphql'],
+      ['profiles', `http://localhost:${DEFAULT_PORTS.profiles}/graphql`, './dev/profiles.graphql'],
       ['shopify', `http://localhost:${DEFAULT_PORTS.shopify}/graphql`, './schema.graphql'],
     ]);
     for (const [, , file] of subgraphs) expect(existsSync(join(PROJECT_ROOT, file!))).toBe(true);
@@ -175,7 +175,7 @@ describe('supergraph.yaml (rover dev)', () => {
 });
 
 describe('npm run dev', () => {
-  const entry = join(PROJECT_ROOT, 'src/dev/index.ts');
+  const entry = join(PROJECT_ROOT, 'dev/index.ts');
   const env = (extra: Record<string, string>) => ({ ...process.env, GATEWAY_PORT: '0', PORT: '0', PROFILES_PORT: '0', SIMULATOR_PORT: '0', DEMO_CUSTOMERS: '20', ...extra });
 
   // NODE_ENV=development as in a terminal: Apollo only installs its own signal handlers outside NODE_ENV=test.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { describe, expect, it } from 'vitest';
 import { buildSchema, SCHEMA_PATH } from '../../src/server.js';
-import { composeSupergraph } from '../helpers/supergraph.js';
+import { composeSupergraph } from '../../dev/supergraph-harness.js';
 
 describe('schema contract', () => {
   it('the running schema prints exactly as the committed schema.graphql', () => {

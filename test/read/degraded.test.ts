@@ -1,6 +1,6 @@
 /** When Shopify fails, only the Shopify fields of the affected profiles go null, with a code; the rest answers. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSupergraph, type SupergraphHarness } from '../helpers/supergraph.js';
+import { startSupergraph, type SupergraphHarness } from '../../dev/supergraph-harness.js';
 
 const VIEW = `query($ids: [ID!]!) { profiles(ids: $ids) { id name shopifyCustomer { id } orders(limit: 2) { id } } }`;
 

@@ -6,7 +6,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { startSupergraph, type SimCustomer, type SupergraphHarness, type TestProfile } from '../helpers/supergraph.js';
+import { startSupergraph, type SimCustomer, type SupergraphHarness, type TestProfile } from '../../dev/supergraph-harness.js';
 
 const CARD = /* GraphQL */ `
   query Cards($ids: [ID!]!) {

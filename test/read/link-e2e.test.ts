@@ -1,7 +1,7 @@
 /** Manual linking through the supergraph, on SQLite and on PostgreSQL. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databases } from '../helpers/databases.js';
-import { startSupergraph, type SimCustomer, type SupergraphHarness } from '../helpers/supergraph.js';
+import { startSupergraph, type SimCustomer, type SupergraphHarness } from '../../dev/supergraph-harness.js';
 
 const VIEW = `query($ids: [ID!]!) { profiles(ids: $ids) { id shopifyCustomer { id } shopifyLink { customerId method matchedEmail linkedBy } } }`;
 const LINK = `mutation($p: ID!, $c: ID!) { linkShopifyCustomer(profileId: $p, customerId: $c) { profileId link { customerId method linkedBy linkedAt } customer { id } } }`;

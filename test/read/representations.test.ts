@@ -4,7 +4,7 @@
  * variables it cannot coerce) naming the representation and the field — and no Shopify request is sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSupergraph, type SupergraphHarness } from '../helpers/supergraph.js';
+import { startSupergraph, type SupergraphHarness } from '../../dev/supergraph-harness.js';
 
 const ENTITIES = /* GraphQL */ `
   query($representations: [_Any!]!) {

@@ -12,7 +12,7 @@ import { createShopifyClient } from '../../src/shopify/client.js';
 import { CUSTOMER_ONLY, type CustomerHit, type CustomerTarget } from '../../src/domain/lookup.js';
 import { emailQuery, ShopifyCustomerSource } from '../../src/shopify/customers.js';
 import { parseStoreDomain } from '../../src/shopify/transport.js';
-import { startSupergraph, type SimCustomer, type SupergraphHarness, type TestProfile } from '../helpers/supergraph.js';
+import { startSupergraph, type SimCustomer, type SupergraphHarness, type TestProfile } from '../../dev/supergraph-harness.js';
 
 /** Emails that are not plain addresses: each would be an operator or a wildcard if it reached a search as is. */
 const VARIANTS = ['*@*.*', '*@example.org', '"a"@x.io', 'a@x.io OR email:*', '(a@x.io)', '-a@x.io'];

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CircuitBreaker, type BreakerState } from '../../src/shopify/breaker.js';
-import { startSupergraph, type SupergraphHarness } from '../helpers/supergraph.js';
+import { startSupergraph, type SupergraphHarness } from '../../dev/supergraph-harness.js';
 
 describe('CircuitBreaker', () => {
   it('opens after `threshold` consecutive failures, lets one probe through after the cooldown, closes on success', () => {

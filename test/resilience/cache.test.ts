@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSupergraph, type SimCustomer, type SupergraphHarness, type TestProfile } from '../helpers/supergraph.js';
+import { startSupergraph, type SimCustomer, type SupergraphHarness, type TestProfile } from '../../dev/supergraph-harness.js';
 
 const CARD = /* GraphQL */ `
   query Cards($ids: [ID!]!) {

@@ -5,7 +5,7 @@
  * and the breaker's threshold is out of reach (./breaker.test.ts tests it).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSupergraph, type SupergraphHarness } from '../helpers/supergraph.js';
+import { startSupergraph, type SupergraphHarness } from '../../dev/supergraph-harness.js';
 
 const TIMEOUT_MS = 800;
 const MAX_WAIT_MS = 1500;

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryLimitsRule } from '../../src/hardening.js';
 import { JWT_ENV, token } from '../actions/helpers.js';
-import { startSupergraph, type SupergraphHarness } from '../helpers/supergraph.js';
+import { startSupergraph, type SupergraphHarness } from '../../dev/supergraph-harness.js';
 
 const ROUTER_SECRET = 'router-secret-for-hardening-tests';
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { startSupergraph, type SupergraphHarness } from '../helpers/supergraph.js';
+import { startSupergraph, type SupergraphHarness } from '../../dev/supergraph-harness.js';
 
 const SECRET = 'webhook-secret-for-the-log-test';
 const TOKEN = 'shpat_simulator';

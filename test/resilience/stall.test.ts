@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSupergraph, type SimCustomer, type SupergraphHarness } from '../helpers/supergraph.js';
+import { startSupergraph, type SimCustomer, type SupergraphHarness } from '../../dev/supergraph-harness.js';
 
 /** Forwards every request to the simulator and records how many Admin API requests were in flight at once. */
 async function countingProxy(target: string) {

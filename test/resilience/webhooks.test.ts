@@ -5,7 +5,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../../src/webhooks/verify.js';
-import { startSupergraph, type SupergraphHarness } from '../helpers/supergraph.js';
+import { startSupergraph, type SupergraphHarness } from '../../dev/supergraph-harness.js';
 
 const SECRET = 'webhook-secret-for-the-webhook-test';
 let h: SupergraphHarness;

@@ -12,7 +12,7 @@ import { Kind, parse, type DocumentNode, type GraphQLSchema, type TypeNode } fro
 import { compose, localSubgraphs } from './compose.js';
 
 /** The project root (where schema.graphql and .git are). */
-export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** One schema change, with the schema path it is at (`Type.field.argument`). */
 export interface SchemaChange {
@@ -187,10 +187,10 @@ function showSchema(ref: string, root: string): string | null {
 export function formatReport(result: SchemaCheckResult, labels: { schema: string; base: string }): string {
   const lines = [`Schema check: ${labels.schema} against ${labels.base}`];
   if (result.compositionErrors.length > 0) {
-    lines.push(`✗ does not compose with the demo profiles subgraph (src/dev/profiles.graphql):`);
+    lines.push(`✗ does not compose with the demo profiles subgraph (dev/profiles.graphql):`);
     for (const e of result.compositionErrors) lines.push(`    ${e}`);
   } else {
-    lines.push('✓ composes with the demo profiles subgraph (src/dev/profiles.graphql)');
+    lines.push('✓ composes with the demo profiles subgraph (dev/profiles.graphql)');
   }
   const section = (mark: string, title: string, changes: SchemaChange[]) => {
     if (changes.length === 0) return;

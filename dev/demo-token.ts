@@ -4,7 +4,7 @@
  */
 import { SignJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
-import { SCOPES } from '../auth.js';
+import { SCOPES } from '../src/auth.js';
 
 /** The demo agent's id (`sub`), as agent actions record it. */
 export const DEMO_AGENT = 'demo-agent';

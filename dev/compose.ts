@@ -8,7 +8,7 @@ import { buildASTSchema, parse, type GraphQLSchema } from 'graphql';
 import { PROFILES_SDL } from './profiles-subgraph.js';
 
 /** This subgraph's contract. Read by path (not through src/server.ts) so the schema check loads no server code. */
-export const SHOPIFY_SCHEMA_PATH = new URL('../../schema.graphql', import.meta.url);
+export const SHOPIFY_SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
 
 /** Subgraph names as the supergraph (and supergraph.yaml) know them. */
 export const SUBGRAPH_NAMES = { profiles: 'profiles', shopify: 'shopify' } as const;

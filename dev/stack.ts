@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '../app.js';
-import { loadConfig, type Config } from '../config.js';
-import type { Logger } from '../logger.js';
-import { parseStoreDomain } from '../shopify/transport.js';
+import { buildApp } from '../src/app.js';
+import { loadConfig, type Config } from '../src/config.js';
+import type { Logger } from '../src/logger.js';
+import { parseStoreDomain } from '../src/shopify/transport.js';
 import { startSimulator } from 'shopify-admin-simulator';
 import { composeOrThrow, fetchSubgraphSdl, SUBGRAPH_NAMES } from './compose.js';
 import { generateDevSecret, signDemoToken } from './demo-token.js';

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 /** Where the example operations live. */
-export const OPERATIONS_DIR = new URL('../../docs/operations/', import.meta.url);
+export const OPERATIONS_DIR = new URL('../docs/operations/', import.meta.url);
 
 /** One example operation. */
 export interface ExampleOperation {

@@ -3,8 +3,8 @@
  * gateway whose landing page is Apollo Sandbox, ready to query with the printed demo agent token. Ctrl-C stops it.
  * `npm run dev -- --subgraphs-only` leaves the gateway out, for `rover dev --supergraph-config supergraph.yaml`.
  */
-import { ConfigError } from '../config.js';
-import { createLogger } from '../logger.js';
+import { ConfigError } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
 import { CompositionError } from './compose.js';
 import { checkPorts, PortInUseError, readPort, type PortSetting } from './ports.js';
 import { DEFAULT_PORTS, PORT_VARIABLES, startDevStack, type DevStack, type ServerName } from './stack.js';
@@ -132,8 +132,8 @@ function summary(stack: DevStack): string {
   } else {
     lines.push(
       'No gateway (--subgraphs-only). Route with your own router, for example:',
-      '  rover dev --supergraph-config supergraph.yaml --router-config src/dev/router.yaml',
-      '(src/dev/router.yaml forwards the Authorization header to the shopify subgraph).',
+      '  rover dev --supergraph-config supergraph.yaml --router-config dev/router.yaml',
+      '(dev/router.yaml forwards the Authorization header to the shopify subgraph).',
     );
   }
   return `${lines.join('\n')}\n`;

@@ -6,7 +6,7 @@
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { readBody, serveGraphQL } from '../http.js';
+import { readBody, serveGraphQL } from '../src/http.js';
 import { listenHttp, reachableHost } from './ports.js';
 
 /** Largest request body accepted (the demo's operations are a few kilobytes). */

@@ -2,18 +2,18 @@
  * End-to-end harness: a real @apollo/gateway supergraph composed from the demo profiles subgraph (owning
  * CustomerProfile { id name emails }) and this subgraph, which talks to an in-process Shopify simulator.
  * Tests speak GraphQL to the gateway exactly as a frontend would. The profiles subgraph, the composition and the
- * gateway are the ones `npm run dev` runs (src/dev); only the wiring for tests (port 0, AUTH_MODE=none) is here.
+ * gateway are the ones `npm run dev` runs (dev/); only the wiring for tests (port 0, AUTH_MODE=none) is here.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, type App, type BuildOptions } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { composeOrThrow, localSubgraphs } from '../../src/dev/compose.js';
-import { startGateway } from '../../src/dev/gateway.js';
-import { listenHttp } from '../../src/dev/ports.js';
-import { createProfilesSchema, PROFILES_SDL, startProfilesSubgraph, type DemoProfile, type SimCustomer } from '../../src/dev/profiles-subgraph.js';
-import { silentLogger, type Logger } from '../../src/logger.js';
+import { buildApp, type App, type BuildOptions } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { composeOrThrow, localSubgraphs } from './compose.js';
+import { startGateway } from './gateway.js';
+import { listenHttp } from './ports.js';
+import { createProfilesSchema, PROFILES_SDL, startProfilesSubgraph, type DemoProfile, type SimCustomer } from './profiles-subgraph.js';
+import { silentLogger, type Logger } from '../src/logger.js';
 import { startSimulator } from 'shopify-admin-simulator';
 
 export { PROFILES_SDL, type SimCustomer };

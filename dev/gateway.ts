@@ -79,7 +79,7 @@ export async function startGateway(opts: {
       new ApolloServer<GatewayContext>({
         gateway: createGateway(opts),
         introspection: true,
-        // src/dev/index.ts owns Ctrl-C and stops the servers in order; Apollo's own handler would race it.
+        // dev/index.ts owns Ctrl-C and stops the servers in order; Apollo's own handler would race it.
         stopOnTerminationSignals: false,
         // Subgraph errors already carry codes and messages; gateway stack traces would only bury them.
         includeStacktraceInErrorResponses: false,
