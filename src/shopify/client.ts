@@ -1,24 +1,18 @@
+/**
+ * The Shopify Admin client every gateway sends through: waits for the cost budget, passes the circuit breaker, retries
+ * queries (and replay-safe mutations) within a deadline, sends other mutations once. What an answer means: ./answer.ts.
+ */
 import { createAdminApiClient, type ClientResponse } from '@shopify/admin-api-client';
 import type { Logger } from '../logger.js';
-import { AppError, ShopifyOutcomeUnknownError, ShopifyThrottledError, ShopifyUnavailableError } from '../errors.js';
+import { ShopifyOutcomeUnknownError, ShopifyThrottledError, ShopifyUnavailableError } from '../errors.js';
+import { backoff, classify, outcomeOf, readCost, timeoutAttempt, type Attempt, type CostExtension, type ShopifyFieldError } from './answer.js';
 import type { CircuitBreaker } from './breaker.js';
-import { LocalCostBudget, type CostBudget, type ThrottleStatus } from './budget.js';
+import { LocalCostBudget, type CostBudget } from './budget.js';
 import type { Limiter } from './request-scope.js';
 import { endpointFetch, type StoreEndpoint } from './transport.js';
 
-/** What Shopify reports about a request's cost (`extensions.cost`). */
-export interface CostExtension {
-  requestedQueryCost: number;
-  actualQueryCost: number | null;
-  throttleStatus: ThrottleStatus;
-}
-
-/** A GraphQL error from Shopify that came along with data (a field failed, the rest answered). */
-export interface ShopifyFieldError {
-  message: string;
-  path?: ReadonlyArray<string | number>;
-  code?: string;
-}
+// Callers name these through the client, which hands them out.
+export type { CostExtension, ShopifyFieldError } from './answer.js';
 
 export interface ShopifyResponse<T> {
   data: T;
@@ -82,40 +76,131 @@ export interface ShopifyClient {
   ): Promise<ShopifyResponse<T>>;
 }
 
-const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-type Attempt =
-  | { kind: 'ok'; data: unknown; cost: CostExtension | null; fieldErrors: ShopifyFieldError[] }
-  | { kind: 'throttled'; cost: CostExtension | null }
-  /** notProcessed: Shopify certainly did not run it (429); health: whether it says Shopify is unwell (breaker) */
-  | { kind: 'retryable'; reason: string; retryAfterMs?: number; notProcessed: boolean; unhealthy: boolean }
-  | { kind: 'fatal'; error: AppError };
 
 /** Creates the Shopify Admin client: budget-aware waits, bounded retries for queries, one send for mutations. */
 export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
-  const budget = opts.budget ?? new LocalCostBudget();
-  const admin = createAdminApiClient({
-    storeDomain: opts.endpoint.storeDomain,
-    apiVersion: opts.apiVersion,
-    accessToken: opts.accessToken,
-    // Our own retry loop below knows about THROTTLED and mutations; the client's own retries do not.
-    retries: 0,
-    customFetchApi: endpointFetch(opts.endpoint, opts.fetch ?? fetch),
-  });
+  return new AdminClient(opts);
+}
 
-  function report(event: RequestEvent): void {
-    opts.onRequest?.(event);
-    const level = event.outcome === 'ok' ? 'info' : 'warn';
-    opts.logger[level]({ shopify: event }, 'shopify request');
+/** One request() call as it goes through its attempts. */
+interface Call {
+  document: string;
+  variables: Record<string, unknown>;
+  options: RequestOptions;
+  operation: string;
+  isMutation: boolean;
+  /** what the next attempt takes from the budget: our estimate, raised to what Shopify says after THROTTLED */
+  cost: number;
+  waitReason: 'budget' | 'throttled';
+  /**
+   * Set when the first attempt gets its place under the request's limit: waiting behind the same request's own
+   * calls is not waiting for Shopify's budget, and must not turn a large request's later calls into THROTTLED.
+   */
+  deadline: number;
+}
+
+class AdminClient implements ShopifyClient {
+  readonly endpoint: StoreEndpoint;
+  readonly apiVersion: string;
+  readonly budget: CostBudget;
+  private readonly admin: ReturnType<typeof createAdminApiClient>;
+
+  constructor(private readonly opts: ShopifyClientOptions) {
+    this.endpoint = opts.endpoint;
+    this.apiVersion = opts.apiVersion;
+    this.budget = opts.budget ?? new LocalCostBudget();
+    this.admin = createAdminApiClient({
+      storeDomain: opts.endpoint.storeDomain,
+      apiVersion: opts.apiVersion,
+      accessToken: opts.accessToken,
+      // Our own retry loop below knows about THROTTLED and mutations; the client's own retries do not.
+      retries: 0,
+      customFetchApi: endpointFetch(opts.endpoint, opts.fetch ?? fetch),
+    });
   }
 
-  async function attemptOnce(document: string, variables: Record<string, unknown>, operation: string, attempt: number, taken: number): Promise<Attempt> {
+  async request<T, V extends Record<string, unknown>>(document: string, variables: V, options: RequestOptions): Promise<ShopifyResponse<T>> {
+    const isMutation = options.mutation !== undefined;
+    const call: Call = {
+      document, variables, options, operation: options.operationName, isMutation,
+      cost: options.estimatedCost ?? (isMutation ? 10 : 1), waitReason: 'budget', deadline: 0,
+    };
+    for (let attempt = 1; ; attempt++) {
+      // The budget wait is inside the limit too: a request's calls hold at most N places in the budget's queue,
+      // so other requests' calls get their turn in between (see request-scope.ts).
+      const attemptUnderLimit = () => this.attemptWithBudget(call, attempt);
+      const result = await (options.limiter ? options.limiter.run(attemptUnderLimit) : attemptUnderLimit());
+      if (result.kind === 'ok') return { data: result.data as T, cost: result.cost, fieldErrors: result.fieldErrors };
+      if (result.kind === 'fatal') throw result.error;
+      if (result.kind === 'throttled') await this.waitAfterThrottled(call, result);
+      else await this.waitAfterFailure(call, result, attempt);
+    }
+  }
+
+  /** Passes the breaker, waits for the budget to hold the call's cost, then sends it once. */
+  private async attemptWithBudget(call: Call, attempt: number): Promise<Attempt> {
+    const { operation, cost } = call;
+    if (attempt === 1) call.deadline = Date.now() + this.opts.maxWaitMs;
+    try {
+      this.opts.breaker?.admit();
+    } catch (error) {
+      this.report({ operation, attempt, durationMs: 0, outcome: 'breaker_open' });
+      throw error;
+    }
+    // After THROTTLED the budget holds Shopify's level, so this wait is (requested − available) / restoreRate.
+    const waited = await this.budget.take(cost, call.deadline);
+    if (waited === null) {
+      throw new ShopifyThrottledError(`${operation} needs ${cost} points and the budget would not hold them within ${this.opts.maxWaitMs} ms`);
+    }
+    if (waited > 0) this.opts.onWait?.(waited, call.waitReason);
+    return this.attemptOnce(call.document, call.variables, operation, attempt, cost);
+  }
+
+  /** After THROTTLED: Shopify did not run it, so even a mutation may go again once the bucket can hold it. */
+  private async waitAfterThrottled(call: Call, result: Extract<Attempt, { kind: 'throttled' }>): Promise<void> {
+    // Wait for what Shopify says it costs.
+    call.cost = Math.max(call.cost, result.cost?.requestedQueryCost ?? 0);
+    call.waitReason = 'throttled';
+    const status = result.cost?.throttleStatus;
+    if (status && call.cost > status.maximumAvailable) {
+      // No wait helps: the bucket can never hold this request.
+      throw new ShopifyThrottledError(`${call.operation} needs ${call.cost} points, more than the store's bucket holds (${status.maximumAvailable})`);
+    }
+    if (Date.now() >= call.deadline) throw new ShopifyThrottledError(`still throttled after ${this.opts.maxWaitMs} ms of waiting`);
+    if (!result.cost) {
+      if (Date.now() + 1000 > call.deadline) throw new ShopifyThrottledError(`still throttled after ${this.opts.maxWaitMs} ms of waiting`);
+      this.opts.onWait?.(1000, 'throttled');
+      await sleep(1000);
+    }
+  }
+
+  /** After a retryable failure: backs off and lets a query (or a replay-safe mutation) go again, within the deadline. */
+  private async waitAfterFailure(call: Call, result: Extract<Attempt, { kind: 'retryable' }>, attempt: number): Promise<void> {
+    const { operation, isMutation } = call;
+    if (isMutation && !call.options.mutation!.replaySafe) {
+      // Without Shopify's idempotency key a mutation is sent once (issue #5): a 429 is known not to have run.
+      if (result.notProcessed) throw new ShopifyThrottledError(`${operation} was refused by Shopify's rate limit (${result.reason}); nothing was changed`);
+      throw new ShopifyOutcomeUnknownError(operation, result.reason);
+    }
+    const wait = result.retryAfterMs ?? backoff(attempt);
+    if (Date.now() + wait > call.deadline) {
+      if (result.notProcessed) throw new ShopifyThrottledError(`${result.reason} from Shopify, retry after ${Math.ceil(wait / 1000)} s is beyond the ${this.opts.maxWaitMs} ms budget`);
+      if (isMutation) throw new ShopifyOutcomeUnknownError(operation, result.reason);
+      throw new ShopifyUnavailableError(result.reason);
+    }
+    call.waitReason = 'budget';
+    this.opts.onWait?.(wait, 'backoff');
+    await sleep(wait);
+  }
+
+  /** One HTTP attempt: sends, classifies the answer, settles the budget, reports, and tells the breaker. */
+  private async attemptOnce(document: string, variables: Record<string, unknown>, operation: string, attempt: number, taken: number): Promise<Attempt> {
     const started = performance.now();
-    const signal = AbortSignal.timeout(opts.timeoutMs);
+    const signal = AbortSignal.timeout(this.opts.timeoutMs);
     let response: ClientResponse<unknown>;
     try {
-      response = await admin.request(document, { variables, signal });
+      response = await this.admin.request(document, { variables, signal });
     } catch (error) {
       // request() returns errors as values; a throw here is a bug in the client or our fetch.
       response = { errors: { message: error instanceof Error ? error.message : String(error) } };
@@ -127,156 +212,33 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
     let result = classify(response, cost);
     // The abort shows up as a network error or an unreadable body; name it for what it is.
     const timedOut = result.kind !== 'ok' && signal.aborted;
-    if (timedOut) result = timeoutAttempt(opts.timeoutMs);
+    if (timedOut) result = timeoutAttempt(this.opts.timeoutMs);
     // What we took but Shopify did not charge comes back: all of it when Shopify did not run the request, none of it
     // when we cannot know (no answer).
     const charged = result.kind === 'throttled' || (result.kind === 'retryable' && result.notProcessed) ? 0
       : cost ? cost.actualQueryCost ?? cost.requestedQueryCost : taken;
-    await budget.settle(taken, cost?.throttleStatus ?? null, charged);
-    report({
+    await this.budget.settle(taken, cost?.throttleStatus ?? null, charged);
+    this.report({
       operation, attempt, durationMs,
       outcome: timedOut ? 'timeout' : result.kind === 'ok' ? 'ok' : result.kind === 'throttled' ? 'throttled' : outcomeOf(response),
       status: response.errors?.networkStatusCode,
       requestedCost: cost?.requestedQueryCost, actualCost: cost?.actualQueryCost, available: cost?.throttleStatus.currentlyAvailable,
     });
-    if (opts.breaker) {
-      if (result.kind === 'ok') opts.breaker.success();
-      else if (result.kind === 'retryable' && result.unhealthy) opts.breaker.failure();
-      else opts.breaker.neutral();
-    }
+    this.tellBreaker(result);
     return result;
   }
 
-  return {
-    endpoint: opts.endpoint,
-    apiVersion: opts.apiVersion,
-    budget,
-    async request<T, V extends Record<string, unknown>>(document: string, variables: V, options: RequestOptions) {
-      // Set when the first attempt gets its place under the request's limit: waiting behind the same request's own
-      // calls is not waiting for Shopify's budget, and must not turn a large request's later calls into THROTTLED.
-      let deadline = 0;
-      const operation = options.operationName;
-      const isMutation = options.mutation !== undefined;
-      let cost = options.estimatedCost ?? (isMutation ? 10 : 1);
-      let waitReason: 'budget' | 'throttled' = 'budget';
-      for (let attempt = 1; ; attempt++) {
-        // The budget wait is inside the limit too: a request's calls hold at most N places in the budget's queue,
-        // so other requests' calls get their turn in between (see request-scope.ts).
-        const attemptUnderLimit = async () => {
-          if (attempt === 1) deadline = Date.now() + opts.maxWaitMs;
-          try {
-            opts.breaker?.admit();
-          } catch (error) {
-            report({ operation, attempt, durationMs: 0, outcome: 'breaker_open' });
-            throw error;
-          }
-          // After THROTTLED the budget holds Shopify's level, so this wait is (requested − available) / restoreRate.
-          const waited = await budget.take(cost, deadline);
-          if (waited === null) {
-            throw new ShopifyThrottledError(`${operation} needs ${cost} points and the budget would not hold them within ${opts.maxWaitMs} ms`);
-          }
-          if (waited > 0) opts.onWait?.(waited, waitReason);
-          return attemptOnce(document, variables, operation, attempt, cost);
-        };
-        const result = await (options.limiter ? options.limiter.run(attemptUnderLimit) : attemptUnderLimit());
-        if (result.kind === 'ok') return { data: result.data as T, cost: result.cost, fieldErrors: result.fieldErrors };
-        if (result.kind === 'fatal') throw result.error;
-
-        if (result.kind === 'throttled') {
-          // Shopify did not run it, so even a mutation may go again; wait for what Shopify says it costs.
-          cost = Math.max(cost, result.cost?.requestedQueryCost ?? 0);
-          waitReason = 'throttled';
-          const status = result.cost?.throttleStatus;
-          if (status && cost > status.maximumAvailable) {
-            // No wait helps: the bucket can never hold this request.
-            throw new ShopifyThrottledError(`${operation} needs ${cost} points, more than the store's bucket holds (${status.maximumAvailable})`);
-          }
-          if (Date.now() >= deadline) throw new ShopifyThrottledError(`still throttled after ${opts.maxWaitMs} ms of waiting`);
-          if (!result.cost) {
-            if (Date.now() + 1000 > deadline) throw new ShopifyThrottledError(`still throttled after ${opts.maxWaitMs} ms of waiting`);
-            opts.onWait?.(1000, 'throttled');
-            await sleep(1000);
-          }
-          continue;
-        }
-
-        if (isMutation && !options.mutation!.replaySafe) {
-          // Without Shopify's idempotency key a mutation is sent once (issue #5): a 429 is known not to have run.
-          if (result.notProcessed) throw new ShopifyThrottledError(`${operation} was refused by Shopify's rate limit (${result.reason}); nothing was changed`);
-          throw new ShopifyOutcomeUnknownError(operation, result.reason);
-        }
-        const wait = result.retryAfterMs ?? backoff(attempt);
-        if (Date.now() + wait > deadline) {
-          if (result.notProcessed) throw new ShopifyThrottledError(`${result.reason} from Shopify, retry after ${Math.ceil(wait / 1000)} s is beyond the ${opts.maxWaitMs} ms budget`);
-          if (isMutation) throw new ShopifyOutcomeUnknownError(operation, result.reason);
-          throw new ShopifyUnavailableError(result.reason);
-        }
-        waitReason = 'budget';
-        opts.onWait?.(wait, 'backoff');
-        await sleep(wait);
-      }
-    },
-  };
-}
-
-function timeoutAttempt(timeoutMs: number): Attempt {
-  return { kind: 'retryable', reason: `no answer within ${timeoutMs} ms`, notProcessed: false, unhealthy: true };
-}
-
-function classify(response: ClientResponse<unknown>, cost: CostExtension | null): Attempt {
-  const errors = response.errors;
-  const graphQLErrors = errors?.graphQLErrors ?? [];
-  if (graphQLErrors.some((e) => e.extensions?.code === 'THROTTLED')) return { kind: 'throttled', cost };
-  if (response.data !== undefined && response.data !== null) {
-    const fieldErrors = graphQLErrors.map((e) => ({ message: e.message, path: e.path, code: e.extensions?.code }));
-    return { kind: 'ok', data: response.data, cost, fieldErrors };
+  private tellBreaker(result: Attempt): void {
+    const breaker = this.opts.breaker;
+    if (!breaker) return;
+    if (result.kind === 'ok') breaker.success();
+    else if (result.kind === 'retryable' && result.unhealthy) breaker.failure();
+    else breaker.neutral();
   }
-  const status = errors?.networkStatusCode;
-  if (status === 401 || status === 403) {
-    return { kind: 'fatal', error: new ShopifyUnavailableError(`the store refused the access token (HTTP ${status})`) };
-  }
-  if (status !== undefined && RETRYABLE_STATUS.has(status)) {
-    const retryAfter = Number(errors?.response?.headers.get('Retry-After'));
-    return {
-      kind: 'retryable',
-      reason: `HTTP ${status}`,
-      // Shopify sends Retry-After in seconds.
-      retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
-      notProcessed: status === 429,
-      unhealthy: status !== 429,
-    };
-  }
-  if (graphQLErrors.length > 0) {
-    const first = graphQLErrors[0]!;
-    const code = first.extensions?.code;
-    // Shopify reports its own transient failures as INTERNAL_SERVER_ERROR in a 200 answer: worth another try.
-    if (code === 'INTERNAL_SERVER_ERROR') return { kind: 'retryable', reason: 'Shopify internal error', notProcessed: false, unhealthy: true };
-    return { kind: 'fatal', error: new ShopifyUnavailableError(`Shopify refused the request${code ? ` (${code})` : ''}: ${first.message}`, code ? { shopifyCode: code } : {}) };
-  }
-  if (status !== undefined && status >= 400) {
-    return { kind: 'fatal', error: new ShopifyUnavailableError(`HTTP ${status}`) };
-  }
-  // No status: the request never completed (refused, reset). A status with no data: unreadable body.
-  const reason = status === undefined ? `network error: ${errors?.message ?? 'no response'}` : `unreadable response (HTTP ${status})`;
-  return { kind: 'retryable', reason, notProcessed: false, unhealthy: true };
-}
 
-function outcomeOf(response: ClientResponse<unknown>): RequestEvent['outcome'] {
-  const status = response.errors?.networkStatusCode;
-  if (status === undefined) return 'network_error';
-  if (status >= 400) return 'http_error';
-  if (response.errors?.graphQLErrors?.length) return 'graphql_error';
-  return 'malformed';
-}
-
-function readCost(extensions: unknown): CostExtension | null {
-  const cost = (extensions as { cost?: CostExtension } | undefined)?.cost;
-  if (!cost || typeof cost.requestedQueryCost !== 'number' || !cost.throttleStatus) return null;
-  return cost;
-}
-
-/** Exponential backoff with jitter: 100 ms, 200 ms, 400 ms … capped at 2 s, each between half and all of it. */
-function backoff(attempt: number): number {
-  const cap = Math.min(2000, 100 * 2 ** (attempt - 1));
-  return Math.round(cap / 2 + Math.random() * (cap / 2));
+  private report(event: RequestEvent): void {
+    this.opts.onRequest?.(event);
+    const level = event.outcome === 'ok' ? 'info' : 'warn';
+    this.opts.logger[level]({ shopify: event }, 'shopify request');
+  }
 }
