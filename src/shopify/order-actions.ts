@@ -71,16 +71,7 @@ export function orderActionsGateway(shopify: ShopifyClient): OrderActionsGateway
     },
 
     async suggestRefund(q) {
-      const variables = {
-        id: q.orderId,
-        refundLineItems: q.lines.map((l) => ({ lineItemId: l.lineItemId, quantity: l.quantity, restockType: l.restockType })),
-        refundShipping: q.refundShipping,
-        shippingAmount: q.shippingAmount,
-        suggestFullRefund: false,
-        allocation: q.allocation,
-        // Inputs are sent with only the fields we set (Shopify's are optional; codegen's avoidOptionals types them required).
-      } as ActionSuggestedRefundQueryVariables;
-      const { data } = await request(shopify, ACTION_SUGGESTED_REFUND, variables);
+      const { data } = await request(shopify, ACTION_SUGGESTED_REFUND, suggestionVariables(q));
       const suggestion = data.order?.suggestedRefund;
       if (!suggestion) throw new ShopifyUnavailableError('Shopify gave no refund suggestion for this order');
       return toSuggestion(suggestion);
@@ -114,6 +105,19 @@ export function orderActionsGateway(shopify: ShopifyClient): OrderActionsGateway
       return result ? { jobId: result.job?.id ?? null, userErrors: result.orderCancelUserErrors } : null;
     },
   };
+}
+
+/** The refund question as suggestedRefund's variables. */
+function suggestionVariables(q: RefundQuestion): ActionSuggestedRefundQueryVariables {
+  return {
+    id: q.orderId,
+    refundLineItems: q.lines.map((l) => ({ lineItemId: l.lineItemId, quantity: l.quantity, restockType: l.restockType })),
+    refundShipping: q.refundShipping,
+    shippingAmount: q.shippingAmount,
+    suggestFullRefund: false,
+    allocation: q.allocation,
+    // Inputs are sent with only the fields we set (Shopify's are optional; codegen's avoidOptionals types them required).
+  } as ActionSuggestedRefundQueryVariables;
 }
 
 function toCheckedOrder(o: NonNullable<ActionOrderCheckQuery['order']>): CheckedOrder {
