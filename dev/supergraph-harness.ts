@@ -35,7 +35,7 @@ export interface SupergraphHarness {
   simulatorUrl: string;
   app: App;
   /** POST a GraphQL request to the gateway. */
-  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   /** Simulator control API. */
   sim<T = any>(path: string, body?: unknown): Promise<T>;
   close(): Promise<void>;

@@ -121,7 +121,7 @@ export class CachedCustomerSource implements CustomerSource {
   /** Fills results from the cache; returns what it could not answer. */
   private async fromCache(targets: readonly CustomerTarget[], plan: FetchPlan, results: Answer[]): Promise<Miss[]> {
     const emails = unique(targets.flatMap((t) => (t.kind === 'emails' ? t.emails : [])));
-    const owners = new Map(emails.map((e, i) => [e, null as string | null]));
+    const owners = new Map(emails.map((e) => [e, null as string | null]));
     if (emails.length > 0) (await this.opts.kv.mget(emails.map(emailKey))).forEach((v, i) => owners.set(emails[i]!, v));
 
     const resolved = targets.map((t) => resolve(t, owners));
