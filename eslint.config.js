@@ -6,12 +6,21 @@ import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 /** Imports no file outside src/shopify/ may make: Shopify's shapes stop at its gateways and mappers. */
-const ADMIN_TYPES = { group: ['**/shopify/__generated__/*'], message: 'Only src/shopify/ may use the Admin API types: go through a gateway in src/shopify/.' };
+const ADMIN_TYPES = {
+  group: ['**/shopify/__generated__/*'],
+  message: 'Only src/shopify/ may use the Admin API types: go through a gateway in src/shopify/.',
+};
 const TEST_CODE = { group: ['**/test/**'], message: 'Production and bench code must not import test code.' };
 /** The local supergraph, schema check and their devDependencies are tooling: the production tree never loads them. */
-const DEV_CODE = { group: ['**/dev/**', '@apollo/gateway', '@apollo/composition', '@graphql-inspector/*'], message: 'src/ is the production tree: dev tooling and its devDependencies stay out of it.' };
+const DEV_CODE = {
+  group: ['**/dev/**', '@apollo/gateway', '@apollo/composition', '@graphql-inspector/*'],
+  message: 'src/ is the production tree: dev tooling and its devDependencies stay out of it.',
+};
 /** The workspace packages stand alone: the simulator is an oracle independent of the client it checks. */
-const APP_CODE = { group: ['**/src/**', '!./**', '!../src/**'], message: 'A package must not import the subgraph (src/): it would stop being an independent oracle.' };
+const APP_CODE = {
+  group: ['**/src/**', '!./**', '!../src/**'],
+  message: 'A package must not import the subgraph (src/): it would stop being an independent oracle.',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '**/__generated__/**', 'data/**', 'bench/results/**', 'dist/**', 'coverage/**'] },
@@ -32,9 +41,15 @@ export default tseslint.config(
     rules: {
       // Tests and the simulator read loosely typed JSON answers on purpose; production code is checked by tsc's strict mode.
       '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
       '@typescript-eslint/no-non-null-assertion': 'off',
-      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use a union of string literals (the codebase has no enums).' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use a union of string literals (the codebase has no enums).' },
+      ],
     },
   },
   {

@@ -82,7 +82,11 @@ function problem(text: string, expect: { field: string; count: number } | null):
   } catch {
     return `not JSON: ${text.slice(0, 120)}`;
   }
-  if (body.errors?.length) return body.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; ').slice(0, 300);
+  if (body.errors?.length)
+    return body.errors
+      .map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`)
+      .join('; ')
+      .slice(0, 300);
   if (!body.data) return 'no data';
   if (expect) {
     const list = body.data[expect.field];

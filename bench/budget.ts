@@ -122,7 +122,9 @@ export async function runBudget(opts: BudgetOptions): Promise<BudgetResult> {
         cache: r.cache,
         processPeakRssMb: result.peak,
       });
-      opts.log(`  cache ${cache}, ${overload}× = ${r.offeredPerS} views/s for ${r.durationS} s: ${passed ? 'passed' : 'FAILED'} (served ${r.served}/${r.sent}, THROTTLED to clients ${throttledToClients}, errors ${JSON.stringify(r.clientErrors)}, wrong ${r.wrong}, Shopify THROTTLED absorbed ${r.shopify.throttled})`);
+      opts.log(
+        `  cache ${cache}, ${overload}× = ${r.offeredPerS} views/s for ${r.durationS} s: ${passed ? 'passed' : 'FAILED'} (served ${r.served}/${r.sent}, THROTTLED to clients ${throttledToClients}, errors ${JSON.stringify(r.clientErrors)}, wrong ${r.wrong}, Shopify THROTTLED absorbed ${r.shopify.throttled})`,
+      );
       if (!passed) {
         row.failedPerS = r.offeredPerS;
         break;
@@ -132,10 +134,11 @@ export async function runBudget(opts: BudgetOptions): Promise<BudgetResult> {
   }
   const pool = rows.find((r) => r.pool !== null)?.pool ?? '?';
   return {
-    conditions: `simulator on the Standard plan (${STANDARD_PLAN.maximumAvailable}-point bucket, ${STANDARD_PLAN.restoreRate} points/s); bench/load.ts: agents open `
-      + `its profile card (CARD_QUERY) for a pool of ${pool} profiles at random, open loop, through @apollo/gateway, everything in one process; `
-      + `${opts.durationS} s per rung; rungs = multiples of restoreRate / (actual cost of one uncached view), lowest first, stop at the first failure; `
-      + `pass = every view answered, correct, no error (THROTTLED or other) reaching a client; cache on = SHOPIFY_CACHE_TTL_S=30 (in-process LRU), cold at the start of each rung`,
+    conditions:
+      `simulator on the Standard plan (${STANDARD_PLAN.maximumAvailable}-point bucket, ${STANDARD_PLAN.restoreRate} points/s); bench/load.ts: agents open ` +
+      `its profile card (CARD_QUERY) for a pool of ${pool} profiles at random, open loop, through @apollo/gateway, everything in one process; ` +
+      `${opts.durationS} s per rung; rungs = multiples of restoreRate / (actual cost of one uncached view), lowest first, stop at the first failure; ` +
+      `pass = every view answered, correct, no error (THROTTLED or other) reaching a client; cache on = SHOPIFY_CACHE_TTL_S=30 (in-process LRU), cold at the start of each rung`,
     rows,
   };
 }

@@ -98,28 +98,58 @@ interface Call {
 function calls(customers: SimCustomer[]): { rows: Call[]; agent: Call; big: Call } {
   const withEmail = customers.filter((c) => c.email);
   const withOrders = withEmail.slice(PROFILES).filter((c) => c.numberOfOrders > 0);
-  if (withEmail.length < PROFILES || withOrders.length < 2) throw new Error(`the simulator store has too few customers with an email (${withEmail.length})`);
+  if (withEmail.length < PROFILES || withOrders.length < 2)
+    throw new Error(`the simulator store has too few customers with an email (${withEmail.length})`);
   const reals = withEmail.slice(0, PROFILES);
   const rep = (id: string, emails: string[]): Representation => ({ __typename: 'CustomerProfile', id, emails });
   // Nine addresses that match nobody around the real one, which moves through positions 0-9: every profile uses its whole cap.
-  const tenEmails = (c: SimCustomer, i: number) => Array.from({ length: 10 }, (_, j) => (j === i % 10 ? c.email! : `iso${i}-${j}@nobody.example`));
+  const tenEmails = (c: SimCustomer, i: number) =>
+    Array.from({ length: 10 }, (_, j) => (j === i % 10 ? c.email! : `iso${i}-${j}@nobody.example`));
   const bigEmails = Array.from({ length: BIG_EMAILS }, (_, i) => `s${i}@x.io`);
   bigEmails[3] = withOrders[1]!.email!;
   return {
     rows: [
-      { id: 'entities/1000x0', label: '1000 profiles, no emails (execution only)', representations: reals.map((_, i) => rep(`iso-${i}`, [])), expected: reals.map(() => null) },
-      { id: 'entities/1000x1', label: '1000 profiles, 1 real email each', representations: reals.map((c, i) => rep(`iso-${i}`, [c.email!])), expected: reals.map((c) => c.id) },
-      { id: 'entities/1000x10', label: '1000 profiles, 10 emails each (1 real)', representations: reals.map((c, i) => rep(`iso-${i}`, tenEmails(c, i))), expected: reals.map((c) => c.id) },
+      {
+        id: 'entities/1000x0',
+        label: '1000 profiles, no emails (execution only)',
+        representations: reals.map((_, i) => rep(`iso-${i}`, [])),
+        expected: reals.map(() => null),
+      },
+      {
+        id: 'entities/1000x1',
+        label: '1000 profiles, 1 real email each',
+        representations: reals.map((c, i) => rep(`iso-${i}`, [c.email!])),
+        expected: reals.map((c) => c.id),
+      },
+      {
+        id: 'entities/1000x10',
+        label: '1000 profiles, 10 emails each (1 real)',
+        representations: reals.map((c, i) => rep(`iso-${i}`, tenEmails(c, i))),
+        expected: reals.map((c) => c.id),
+      },
     ],
-    agent: { id: 'entities/1x1', label: "another agent's card, alone", representations: [rep('other-agent', [withOrders[0]!.email!])], expected: [withOrders[0]!.id] },
-    big: { id: 'entities/1x60000', label: '1 profile, 60 000 emails (4th real)', representations: [rep('attacker', bigEmails)], expected: [withOrders[1]!.id] },
+    agent: {
+      id: 'entities/1x1',
+      label: "another agent's card, alone",
+      representations: [rep('other-agent', [withOrders[0]!.email!])],
+      expected: [withOrders[0]!.id],
+    },
+    big: {
+      id: 'entities/1x60000',
+      label: '1 profile, 60 000 emails (4th real)',
+      representations: [rep('attacker', bigEmails)],
+      expected: [withOrders[1]!.id],
+    },
   };
 }
 
 /** What is wrong with an `_entities` answer, compared with the customer ids it must link (empty when right). */
 function check(status: number, text: string, call: Call): { errors: string[]; data: unknown } {
   if (status !== 200) return { errors: [`HTTP ${status}: ${text.slice(0, 200)}`], data: null };
-  const body = JSON.parse(text) as { data?: { _entities?: Array<{ shopifyCustomer?: { id: string } | null } | null> }; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  const body = JSON.parse(text) as {
+    data?: { _entities?: Array<{ shopifyCustomer?: { id: string } | null } | null> };
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  };
   const errors = (body.errors ?? []).slice(0, 3).map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`);
   const got = body.data?._entities?.map((e) => e?.shopifyCustomer?.id ?? null) ?? [];
   if (!isDeepStrictEqual(got, call.expected)) {
@@ -163,7 +193,12 @@ async function startProcesses(closers: Array<() => Promise<unknown>>): Promise<P
     if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
     return res;
   };
-  const simStats = async () => (await (await get(`${sim.url}/__simulator/stats`)).json()) as { requests: number; throttled: number; byOperation: Record<string, number> };
+  const simStats = async () =>
+    (await (await get(`${sim.url}/__simulator/stats`)).json()) as {
+      requests: number;
+      throttled: number;
+      byOperation: Record<string, number>;
+    };
   /** Reads (and so resets) the subgraph's event-loop histogram. */
   const scrape = async () => {
     const text = await (await get(`${base}/metrics`)).text();
@@ -190,8 +225,19 @@ async function startProcesses(closers: Array<() => Promise<unknown>>): Promise<P
       const after = await simStats();
       const errors = [...figures.errors];
       if (after.throttled > before.throttled) errors.push(`${after.throttled - before.throttled} THROTTLED at the simulator`);
-      const shopifyOperations = Object.fromEntries(Object.entries(after.byOperation).map(([op, n]) => [op, n - (before.byOperation[op] ?? 0)]).filter(([, n]) => n !== 0));
-      return { ...figures, errors, shopifyRequests: after.requests - before.requests, shopifyOperations, loopMaxMs: loop.maxMs, loopP99Ms: loop.p99Ms };
+      const shopifyOperations = Object.fromEntries(
+        Object.entries(after.byOperation)
+          .map(([op, n]) => [op, n - (before.byOperation[op] ?? 0)])
+          .filter(([, n]) => n !== 0),
+      );
+      return {
+        ...figures,
+        errors,
+        shopifyRequests: after.requests - before.requests,
+        shopifyOperations,
+        loopMaxMs: loop.maxMs,
+        loopP99Ms: loop.p99Ms,
+      };
     },
   };
 }
@@ -229,18 +275,29 @@ function whileBig(probe: Probe, big: { call: Call; text: string }, agent: { call
     await probes;
     const agentCheck = check(a.status, a.text, agent.call);
     const errors = [...check(b.status, b.text, big.call).errors, ...agentCheck.errors.map((e) => `other agent: ${e}`), ...healthErrors];
-    if (agentCheck.errors.length === 0 && !isDeepStrictEqual(agentCheck.data, agent.alone)) errors.push('other agent: a different card than when asked alone');
-    return { latencyMs: b.ms, answerBytes: Buffer.byteLength(b.text), agentMs: a.ms, healthzMaxMs: Math.max(...health), healthzProbes: health.length, errors };
+    if (agentCheck.errors.length === 0 && !isDeepStrictEqual(agentCheck.data, agent.alone))
+      errors.push('other agent: a different card than when asked alone');
+    return {
+      latencyMs: b.ms,
+      answerBytes: Buffer.byteLength(b.text),
+      agentMs: a.ms,
+      healthzMaxMs: Math.max(...health),
+      healthzProbes: health.length,
+      errors,
+    };
   });
 }
 
 /** A row from its runs' samples. */
 function toRow(call: Pick<Call, 'id' | 'label' | 'representations'>, samples: Sample[]): IsolationRow {
-  const meanwhile = samples[0]?.agentMs === undefined ? null : {
-    agentMs: spread(samples.map((s) => s.agentMs!)),
-    healthzMaxMs: spread(samples.map((s) => s.healthzMaxMs!)),
-    healthzProbes: samples.reduce((n, s) => n + s.healthzProbes!, 0),
-  };
+  const meanwhile =
+    samples[0]?.agentMs === undefined
+      ? null
+      : {
+          agentMs: spread(samples.map((s) => s.agentMs!)),
+          healthzMaxMs: spread(samples.map((s) => s.healthzMaxMs!)),
+          healthzProbes: samples.reduce((n, s) => n + s.healthzProbes!, 0),
+        };
   return {
     id: `isolation/${call.id}`,
     label: call.label,
@@ -272,16 +329,20 @@ export async function runIsolation(opts: { runs: number; log: (line: string) => 
       const row = toRow(call, samples);
       rows.push(row);
       const m = row.meanwhile;
-      opts.log(`  ${row.label} (${row.representations} × ${row.emailsPerProfile}): loop max p50 ${row.eventLoopMaxMs.p50} ms (max ${row.eventLoopMaxMs.max}), `
-        + `${row.latencyMs.p50} ms, ${row.shopifyRequests.p50} Shopify req.${m ? `, other agent ${m.agentMs.p50} ms, /healthz max ${m.healthzMaxMs.max} ms` : ''}`
-        + `${row.errors.length ? `  ERRORS: ${row.errors.join('; ')}` : ''}`);
+      opts.log(
+        `  ${row.label} (${row.representations} × ${row.emailsPerProfile}): loop max p50 ${row.eventLoopMaxMs.p50} ms (max ${row.eventLoopMaxMs.max}), ` +
+          `${row.latencyMs.p50} ms, ${row.shopifyRequests.p50} Shopify req.${m ? `, other agent ${m.agentMs.p50} ms, /healthz max ${m.healthzMaxMs.max} ms` : ''}` +
+          `${row.errors.length ? `  ERRORS: ${row.errors.join('; ')}` : ''}`,
+      );
     };
 
     // The floor: nothing but the two scrapes, 250 ms apart.
-    await add({ id: 'idle', label: 'idle: nothing sent for 250 ms', representations: [] }, () => probe.measure(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      return { latencyMs: 250, answerBytes: 0, errors: [] };
-    }));
+    await add({ id: 'idle', label: 'idle: nothing sent for 250 ms', representations: [] }, () =>
+      probe.measure(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        return { latencyMs: 250, answerBytes: 0, errors: [] };
+      }),
+    );
     for (const call of [...bulk, agent, big]) {
       const text = body(call);
       // Unmeasured first: a fresh subgraph learns the bucket from its first Shopify request, and V8 compiles the paths.
@@ -292,7 +353,9 @@ export async function runIsolation(opts: { runs: number; log: (line: string) => 
     const agentText = body(agent);
     const alone = check(200, (await probe.post(agentText)).text, agent).data;
     const bigCall = { call: big, text: body(big) };
-    await add({ ...big, id: 'entities/1x60000+agent', label: `${big.label} + other agent + /healthz` }, () => whileBig(probe, bigCall, { call: agent, text: agentText, alone }));
+    await add({ ...big, id: 'entities/1x60000+agent', label: `${big.label} + other agent + /healthz` }, () =>
+      whileBig(probe, bigCall, { call: agent, text: agentText, alone }),
+    );
     return { conditions: conditions(opts.runs), rows };
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);
@@ -300,11 +363,13 @@ export async function runIsolation(opts: { runs: number; log: (line: string) => 
 }
 
 function conditions(runs: number): string {
-  return `_entities calls straight to the subgraph with the full card selection (as the router sends them), ${runs} measured runs per row after one warm-up, one at a time; `
-    + `subgraph in its own process (NODE_ENV=production, agent tokens and router secret checked, LOG_LEVEL=warn, SHOPIFY_CACHE_TTL_S=0, SQLite, default limits), `
-    + `simulator in its own (seed ${STORE.seed}, ${STORE.customers} customers, bucket ${HUGE_BUCKET.maximumAvailable.toExponential(0)}: never throttles, 0 ms latency); `
-    + `"real" emails belong to distinct Shopify customers, the others to nobody; event-loop delay = the subgraph's own nodejs_eventloop_lag_max_seconds `
-    + `(monitorEventLoopDelay, 10 ms resolution: an idle loop reads ~10 ms) from /metrics scraped right before each call and ${SETTLE_MS} ms after its answer (prom-client resets it on each scrape); `
-    + `Shopify req. = requests the simulator received per call (+ other agent: the big call's and the agent's); latency = send to last byte, seen by the runner; `
-    + `other agent = a one-profile card sent at the same moment as the 60 000-email call; /healthz probed back to back until both answered`;
+  return (
+    `_entities calls straight to the subgraph with the full card selection (as the router sends them), ${runs} measured runs per row after one warm-up, one at a time; ` +
+    `subgraph in its own process (NODE_ENV=production, agent tokens and router secret checked, LOG_LEVEL=warn, SHOPIFY_CACHE_TTL_S=0, SQLite, default limits), ` +
+    `simulator in its own (seed ${STORE.seed}, ${STORE.customers} customers, bucket ${HUGE_BUCKET.maximumAvailable.toExponential(0)}: never throttles, 0 ms latency); ` +
+    `"real" emails belong to distinct Shopify customers, the others to nobody; event-loop delay = the subgraph's own nodejs_eventloop_lag_max_seconds ` +
+    `(monitorEventLoopDelay, 10 ms resolution: an idle loop reads ~10 ms) from /metrics scraped right before each call and ${SETTLE_MS} ms after its answer (prom-client resets it on each scrape); ` +
+    `Shopify req. = requests the simulator received per call (+ other agent: the big call's and the agent's); latency = send to last byte, seen by the runner; ` +
+    `other agent = a one-profile card sent at the same moment as the 60 000-email call; /healthz probed back to back until both answered`
+  );
 }

@@ -93,7 +93,12 @@ export async function benchAuth(): Promise<BenchAuth> {
  * The subgraph's environment: `npm start` against the simulator, as production runs it (agent tokens checked, the
  * router's secret required), with nothing from the caller's shell leaking in.
  */
-export function subgraphEnv(sim: { url: string; token: string }, auth: BenchAuth, sqlitePath: string, cacheTtlS: number): Record<string, string> {
+export function subgraphEnv(
+  sim: { url: string; token: string },
+  auth: BenchAuth,
+  sqlitePath: string,
+  cacheTtlS: number,
+): Record<string, string> {
   return {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
@@ -163,7 +168,11 @@ export async function runLatency(procs: LatencyProcesses, opts: LatencyOptions):
   const closers: Array<() => Promise<unknown>> = [];
   try {
     const faults = async (latencyMs: number) => {
-      const res = await fetch(`${sim.url}/__simulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs }) });
+      const res = await fetch(`${sim.url}/__simulator/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ latencyMs }),
+      });
       if (!res.ok) throw new Error(`simulator faults: HTTP ${res.status}`);
     };
     const heapAfterGc = async () => {
@@ -174,35 +183,59 @@ export async function runLatency(procs: LatencyProcesses, opts: LatencyOptions):
     const maxK = Math.max(...opts.batches.map((b) => b.k));
     const profilesServer = await startProfilesSubgraph({ profiles: opts.profiles.slice(0, maxK), port: 0 });
     closers.push(() => profilesServer.close());
-    const gateway = await startGateway({ supergraphSdl: composeSupergraph(profilesServer.url, subgraphUrl), port: 0, routerSecret: auth.routerSecret });
+    const gateway = await startGateway({
+      supergraphSdl: composeSupergraph(profilesServer.url, subgraphUrl),
+      port: 0,
+      routerSecret: auth.routerSecret,
+    });
     closers.push(() => gateway.close());
 
     const timeout = (opts.durationS + opts.warmupS) * 1000 + JOB_SLACK_MS;
-    const calls = new Map(opts.batches.map(({ k }) => {
-      const chosen = opts.profiles.slice(0, k);
-      const shape = opts.shapes[k];
-      if (!shape) throw new Error(`no recorded Shopify requests for a call of ${k} profiles`);
-      return [k, {
-        shape,
-        entities: JSON.stringify({ query: entitiesQuery('card'), variables: { representations: representations(chosen) } }),
-        gateway: JSON.stringify({ query: supergraphQuery('card'), variables: { ids: chosen.map((p) => p.id) } }),
-      }];
-    }));
+    const calls = new Map(
+      opts.batches.map(({ k }) => {
+        const chosen = opts.profiles.slice(0, k);
+        const shape = opts.shapes[k];
+        if (!shape) throw new Error(`no recorded Shopify requests for a call of ${k} profiles`);
+        return [
+          k,
+          {
+            shape,
+            entities: JSON.stringify({ query: entitiesQuery('card'), variables: { representations: representations(chosen) } }),
+            gateway: JSON.stringify({ query: supergraphQuery('card'), variables: { ids: chosen.map((p) => p.id) } }),
+          },
+        ];
+      }),
+    );
     // What a router sends the subgraph, and what a frontend sends the gateway (which adds the router's secret).
     const toSubgraph = { authorization: `Bearer ${auth.token}`, 'router-authorization': auth.routerSecret };
     const toGateway = { authorization: `Bearer ${auth.token}` };
     const http = (url: string, body: string, field: string, count: number, connections: number) =>
-      cannon.call<LoadFigures>({ type: 'http', url, headers: url === gateway.url ? toGateway : toSubgraph, body, connections, durationS: opts.durationS, warmupS: opts.warmupS, expect: { field, count } } satisfies Omit<HttpJob, 'id'>, timeout);
+      cannon.call<LoadFigures>(
+        {
+          type: 'http',
+          url,
+          headers: url === gateway.url ? toGateway : toSubgraph,
+          body,
+          connections,
+          durationS: opts.durationS,
+          warmupS: opts.warmupS,
+          expect: { field, count },
+        } satisfies Omit<HttpJob, 'id'>,
+        timeout,
+      );
     const replay = (rounds: Shape, concurrency: number) =>
-      cannon.call<LoadFigures>({
-        type: 'shape',
-        url: sim.graphqlUrl,
-        headers: { 'x-shopify-access-token': sim.token },
-        rounds,
-        concurrency,
-        durationS: opts.durationS,
-        warmupS: opts.warmupS,
-      } satisfies Omit<ShapeJob, 'id'>, timeout);
+      cannon.call<LoadFigures>(
+        {
+          type: 'shape',
+          url: sim.graphqlUrl,
+          headers: { 'x-shopify-access-token': sim.token },
+          rounds,
+          concurrency,
+          durationS: opts.durationS,
+          warmupS: opts.warmupS,
+        } satisfies Omit<ShapeJob, 'id'>,
+        timeout,
+      );
 
     const idleRssMb = processMemory(subgraph.pid)?.rssMb ?? null;
     const idleHeap = await heapAfterGc();
@@ -210,7 +243,9 @@ export async function runLatency(procs: LatencyProcesses, opts: LatencyOptions):
     const add = (row: LatencyRow) => {
       rows.push(row);
       const f = row.figures;
-      opts.log(`  ${row.target.padEnd(9)} K=${row.k} cache ${row.cache}, latency ${row.simulatorLatencyMs} ms, c=${row.concurrency}: p50 ${f.p50Ms} ms, ${f.requestsPerS} req/s${f.errors ? `, ${f.errors} ERRORS (${f.firstError})` : ''}`);
+      opts.log(
+        `  ${row.target.padEnd(9)} K=${row.k} cache ${row.cache}, latency ${row.simulatorLatencyMs} ms, c=${row.concurrency}: p50 ${f.p50Ms} ms, ${f.requestsPerS} req/s${f.errors ? `, ${f.errors} ERRORS (${f.firstError})` : ''}`,
+      );
     };
     const measured = async (pid: number | null, run: () => Promise<LoadFigures>) => {
       const rss = pid ? sampleRss(pid) : null;
@@ -221,7 +256,15 @@ export async function runLatency(procs: LatencyProcesses, opts: LatencyOptions):
         rss?.stop();
       }
     };
-    const row = (target: Target, cache: 'off' | 'on', k: number, latencyMs: number, c: number, m: { figures: LoadFigures; peak: number | null }, base: LoadFigures | null): LatencyRow => {
+    const row = (
+      target: Target,
+      cache: 'off' | 'on',
+      k: number,
+      latencyMs: number,
+      c: number,
+      m: { figures: LoadFigures; peak: number | null },
+      base: LoadFigures | null,
+    ): LatencyRow => {
       const shape = calls.get(k)!.shape;
       return {
         id: `latency/${target}/K=${k}/cache=${cache}/latency=${latencyMs}ms/c=${c}`,
@@ -248,8 +291,28 @@ export async function runLatency(procs: LatencyProcesses, opts: LatencyOptions):
           await faults(latencyMs);
           const base = (await measured(null, () => replay(call.shape, c))).figures;
           add(row('simulator', 'off', k, latencyMs, c, { figures: base, peak: null }, null));
-          add(row('subgraph', 'off', k, latencyMs, c, await measured(subgraph.pid, () => http(subgraphUrl, call.entities, '_entities', k, c)), base));
-          add(row('gateway', 'off', k, latencyMs, c, await measured(subgraph.pid, () => http(gateway.url, call.gateway, 'profiles', k, c)), base));
+          add(
+            row(
+              'subgraph',
+              'off',
+              k,
+              latencyMs,
+              c,
+              await measured(subgraph.pid, () => http(subgraphUrl, call.entities, '_entities', k, c)),
+              base,
+            ),
+          );
+          add(
+            row(
+              'gateway',
+              'off',
+              k,
+              latencyMs,
+              c,
+              await measured(subgraph.pid, () => http(gateway.url, call.gateway, 'profiles', k, c)),
+              base,
+            ),
+          );
         }
       }
     }
@@ -265,7 +328,9 @@ export async function runLatency(procs: LatencyProcesses, opts: LatencyOptions):
       await faults(latencyMs);
       for (const c of cs) {
         const m = await measured(cached.pid, () => http(String(cached.ready.url), calls.get(k)!.entities, '_entities', k, c));
-        const base = rows.find((r) => r.target === 'simulator' && r.k === k && r.simulatorLatencyMs === latencyMs && r.concurrency === c)!.figures;
+        const base = rows.find(
+          (r) => r.target === 'simulator' && r.k === k && r.simulatorLatencyMs === latencyMs && r.concurrency === c,
+        )!.figures;
         add(row('subgraph', 'on', k, latencyMs, c, m, base));
       }
       cacheOnPeakRssMb = processMemory(cached.pid)?.peakRssMb ?? null;
@@ -274,13 +339,14 @@ export async function runLatency(procs: LatencyProcesses, opts: LatencyOptions):
 
     const batches = opts.batches.map((b) => `K=${b.k} at c=${b.concurrencies.join(', ')}`).join('; ');
     return {
-      conditions: `full card for the first K demo profiles (${batches}); subgraph = POST _entities straight to the subgraph; `
-        + `gateway = profiles(ids:) through @apollo/gateway (+ demo profiles subgraph); simulator = the subgraph's own Shopify requests for that call `
-        + `(Shopify req. = how many, in how many rounds) sent straight to the simulator, rounds one after the other; `
-        + `latency = fixed simulator delay per Shopify request; c = concurrent clients; ${opts.durationS} s per row after ${opts.warmupS} s warm-up; `
-        + `subgraph in its own process (NODE_ENV=production, agent tokens and router secret checked, LOG_LEVEL=warn, SQLite, no Redis), simulator and autocannon in theirs, gateway in the runner's; `
-        + `simulator bucket ${HUGE_BUCKET.maximumAvailable.toExponential(0)} (never throttles); overhead = p50 (mean) − simulator p50 (mean) at the same K, latency and c; `
-        + `cache on = a second subgraph process with SHOPIFY_CACHE_TTL_S=30 asked the same call again and again (every lookup a hit after warm-up)`,
+      conditions:
+        `full card for the first K demo profiles (${batches}); subgraph = POST _entities straight to the subgraph; ` +
+        `gateway = profiles(ids:) through @apollo/gateway (+ demo profiles subgraph); simulator = the subgraph's own Shopify requests for that call ` +
+        `(Shopify req. = how many, in how many rounds) sent straight to the simulator, rounds one after the other; ` +
+        `latency = fixed simulator delay per Shopify request; c = concurrent clients; ${opts.durationS} s per row after ${opts.warmupS} s warm-up; ` +
+        `subgraph in its own process (NODE_ENV=production, agent tokens and router secret checked, LOG_LEVEL=warn, SQLite, no Redis), simulator and autocannon in theirs, gateway in the runner's; ` +
+        `simulator bucket ${HUGE_BUCKET.maximumAvailable.toExponential(0)} (never throttles); overhead = p50 (mean) − simulator p50 (mean) at the same K, latency and c; ` +
+        `cache on = a second subgraph process with SHOPIFY_CACHE_TTL_S=30 asked the same call again and again (every lookup a hit after warm-up)`,
       rows,
       memory: { idleRssMb, peakRssMb, cacheOnPeakRssMb, heapAfterGcMb: { idle: idleHeap, end: endHeap } },
     };

@@ -20,8 +20,30 @@ export const CARD_QUERY = /* GraphQL */ `
     profile(id: $id) {
       id
       name
-      shopifyCustomer { id displayName email totalSpent { amount currencyCode } totalOrders }
-      orders(limit: 5) { id orderNumber status total { amount currencyCode } firstTrackingNumber products { name quantity } }
+      shopifyCustomer {
+        id
+        displayName
+        email
+        totalSpent {
+          amount
+          currencyCode
+        }
+        totalOrders
+      }
+      orders(limit: 5) {
+        id
+        orderNumber
+        status
+        total {
+          amount
+          currencyCode
+        }
+        firstTrackingNumber
+        products {
+          name
+          quantity
+        }
+      }
     }
   }
 `;
@@ -66,7 +88,8 @@ export interface LoadReport {
   cache: Record<string, number>;
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
 
 /** Reads one metric's samples from the app's registry. */
 async function samples(h: SupergraphHarness, name: string) {
@@ -76,10 +99,13 @@ async function samples(h: SupergraphHarness, name: string) {
 
 /** True when a card is exactly what the simulator holds for this customer. */
 function correct(card: any, customer: SimCustomer): boolean {
-  return card?.shopifyCustomer?.id === customer.id
-    && card.shopifyCustomer.displayName === customer.displayName
-    && Array.isArray(card.orders) && card.orders.length === Math.min(5, customer.numberOfOrders)
-    && card.orders.every((o: any) => Array.isArray(o.products) && o.products.length > 0);
+  return (
+    card?.shopifyCustomer?.id === customer.id &&
+    card.shopifyCustomer.displayName === customer.displayName &&
+    Array.isArray(card.orders) &&
+    card.orders.length === Math.min(5, customer.numberOfOrders) &&
+    card.orders.every((o: any) => Array.isArray(o.products) && o.products.length > 0)
+  );
 }
 
 /** Runs the overload and returns its figures. */
@@ -177,7 +203,12 @@ export async function runLoad(opts: LoadOptions = {}): Promise<LoadReport> {
       sent,
       served: clean,
       servedPerS: Math.round((latencies.length / elapsedS) * 100) / 100,
-      latencyMs: { p50: Math.round(percentile(sorted, 50)), p90: Math.round(percentile(sorted, 90)), p99: Math.round(percentile(sorted, 99)), max: Math.round(sorted.at(-1) ?? 0) },
+      latencyMs: {
+        p50: Math.round(percentile(sorted, 50)),
+        p90: Math.round(percentile(sorted, 90)),
+        p99: Math.round(percentile(sorted, 99)),
+        max: Math.round(sorted.at(-1) ?? 0),
+      },
       clientErrors,
       wrong,
       shopify: {

@@ -22,16 +22,46 @@ export function memoryRows(latency: LatencyResult | null, budget: BudgetResult |
     const direct = latency.rows.filter((r) => r.cache === 'off' && r.target !== 'simulator');
     // c=1 rows run before any c=32 row, so each concurrency's peak is its own.
     const peakOf = (c: number) => Math.max(...direct.filter((r) => r.concurrency === c).map((r) => r.subgraphPeakRssMb ?? 0));
-    rows.push({ id: 'memory/subgraph/idle', process: 'subgraph', during: '(2) after start, before any request', rssMb: latency.memory.idleRssMb });
+    rows.push({
+      id: 'memory/subgraph/idle',
+      process: 'subgraph',
+      during: '(2) after start, before any request',
+      rssMb: latency.memory.idleRssMb,
+    });
     for (const c of [...new Set(direct.map((r) => r.concurrency))]) {
-      rows.push({ id: `memory/subgraph/latency/c=${c}`, process: 'subgraph', during: `(2) cache off, c=${c} (highest sampled RSS)`, rssMb: peakOf(c) || null });
+      rows.push({
+        id: `memory/subgraph/latency/c=${c}`,
+        process: 'subgraph',
+        during: `(2) cache off, c=${c} (highest sampled RSS)`,
+        rssMb: peakOf(c) || null,
+      });
     }
-    rows.push({ id: 'memory/subgraph/latency/peak', process: 'subgraph', during: '(2) cache off, whole section (VmHWM)', rssMb: latency.memory.peakRssMb });
+    rows.push({
+      id: 'memory/subgraph/latency/peak',
+      process: 'subgraph',
+      during: '(2) cache off, whole section (VmHWM)',
+      rssMb: latency.memory.peakRssMb,
+    });
     const heap = latency.memory.heapAfterGcMb;
-    rows.push({ id: 'memory/subgraph/heap-after-gc/idle', process: 'subgraph (V8 heap used)', during: '(2) after a full GC, before any request', rssMb: heap.idle });
-    rows.push({ id: 'memory/subgraph/heap-after-gc/end', process: 'subgraph (V8 heap used)', during: '(2) after a full GC, after the whole section (retained)', rssMb: heap.end });
+    rows.push({
+      id: 'memory/subgraph/heap-after-gc/idle',
+      process: 'subgraph (V8 heap used)',
+      during: '(2) after a full GC, before any request',
+      rssMb: heap.idle,
+    });
+    rows.push({
+      id: 'memory/subgraph/heap-after-gc/end',
+      process: 'subgraph (V8 heap used)',
+      during: '(2) after a full GC, after the whole section (retained)',
+      rssMb: heap.end,
+    });
     if (latency.memory.cacheOnPeakRssMb !== null) {
-      rows.push({ id: 'memory/subgraph/latency/cache=on/peak', process: 'subgraph', during: '(2) cache on, whole run (VmHWM)', rssMb: latency.memory.cacheOnPeakRssMb });
+      rows.push({
+        id: 'memory/subgraph/latency/cache=on/peak',
+        process: 'subgraph',
+        during: '(2) cache on, whole run (VmHWM)',
+        rssMb: latency.memory.cacheOnPeakRssMb,
+      });
     }
   }
   for (const row of budget?.rows ?? []) {

@@ -29,7 +29,8 @@ function lookup(name: string, variables: string, body: string, fragments: string
   };
 }
 
-const ORDER_VARIABLES = ', $ordersFirst: Int!, $withLineItems: Boolean!, $lineItemsFirst: Int!, $withTracking: Boolean!, $withLocation: Boolean!';
+const ORDER_VARIABLES =
+  ', $ordersFirst: Int!, $withLineItems: Boolean!, $lineItemsFirst: Int!, $withTracking: Boolean!, $withLocation: Boolean!';
 const DOCS = {
   customer: lookup('NaiveCustomer', '', '...CustomerCard', CUSTOMER_CARD),
   orders: lookup(
@@ -58,7 +59,11 @@ type Node = { id: string; defaultEmailAddress?: { emailAddress: string } | null;
 function naiveShopify(storeUrl: string, token: string) {
   const url = `${storeUrl.replace(/\/$/, '')}/admin/api/${ADMIN_API_VERSION}/graphql.json`;
   const request = async (query: string, variables: Record<string, unknown>): Promise<any> => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-shopify-access-token': token }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-shopify-access-token': token },
+      body: JSON.stringify({ query, variables }),
+    });
     const body = (await res.json().catch(() => null)) as { data?: any; errors?: unknown } | null;
     if (!res.ok || !body?.data || body.errors) {
       throw new GraphQLError(`Shopify request failed (HTTP ${res.status})`, { extensions: { code: 'SHOPIFY_UNAVAILABLE' } });
@@ -86,14 +91,16 @@ function naiveShopify(storeUrl: string, token: string) {
   /** Completes orders whose first page of line items was not all, one order per request, as an unbatched resolver would. */
   const completeLineItems = async (orders: Array<Pick<OrderModel, 'id' | 'products'>>, truncated: Set<string>) => {
     await Promise.all(
-      orders.filter((o) => truncated.has(o.id)).map(async (order) => {
-        for (const first of LINE_ITEMS_FOLLOW_UPS) {
-          const data = await request(ORDER_LINE_ITEMS, { ids: [order.id], first });
-          const node = data.nodes[0];
-          order.products = node.lineItems.nodes.map((li: any) => toLineItem(li, order.id));
-          if (!node.lineItems.pageInfo.hasNextPage) return;
-        }
-      }),
+      orders
+        .filter((o) => truncated.has(o.id))
+        .map(async (order) => {
+          for (const first of LINE_ITEMS_FOLLOW_UPS) {
+            const data = await request(ORDER_LINE_ITEMS, { ids: [order.id], first });
+            const node = data.nodes[0];
+            order.products = node.lineItems.nodes.map((li: any) => toLineItem(li, order.id));
+            if (!node.lineItems.pageInfo.hasNextPage) return;
+          }
+        }),
     );
   };
 
@@ -143,7 +150,13 @@ export function naiveSchema(opts: { storeUrl: string; token: string }) {
     typeDefs: parse(readShopifySdl()),
     resolvers: {
       Query: { shopifyCustomerSearch: notHere },
-      Mutation: { linkShopifyCustomer: notHere, unlinkShopifyCustomer: notHere, cancelOrder: notHere, refundOrder: notHere, createDiscount: notHere },
+      Mutation: {
+        linkShopifyCustomer: notHere,
+        unlinkShopifyCustomer: notHere,
+        cancelOrder: notHere,
+        refundOrder: notHere,
+        createDiscount: notHere,
+      },
       CustomerProfile: {
         __resolveReference: (ref: Profile) => ({ id: ref.id, emails: ref.emails }),
         shopifyCustomer: async (p: Profile) => {
@@ -155,7 +168,9 @@ export function naiveSchema(opts: { storeUrl: string; token: string }) {
         products: (p: Profile) => shopify.productsOf(p),
         shopifyLink: async (p: Profile) => {
           const hit = await shopify.customerOf(p, DOCS.link);
-          return hit ? { customerId: hit.node.id, method: 'AUTO_EMAIL', matchedEmail: hit.matchedEmail, linkedAt: null, linkedBy: null } : null;
+          return hit
+            ? { customerId: hit.node.id, method: 'AUTO_EMAIL', matchedEmail: hit.matchedEmail, linkedAt: null, linkedBy: null }
+            : null;
         },
       },
       ShopifyOrder: {

@@ -46,10 +46,12 @@ export async function startChild(
   });
   // The subgraph logs JSON lines to stdout; the bench does not read them, but a full pipe would block the child.
   child.stdout?.resume();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => {
-    running.delete(child);
-    resolve();
-  }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      running.delete(child);
+      resolve();
+    }),
+  );
 
   const stop = async (graceMs = 10_000) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -60,22 +62,27 @@ export async function startChild(
   };
 
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`${script} did not get ready within ${opts.readyTimeoutMs ?? 60_000} ms`)), opts.readyTimeoutMs ?? 60_000);
+    const timer = setTimeout(
+      () => fail(new Error(`${script} did not get ready within ${opts.readyTimeoutMs ?? 60_000} ms`)),
+      opts.readyTimeoutMs ?? 60_000,
+    );
     const onMessage = (m: any) => {
       if (m?.type === 'ready') done(() => resolve(m as Record<string, unknown>));
       else if (m?.type === 'error') fail(new Error(`${script}: ${m.message}`));
     };
-    const onExit = (code: number | null) => fail(new Error(`${script} exited (code ${code}) before it was ready: ${err.trim().slice(-1500)}`));
+    const onExit = (code: number | null) =>
+      fail(new Error(`${script} exited (code ${code}) before it was ready: ${err.trim().slice(-1500)}`));
     const done = (then: () => void) => {
       clearTimeout(timer);
       child.off('message', onMessage);
       child.off('exit', onExit);
       then();
     };
-    const fail = (e: Error) => done(() => {
-      void stop(1000);
-      reject(e);
-    });
+    const fail = (e: Error) =>
+      done(() => {
+        void stop(1000);
+        reject(e);
+      });
     child.on('message', onMessage);
     child.once('exit', onExit);
   });
@@ -89,13 +96,17 @@ export async function startChild(
     call<T>(job: Record<string, unknown>, timeoutMs: number): Promise<T> {
       const id = ++seq;
       return new Promise<T>((resolve, reject) => {
-        const timer = setTimeout(() => finish(() => reject(new Error(`${script}: no answer to job ${String(job.type)} within ${timeoutMs} ms`))), timeoutMs);
+        const timer = setTimeout(
+          () => finish(() => reject(new Error(`${script}: no answer to job ${String(job.type)} within ${timeoutMs} ms`))),
+          timeoutMs,
+        );
         const onMessage = (m: any) => {
           if (m?.id !== id) return;
           if (m.type === 'result') finish(() => resolve(m.result as T));
           else if (m.type === 'error') finish(() => reject(new Error(`${script}: ${m.message}`)));
         };
-        const onExit = (code: number | null) => finish(() => reject(new Error(`${script} exited (code ${code}) during job ${String(job.type)}: ${err.trim().slice(-1500)}`)));
+        const onExit = (code: number | null) =>
+          finish(() => reject(new Error(`${script} exited (code ${code}) during job ${String(job.type)}: ${err.trim().slice(-1500)}`)));
         const finish = (then: () => void) => {
           clearTimeout(timer);
           child.off('message', onMessage);
@@ -124,7 +135,11 @@ export function runningChildren(): number {
  * Child side of the protocol: announces `ready`, answers each job with `handle`, and exits when the parent goes
  * away (IPC disconnect), so an interrupted bench leaves no process behind.
  */
-export function serveJobs(ready: Record<string, unknown>, handle: (job: any) => Promise<unknown>, onStop: () => Promise<void> = async () => undefined): void {
+export function serveJobs(
+  ready: Record<string, unknown>,
+  handle: (job: any) => Promise<unknown>,
+  onStop: () => Promise<void> = async () => undefined,
+): void {
   let stopping = false;
   const stop = () => {
     if (stopping) return;

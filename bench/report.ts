@@ -76,8 +76,14 @@ type Cell = string | number | null | undefined;
 export function textTable(headers: string[], rows: Cell[][]): string {
   const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? '–' : String(c))));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]?.length ?? 0)));
-  const numeric = headers.map((_, i) => rows.every((r) => r[i] === null || r[i] === undefined || typeof r[i] === 'number' || /^[\d.,×≥<>~ -]+(ms|MB|%)?$/.test(String(r[i]))));
-  const line = (r: string[]) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const numeric = headers.map((_, i) =>
+    rows.every((r) => r[i] === null || r[i] === undefined || typeof r[i] === 'number' || /^[\d.,×≥<>~ -]+(ms|MB|%)?$/.test(String(r[i]))),
+  );
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
@@ -101,10 +107,36 @@ function sections(r: BenchResult): Array<{ title: string; conditions: string; he
     out.push({
       title: '1. Shopify requests and cost per supergraph query (this subgraph vs the naive one, same run)',
       conditions: r.requests.conditions,
-      headers: ['selection', 'K', 'linked', 'requests', 'floor', 'req. cost', 'act. cost', 'naive req.', 'naive req. cost', 'naive act. cost', '× requests', '× req. cost', '× act. cost', 'same data'],
+      headers: [
+        'selection',
+        'K',
+        'linked',
+        'requests',
+        'floor',
+        'req. cost',
+        'act. cost',
+        'naive req.',
+        'naive req. cost',
+        'naive act. cost',
+        '× requests',
+        '× req. cost',
+        '× act. cost',
+        'same data',
+      ],
       rows: r.requests.rows.map((x) => [
-        SELECTIONS[x.selection].label, x.k, x.linked, x.subgraph.requests, x.subgraph.floor, x.subgraph.requestedCost, x.subgraph.actualCost,
-        x.naive.requests, x.naive.requestedCost, x.naive.actualCost, x.ratio.requests, x.ratio.requestedCost, x.ratio.actualCost,
+        SELECTIONS[x.selection].label,
+        x.k,
+        x.linked,
+        x.subgraph.requests,
+        x.subgraph.floor,
+        x.subgraph.requestedCost,
+        x.subgraph.actualCost,
+        x.naive.requests,
+        x.naive.requestedCost,
+        x.naive.actualCost,
+        x.ratio.requests,
+        x.ratio.requestedCost,
+        x.ratio.actualCost,
         x.sameData ? 'yes' : `NO: ${x.errors.join('; ')}`,
       ]),
     });
@@ -113,10 +145,39 @@ function sections(r: BenchResult): Array<{ title: string; conditions: string; he
     out.push({
       title: '2. Added latency and throughput (full card for K profiles)',
       conditions: r.latency.conditions,
-      headers: ['target', 'K', 'Shopify req.', 'cache', 'sim. latency', 'c', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'req/s', 'errors', 'overhead p50 ms', 'overhead mean ms', 'subgraph RSS MB'],
+      headers: [
+        'target',
+        'K',
+        'Shopify req.',
+        'cache',
+        'sim. latency',
+        'c',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'mean ms',
+        'req/s',
+        'errors',
+        'overhead p50 ms',
+        'overhead mean ms',
+        'subgraph RSS MB',
+      ],
       rows: r.latency.rows.map((x) => [
-        x.target, x.k, `${x.shopifyRequests} in ${x.rounds}`, x.cache, `${x.simulatorLatencyMs} ms`, x.concurrency, ms(x.figures.p50Ms), ms(x.figures.p95Ms), ms(x.figures.p99Ms), ms(x.figures.meanMs),
-        ms(x.figures.requestsPerS), x.figures.errors ? `${x.figures.errors}: ${x.figures.firstError}` : 0, ms(x.overheadP50Ms), ms(x.overheadMeanMs), x.subgraphPeakRssMb,
+        x.target,
+        x.k,
+        `${x.shopifyRequests} in ${x.rounds}`,
+        x.cache,
+        `${x.simulatorLatencyMs} ms`,
+        x.concurrency,
+        ms(x.figures.p50Ms),
+        ms(x.figures.p95Ms),
+        ms(x.figures.p99Ms),
+        ms(x.figures.meanMs),
+        ms(x.figures.requestsPerS),
+        x.figures.errors ? `${x.figures.errors}: ${x.figures.firstError}` : 0,
+        ms(x.overheadP50Ms),
+        ms(x.overheadMeanMs),
+        x.subgraphPeakRssMb,
       ]),
     });
   }
@@ -124,16 +185,45 @@ function sections(r: BenchResult): Array<{ title: string; conditions: string; he
     out.push({
       title: '3. Budget: profile views per second sustained on the Standard plan without THROTTLED reaching a client',
       conditions: r.budget.conditions,
-      headers: ['cache', 'view cost act./req.', 'uncached limit/s', 'sustained views/s', 'failed at views/s', 'rungs', 'p50/p99 ms at sustained', 'Shopify pts/s', 'THROTTLED absorbed'],
+      headers: [
+        'cache',
+        'view cost act./req.',
+        'uncached limit/s',
+        'sustained views/s',
+        'failed at views/s',
+        'rungs',
+        'p50/p99 ms at sustained',
+        'Shopify pts/s',
+        'THROTTLED absorbed',
+      ],
       rows: r.budget.rows.map((x) => {
         const ok = [...x.rungs].reverse().find((g) => g.passed);
         return [
           x.cache,
           x.viewCost ? `${x.viewCost.actual}/${x.viewCost.requested}` : null,
           x.uncachedSustainablePerS,
-          x.error && x.sustainedPerS === null ? `ERROR: ${x.error.slice(0, 120)}` : x.sustainedPerS === null ? 'none' : x.failedPerS === null ? `≥ ${x.sustainedPerS}` : x.sustainedPerS,
+          x.error && x.sustainedPerS === null
+            ? `ERROR: ${x.error.slice(0, 120)}`
+            : x.sustainedPerS === null
+              ? 'none'
+              : x.failedPerS === null
+                ? `≥ ${x.sustainedPerS}`
+                : x.sustainedPerS,
           x.failedPerS,
-          x.rungs.map((g) => `${g.overload}×${g.passed ? '✓' : `✗ (${Object.entries(g.clientErrors).map(([k, v]) => `${k} ${v}`).join(', ') || `served ${g.served}/${g.sent}`})`}`).join(' '),
+          x.rungs
+            .map(
+              (g) =>
+                `${g.overload}×${
+                  g.passed
+                    ? '✓'
+                    : `✗ (${
+                        Object.entries(g.clientErrors)
+                          .map(([k, v]) => `${k} ${v}`)
+                          .join(', ') || `served ${g.served}/${g.sent}`
+                      })`
+                }`,
+            )
+            .join(' '),
           ok ? `${ok.latencyMs.p50}/${ok.latencyMs.p99}` : null,
           ok?.shopify.pointsPerS,
           ok?.shopify.throttled,
@@ -144,8 +234,9 @@ function sections(r: BenchResult): Array<{ title: string; conditions: string; he
   if (r.memory.length > 0) {
     out.push({
       title: '4. Memory',
-      conditions: 'resident set size from /proc/<pid>/status (VmHWM = peak since the process started; VmRSS sampled every 200-500 ms); '
-        + 'V8 heap used from process.memoryUsage() right after a forced full GC (the subgraph runs with --expose-gc)',
+      conditions:
+        'resident set size from /proc/<pid>/status (VmHWM = peak since the process started; VmRSS sampled every 200-500 ms); ' +
+        'V8 heap used from process.memoryUsage() right after a forced full GC (the subgraph runs with --expose-gc)',
       headers: ['process', 'during', 'MB'],
       rows: r.memory.map((m) => [m.process, m.during, m.rssMb]),
     });
@@ -154,12 +245,36 @@ function sections(r: BenchResult): Array<{ title: string; conditions: string; he
     out.push({
       title: '5. Isolation: one caller cannot stall everyone (event-loop delay of the largest calls; others served meanwhile)',
       conditions: r.isolation.conditions,
-      headers: ['call', 'repr.', 'emails each', 'runs', 'Shopify req.', 'loop max p50 ms', 'loop max max ms', 'p50 ms', 'max ms', 'answer KB', 'other agent p50 ms', 'other agent max ms', '/healthz max ms', 'errors'],
+      headers: [
+        'call',
+        'repr.',
+        'emails each',
+        'runs',
+        'Shopify req.',
+        'loop max p50 ms',
+        'loop max max ms',
+        'p50 ms',
+        'max ms',
+        'answer KB',
+        'other agent p50 ms',
+        'other agent max ms',
+        '/healthz max ms',
+        'errors',
+      ],
       rows: r.isolation.rows.map((x) => [
-        x.label, x.representations, x.emailsPerProfile, x.runs,
+        x.label,
+        x.representations,
+        x.emailsPerProfile,
+        x.runs,
         x.shopifyRequests.p50 === x.shopifyRequests.max ? x.shopifyRequests.p50 : `${x.shopifyRequests.p50}-${x.shopifyRequests.max}`,
-        ms(x.eventLoopMaxMs.p50), ms(x.eventLoopMaxMs.max), ms(x.latencyMs.p50), ms(x.latencyMs.max), x.answerKb,
-        ms(x.meanwhile?.agentMs.p50), ms(x.meanwhile?.agentMs.max), ms(x.meanwhile?.healthzMaxMs.max),
+        ms(x.eventLoopMaxMs.p50),
+        ms(x.eventLoopMaxMs.max),
+        ms(x.latencyMs.p50),
+        ms(x.latencyMs.max),
+        x.answerKb,
+        ms(x.meanwhile?.agentMs.p50),
+        ms(x.meanwhile?.agentMs.max),
+        ms(x.meanwhile?.healthzMaxMs.max),
         x.errors.length === 0 ? 0 : x.errors.join('; '),
       ]),
     });
@@ -168,8 +283,10 @@ function sections(r: BenchResult): Array<{ title: string; conditions: string; he
 }
 
 function header(m: RunMeta): string {
-  return `${m.date} · commit ${m.commit}${m.dirty ? ' (+ uncommitted changes)' : ''} · ${m.mode} run · Node ${m.node} · ${m.cpus} × ${m.cpuModel} · `
-    + `load average ${m.loadAverage.start}${m.loadAverage.end !== null ? ` → ${m.loadAverage.end}` : ''}${m.seconds !== null ? ` · ${Math.round(m.seconds)} s` : ''}`;
+  return (
+    `${m.date} · commit ${m.commit}${m.dirty ? ' (+ uncommitted changes)' : ''} · ${m.mode} run · Node ${m.node} · ${m.cpus} × ${m.cpuModel} · ` +
+    `load average ${m.loadAverage.start}${m.loadAverage.end !== null ? ` → ${m.loadAverage.end}` : ''}${m.seconds !== null ? ` · ${Math.round(m.seconds)} s` : ''}`
+  );
 }
 
 /** Plain tables for the terminal. */
@@ -191,11 +308,19 @@ export function formatMarkdown(r: BenchResult): string {
 /** Key figures by row id, for comparing runs. */
 function keyFigures(r: BenchResult): Map<string, Record<string, number | null>> {
   const m = new Map<string, Record<string, number | null>>();
-  for (const x of r.requests?.rows ?? []) m.set(x.id, { requests: x.subgraph.requests, requestedCost: x.subgraph.requestedCost, actualCost: x.subgraph.actualCost, naiveRequests: x.naive.requests });
-  for (const x of r.latency?.rows ?? []) m.set(x.id, { p50Ms: x.figures.p50Ms, p99Ms: x.figures.p99Ms, requestsPerS: x.figures.requestsPerS });
+  for (const x of r.requests?.rows ?? [])
+    m.set(x.id, {
+      requests: x.subgraph.requests,
+      requestedCost: x.subgraph.requestedCost,
+      actualCost: x.subgraph.actualCost,
+      naiveRequests: x.naive.requests,
+    });
+  for (const x of r.latency?.rows ?? [])
+    m.set(x.id, { p50Ms: x.figures.p50Ms, p99Ms: x.figures.p99Ms, requestsPerS: x.figures.requestsPerS });
   for (const x of r.budget?.rows ?? []) m.set(x.id, { sustainedPerS: x.sustainedPerS });
   for (const x of r.memory) m.set(x.id, { rssMb: x.rssMb });
-  for (const x of r.isolation?.rows ?? []) m.set(x.id, { shopifyRequests: x.shopifyRequests.max, eventLoopMaxP50Ms: x.eventLoopMaxMs.p50, latencyP50Ms: x.latencyMs.p50 });
+  for (const x of r.isolation?.rows ?? [])
+    m.set(x.id, { shopifyRequests: x.shopifyRequests.max, eventLoopMaxP50Ms: x.eventLoopMaxMs.p50, latencyP50Ms: x.latencyMs.p50 });
   return m;
 }
 
@@ -214,7 +339,8 @@ export function formatComparison(before: BenchResult, after: BenchResult): strin
       const was = old[k];
       if (was === undefined || was === v) continue;
       if (!EXACT_FIGURES.has(k) && typeof was === 'number' && typeof v === 'number' && Math.abs(v - was) < Math.abs(was) * 0.1) continue;
-      const pct = typeof was === 'number' && typeof v === 'number' && was !== 0 ? `${v > was ? '+' : ''}${Math.round(((v - was) / was) * 100)}%` : '';
+      const pct =
+        typeof was === 'number' && typeof v === 'number' && was !== 0 ? `${v > was ? '+' : ''}${Math.round(((v - was) / was) * 100)}%` : '';
       rows.push([id, k, was, v, pct]);
     }
   }
@@ -260,7 +386,10 @@ export function readResult(path: string): BenchResult | null {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { markdown: { type: 'boolean', default: false }, compare: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { markdown: { type: 'boolean', default: false }, compare: { type: 'string' } },
+  });
   const path = positionals[0] ?? join(RESULTS_DIR, 'latest.json');
   const result = readResult(path);
   if (!result) {

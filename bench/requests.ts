@@ -59,7 +59,11 @@ export interface RequestsResult {
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /** Runs section 1 for every selection × K. */
-export async function runRequests(opts: { ks: readonly number[]; latencyKs: readonly number[]; log: (line: string) => void }): Promise<RequestsResult> {
+export async function runRequests(opts: {
+  ks: readonly number[];
+  latencyKs: readonly number[];
+  log: (line: string) => void;
+}): Promise<RequestsResult> {
   const closers: Array<() => Promise<unknown>> = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
@@ -68,7 +72,10 @@ export async function runRequests(opts: { ks: readonly number[]; latencyKs: read
     const sim = await startSimulator({ port: 0, ...STORE, ...HUGE_BUCKET });
     closers.push(() => sim.close());
     const control = async (path: string, body?: unknown) => {
-      const res = await fetch(`${sim.url}/__simulator/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(
+        `${sim.url}/__simulator/${path}`,
+        body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+      );
       if (!res.ok) throw new Error(`simulator ${path}: HTTP ${res.status}`);
       return (await res.json()) as any;
     };
@@ -96,7 +103,10 @@ export async function runRequests(opts: { ks: readonly number[]; latencyKs: read
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: supergraphQuery(selection), variables: { ids } }),
       });
-      const body = (await res.json()) as { data?: { profiles?: unknown[] }; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+      const body = (await res.json()) as {
+        data?: { profiles?: unknown[] };
+        errors?: Array<{ message: string; extensions?: { code?: string } }>;
+      };
       const stats = await control('stats');
       const counts: ShopifyCounts = {
         requests: stats.requests,
@@ -107,7 +117,8 @@ export async function runRequests(opts: { ks: readonly number[]; latencyKs: read
       };
       const errors = (body.errors ?? []).map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`);
       if (res.status !== 200) errors.push(`HTTP ${res.status}`);
-      if (body.data?.profiles?.length !== ids.length) errors.push(`expected ${ids.length} profiles, got ${body.data?.profiles?.length ?? 'none'}`);
+      if (body.data?.profiles?.length !== ids.length)
+        errors.push(`expected ${ids.length} profiles, got ${body.data?.profiles?.length ?? 'none'}`);
       if (stats.throttled > 0) errors.push(`${stats.throttled} THROTTLED at the simulator`);
       return { counts, data: body.data, errors };
     };
@@ -141,7 +152,9 @@ export async function runRequests(opts: { ks: readonly number[]; latencyKs: read
           errors,
         };
         rows.push(row);
-        opts.log(`  ${SELECTIONS[selection].label}, K=${k}: subgraph ${ours.counts.requests} requests (floor ${ours.counts.floor}), naive ${base.counts.requests}${errors.length ? `  ERRORS: ${errors.join('; ')}` : ''}`);
+        opts.log(
+          `  ${SELECTIONS[selection].label}, K=${k}: subgraph ${ours.counts.requests} requests (floor ${ours.counts.floor}), naive ${base.counts.requests}${errors.length ? `  ERRORS: ${errors.join('; ')}` : ''}`,
+        );
       }
     }
 
@@ -156,7 +169,9 @@ export async function runRequests(opts: { ks: readonly number[]; latencyKs: read
         const res = await fetch(real.subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
         const answer = (await res.json()) as { data?: { _entities?: unknown[] }; errors?: unknown[] };
         if (answer.errors || answer.data?._entities?.length !== k) {
-          throw new Error(`the subgraph did not answer the _entities call for ${k} profiles: ${JSON.stringify(answer.errors ?? answer).slice(0, 500)}`);
+          throw new Error(
+            `the subgraph did not answer the _entities call for ${k} profiles: ${JSON.stringify(answer.errors ?? answer).slice(0, 500)}`,
+          );
         }
       };
       await control('reset', {});
@@ -169,9 +184,10 @@ export async function runRequests(opts: { ks: readonly number[]; latencyKs: read
     }
 
     return {
-      conditions: `gateway → subgraph → simulator (seed ${STORE.seed}, ${STORE.customers} customers, bucket ${HUGE_BUCKET.maximumAvailable.toExponential(0)} points: never throttles); `
-        + `cache off (SHOPIFY_CACHE_TTL_S=0); simulator stats reset before each row; profiles = the first K demo profiles (npm run dev); `
-        + `"all fields" = every ShopifyOrder field but agentActions (audit store, no Shopify request); floor = ceil(requested cost / ${MAX_QUERY_COST})`,
+      conditions:
+        `gateway → subgraph → simulator (seed ${STORE.seed}, ${STORE.customers} customers, bucket ${HUGE_BUCKET.maximumAvailable.toExponential(0)} points: never throttles); ` +
+        `cache off (SHOPIFY_CACHE_TTL_S=0); simulator stats reset before each row; profiles = the first K demo profiles (npm run dev); ` +
+        `"all fields" = every ShopifyOrder field but agentActions (audit store, no Shopify request); floor = ceil(requested cost / ${MAX_QUERY_COST})`,
       rows,
       entitiesShapes,
       profiles,

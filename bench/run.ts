@@ -54,7 +54,12 @@ function parse(): { quick: boolean; only: Set<Section>; markdown: boolean } {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, markdown: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        quick: { type: 'boolean', default: false },
+        only: { type: 'string' },
+        markdown: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
     }));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
@@ -65,7 +70,10 @@ function parse(): { quick: boolean; only: Set<Section>; markdown: boolean } {
     process.exit(0);
   }
   const only = new Set<Section>();
-  for (const name of (values.only ?? SECTIONS.join(',')).split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const name of (values.only ?? SECTIONS.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (!SECTIONS.includes(name as Section)) {
       process.stderr.write(`--only: unknown section "${name}" (known: ${SECTIONS.join(', ')})\n`);
       process.exit(2);
@@ -83,16 +91,23 @@ async function main(): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const elapsed = () => `${Math.round((performance.now() - started) / 1000)} s`;
   const result: BenchResult = { meta: runMeta(mode), requests: null, latency: null, budget: null, isolation: null, memory: [], errors: {} };
-  log(`npm run bench (${mode}) — commit ${result.meta.commit}${result.meta.dirty ? ' + uncommitted changes' : ''}, load average ${result.meta.loadAverage.start}`);
+  log(
+    `npm run bench (${mode}) — commit ${result.meta.commit}${result.meta.dirty ? ' + uncommitted changes' : ''}, load average ${result.meta.loadAverage.start}`,
+  );
 
   // Section 2's processes load while section 1 runs (section 1 counts requests; it does not time anything).
   const latencyProcesses = args.only.has('latency') ? startLatencyProcesses({ cacheRows: plan.latency.cacheRows }) : null;
-  latencyProcesses?.then(() => log(`  (section 2's processes ready at ${elapsed()})`), () => undefined);
+  latencyProcesses?.then(
+    () => log(`  (section 2's processes ready at ${elapsed()})`),
+    () => undefined,
+  );
 
   // Section 1 also records the Shopify requests behind the latency section's call, so it runs (without rows) for 2.
   let requests: RequestsResult | null = null;
   if (args.only.has('requests') || args.only.has('latency')) {
-    log(`\n[${elapsed()}] 1. requests and cost per supergraph query${args.only.has('requests') ? '' : ' (only recording the latency call)'}`);
+    log(
+      `\n[${elapsed()}] 1. requests and cost per supergraph query${args.only.has('requests') ? '' : ' (only recording the latency call)'}`,
+    );
     try {
       requests = await runRequests({ ks: args.only.has('requests') ? plan.ks : [], latencyKs: plan.latency.batches.map((b) => b.k), log });
       if (args.only.has('requests')) {

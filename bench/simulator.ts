@@ -53,9 +53,18 @@ export interface SimulatorBenchOptions {
 export async function runSimulatorBench(options: SimulatorBenchOptions = {}): Promise<SimulatorBenchResult> {
   const durationMs = options.durationMs ?? 10_000;
   const concurrency = options.concurrency ?? 16;
-  const sim = await startSimulator({ port: 0, seed: options.seed, customers: options.customers, maximumAvailable: 1e12, restoreRate: 1e12 });
+  const sim = await startSimulator({
+    port: 0,
+    seed: options.seed,
+    customers: options.customers,
+    maximumAvailable: 1e12,
+    restoreRate: 1e12,
+  });
   try {
-    const customers = (await (await fetch(`${sim.url}/__simulator/customers`)).json()) as Array<{ email: string | null; numberOfOrders: number }>;
+    const customers = (await (await fetch(`${sim.url}/__simulator/customers`)).json()) as Array<{
+      email: string | null;
+      numberOfOrders: number;
+    }>;
     const target = customers.find((c) => c.email && c.numberOfOrders >= 10);
     if (!target) throw new Error('the seed has no customer with an email and 10 orders');
     const body = JSON.stringify({ query: PROFILE_QUERY, variables: { email: target.email } });
@@ -86,7 +95,15 @@ export async function runSimulatorBench(options: SimulatorBenchOptions = {}): Pr
       const seconds = (performance.now() - start) / 1000;
       latencies.sort((a, b) => a - b);
       const pct = (p: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0) * 100) / 100;
-      return { concurrency: workers, requests: latencies.length, errors, seconds: Math.round(seconds * 100) / 100, requestsPerSecond: Math.round(latencies.length / seconds), p50Ms: pct(0.5), p95Ms: pct(0.95) };
+      return {
+        concurrency: workers,
+        requests: latencies.length,
+        errors,
+        seconds: Math.round(seconds * 100) / 100,
+        requestsPerSecond: Math.round(latencies.length / seconds),
+        p50Ms: pct(0.5),
+        p95Ms: pct(0.95),
+      };
     };
     const sequential = await phase(1, durationMs / 2);
     const concurrent = await phase(concurrency, durationMs / 2);
@@ -103,7 +120,9 @@ export async function runSimulatorBench(options: SimulatorBenchOptions = {}): Pr
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { duration: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '16' } } });
+  const { values } = parseArgs({
+    options: { duration: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '16' } },
+  });
   const r = await runSimulatorBench({ durationMs: Number(values.duration), concurrency: Number(values.concurrency) });
   const line = (name: string, p: BenchPhase) =>
     `${name.padEnd(16)} ${String(p.requestsPerSecond).padStart(6)} req/s   p50 ${p.p50Ms} ms   p95 ${p.p95Ms} ms   (${p.requests} requests, ${p.errors} errors, ${p.seconds} s)`;

@@ -39,7 +39,10 @@ export function compose(subgraphs: readonly SubgraphSource[]): Composition {
   if (syntax.length > 0) return { ok: false, errors: syntax };
   const result = composeServices(services);
   if (result.errors) {
-    return { ok: false, errors: result.errors.map((e) => `${(e.extensions?.code as string | undefined) ?? 'COMPOSITION_ERROR'}: ${e.message}`) };
+    return {
+      ok: false,
+      errors: result.errors.map((e) => `${(e.extensions?.code as string | undefined) ?? 'COMPOSITION_ERROR'}: ${e.message}`),
+    };
   }
   const { schema } = result;
   return {
@@ -89,7 +92,10 @@ export async function fetchSubgraphSdl(url: string, headers: Record<string, stri
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query: 'query SubgraphSdl { _service { sdl } }' }),
   });
-  const body = (await res.json().catch(() => null)) as { data?: { _service?: { sdl?: string } }; errors?: Array<{ message: string }> } | null;
+  const body = (await res.json().catch(() => null)) as {
+    data?: { _service?: { sdl?: string } };
+    errors?: Array<{ message: string }>;
+  } | null;
   const sdl = body?.data?._service?.sdl;
   if (!res.ok || !sdl) {
     const why = body?.errors?.map((e) => e.message).join('; ') ?? `HTTP ${res.status}`;

@@ -49,7 +49,9 @@ async function main(): Promise<void> {
   if (problems.length === 0) problems.push(...(await checkPorts(settings, host)));
   if (problems.length > 0) fail(problems);
   if (env.SHOPIFY_STORE_DOMAIN) {
-    process.stderr.write('Note: npm run dev always serves the demo store; SHOPIFY_STORE_DOMAIN is ignored here (use npm start for a real store).\n');
+    process.stderr.write(
+      'Note: npm run dev always serves the demo store; SHOPIFY_STORE_DOMAIN is ignored here (use npm start for a real store).\n',
+    );
   }
 
   // Signals are handled from before the first server starts, so a Ctrl-C at any moment stops what is running.
@@ -108,7 +110,11 @@ function summary(stack: DevStack): string {
   if (urls.gateway) rows.push(['Supergraph + Apollo Sandbox', `${display(urls.gateway)}/`, 'open in a browser']);
   rows.push(['This subgraph (shopify)', display(urls.shopify), 'AUTH_MODE=jwt, dev secret']);
   rows.push(['Profiles subgraph (demo)', display(urls.profiles), `${stack.profiles.length} profiles (${unmatched} not matched by email)`]);
-  rows.push(['Demo store (Shopify simulator)', display(urls.simulator), `${stack.customers.length} customers, seed ${stack.config.demo.seed}`]);
+  rows.push([
+    'Demo store (Shopify simulator)',
+    display(urls.simulator),
+    `${stack.customers.length} customers, seed ${stack.config.demo.seed}`,
+  ]);
   const width = Math.max(...rows.map((r) => r[0].length));
   const urlWidth = Math.max(...rows.map((r) => r[1].length));
   const lines = [
@@ -140,6 +146,8 @@ function summary(stack: DevStack): string {
 }
 
 main().catch((error) => {
-  process.stderr.write(`Failed to start the local supergraph: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `Failed to start the local supergraph: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -12,7 +12,10 @@ export interface PortSetting {
 
 /** A port that cannot be used, with the variable to change. */
 export class PortInUseError extends Error {
-  constructor(readonly variable: string, readonly port: number) {
+  constructor(
+    readonly variable: string,
+    readonly port: number,
+  ) {
     super(`Port ${port} is already in use: set ${variable} to a free port (for example ${variable}=${suggest(port)} npm run dev)`);
     this.name = 'PortInUseError';
   }
@@ -27,7 +30,8 @@ export function readPort(env: Record<string, string | undefined>, variable: stri
   const raw = env[variable];
   if (raw === undefined || raw.trim() === '') return { variable, port: fallback };
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) return `${variable}: must be a whole number from 0 to 65535, got ${JSON.stringify(raw)}`;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    return `${variable}: must be a whole number from 0 to 65535, got ${JSON.stringify(raw)}`;
   return { variable, port };
 }
 

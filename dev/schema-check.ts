@@ -201,7 +201,8 @@ export function formatReport(result: SchemaCheckResult, labels: { schema: string
   section('!', result.dangerous.length === 1 ? 'dangerous change (not failing)' : 'dangerous changes (not failing)', result.dangerous);
   if (result.safe.length > 0) lines.push(`  ${result.safe.length} safe change(s)`);
   if (result.notCompared) lines.push(`  changes not checked: ${result.notCompared}`);
-  else if (result.breaking.length === 0 && result.dangerous.length === 0 && result.safe.length === 0) lines.push('✓ no changes to the schema');
+  else if (result.breaking.length === 0 && result.dangerous.length === 0 && result.safe.length === 0)
+    lines.push('✓ no changes to the schema');
   else if (result.breaking.length === 0) lines.push('✓ no breaking changes');
   lines.push(result.ok ? 'OK' : 'FAILED');
   return `${lines.join('\n')}\n`;

@@ -97,7 +97,12 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
 
     const customers = await fetchCustomers(simUrl);
     const profiles = demoProfiles(customers);
-    const profilesServer = await startProfilesSubgraph({ profiles, port: opts.ports.profiles, host: opts.host, portVariable: PORT_VARIABLES.profiles });
+    const profilesServer = await startProfilesSubgraph({
+      profiles,
+      port: opts.ports.profiles,
+      host: opts.host,
+      portVariable: PORT_VARIABLES.profiles,
+    });
     closers.push(() => profilesServer.close());
 
     const app = await buildApp(config, opts.logger);

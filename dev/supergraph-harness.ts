@@ -66,9 +66,16 @@ export async function startSupergraph(opts: HarnessOptions): Promise<SupergraphH
       token = sim.token;
     }
     const sim = async <T>(path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${simulatorUrl}/__simulator/${path}`, body === undefined ? {} : {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-      });
+      const res = await fetch(
+        `${simulatorUrl}/__simulator/${path}`,
+        body === undefined
+          ? {}
+          : {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(body),
+            },
+      );
       if (!res.ok) throw new Error(`simulator ${path}: HTTP ${res.status}`);
       return (await res.json()) as T;
     };

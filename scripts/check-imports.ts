@@ -41,7 +41,11 @@ function folderOf(file: string): string {
   return rest.length === 0 ? first!.replace(/\.ts$/, '.ts') : first!;
 }
 
-interface Edge { from: string; to: string; via: string }
+interface Edge {
+  from: string;
+  to: string;
+  via: string;
+}
 
 /** Strongly connected components of the folder graph with more than one folder (Tarjan). */
 function cycles(nodes: Set<string>, edges: Map<string, Set<string>>): string[][] {
@@ -52,16 +56,25 @@ function cycles(nodes: Set<string>, edges: Map<string, Set<string>>): string[][]
   const low = new Map<string, number>();
   const found: string[][] = [];
   const visit = (v: string) => {
-    idx.set(v, index); low.set(v, index); index++;
-    stack.push(v); onStack.add(v);
+    idx.set(v, index);
+    low.set(v, index);
+    index++;
+    stack.push(v);
+    onStack.add(v);
     for (const w of edges.get(v) ?? []) {
-      if (!idx.has(w)) { visit(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
     }
     if (low.get(v) === idx.get(v)) {
       const scc: string[] = [];
       let w: string;
-      do { w = stack.pop()!; onStack.delete(w); scc.push(w); } while (w !== v);
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        scc.push(w);
+      } while (w !== v);
       if (scc.length > 1) found.push(scc.sort());
     }
   };
@@ -98,7 +111,10 @@ function main(): number {
   for (const scc of cycles(folders, folderEdges)) {
     const inside = new Set(scc);
     const links = [...examples.entries()]
-      .filter(([key]) => { const [a, b] = key.split('->'); return inside.has(a!) && inside.has(b!); })
+      .filter(([key]) => {
+        const [a, b] = key.split('->');
+        return inside.has(a!) && inside.has(b!);
+      })
       .map(([, e]) => `      ${e.from} → ${e.to}`);
     problems.push(`import cycle between ${scc.join(', ')}:\n${links.join('\n')}`);
   }

@@ -108,7 +108,11 @@ interface Wiring {
 }
 
 /** The configured store's credentials, or the built-in demo store's when there are none (started here). */
-async function shopifyCredentials(config: Config, logger: Logger, closers: Closers): Promise<{ shopify: NonNullable<Config['shopify']>; demoStore: App['demoStore'] }> {
+async function shopifyCredentials(
+  config: Config,
+  logger: Logger,
+  closers: Closers,
+): Promise<{ shopify: NonNullable<Config['shopify']>; demoStore: App['demoStore'] }> {
   if (config.shopify) return { shopify: config.shopify, demoStore: null };
   const { startSimulator } = await import('shopify-admin-simulator');
   const sim = await startSimulator({ port: 0, seed: config.demo.seed, customers: config.demo.customers });
@@ -193,16 +197,18 @@ function appDeps(
 /** The webhook endpoint, when SHOPIFY_WEBHOOK_SECRET is set: deliveries invalidate the cache. */
 function webhookRoutes({ config, logger, metrics }: Wiring, store: Store, cache: CachedCustomerSource | null) {
   if (!config.webhookSecret) return [];
-  return [webhookRoute({
-    secret: config.webhookSecret,
-    events: store.webhookEvents,
-    invalidate: async (what) => {
-      metrics.cacheInvalidations.inc({ source: 'webhook' });
-      await cache?.invalidate(what);
-    },
-    logger,
-    onDelivery: (topic, result) => metrics.webhooks.inc({ topic, result }),
-  })];
+  return [
+    webhookRoute({
+      secret: config.webhookSecret,
+      events: store.webhookEvents,
+      invalidate: async (what) => {
+        metrics.cacheInvalidations.inc({ source: 'webhook' });
+        await cache?.invalidate(what);
+      },
+      logger,
+      onDelivery: (topic, result) => metrics.webhooks.inc({ topic, result }),
+    }),
+  ];
 }
 
 /** Not ready while the Shopify circuit is open, or while Redis (when used) does not answer. */

@@ -14,9 +14,7 @@ export const SCOPES = [
 export type Scope = (typeof SCOPES)[number];
 
 /** Who is calling: the agent from a verified token, or the reason there is none. */
-export type Caller =
-  | { authenticated: true; agentId: string; scopes: ReadonlySet<string> }
-  | { authenticated: false; reason: string };
+export type Caller = { authenticated: true; agentId: string; scopes: ReadonlySet<string> } | { authenticated: false; reason: string };
 
 export type Authenticator = (authorization: string | undefined) => Promise<Caller>;
 

@@ -27,48 +27,58 @@ const int = (fallback: number, min: number, max: number) =>
       return n;
     });
 
-const optionalString = z.string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
 /** Defaults of the document limits (src/hardening.ts explains the numbers). */
 export const LIMIT_DEFAULTS = { maxDepth: 12, maxAliases: 30, maxTokens: 2_000 } as const;
 
-const EnvSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
-    PORT: int(4001, 0, 65535),
-    HOST: optionalString,
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
-    SHOPIFY_STORE_DOMAIN: optionalString,
-    SHOPIFY_ADMIN_ACCESS_TOKEN: optionalString,
-    SHOPIFY_API_VERSION: z.string().regex(/^\d{4}-\d{2}$|^unstable$/, 'must look like 2026-07').optional().default(ADMIN_API_VERSION),
-    SHOPIFY_AUTO_LINK: bool(true),
-    SHOPIFY_TIMEOUT_MS: int(10_000, 100, 120_000),
-    SHOPIFY_MAX_WAIT_MS: int(5_000, 0, 120_000),
-    SHOPIFY_CACHE_TTL_S: int(30, 0, 86_400),
-    SHOPIFY_WEBHOOK_SECRET: optionalString,
-    SHOPIFY_CACHE_MAX_ENTRIES: int(10_000, 100, 10_000_000),
-    SHOPIFY_BREAKER_THRESHOLD: int(5, 1, 1_000),
-    SHOPIFY_BREAKER_COOLDOWN_MS: int(10_000, 100, 600_000),
-    REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'must be 1 to 64 letters, digits or :._-').optional().default('shopify-subgraph:'),
-    GRAPHQL_MAX_DEPTH: int(LIMIT_DEFAULTS.maxDepth, 2, 100),
-    GRAPHQL_MAX_ALIASES: int(LIMIT_DEFAULTS.maxAliases, 0, 1_000),
-    GRAPHQL_MAX_TOKENS: int(LIMIT_DEFAULTS.maxTokens, 100, 5_000),
-    GRAPHQL_MAX_REPRESENTATIONS: int(1_000, 1, 100_000),
-    SHOPIFY_MAX_EMAILS_PER_PROFILE: int(10, 1, 250),
-    SHOPIFY_MAX_CONCURRENT_REQUESTS: int(4, 1, 64),
-    DATABASE_URL: optionalString,
-    SQLITE_PATH: z.string().optional().default('./data/subgraph.sqlite'),
-    REDIS_URL: optionalString,
-    ROUTER_SECRET: optionalString,
-    ROUTER_SECRET_OPTIONAL: bool(false),
-    AUTH_MODE: z.enum(['jwt', 'none']).optional(),
-    AUTH_JWT_SECRET: optionalString,
-    AUTH_JWKS_URL: optionalString,
-    AUTH_ISSUER: optionalString,
-    AUTH_AUDIENCE: optionalString,
-    DEMO_SEED: int(1, 0, 2 ** 31 - 1),
-    DEMO_CUSTOMERS: int(500, 0, 100_000),
-  });
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
+  PORT: int(4001, 0, 65535),
+  HOST: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+  SHOPIFY_STORE_DOMAIN: optionalString,
+  SHOPIFY_ADMIN_ACCESS_TOKEN: optionalString,
+  SHOPIFY_API_VERSION: z
+    .string()
+    .regex(/^\d{4}-\d{2}$|^unstable$/, 'must look like 2026-07')
+    .optional()
+    .default(ADMIN_API_VERSION),
+  SHOPIFY_AUTO_LINK: bool(true),
+  SHOPIFY_TIMEOUT_MS: int(10_000, 100, 120_000),
+  SHOPIFY_MAX_WAIT_MS: int(5_000, 0, 120_000),
+  SHOPIFY_CACHE_TTL_S: int(30, 0, 86_400),
+  SHOPIFY_WEBHOOK_SECRET: optionalString,
+  SHOPIFY_CACHE_MAX_ENTRIES: int(10_000, 100, 10_000_000),
+  SHOPIFY_BREAKER_THRESHOLD: int(5, 1, 1_000),
+  SHOPIFY_BREAKER_COOLDOWN_MS: int(10_000, 100, 600_000),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/, 'must be 1 to 64 letters, digits or :._-')
+    .optional()
+    .default('shopify-subgraph:'),
+  GRAPHQL_MAX_DEPTH: int(LIMIT_DEFAULTS.maxDepth, 2, 100),
+  GRAPHQL_MAX_ALIASES: int(LIMIT_DEFAULTS.maxAliases, 0, 1_000),
+  GRAPHQL_MAX_TOKENS: int(LIMIT_DEFAULTS.maxTokens, 100, 5_000),
+  GRAPHQL_MAX_REPRESENTATIONS: int(1_000, 1, 100_000),
+  SHOPIFY_MAX_EMAILS_PER_PROFILE: int(10, 1, 250),
+  SHOPIFY_MAX_CONCURRENT_REQUESTS: int(4, 1, 64),
+  DATABASE_URL: optionalString,
+  SQLITE_PATH: z.string().optional().default('./data/subgraph.sqlite'),
+  REDIS_URL: optionalString,
+  ROUTER_SECRET: optionalString,
+  ROUTER_SECRET_OPTIONAL: bool(false),
+  AUTH_MODE: z.enum(['jwt', 'none']).optional(),
+  AUTH_JWT_SECRET: optionalString,
+  AUTH_JWKS_URL: optionalString,
+  AUTH_ISSUER: optionalString,
+  AUTH_AUDIENCE: optionalString,
+  DEMO_SEED: int(1, 0, 2 ** 31 - 1),
+  DEMO_CUSTOMERS: int(500, 0, 100_000),
+});
 
 type RawEnv = Record<string, string | undefined>;
 type AuthMode = 'jwt' | 'none';
@@ -104,7 +114,10 @@ function crossChecks(env: RawEnv, auth: AuthMode): string[] {
   }
   const production = env.NODE_ENV === 'production';
   if (production && !env.SHOPIFY_STORE_DOMAIN && !env.SHOPIFY_ADMIN_ACCESS_TOKEN) {
-    problem('SHOPIFY_STORE_DOMAIN', 'is required in production (without a store the built-in demo store would be served); set it and SHOPIFY_ADMIN_ACCESS_TOKEN');
+    problem(
+      'SHOPIFY_STORE_DOMAIN',
+      'is required in production (without a store the built-in demo store would be served); set it and SHOPIFY_ADMIN_ACCESS_TOKEN',
+    );
   }
   if (production && env.AUTH_MODE === 'none') {
     problem('AUTH_MODE', 'none is not allowed in production: agent tokens must be checked (set AUTH_JWT_SECRET or AUTH_JWKS_URL)');
@@ -241,7 +254,11 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
     shopify: env.SHOPIFY_STORE_DOMAIN
-      ? { endpoint: parseStoreDomain(env.SHOPIFY_STORE_DOMAIN), accessToken: env.SHOPIFY_ADMIN_ACCESS_TOKEN!, apiVersion: env.SHOPIFY_API_VERSION }
+      ? {
+          endpoint: parseStoreDomain(env.SHOPIFY_STORE_DOMAIN),
+          accessToken: env.SHOPIFY_ADMIN_ACCESS_TOKEN!,
+          apiVersion: env.SHOPIFY_API_VERSION,
+        }
       : null,
     apiVersion: env.SHOPIFY_API_VERSION,
     autoLink: env.SHOPIFY_AUTO_LINK,

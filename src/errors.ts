@@ -83,7 +83,7 @@ export class ShopifyUnavailableError extends AppError {
 
 /** Shopify's cost budget is exhausted and waiting longer than allowed would be needed. */
 export class ShopifyThrottledError extends AppError {
-  constructor(reason = 'the store\'s API budget is exhausted; try again in a few seconds', extra: Record<string, unknown> = {}) {
+  constructor(reason = "the store's API budget is exhausted; try again in a few seconds", extra: Record<string, unknown> = {}) {
     super('SHOPIFY_THROTTLED', `Shopify throttled the request: ${reason}`, extra);
   }
 }
@@ -103,7 +103,12 @@ export class ShopifyOutcomeUnknownError extends AppError {
 /** An idempotency key sent again with a different request (other input, action or agent). */
 export class IdempotencyKeyReusedError extends AppError {
   constructor() {
-    super('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for a different request; use a new key for a new action', {}, 'rejected');
+    super(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This idempotency key was already used for a different request; use a new key for a new action',
+      {},
+      'rejected',
+    );
   }
 }
 

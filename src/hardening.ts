@@ -16,8 +16,15 @@
  * recursive parser can overflow the stack on deeply nested lists, hence the 5000 ceiling in config.ts.
  */
 import {
-  GraphQLError, Kind, type ASTVisitor, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode,
-  type ValidationContext, type ValidationRule,
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
 } from 'graphql';
 import { createRequire } from 'node:module';
 import { LIMIT_DEFAULTS } from './config.js';
@@ -38,7 +45,11 @@ const VALIDATION_ABORTED: unknown = (() => {
     const aborted: unknown = cjs('graphql/validation/validationAbortedError.js').validationAbortedError;
     const graphql = cjs('graphql') as typeof import('graphql');
     const schema = graphql.buildSchema('type Query { a: Int }');
-    const stop: ValidationRule = () => ({ Document() { throw aborted; } });
+    const stop: ValidationRule = () => ({
+      Document() {
+        throw aborted;
+      },
+    });
     const errors = graphql.validate(schema, graphql.parse('{ a }'), [stop]);
     return errors.length === 1 && errors[0] === aborted ? aborted : null;
   } catch {
@@ -62,7 +73,13 @@ type Fragments = Map<string, FragmentDefinitionNode>;
  * Depth, aliases and repeated fields of a selection set, fragments expanded (a cycle counts once; NoFragmentCycles
  * reports it). `names` are the response names already selected at this level: fragments share their parent's.
  */
-function measure(set: SelectionSetNode | undefined, fragments: Fragments, seen: Set<string>, stop: QueryLimits, names = new Set<string>()): Measure {
+function measure(
+  set: SelectionSetNode | undefined,
+  fragments: Fragments,
+  seen: Set<string>,
+  stop: QueryLimits,
+  names = new Set<string>(),
+): Measure {
   let depth = 0;
   let aliases = 0;
   let repeats = 0;

@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   if (config.env === 'production' && !config.routerSecret) {
     // Allowed only by ROUTER_SECRET_OPTIONAL=true (config.ts): say at every start what that relies on.
-    logger.warn('ROUTER_SECRET_OPTIONAL=true: no router secret is checked; the network must let only the router reach this port (anyone who does can read _service and query _entities)');
+    logger.warn(
+      'ROUTER_SECRET_OPTIONAL=true: no router secret is checked; the network must let only the router reach this port (anyone who does can read _service and query _entities)',
+    );
   }
   const app = await buildApp(config, logger);
   const { http } = app.server;

@@ -18,7 +18,8 @@ const ENTITY_TYPENAME = 'CustomerProfile';
 export function checkRepresentations(representations: readonly unknown[]): void {
   representations.forEach((r, i) => {
     const at = `representations[${i}]`;
-    if (r === null || typeof r !== 'object' || Array.isArray(r)) throw new BadInputError(at, 'must be an object with __typename, id and emails');
+    if (r === null || typeof r !== 'object' || Array.isArray(r))
+      throw new BadInputError(at, 'must be an object with __typename, id and emails');
     const { __typename, id, emails } = r as Record<string, unknown>;
     if (__typename !== ENTITY_TYPENAME) throw new BadInputError(`${at}.__typename`, `must be "${ENTITY_TYPENAME}"`);
     if (typeof id !== 'string' || id === '' || id.length > MAX_PROFILE_ID_LENGTH) {
@@ -32,8 +33,14 @@ export function checkRepresentations(representations: readonly unknown[]): void 
 }
 
 /** The `representations` argument of every `_entities` field at the operation's root, as the request gave them. */
-export function entitiesRepresentations(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> = {}): unknown[][] {
-  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] as const : [])));
+export function entitiesRepresentations(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> = {},
+): unknown[][] {
+  const fragments = new Map(
+    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? ([[d.name.value, d]] as const) : [])),
+  );
   const found: unknown[][] = [];
   const seen = new Set<string>();
   const visit = (set: SelectionSetNode) => {
@@ -77,7 +84,10 @@ export function representationsPlugin<T extends BaseContext>(limits: { maxRepres
           try {
             const total = lists.reduce((n, l) => n + l.length, 0);
             if (total > limits.maxRepresentations) {
-              throw new BadInputError('representations', `at most ${limits.maxRepresentations} representations are accepted in one request, got ${total}`);
+              throw new BadInputError(
+                'representations',
+                `at most ${limits.maxRepresentations} representations are accepted in one request, got ${total}`,
+              );
             }
             for (const list of lists) checkRepresentations(list);
           } catch (error) {

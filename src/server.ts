@@ -136,7 +136,9 @@ function requestHandler(deps: AppDeps, apollo: ApolloServer<RequestContext>, opt
     // The router's secret is checked before anything is parsed: a caller without it learns nothing.
     const secret = deps.config.routerSecret;
     if (secret && !routerSecretMatches(secret, header(req, 'router-authorization'))) {
-      return sendJson(res, 401, { errors: [{ message: 'Missing or wrong router-authorization header', extensions: { code: 'UNAUTHENTICATED' } }] });
+      return sendJson(res, 401, {
+        errors: [{ message: 'Missing or wrong router-authorization header', extensions: { code: 'UNAUTHENTICATED' } }],
+      });
     }
 
     const raw = await readBody(req, MAX_BODY_BYTES);
@@ -171,7 +173,12 @@ function formatError(formatted: GraphQLFormattedError, error: unknown, deps: App
   if (isAppError(original)) return { ...formatted, message: original.message, extensions: { ...original.extensions } };
   if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
   deps.logger.error({ err: errorSummary(original), path: formatted.path }, 'resolver failed');
-  return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return {
+    message: 'Internal server error',
+    path: formatted.path,
+    locations: formatted.locations,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
 }
 
 /** graphql-js suggestions: ` Did you mean "a", "b", or "c"?`, ` Did you mean the enum value "X"?` (names never hold `?`). */
@@ -181,6 +188,3 @@ const SUGGESTIONS = / ?Did you mean [^?]*\?/g;
 function errorSummary(error: unknown) {
   return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { message: String(error) };
 }
-
-
-

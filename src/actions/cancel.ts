@@ -48,7 +48,8 @@ export const cancelSpec: ActionSpec<CancelRequest, CancelSent, CancelOutcome> = 
       reason: req.reason,
       restock: req.restock,
       // refundMethod is @oneOf; "no refund" is said explicitly rather than left to a default.
-      refundMethod: req.refundTo === 'store_credit' ? { storeCreditRefund: {} } : { originalPaymentMethodsRefund: req.refundTo === 'original' },
+      refundMethod:
+        req.refundTo === 'store_credit' ? { storeCreditRefund: {} } : { originalPaymentMethodsRefund: req.refundTo === 'original' },
       notifyCustomer: req.notifyCustomer,
       staffNote: req.staffNote,
     };

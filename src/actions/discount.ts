@@ -68,9 +68,10 @@ export const discountSpec: ActionSpec<DiscountRequest, DiscountSent, DiscountOut
       context: { customers: { add: [customerId] } },
       customerGets: {
         // Shopify takes a fraction (0.15 for 15 %); rounding drops float noise such as 0.33299999999999996.
-        value: 'percentage' in req.value
-          ? { percentage: Number((req.value.percentage / 100).toFixed(6)) }
-          : { discountAmount: { amount: req.value.amount, appliesOnEachItem: false } },
+        value:
+          'percentage' in req.value
+            ? { percentage: Number((req.value.percentage / 100).toFixed(6)) }
+            : { discountAmount: { amount: req.value.amount, appliesOnEachItem: false } },
         items: { all: true },
       },
       minimumRequirement: req.minimumSubtotal ? { subtotal: { greaterThanOrEqualToSubtotal: req.minimumSubtotal } } : null,
@@ -85,7 +86,8 @@ export const discountSpec: ActionSpec<DiscountRequest, DiscountSent, DiscountOut
       ? toUserErrors(result.userErrors, { ...FIELDS, context: 'customerId', customerSelection: 'customerId' })
       : [{ field: null, message: 'Shopify returned no result for discountCodeBasicCreate', code: 'INTERNAL_ERROR' }];
     const discount = result?.discount ? toDiscount(result.discount, sent.discount.code) : null;
-    if (!discount && userErrors.length === 0) userErrors.push({ field: null, message: 'Shopify created no discount and gave no reason', code: 'INTERNAL_ERROR' });
+    if (!discount && userErrors.length === 0)
+      userErrors.push({ field: null, message: 'Shopify created no discount and gave no reason', code: 'INTERNAL_ERROR' });
     return { customerId: sent.customerId, discount: userErrors.length ? null : discount, userErrors };
   },
   async reconcile(ctx, _req, sent) {
@@ -123,16 +125,22 @@ async function resolveCustomer(ctx: RequestContext, req: DiscountRequest): Promi
 /** Shopify takes discount amounts in the shop's currency (it converts them per market): any other named currency is refused. */
 function checkDiscountCurrency(req: DiscountRequest, shopCurrency: string): void {
   if (req.currencyCode === undefined || req.currencyCode === shopCurrency) return;
-  throw new BadInputError('input.currencyCode', `must be ${shopCurrency}, the shop's currency, in which Shopify applies discount amounts, got ${req.currencyCode}`);
+  throw new BadInputError(
+    'input.currencyCode',
+    `must be ${shopCurrency}, the shop's currency, in which Shopify applies discount amounts, got ${req.currencyCode}`,
+  );
 }
 
 /** The discount as the payload shows it; `code` is the one sent, for when Shopify's answer lists none. */
 function toDiscount(node: ShopifyDiscount, code: string): DiscountModel {
   const basic = node.basic;
   const v = basic?.value;
-  const value = v && 'percentage' in v
-    ? `${trimNumber(v.percentage * 100)}%`
-    : v && 'amount' in v ? `${twoDecimals(v.amount.amount)} ${v.amount.currencyCode}` : '';
+  const value =
+    v && 'percentage' in v
+      ? `${trimNumber(v.percentage * 100)}%`
+      : v && 'amount' in v
+        ? `${twoDecimals(v.amount.amount)} ${v.amount.currencyCode}`
+        : '';
   return {
     id: node.id,
     code: basic?.code ?? code,

@@ -18,7 +18,12 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestContext } from '../context.js';
 import {
-  BadInputError, IdempotencyInProgressError, IdempotencyKeyReusedError, InternalError, restoreError, type StoredError,
+  BadInputError,
+  IdempotencyInProgressError,
+  IdempotencyKeyReusedError,
+  InternalError,
+  restoreError,
+  type StoredError,
 } from '../errors.js';
 import type { AuditAction, IdempotencyRecord, Store } from '../store/index.js';
 
@@ -180,10 +185,16 @@ class ExactlyOnceRun<Req extends { idempotencyKey: string }, Sent, O extends Out
 
   private async settle(sent: Sent, outcome: O): Promise<O> {
     try {
-      await this.repo.complete(this.key, outcome.userErrors.length > 0 ? 'failed' : 'succeeded', { sent, outcome } satisfies StoredResult<Sent, O>);
+      await this.repo.complete(this.key, outcome.userErrors.length > 0 ? 'failed' : 'succeeded', { sent, outcome } satisfies StoredResult<
+        Sent,
+        O
+      >);
     } catch (error) {
       // Our lease lapsed and another attempt settled the key: Shopify's outcome is the same either way.
-      this.ctx.logger.warn({ action: this.spec.action, err: { message: (error as Error).message } }, 'idempotency key was settled by another attempt');
+      this.ctx.logger.warn(
+        { action: this.spec.action, err: { message: (error as Error).message } },
+        'idempotency key was settled by another attempt',
+      );
     }
     return outcome;
   }

@@ -47,12 +47,18 @@ export const refundSpec: ActionSpec<RefundRequest, RefundSent, RefundOutcome> = 
 
     const maxShipping = suggestion.maxShipping;
     if (shipping && 'amount' in shipping && compareDecimal(shipping.amount, maxShipping.amount) > 0) {
-      throw new BadInputError('input.shipping.amount', `is more than the ${maxShipping.amount} ${maxShipping.currencyCode} of shipping still refundable`);
+      throw new BadInputError(
+        'input.shipping.amount',
+        `is more than the ${maxShipping.amount} ${maxShipping.currencyCode} of shipping still refundable`,
+      );
     }
     const amount = suggestion.amount;
     if (lines.length === 0 && compareDecimal(amount.amount, '0') <= 0) {
       if (req.lineItems !== null) throw new BadInputError('input.shipping', 'there is nothing left to refund');
-      const hint = shipping === null && compareDecimal(maxShipping.amount, '0') > 0 ? ' but shipping; to refund it, give shipping: { full: true }' : '';
+      const hint =
+        shipping === null && compareDecimal(maxShipping.amount, '0') > 0
+          ? ' but shipping; to refund it, give shipping: { full: true }'
+          : '';
       throw new BadInputError('input.orderId', `there is nothing left to refund${hint}`);
     }
     const locations = new Map(suggestion.locations.map((l) => [l.lineItemId, l.locationId]));
@@ -92,10 +98,17 @@ export const refundSpec: ActionSpec<RefundRequest, RefundSent, RefundOutcome> = 
     // No result at all (e.g. IDEMPOTENCY_CONCURRENT_REQUEST) throws SHOPIFY_UNAVAILABLE: the key stays unknown for a retry.
     const result = await orderGateway(ctx).createRefund(sent.input, sent.shopifyKey);
     const orderId = sent.input.orderId as string;
-    const fields = { orderId: 'orderId', shipping: 'shipping', note: 'note', refundMethods: 'toStoreCredit', ...(sent.explicitLines ? { refundLineItems: 'lineItems' } : {}) };
+    const fields = {
+      orderId: 'orderId',
+      shipping: 'shipping',
+      note: 'note',
+      refundMethods: 'toStoreCredit',
+      ...(sent.explicitLines ? { refundLineItems: 'lineItems' } : {}),
+    };
     const userErrors: UserError[] = toUserErrors(result.userErrors, fields);
     const refund = result.refund;
-    if (!refund && userErrors.length === 0) userErrors.push({ field: null, message: 'Shopify created no refund and gave no reason', code: 'INTERNAL_ERROR' });
+    if (!refund && userErrors.length === 0)
+      userErrors.push({ field: null, message: 'Shopify created no refund and gave no reason', code: 'INTERNAL_ERROR' });
     return { orderId, customerId: sent.customerId, refund: userErrors.length ? null : refund, userErrors };
   },
   // refundCreate is replay-safe by Shopify's key: resending is how we learn the outcome.
@@ -123,13 +136,18 @@ function checkShippingCurrency(order: CheckedOrder, shipping: RefundRequest['shi
 function refundLines(order: CheckedOrder, req: RefundRequest): RefundLine[] {
   const items = order.lineItems?.nodes ?? [];
   if (order.lineItems?.hasNextPage) {
-    throw new BadInputError('input.orderId', `orders with more than ${items.length} line items cannot be refunded here; use the Shopify admin`);
+    throw new BadInputError(
+      'input.orderId',
+      `orders with more than ${items.length} line items cannot be refunded here; use the Shopify admin`,
+    );
   }
   // Restocking an unshipped unit cancels it; a shipped one comes back as a return.
   const restockType = (unfulfilled: number, quantity: number, restock: boolean): RefundLine['restockType'] =>
     !restock ? 'NO_RESTOCK' : unfulfilled >= quantity ? 'CANCEL' : 'RETURN';
   if (req.lineItems === null) {
-    return items.filter((li) => li.refundableQuantity > 0).map((li) => ({ lineItemId: li.id, quantity: li.refundableQuantity, restockType: 'NO_RESTOCK' }));
+    return items
+      .filter((li) => li.refundableQuantity > 0)
+      .map((li) => ({ lineItemId: li.id, quantity: li.refundableQuantity, restockType: 'NO_RESTOCK' }));
   }
   const byId = new Map(items.map((li) => [li.id, li]));
   return req.lineItems.map((line, i) => {
@@ -143,7 +161,12 @@ function refundLines(order: CheckedOrder, req: RefundRequest): RefundLine[] {
 }
 
 /** What Shopify would refund for these lines and this shipping (SHOPIFY_UNAVAILABLE when it suggests nothing). */
-function suggest(ctx: RequestContext, req: RefundRequest, lines: RefundLine[], shipping: RefundRequest['shipping']): Promise<RefundSuggestion> {
+function suggest(
+  ctx: RequestContext,
+  req: RefundRequest,
+  lines: RefundLine[],
+  shipping: RefundRequest['shipping'],
+): Promise<RefundSuggestion> {
   return orderGateway(ctx).suggestRefund({
     orderId: req.orderId,
     lines,

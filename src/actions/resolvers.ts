@@ -69,7 +69,10 @@ async function act<Req extends { idempotencyKey: string }, Sent, O extends Outco
     audit.note(run.facts(req, outcome));
     const ok = outcome.userErrors.length === 0;
     if (ok && !replayed) await invalidate(ctx, run.changed(outcome));
-    await audit.record(replayed ? 'replayed' : ok ? 'succeeded' : 'failed', ok ? null : (outcome.userErrors[0]!.code ?? SHOPIFY_USER_ERROR));
+    await audit.record(
+      replayed ? 'replayed' : ok ? 'succeeded' : 'failed',
+      ok ? null : (outcome.userErrors[0]!.code ?? SHOPIFY_USER_ERROR),
+    );
     return outcome;
   } catch (error) {
     await audit.recordError(error);

@@ -11,10 +11,7 @@ export const SHOPIFY_USER_ERROR = 'SHOPIFY_USER_ERROR';
  * computed) has no input field: it becomes null, and the message still says what Shopify refused. Every error gets
  * a code, so clients can branch on it: Shopify's own, else SHOPIFY_USER_ERROR.
  */
-export function toUserErrors(
-  errors: ReadonlyArray<ShopifyUserError>,
-  fieldMap: Record<string, string | null>,
-): UserError[] {
+export function toUserErrors(errors: ReadonlyArray<ShopifyUserError>, fieldMap: Record<string, string | null>): UserError[] {
   return errors.map((e) => {
     let field: string[] | null = null;
     const path = e.field ? [...e.field] : null;

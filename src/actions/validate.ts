@@ -86,14 +86,24 @@ function firstMatch(value: string, pattern: RegExp): string | null {
 
 /** True for a usable idempotency key: 1 to 255 characters, not blank, nothing unprintable but spaces. */
 export function isIdempotencyKey(value: unknown): value is string {
-  return typeof value === 'string' && value.length >= 1 && value.length <= 255 && value.trim() !== '' && firstMatch(value, UNSAFE_IN_TEXT) === null && !/[\t\n\r]/.test(value);
+  return (
+    typeof value === 'string' &&
+    value.length >= 1 &&
+    value.length <= 255 &&
+    value.trim() !== '' &&
+    firstMatch(value, UNSAFE_IN_TEXT) === null &&
+    !/[\t\n\r]/.test(value)
+  );
 }
 
 /** The idempotency key: 1 to 255 printable characters, used as given (it is opaque to us, but it is stored and logged). */
 export function requireIdempotencyKey(value: string): string {
   if (!isIdempotencyKey(value)) {
-    const found = typeof value === 'string' ? firstMatch(value, /[\t\n\r]/) ?? firstMatch(value, UNSAFE_IN_TEXT) : null;
-    throw new BadInputError('input.idempotencyKey', `must be 1 to 255 printable characters (a UUID per action is a good choice)${found ? `, found ${found}` : ''}`);
+    const found = typeof value === 'string' ? (firstMatch(value, /[\t\n\r]/) ?? firstMatch(value, UNSAFE_IN_TEXT)) : null;
+    throw new BadInputError(
+      'input.idempotencyKey',
+      `must be 1 to 255 printable characters (a UUID per action is a good choice)${found ? `, found ${found}` : ''}`,
+    );
   }
   return value;
 }
@@ -118,7 +128,11 @@ export function requireCode(value: string, field: string): string {
 /** An ISO 4217 code as the input wrote it (absent stays absent). */
 function optionalCurrency(value: string | null | undefined, field: string): string | undefined {
   if (value == null) return undefined;
-  if (!CURRENCY.test(value)) throw new BadInputError(field, `must be an ISO 4217 code of three capital letters such as "USD", got ${JSON.stringify(value.slice(0, 20))}`);
+  if (!CURRENCY.test(value))
+    throw new BadInputError(
+      field,
+      `must be an ISO 4217 code of three capital letters such as "USD", got ${JSON.stringify(value.slice(0, 20))}`,
+    );
   return value;
 }
 
@@ -135,10 +149,14 @@ export function compareDecimal(a: string, b: string): number {
 /** A money input: more than 0, at most MAX_AMOUNT, at most 2 decimals (never rounded for the agent). */
 export function positiveAmount(value: string, field: string): string {
   const v = value.trim();
-  if (!AMOUNT_SHAPE.test(v)) throw new BadInputError(field, `must be a decimal string like "10.00", got ${JSON.stringify(value.slice(0, 40))}`);
+  if (!AMOUNT_SHAPE.test(v))
+    throw new BadInputError(field, `must be a decimal string like "10.00", got ${JSON.stringify(value.slice(0, 40))}`);
   const decimals = v.split('.')[1]?.length ?? 0;
   if (compareDecimal(v, '0') <= 0 || compareDecimal(v, MAX_AMOUNT) > 0 || decimals > MAX_AMOUNT_DECIMALS) {
-    throw new BadInputError(field, `must be more than 0 and at most ${MAX_AMOUNT}, with at most ${MAX_AMOUNT_DECIMALS} decimals, got ${JSON.stringify(v)}`);
+    throw new BadInputError(
+      field,
+      `must be more than 0 and at most ${MAX_AMOUNT}, with at most ${MAX_AMOUNT_DECIMALS} decimals, got ${JSON.stringify(v)}`,
+    );
   }
   return v;
 }
@@ -176,12 +194,14 @@ export function parseRefund(input: ShopifyRefundOrderInput): RefundRequest {
   const orderId = requireGid(input.orderId, 'Order', 'input.orderId');
   let lineItems: RefundLineRequest[] | null = null;
   if (input.lineItems) {
-    if (input.lineItems.length > MAX_REFUND_LINES) throw new BadInputError('input.lineItems', `must name at most ${MAX_REFUND_LINES} line items`);
+    if (input.lineItems.length > MAX_REFUND_LINES)
+      throw new BadInputError('input.lineItems', `must name at most ${MAX_REFUND_LINES} line items`);
     const seen = new Set<string>();
     lineItems = input.lineItems.map((line, i) => {
       const at = `input.lineItems[${i}]`;
       const lineItemId = requireGid(line.lineItemId, 'LineItem', `${at}.lineItemId`);
-      if (seen.has(lineItemId)) throw new BadInputError(`${at}.lineItemId`, 'names a line item already listed; give its total quantity once');
+      if (seen.has(lineItemId))
+        throw new BadInputError(`${at}.lineItemId`, 'names a line item already listed; give its total quantity once');
       seen.add(lineItemId);
       const quantity = requireIntInRange(line.quantity, 1, Infinity, `${at}.quantity`, 'a whole number');
       return { lineItemId, quantity, restock: line.restock ?? false };
@@ -189,7 +209,10 @@ export function parseRefund(input: ShopifyRefundOrderInput): RefundRequest {
   }
   const shipping = parseShipping(input.shipping);
   if (lineItems !== null && lineItems.length === 0 && shipping === null) {
-    throw new BadInputError('input.lineItems', 'names nothing to refund: list line items, give shipping, or leave lineItems out to refund every line item');
+    throw new BadInputError(
+      'input.lineItems',
+      'names nothing to refund: list line items, give shipping, or leave lineItems out to refund every line item',
+    );
   }
   return {
     idempotencyKey,
@@ -208,7 +231,8 @@ function parseShipping(input: ShopifyRefundOrderInput['shipping']): RefundReques
   const { full, amount } = input;
   const currencyCode = optionalCurrency(input.currencyCode, 'input.shipping.currencyCode');
   if (full && amount != null) throw new BadInputError('input.shipping', 'give either full: true or an amount, not both');
-  if (currencyCode && amount == null) throw new BadInputError('input.shipping.currencyCode', 'names the currency of amount; give it only with amount');
+  if (currencyCode && amount == null)
+    throw new BadInputError('input.shipping.currencyCode', 'names the currency of amount; give it only with amount');
   if (full) return { full: true };
   if (amount == null) return null;
   return { amount: positiveAmount(amount, 'input.shipping.amount'), ...(currencyCode ? { currencyCode } : {}) };
@@ -231,7 +255,8 @@ export function parseDiscount(input: ShopifyCreateDiscountInput, now: number): D
   let value: DiscountRequest['value'];
   if (exactlyOneOf(input, 'percentage', 'amount') === 'percentage') {
     const p = input.percentage!;
-    if (!Number.isFinite(p) || p <= 0 || p > 100) throw new BadInputError('input.percentage', `must be more than 0 and at most 100, got ${p}`);
+    if (!Number.isFinite(p) || p <= 0 || p > 100)
+      throw new BadInputError('input.percentage', `must be more than 0 and at most 100, got ${p}`);
     value = { percentage: p };
   } else {
     value = { amount: positiveAmount(input.amount!, 'input.amount') };

@@ -17,10 +17,11 @@ const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
-
 /** A string of at most `max` characters with no control characters, or null: what an unchecked fact may store. */
 function clean(value: unknown, max: number): string | null {
-  return typeof value === 'string' && value.length >= 1 && value.length <= max && value.trim() !== '' && !UNPRINTABLE.test(value) ? value : null;
+  return typeof value === 'string' && value.length >= 1 && value.length <= max && value.trim() !== '' && !UNPRINTABLE.test(value)
+    ? value
+    : null;
 }
 
 function gid(value: unknown, type: 'Order' | 'Customer'): string | null {
@@ -29,12 +30,19 @@ function gid(value: unknown, type: 'Order' | 'Customer'): string | null {
 }
 
 function shopifyIds(ids: Record<string, string> | undefined): Record<string, string> {
-  const kept = Object.entries(ids ?? {}).filter(([name, id]) => ID_NAME.test(name) && typeof id === 'string' && id.length <= AUDIT_BOUNDS.id && SHOPIFY_ID.test(id));
+  const kept = Object.entries(ids ?? {}).filter(
+    ([name, id]) => ID_NAME.test(name) && typeof id === 'string' && id.length <= AUDIT_BOUNDS.id && SHOPIFY_ID.test(id),
+  );
   return Object.fromEntries(kept.slice(0, AUDIT_BOUNDS.shopifyIds));
 }
 
 function amountOf({ amount, currencyCode }: NewAuditEntry): Pick<NewAuditEntry, 'amount' | 'currencyCode'> {
-  const ok = typeof amount === 'string' && amount.length <= AUDIT_BOUNDS.amount && DECIMAL.test(amount) && typeof currencyCode === 'string' && CURRENCY.test(currencyCode);
+  const ok =
+    typeof amount === 'string' &&
+    amount.length <= AUDIT_BOUNDS.amount &&
+    DECIMAL.test(amount) &&
+    typeof currencyCode === 'string' &&
+    CURRENCY.test(currencyCode);
   return ok ? { amount, currencyCode } : { amount: null, currencyCode: null };
 }
 
@@ -60,7 +68,12 @@ export function boundedEntry(entry: NewAuditEntry): NewAuditEntry {
     idempotencyKey: clean(entry.idempotencyKey, AUDIT_BOUNDS.idempotencyKey),
     ...amountOf(entry),
     shopifyIds: shopifyIds(entry.shopifyIds),
-    errorCode: typeof entry.errorCode === 'string' && ERROR_CODE.test(entry.errorCode) ? entry.errorCode : entry.errorCode === null ? null : 'UNKNOWN',
+    errorCode:
+      typeof entry.errorCode === 'string' && ERROR_CODE.test(entry.errorCode)
+        ? entry.errorCode
+        : entry.errorCode === null
+          ? null
+          : 'UNKNOWN',
     detail: detail(entry.detail),
   };
 }
@@ -125,7 +138,17 @@ export class AttemptAudit {
       detail: facts.detail ?? null,
     });
     ctx.logger.info(
-      { audit: { action: entry.action, outcome, agentId: entry.agentId, orderId: entry.orderId, customerId: entry.customerId, errorCode, shopifyIds: entry.shopifyIds } },
+      {
+        audit: {
+          action: entry.action,
+          outcome,
+          agentId: entry.agentId,
+          orderId: entry.orderId,
+          customerId: entry.customerId,
+          errorCode,
+          shopifyIds: entry.shopifyIds,
+        },
+      },
       'agent action',
     );
     try {

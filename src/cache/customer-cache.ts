@@ -13,7 +13,16 @@ import type { Limiter } from '../shopify/request-scope.js';
 import type { CustomerHit, CustomerTarget, FetchPlan } from '../domain/lookup.js';
 import { targetKey, type CustomerSource } from '../shopify/customers.js';
 import {
-  covers, customerKey, emailKey, NO_CUSTOMER, orderKey, parseEntry, planCovers, shapeFor, tombstoneKey, type CustomerEntry,
+  covers,
+  customerKey,
+  emailKey,
+  NO_CUSTOMER,
+  orderKey,
+  parseEntry,
+  planCovers,
+  shapeFor,
+  tombstoneKey,
+  type CustomerEntry,
 } from './entries.js';
 import type { CacheKv } from './kv.js';
 
@@ -64,7 +73,10 @@ export class CachedCustomerSource implements CustomerSource {
   private readonly inflight = new Map<string, InFlight>();
   private readonly now: () => number;
 
-  constructor(private readonly inner: CustomerSource, private readonly opts: CustomerCacheOptions) {
+  constructor(
+    private readonly inner: CustomerSource,
+    private readonly opts: CustomerCacheOptions,
+  ) {
     this.now = opts.now ?? Date.now;
   }
 
@@ -87,9 +99,12 @@ export class CachedCustomerSource implements CustomerSource {
     this.opts.onLookup?.('miss', misses.length - joined);
     for (const m of misses) results[m.index] = answerFor(m, fetched.get(targetKey(m.target))!, plan);
     if (fetched.size > 0) {
-      await this.store(misses.filter((m) => fetched.get(targetKey(m.target))?.own), plan, started, fetched).catch((error) =>
-        this.warn(error, 'customer cache not written'),
-      );
+      await this.store(
+        misses.filter((m) => fetched.get(targetKey(m.target))?.own),
+        plan,
+        started,
+        fetched,
+      ).catch((error) => this.warn(error, 'customer cache not written'));
     }
     return results;
   }
@@ -106,7 +121,10 @@ export class CachedCustomerSource implements CustomerSource {
     if (keys.length === 0) return;
     // Tombstones first: a load finishing between the two steps must already see them.
     const at = String(this.now());
-    await this.opts.kv.mset(keys.map((k) => [tombstoneKey(k), at] as const), TOMBSTONE_TTL_MS);
+    await this.opts.kv.mset(
+      keys.map((k) => [tombstoneKey(k), at] as const),
+      TOMBSTONE_TTL_MS,
+    );
     await this.opts.kv.del(keys);
   }
 
@@ -157,9 +175,10 @@ export class CachedCustomerSource implements CustomerSource {
       else toLoad.set(key, m.target);
     }
     const targets = [...toLoad.values()];
-    const batch = targets.length > 0
-      ? this.inner.load(targets, plan, limiter).catch((error: unknown) => targets.map(() => error as Error))
-      : Promise.resolve([] as Answer[]);
+    const batch =
+      targets.length > 0
+        ? this.inner.load(targets, plan, limiter).catch((error: unknown) => targets.map(() => error as Error))
+        : Promise.resolve([] as Answer[]);
     targets.forEach((t, i) => {
       const key = targetKey(t);
       const flight: InFlight = { plan, epoch: this.epoch, answer: batch.then((answers) => answers[i] ?? null) };
@@ -214,10 +233,12 @@ export class CachedCustomerSource implements CustomerSource {
   }
 
   private async previousEntries(misses: Miss[], fetched: Map<string, { answer: Answer }>): Promise<Map<string, CustomerEntry>> {
-    const gids = unique(misses.flatMap((m) => {
-      const a = fetched.get(targetKey(m.target))!.answer;
-      return a && !(a instanceof Error) ? [a.bundle.customer.id] : [];
-    }));
+    const gids = unique(
+      misses.flatMap((m) => {
+        const a = fetched.get(targetKey(m.target))!.answer;
+        return a && !(a instanceof Error) ? [a.bundle.customer.id] : [];
+      }),
+    );
     const out = new Map<string, CustomerEntry>();
     if (gids.length === 0) return out;
     (await this.opts.kv.mget(gids.map(customerKey))).forEach((raw, i) => {
@@ -227,7 +248,10 @@ export class CachedCustomerSource implements CustomerSource {
     return out;
   }
 
-  private async notInvalidatedSince<W extends { pairs: ReadonlyArray<readonly [string, string]>; drops: string[] }>(writes: W[], started: number): Promise<W[]> {
+  private async notInvalidatedSince<W extends { pairs: ReadonlyArray<readonly [string, string]>; drops: string[] }>(
+    writes: W[],
+    started: number,
+  ): Promise<W[]> {
     const keys = unique(writes.flatMap((w) => w.pairs.map(([k]) => tombstoneKey(k))));
     if (keys.length === 0) return writes;
     const stamps = new Map<string, number>();

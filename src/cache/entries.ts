@@ -41,8 +41,12 @@ export function covers(entry: CustomerEntry, want: FetchPlan): boolean {
 /** True when an in-flight load for `have` will answer `want` (same rule, before the answer is known). */
 export function planCovers(have: FetchPlan, want: FetchPlan): boolean {
   if (want.ordersFirst === 0) return true;
-  return have.ordersFirst >= want.ordersFirst
-    && (!want.lineItems || have.lineItems) && (!want.tracking || have.tracking) && (!want.location || have.location);
+  return (
+    have.ordersFirst >= want.ordersFirst &&
+    (!want.lineItems || have.lineItems) &&
+    (!want.tracking || have.tracking) &&
+    (!want.location || have.location)
+  );
 }
 
 /** The bundle as a request with `plan` would have got it from Shopify: no more orders than asked. */

@@ -37,7 +37,10 @@ export async function connectRedis(url: string, logger: Logger): Promise<Redis> 
 
 /** CacheKv over Redis; keys are prefixed so deployments (and tests) sharing a Redis never see each other's. */
 export class RedisKv implements CacheKv {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   async mget(keys: readonly string[]): Promise<Array<string | null>> {
     if (keys.length === 0) return [];

@@ -31,10 +31,18 @@ export interface CustomerModel {
 }
 
 export type FinancialStatus =
-  | 'PENDING' | 'AUTHORIZED' | 'PARTIALLY_PAID' | 'PAID' | 'PARTIALLY_REFUNDED' | 'REFUNDED' | 'VOIDED' | 'EXPIRED';
+  'PENDING' | 'AUTHORIZED' | 'PARTIALLY_PAID' | 'PAID' | 'PARTIALLY_REFUNDED' | 'REFUNDED' | 'VOIDED' | 'EXPIRED';
 export type FulfillmentStatus =
-  | 'UNFULFILLED' | 'PARTIALLY_FULFILLED' | 'FULFILLED' | 'RESTOCKED' | 'PENDING_FULFILLMENT' | 'OPEN'
-  | 'IN_PROGRESS' | 'ON_HOLD' | 'SCHEDULED' | 'REQUEST_DECLINED';
+  | 'UNFULFILLED'
+  | 'PARTIALLY_FULFILLED'
+  | 'FULFILLED'
+  | 'RESTOCKED'
+  | 'PENDING_FULFILLMENT'
+  | 'OPEN'
+  | 'IN_PROGRESS'
+  | 'ON_HOLD'
+  | 'SCHEDULED'
+  | 'REQUEST_DECLINED';
 
 export interface OrderModel {
   id: string;

@@ -72,7 +72,7 @@ export function createMetrics() {
   });
   const resolverDuration = new Histogram({
     name: 'graphql_resolver_duration_seconds',
-    help: 'Duration of resolvers of this subgraph\'s fields (Type.field)',
+    help: "Duration of resolvers of this subgraph's fields (Type.field)",
     labelNames: ['field'] as const,
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],

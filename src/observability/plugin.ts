@@ -35,7 +35,14 @@ export function observabilityPlugin(metrics: Metrics, logger: Logger): ApolloSer
                 metrics.resolver(field, seconds);
                 if (type === 'Mutation') {
                   logger.info(
-                    { action: { field: info.fieldName, outcome: error ? 'error' : 'ok', code: error ? errorCode(error) : undefined, durationMs: Math.round(seconds * 1000) } },
+                    {
+                      action: {
+                        field: info.fieldName,
+                        outcome: error ? 'error' : 'ok',
+                        code: error ? errorCode(error) : undefined,
+                        durationMs: Math.round(seconds * 1000),
+                      },
+                    },
                     'action',
                   );
                 }
@@ -48,7 +55,10 @@ export function observabilityPlugin(metrics: Metrics, logger: Logger): ApolloSer
           const bodyErrors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
           const codes = (bodyErrors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN'));
           metrics.operation(type, codes.length === 0);
-          logger.debug({ graphql: { type, durationMs: Math.round(performance.now() - started), errors: [...new Set(codes)] } }, 'graphql operation');
+          logger.debug(
+            { graphql: { type, durationMs: Math.round(performance.now() - started), errors: [...new Set(codes)] } },
+            'graphql operation',
+          );
         },
       };
     },

@@ -52,11 +52,21 @@ export interface EmailLimits {
 }
 
 /** The lookup target for a profile, given its manual link (if any). */
-export function linkTarget(profile: ProfileRef, manual: ShopifyLinkRecord | null, autoLink: boolean, limits: EmailLimits = {}): CustomerTarget | null {
+export function linkTarget(
+  profile: ProfileRef,
+  manual: ShopifyLinkRecord | null,
+  autoLink: boolean,
+  limits: EmailLimits = {},
+): CustomerTarget | null {
   return targetOf(() => selectEmails(profile.emails, limits.maxEmails), manual, autoLink, limits.onIgnored);
 }
 
-function targetOf(select: () => SelectedEmails, manual: ShopifyLinkRecord | null, autoLink: boolean, onIgnored?: (count: number) => void): CustomerTarget | null {
+function targetOf(
+  select: () => SelectedEmails,
+  manual: ShopifyLinkRecord | null,
+  autoLink: boolean,
+  onIgnored?: (count: number) => void,
+): CustomerTarget | null {
   if (manual) return { kind: 'id', customerId: manual.customerId };
   if (!autoLink) return null;
   const { emails, ignored } = select();

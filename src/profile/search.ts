@@ -19,12 +19,19 @@ export function toShopifySearch(text: string): SearchQuery {
   if (/^#\d{1,12}$/.test(t) || /^\d{1,6}$/.test(t)) return { kind: 'order', query: `name:"#${t.replace(/^#/, '')}"` };
   if (t.includes('@')) {
     const email = t.toLowerCase();
-    if (!isPlainEmail(email)) throw new BadInputError('query', 'an email must be a plain address, without spaces, *, quotes, parentheses, colons or other search syntax');
+    if (!isPlainEmail(email))
+      throw new BadInputError(
+        'query',
+        'an email must be a plain address, without spaces, *, quotes, parentheses, colons or other search syntax',
+      );
     return { kind: 'customers', query: emailTerm(email) };
   }
   if (/^\+?[\d\s().-]{7,24}$/.test(t)) return { kind: 'customers', query: `phone:"${t.replace(/[^\d+]/g, '')}"` };
   // A single quote opens a quoted value in Shopify's syntax as a double quote does: it separates words here.
-  const words = t.split(/[\s']+/).map((w) => w.replace(/["\\:()*]/g, '').replace(/^-+/, '')).filter((w) => w && !/^(OR|AND|NOT)$/i.test(w));
+  const words = t
+    .split(/[\s']+/)
+    .map((w) => w.replace(/["\\:()*]/g, '').replace(/^-+/, ''))
+    .filter((w) => w && !/^(OR|AND|NOT)$/i.test(w));
   if (words.length === 0) throw new BadInputError('query', 'must contain a name, an email, a phone number or an order number');
   return { kind: 'customers', query: words.join(' ') };
 }

@@ -66,8 +66,15 @@ export function classify(response: ClientResponse<unknown>, cost: CostExtension 
     const first = graphQLErrors[0]!;
     const code = first.extensions?.code;
     // Shopify reports its own transient failures as INTERNAL_SERVER_ERROR in a 200 answer: worth another try.
-    if (code === 'INTERNAL_SERVER_ERROR') return { kind: 'retryable', reason: 'Shopify internal error', notProcessed: false, unhealthy: true };
-    return { kind: 'fatal', error: new ShopifyUnavailableError(`Shopify refused the request${code ? ` (${code})` : ''}: ${first.message}`, code ? { shopifyCode: code } : {}) };
+    if (code === 'INTERNAL_SERVER_ERROR')
+      return { kind: 'retryable', reason: 'Shopify internal error', notProcessed: false, unhealthy: true };
+    return {
+      kind: 'fatal',
+      error: new ShopifyUnavailableError(
+        `Shopify refused the request${code ? ` (${code})` : ''}: ${first.message}`,
+        code ? { shopifyCode: code } : {},
+      ),
+    };
   }
   if (status !== undefined && status >= 400) {
     return { kind: 'fatal', error: new ShopifyUnavailableError(`HTTP ${status}`) };

@@ -92,7 +92,12 @@ export abstract class QueuedBudget implements CostBudget {
     return new Promise((resolve) => {
       const started = this.now();
       const waiter: Waiter = {
-        cost, deadline, started, waited: this.waiters.length > 0, done: false, resolve,
+        cost,
+        deadline,
+        started,
+        waited: this.waiters.length > 0,
+        done: false,
+        resolve,
         timer: setTimeout(() => this.finish(waiter, null), Math.max(0, deadline - started)),
       };
       this.waiters.push(waiter);
@@ -123,7 +128,8 @@ export abstract class QueuedBudget implements CostBudget {
         const head = this.waiters[0]!;
         const attempt = await this.tryTake(head.cost);
         if (attempt.granted) {
-          if (head.done) await this.giveBack(head.cost); // it gave up while we asked
+          if (head.done)
+            await this.giveBack(head.cost); // it gave up while we asked
           else this.finish(head, head.waited ? this.now() - head.started : 0);
           continue;
         }

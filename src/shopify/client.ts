@@ -5,7 +5,16 @@
 import { createAdminApiClient, type ClientResponse } from '@shopify/admin-api-client';
 import type { Logger } from '../logger.js';
 import { ShopifyOutcomeUnknownError, ShopifyThrottledError, ShopifyUnavailableError } from '../errors.js';
-import { backoff, classify, outcomeOf, readCost, timeoutAttempt, type Attempt, type CostExtension, type ShopifyFieldError } from './answer.js';
+import {
+  backoff,
+  classify,
+  outcomeOf,
+  readCost,
+  timeoutAttempt,
+  type Attempt,
+  type CostExtension,
+  type ShopifyFieldError,
+} from './answer.js';
 import type { CircuitBreaker } from './breaker.js';
 import { LocalCostBudget, type CostBudget } from './budget.js';
 import type { Limiter } from './request-scope.js';
@@ -120,11 +129,21 @@ class AdminClient implements ShopifyClient {
     });
   }
 
-  async request<T, V extends Record<string, unknown>>(document: string, variables: V, options: RequestOptions): Promise<ShopifyResponse<T>> {
+  async request<T, V extends Record<string, unknown>>(
+    document: string,
+    variables: V,
+    options: RequestOptions,
+  ): Promise<ShopifyResponse<T>> {
     const isMutation = options.mutation !== undefined;
     const call: Call = {
-      document, variables, options, operation: options.operationName, isMutation,
-      cost: options.estimatedCost ?? (isMutation ? 10 : 1), waitReason: 'budget', deadline: 0,
+      document,
+      variables,
+      options,
+      operation: options.operationName,
+      isMutation,
+      cost: options.estimatedCost ?? (isMutation ? 10 : 1),
+      waitReason: 'budget',
+      deadline: 0,
     };
     for (let attempt = 1; ; attempt++) {
       // The budget wait is inside the limit too: a request's calls hold at most N places in the budget's queue,
@@ -151,7 +170,9 @@ class AdminClient implements ShopifyClient {
     // After THROTTLED the budget holds Shopify's level, so this wait is (requested − available) / restoreRate.
     const waited = await this.budget.take(cost, call.deadline);
     if (waited === null) {
-      throw new ShopifyThrottledError(`${operation} needs ${cost} points and the budget would not hold them within ${this.opts.maxWaitMs} ms`);
+      throw new ShopifyThrottledError(
+        `${operation} needs ${cost} points and the budget would not hold them within ${this.opts.maxWaitMs} ms`,
+      );
     }
     if (waited > 0) this.opts.onWait?.(waited, call.waitReason);
     return this.attemptOnce(call.document, call.variables, operation, attempt, cost);
@@ -165,7 +186,9 @@ class AdminClient implements ShopifyClient {
     const status = result.cost?.throttleStatus;
     if (status && call.cost > status.maximumAvailable) {
       // No wait helps: the bucket can never hold this request.
-      throw new ShopifyThrottledError(`${call.operation} needs ${call.cost} points, more than the store's bucket holds (${status.maximumAvailable})`);
+      throw new ShopifyThrottledError(
+        `${call.operation} needs ${call.cost} points, more than the store's bucket holds (${status.maximumAvailable})`,
+      );
     }
     if (Date.now() >= call.deadline) throw new ShopifyThrottledError(`still throttled after ${this.opts.maxWaitMs} ms of waiting`);
     if (!result.cost) {
@@ -180,12 +203,16 @@ class AdminClient implements ShopifyClient {
     const { operation, isMutation } = call;
     if (isMutation && !call.options.mutation!.replaySafe) {
       // Without Shopify's idempotency key a mutation is sent once (issue #5): a 429 is known not to have run.
-      if (result.notProcessed) throw new ShopifyThrottledError(`${operation} was refused by Shopify's rate limit (${result.reason}); nothing was changed`);
+      if (result.notProcessed)
+        throw new ShopifyThrottledError(`${operation} was refused by Shopify's rate limit (${result.reason}); nothing was changed`);
       throw new ShopifyOutcomeUnknownError(operation, result.reason);
     }
     const wait = result.retryAfterMs ?? backoff(attempt);
     if (Date.now() + wait > call.deadline) {
-      if (result.notProcessed) throw new ShopifyThrottledError(`${result.reason} from Shopify, retry after ${Math.ceil(wait / 1000)} s is beyond the ${this.opts.maxWaitMs} ms budget`);
+      if (result.notProcessed)
+        throw new ShopifyThrottledError(
+          `${result.reason} from Shopify, retry after ${Math.ceil(wait / 1000)} s is beyond the ${this.opts.maxWaitMs} ms budget`,
+        );
       if (isMutation) throw new ShopifyOutcomeUnknownError(operation, result.reason);
       throw new ShopifyUnavailableError(result.reason);
     }
@@ -195,7 +222,13 @@ class AdminClient implements ShopifyClient {
   }
 
   /** One HTTP attempt: sends, classifies the answer, settles the budget, reports, and tells the breaker. */
-  private async attemptOnce(document: string, variables: Record<string, unknown>, operation: string, attempt: number, taken: number): Promise<Attempt> {
+  private async attemptOnce(
+    document: string,
+    variables: Record<string, unknown>,
+    operation: string,
+    attempt: number,
+    taken: number,
+  ): Promise<Attempt> {
     const started = performance.now();
     const signal = AbortSignal.timeout(this.opts.timeoutMs);
     let response: ClientResponse<unknown>;
@@ -215,14 +248,22 @@ class AdminClient implements ShopifyClient {
     if (timedOut) result = timeoutAttempt(this.opts.timeoutMs);
     // What we took but Shopify did not charge comes back: all of it when Shopify did not run the request, none of it
     // when we cannot know (no answer).
-    const charged = result.kind === 'throttled' || (result.kind === 'retryable' && result.notProcessed) ? 0
-      : cost ? cost.actualQueryCost ?? cost.requestedQueryCost : taken;
+    const charged =
+      result.kind === 'throttled' || (result.kind === 'retryable' && result.notProcessed)
+        ? 0
+        : cost
+          ? (cost.actualQueryCost ?? cost.requestedQueryCost)
+          : taken;
     await this.budget.settle(taken, cost?.throttleStatus ?? null, charged);
     this.report({
-      operation, attempt, durationMs,
+      operation,
+      attempt,
+      durationMs,
       outcome: timedOut ? 'timeout' : result.kind === 'ok' ? 'ok' : result.kind === 'throttled' ? 'throttled' : outcomeOf(response),
       status: response.errors?.networkStatusCode,
-      requestedCost: cost?.requestedQueryCost, actualCost: cost?.actualQueryCost, available: cost?.throttleStatus.currentlyAvailable,
+      requestedCost: cost?.requestedQueryCost,
+      actualCost: cost?.actualQueryCost,
+      available: cost?.throttleStatus.currentlyAvailable,
     });
     this.tellBreaker(result);
     return result;

@@ -97,12 +97,7 @@ interface Ctx {
 
 type Obj = Record<string, unknown> | null | undefined;
 
-function run(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  options: CostOptions,
-  mode: { actual: boolean; data: Obj },
-): CostReport {
+function run(schema: GraphQLSchema, document: DocumentNode, options: CostOptions, mode: { actual: boolean; data: Obj }): CostReport {
   const operation = getOperationAST(document, options.operationName ?? undefined);
   if (!operation) return { total: 0, fields: [] };
   const rootType = schema.getRootType(operation.operation);

@@ -71,7 +71,13 @@ export function mergePlans(plans: readonly FetchPlan[]): FetchPlan {
 const emailsOf = (t: CustomerTarget) => (t.kind === 'emails' ? t.emails : []);
 
 /** Variables of PROFILE_CUSTOMERS; without the query string when only pricing (cost does not depend on it). */
-function profileVariables(ids: readonly string[], emails: readonly string[], plan: FetchPlan, lineItemsFirst = LINE_ITEMS_FIRST, withQuery = true): ProfileCustomersQueryVariables {
+function profileVariables(
+  ids: readonly string[],
+  emails: readonly string[],
+  plan: FetchPlan,
+  lineItemsFirst = LINE_ITEMS_FIRST,
+  withQuery = true,
+): ProfileCustomersQueryVariables {
   return {
     ids: [...ids],
     byId: ids.length > 0,
@@ -95,7 +101,10 @@ type Work = { t: CustomerTarget; i: number; matchedEmail: string | null };
 export class ShopifyCustomerSource implements CustomerSource {
   private readonly lineItemsFirst: number;
 
-  constructor(private readonly client: ShopifyClient, options: { lineItemsFirst?: number } = {}) {
+  constructor(
+    private readonly client: ShopifyClient,
+    options: { lineItemsFirst?: number } = {},
+  ) {
     this.lineItemsFirst = options.lineItemsFirst ?? LINE_ITEMS_FIRST;
   }
 
@@ -114,7 +123,9 @@ export class ShopifyCustomerSource implements CustomerSource {
     if (emailWork.length > 0) {
       // Step 1: emails → GIDs, cheaply, when that takes fewer requests in all; and always for a target with an email
       // that cannot go into a search query. Step 2 below then treats them as linked customers.
-      const first = new Set(this.resolveEmailsFirst(targets, plan) ? emailWork : emailWork.filter((w) => !emailsOf(w.t).every(isPlainEmail)));
+      const first = new Set(
+        this.resolveEmailsFirst(targets, plan) ? emailWork : emailWork.filter((w) => !emailsOf(w.t).every(isPlainEmail)),
+      );
       if (first.size > 0) work = [...work.filter((w) => !first.has(w)), ...(await this.resolveToIds([...first], results))];
     }
     const undecided = await this.fetchCards(work, plan, results, truncated);
@@ -129,14 +140,18 @@ export class ShopifyCustomerSource implements CustomerSource {
    * Fetches the cards of `work` in cost-packed requests and fills `results`. Returns the email targets a full search
    * page left undecided (an earlier email of theirs may belong to a customer the page did not hold).
    */
-  private async fetchCards(work: readonly Work[], plan: FetchPlan, results: Array<CustomerHit | null | Error>, truncated: Set<OrderModel>): Promise<Work[]> {
+  private async fetchCards(
+    work: readonly Work[],
+    plan: FetchPlan,
+    results: Array<CustomerHit | null | Error>,
+    truncated: Set<OrderModel>,
+  ): Promise<Work[]> {
     const undecided: Work[] = [];
-    const { groups, oversized } = packByCost(
-      work,
-      (group) => costOf(PROFILE_CUSTOMERS, profileVariables(...splitTargets(group.map((w) => w.t)), plan, this.lineItemsFirst, false)),
+    const { groups, oversized } = packByCost(work, (group) =>
+      costOf(PROFILE_CUSTOMERS, profileVariables(...splitTargets(group.map((w) => w.t)), plan, this.lineItemsFirst, false)),
     );
     for (const w of oversized) {
-      results[w.i] = new ShopifyUnavailableError('this profile has too many emails to look up within Shopify\'s 1000-point query limit');
+      results[w.i] = new ShopifyUnavailableError("this profile has too many emails to look up within Shopify's 1000-point query limit");
     }
 
     await Promise.all(
@@ -172,7 +187,10 @@ export class ShopifyCustomerSource implements CustomerSource {
 
   /** Email targets → id targets of the customer their first owned email belongs to; none owned leaves null, a failure the Error. */
   private async resolveToIds(items: readonly Work[], results: Array<CustomerHit | null | Error>): Promise<Work[]> {
-    const owners = await customerIdsByEmail(this.client, items.flatMap((w) => emailsOf(w.t)));
+    const owners = await customerIdsByEmail(
+      this.client,
+      items.flatMap((w) => emailsOf(w.t)),
+    );
     return items.flatMap((w): Work[] => {
       if (owners instanceof Error) {
         results[w.i] = owners;
@@ -186,7 +204,8 @@ export class ShopifyCustomerSource implements CustomerSource {
 
   /** True when looking emails up first takes fewer requests than fetching the full card for every email. */
   private resolveEmailsFirst(targets: readonly CustomerTarget[], plan: FetchPlan): boolean {
-    const price = (g: readonly CustomerTarget[]) => costOf(PROFILE_CUSTOMERS, profileVariables(...splitTargets(g), plan, this.lineItemsFirst, false));
+    const price = (g: readonly CustomerTarget[]) =>
+      costOf(PROFILE_CUSTOMERS, profileVariables(...splitTargets(g), plan, this.lineItemsFirst, false));
     const direct = packByCost(targets, price);
     if (direct.oversized.length > 0) return true;
     const emails = targets.flatMap(emailsOf);
@@ -199,13 +218,14 @@ export class ShopifyCustomerSource implements CustomerSource {
 
   private bundle(c: Customer, plan: FetchPlan, truncated: Set<OrderModel>): CustomerBundle {
     const endpoint = this.client.endpoint;
-    const orders = plan.ordersFirst > 0
-      ? (c.orders?.nodes ?? []).map((o) => {
-          const order = toOrder(o, endpoint);
-          if (o.lineItems?.pageInfo.hasNextPage) truncated.add(order);
-          return order;
-        })
-      : undefined;
+    const orders =
+      plan.ordersFirst > 0
+        ? (c.orders?.nodes ?? []).map((o) => {
+            const order = toOrder(o, endpoint);
+            if (o.lineItems?.pageInfo.hasNextPage) truncated.add(order);
+            return order;
+          })
+        : undefined;
     return { customer: toCustomer(c, endpoint), orders };
   }
 

@@ -55,9 +55,12 @@ function toShopifyDiscount(node: ActionDiscountFragment): ShopifyDiscount {
       endsAt: basic.endsAt,
       usageLimit: basic.usageLimit,
       code: basic.codes.nodes[0]?.code ?? null,
-      value: 'percentage' in v
-        ? { percentage: v.percentage }
-        : 'amount' in v ? { amount: { amount: v.amount.amount, currencyCode: v.amount.currencyCode } } : null,
+      value:
+        'percentage' in v
+          ? { percentage: v.percentage }
+          : 'amount' in v
+            ? { amount: { amount: v.amount.amount, currencyCode: v.amount.currencyCode } }
+            : null,
     },
   };
 }

@@ -63,7 +63,9 @@ async function searchOwners(client: ShopifyClient, emails: readonly string[], ow
     // Shopify keeps a customer's email unique: once each email has its customer, later pages hold only near-misses.
     if (!hasNextPage || found === wanted.size) return;
     if (page >= MAX_LOOKUP_PAGES || !endCursor) {
-      throw new ShopifyUnavailableError(`an email lookup still had more matches after ${page} pages; its profiles cannot be linked reliably`);
+      throw new ShopifyUnavailableError(
+        `an email lookup still had more matches after ${page} pages; its profiles cannot be linked reliably`,
+      );
     }
     after = endCursor;
   }

@@ -27,7 +27,11 @@ const MAX_BATCH = 250;
 
 /** A DataLoader that hands its answers out through the request's pacer (see pacer.ts). */
 class PacedLoader<K, V> extends DataLoader<K, V, string> {
-  constructor(batch: DataLoader.BatchLoadFn<K, V>, options: DataLoader.Options<K, V, string>, private readonly pacer: Pacer) {
+  constructor(
+    batch: DataLoader.BatchLoadFn<K, V>,
+    options: DataLoader.Options<K, V, string>,
+    private readonly pacer: Pacer,
+  ) {
     super(batch, options);
   }
 

@@ -22,7 +22,8 @@ import type {
 import { typedDocument } from './typed-request.js';
 
 /** What a customer card shows; no variables, so search and link can reuse it. */
-export const CUSTOMER_CARD = /* GraphQL */ `#graphql
+export const CUSTOMER_CARD = /* GraphQL */ `
+  #graphql
   fragment CustomerCard on Customer {
     id
     displayName
@@ -30,14 +31,23 @@ export const CUSTOMER_CARD = /* GraphQL */ `#graphql
     tags
     createdAt
     numberOfOrders
-    defaultEmailAddress { emailAddress marketingState }
-    defaultPhoneNumber { phoneNumber }
-    amountSpent { amount currencyCode }
+    defaultEmailAddress {
+      emailAddress
+      marketingState
+    }
+    defaultPhoneNumber {
+      phoneNumber
+    }
+    amountSpent {
+      amount
+      currencyCode
+    }
   }
 `;
 
 /** A line item as the profile shows it. */
-export const PROFILE_LINE_ITEM = /* GraphQL */ `#graphql
+export const PROFILE_LINE_ITEM = /* GraphQL */ `
+  #graphql
   fragment ProfileLineItem on LineItem {
     id
     name
@@ -46,14 +56,24 @@ export const PROFILE_LINE_ITEM = /* GraphQL */ `#graphql
     refundableQuantity
     unfulfilledQuantity
     sku
-    originalUnitPriceSet { shopMoney { amount currencyCode } }
-    image { url }
-    product { id }
+    originalUnitPriceSet {
+      shopMoney {
+        amount
+        currencyCode
+      }
+    }
+    image {
+      url
+    }
+    product {
+      id
+    }
   }
 `;
 
 /** An order as the profile shows it; tracking, location and line items only when selected. */
-export const PROFILE_ORDER = /* GraphQL */ `#graphql
+export const PROFILE_ORDER = /* GraphQL */ `
+  #graphql
   fragment ProfileOrder on Order {
     id
     name
@@ -66,13 +86,37 @@ export const PROFILE_ORDER = /* GraphQL */ `#graphql
     refundable
     displayFinancialStatus
     displayFulfillmentStatus
-    totalPriceSet { shopMoney { amount currencyCode } }
-    totalRefundedSet { shopMoney { amount currencyCode } }
-    fulfillments(first: 1) @include(if: $withTracking) { trackingInfo(first: 1) { number url } }
-    retailLocation @include(if: $withLocation) { name address { country } }
+    totalPriceSet {
+      shopMoney {
+        amount
+        currencyCode
+      }
+    }
+    totalRefundedSet {
+      shopMoney {
+        amount
+        currencyCode
+      }
+    }
+    fulfillments(first: 1) @include(if: $withTracking) {
+      trackingInfo(first: 1) {
+        number
+        url
+      }
+    }
+    retailLocation @include(if: $withLocation) {
+      name
+      address {
+        country
+      }
+    }
     lineItems(first: $lineItemsFirst) @include(if: $withLineItems) {
-      nodes { ...ProfileLineItem }
-      pageInfo { hasNextPage }
+      nodes {
+        ...ProfileLineItem
+      }
+      pageInfo {
+        hasNextPage
+      }
     }
   }
 `;
@@ -82,7 +126,8 @@ export const PROFILE_ORDER = /* GraphQL */ `#graphql
  * OR of their emails (`customers(query:)`), mapped back to profiles by GID and by email. `hasNextPage` says the
  * search matched more than the page holds: an email not found in a full page is unknown, not "no customer".
  */
-export const PROFILE_CUSTOMERS = typedDocument<ProfileCustomersQuery, ProfileCustomersQueryVariables>(/* GraphQL */ `#graphql
+export const PROFILE_CUSTOMERS = typedDocument<ProfileCustomersQuery, ProfileCustomersQueryVariables>(/* GraphQL */ `
+  #graphql
   query ProfileCustomers(
     $ids: [ID!]!
     $byId: Boolean!
@@ -97,18 +142,26 @@ export const PROFILE_CUSTOMERS = typedDocument<ProfileCustomersQuery, ProfileCus
     $withLocation: Boolean!
   ) {
     linked: nodes(ids: $ids) @include(if: $byId) {
-      ... on Customer { ...ProfileCustomer }
+      ... on Customer {
+        ...ProfileCustomer
+      }
     }
     matched: customers(first: $emailCount, query: $emailQuery) @include(if: $byEmail) {
-      nodes { ...ProfileCustomer }
-      pageInfo { hasNextPage }
+      nodes {
+        ...ProfileCustomer
+      }
+      pageInfo {
+        hasNextPage
+      }
     }
   }
 
   fragment ProfileCustomer on Customer {
     ...CustomerCard
     orders(first: $ordersFirst, sortKey: CREATED_AT, reverse: true) @include(if: $withOrders) {
-      nodes { ...ProfileOrder }
+      nodes {
+        ...ProfileOrder
+      }
     }
   }
   ${CUSTOMER_CARD}
@@ -117,14 +170,19 @@ export const PROFILE_CUSTOMERS = typedDocument<ProfileCustomersQuery, ProfileCus
 `);
 
 /** The rest of the line items of orders that have more than the first page fetched with the profile. */
-export const ORDER_LINE_ITEMS = typedDocument<OrderLineItemsQuery, OrderLineItemsQueryVariables>(/* GraphQL */ `#graphql
+export const ORDER_LINE_ITEMS = typedDocument<OrderLineItemsQuery, OrderLineItemsQueryVariables>(/* GraphQL */ `
+  #graphql
   query OrderLineItems($ids: [ID!]!, $first: Int!) {
     nodes(ids: $ids) {
       ... on Order {
         id
         lineItems(first: $first) {
-          nodes { ...ProfileLineItem }
-          pageInfo { hasNextPage }
+          nodes {
+            ...ProfileLineItem
+          }
+          pageInfo {
+            hasNextPage
+          }
         }
       }
     }
@@ -133,29 +191,40 @@ export const ORDER_LINE_ITEMS = typedDocument<OrderLineItemsQuery, OrderLineItem
 `);
 
 /** Customers matching a Shopify search query (email, phone, name). */
-export const CUSTOMER_SEARCH = typedDocument<CustomerSearchQuery, CustomerSearchQueryVariables>(/* GraphQL */ `#graphql
+export const CUSTOMER_SEARCH = typedDocument<CustomerSearchQuery, CustomerSearchQueryVariables>(/* GraphQL */ `
+  #graphql
   query CustomerSearch($query: String!, $first: Int!) {
     customers(first: $first, query: $query) {
-      nodes { ...CustomerCard }
+      nodes {
+        ...CustomerCard
+      }
     }
   }
   ${CUSTOMER_CARD}
 `);
 
 /** The customer of an order found by its name (`#1001`). */
-export const CUSTOMER_BY_ORDER_NAME = typedDocument<CustomerByOrderNameQuery, CustomerByOrderNameQueryVariables>(/* GraphQL */ `#graphql
+export const CUSTOMER_BY_ORDER_NAME = typedDocument<CustomerByOrderNameQuery, CustomerByOrderNameQueryVariables>(/* GraphQL */ `
+  #graphql
   query CustomerByOrderName($query: String!) {
     orders(first: 1, query: $query) {
-      nodes { customer { ...CustomerCard } }
+      nodes {
+        customer {
+          ...CustomerCard
+        }
+      }
     }
   }
   ${CUSTOMER_CARD}
 `);
 
 /** One customer by GID, to check a manual link points at a real customer. */
-export const CUSTOMER_BY_ID = typedDocument<CustomerByIdQuery, CustomerByIdQueryVariables>(/* GraphQL */ `#graphql
+export const CUSTOMER_BY_ID = typedDocument<CustomerByIdQuery, CustomerByIdQueryVariables>(/* GraphQL */ `
+  #graphql
   query CustomerById($id: ID!) {
-    customer(id: $id) { ...CustomerCard }
+    customer(id: $id) {
+      ...CustomerCard
+    }
   }
   ${CUSTOMER_CARD}
 `);
@@ -164,18 +233,35 @@ export const CUSTOMER_BY_ID = typedDocument<CustomerByIdQuery, CustomerByIdQuery
  * Which customers own these emails: the cheap first step when a batch's full lookup by email would cost more
  * requests, and the completion of a search whose page was full. Paged until `hasNextPage` is false.
  */
-export const CUSTOMER_IDS_BY_EMAIL = typedDocument<CustomerIdsByEmailQuery, CustomerIdsByEmailQueryVariables>(/* GraphQL */ `#graphql
+export const CUSTOMER_IDS_BY_EMAIL = typedDocument<CustomerIdsByEmailQuery, CustomerIdsByEmailQueryVariables>(/* GraphQL */ `
+  #graphql
   query CustomerIdsByEmail($query: String!, $first: Int!, $after: String) {
     customers(first: $first, query: $query, after: $after) {
-      nodes { id defaultEmailAddress { emailAddress } }
-      pageInfo { hasNextPage endCursor }
+      nodes {
+        id
+        defaultEmailAddress {
+          emailAddress
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `);
 
 /** The customer that has exactly this email, without search syntax: for an address that cannot go in a search query. */
-export const CUSTOMER_ID_BY_EMAIL_ADDRESS = typedDocument<CustomerIdByEmailAddressQuery, CustomerIdByEmailAddressQueryVariables>(/* GraphQL */ `#graphql
-  query CustomerIdByEmailAddress($email: String!) {
-    customerByIdentifier(identifier: { emailAddress: $email }) { id defaultEmailAddress { emailAddress } }
-  }
-`);
+export const CUSTOMER_ID_BY_EMAIL_ADDRESS = typedDocument<CustomerIdByEmailAddressQuery, CustomerIdByEmailAddressQueryVariables>(
+  /* GraphQL */ `
+    #graphql
+    query CustomerIdByEmailAddress($email: String!) {
+      customerByIdentifier(identifier: { emailAddress: $email }) {
+        id
+        defaultEmailAddress {
+          emailAddress
+        }
+      }
+    }
+  `,
+);

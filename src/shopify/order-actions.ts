@@ -60,7 +60,13 @@ export function orderActionsGateway(shopify: ShopifyClient): OrderActionsGateway
     },
 
     async readOrder(id) {
-      const variables: ActionOrderQueryVariables = { id, withLineItems: true, lineItemsFirst: ACTION_LINE_ITEMS_FIRST, withTracking: true, withLocation: true };
+      const variables: ActionOrderQueryVariables = {
+        id,
+        withLineItems: true,
+        lineItemsFirst: ACTION_LINE_ITEMS_FIRST,
+        withTracking: true,
+        withLocation: true,
+      };
       const { data } = await request(shopify, ACTION_ORDER, variables);
       return data.order ? toOrder(data.order, shopify.endpoint) : null;
     },
@@ -88,7 +94,10 @@ export function orderActionsGateway(shopify: ShopifyClient): OrderActionsGateway
       if (!result) {
         // e.g. IDEMPOTENCY_CONCURRENT_REQUEST: Shopify did not answer for the refund; the key stays unknown for a retry.
         const first = fieldErrors[0];
-        throw new ShopifyUnavailableError(`refundCreate returned no result${first ? `: ${first.message}` : ''}`, first?.code ? { shopifyCode: first.code } : {});
+        throw new ShopifyUnavailableError(
+          `refundCreate returned no result${first ? `: ${first.message}` : ''}`,
+          first?.code ? { shopifyCode: first.code } : {},
+        );
       }
       const refund = result.refund ? { id: result.refund.id, total: { ...result.refund.totalRefundedSet.shopMoney } } : null;
       return { refund, userErrors: result.userErrors };

@@ -58,7 +58,7 @@ export function packByCost<T>(
   const groups: Array<{ items: T[]; cost: number }> = [];
   const oversized: T[] = [];
   const bySize = items.map((item) => ({ item, alone: costOfGroup([item]) })).sort((a, b) => b.alone - a.alone);
-  for (let start = 0; start < bySize.length; ) {
+  for (let start = 0; start < bySize.length;) {
     const alone = bySize[start]!.alone;
     let end = start;
     while (end < bySize.length && bySize[end]!.alone === alone) end++;

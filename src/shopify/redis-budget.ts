@@ -85,7 +85,11 @@ export class RedisCostBudget extends QueuedBudget {
   private failing = false;
   protected readonly pollMs = POLL_MS;
 
-  constructor(redis: Redis, private readonly key: string, private readonly logger: Logger) {
+  constructor(
+    redis: Redis,
+    private readonly key: string,
+    private readonly logger: Logger,
+  ) {
     super();
     this.redis = redis as BudgetRedis;
     if (typeof this.redis.budgetTake !== 'function') {
@@ -148,7 +152,10 @@ export class RedisCostBudget extends QueuedBudget {
   private failed(error: unknown): void {
     if (this.failing) return;
     this.failing = true;
-    this.logger.warn({ err: { message: (error as Error).message } }, 'shared Shopify budget unreachable in Redis: using this process\'s own bucket');
+    this.logger.warn(
+      { err: { message: (error as Error).message } },
+      "shared Shopify budget unreachable in Redis: using this process's own bucket",
+    );
   }
 
   private recovered(): void {

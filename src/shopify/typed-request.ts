@@ -24,7 +24,9 @@ const operationNames = new Map<string, string>();
  */
 export function typedDocument<Result, Variables>(source: string): TypedDocument<Result, Variables> {
   // Parsed once, at import: a regex over the source could be fooled by a fragment or an argument named `query`.
-  const operations = parse(source).definitions.filter((d: DefinitionNode): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operations = parse(source).definitions.filter(
+    (d: DefinitionNode): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   const name = operations.length === 1 ? operations[0]!.name?.value : undefined;
   if (!name) throw new Error(`a Shopify document must hold exactly one named query or mutation; got: ${source.slice(0, 80)}`);
   operationNames.set(source, name);

@@ -149,11 +149,7 @@ export function createAuditRepository(db: Kysely<Database>, now: () => number): 
       if (filter.action !== undefined) query = query.where('action', '=', filter.action);
       if (filter.outcome !== undefined) query = query.where('outcome', '=', filter.outcome);
       if (filter.idempotencyKey !== undefined) query = query.where('idempotency_key', '=', filter.idempotencyKey);
-      const rows = await query
-        .orderBy('at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(Math.min(limit, MAX_LIMIT))
-        .execute();
+      const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(Math.min(limit, MAX_LIMIT)).execute();
       return rows.map(toEntry);
     },
   };
@@ -194,7 +190,8 @@ function requireBounded(entry: NewAuditEntry): void {
   check('amount', entry.amount, AUDIT_BOUNDS.amount);
   check('errorCode', entry.errorCode, AUDIT_BOUNDS.errorCode);
   const ids = Object.entries(entry.shopifyIds);
-  if (ids.length > AUDIT_BOUNDS.shopifyIds) throw new TypeError(`shopifyIds must have at most ${AUDIT_BOUNDS.shopifyIds} entries, got ${ids.length}`);
+  if (ids.length > AUDIT_BOUNDS.shopifyIds)
+    throw new TypeError(`shopifyIds must have at most ${AUDIT_BOUNDS.shopifyIds} entries, got ${ids.length}`);
   for (const [name, value] of ids) {
     check('shopifyIds name', name, 32);
     check(`shopifyIds.${name}`, value, AUDIT_BOUNDS.id);
@@ -206,7 +203,10 @@ function requireBounded(entry: NewAuditEntry): void {
  * Cut first, with room for an email across the cut: the email pattern is quadratic on a long run without an `@`.
  */
 function boundedDetail(text: string): string {
-  const printable = text.slice(0, 2 * AUDIT_BOUNDS.detail).replace(EMAIL, '[email]').replace(CONTROLS, ' ');
+  const printable = text
+    .slice(0, 2 * AUDIT_BOUNDS.detail)
+    .replace(EMAIL, '[email]')
+    .replace(CONTROLS, ' ');
   return printable.length > AUDIT_BOUNDS.detail ? `${printable.slice(0, AUDIT_BOUNDS.detail - 1)}…` : printable;
 }
 

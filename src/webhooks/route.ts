@@ -29,7 +29,11 @@ export interface WebhookRouteOptions {
 
 /** The webhook route. */
 export function webhookRoute(opts: WebhookRouteOptions): Route {
-  async function handleEvent(topic: string, eventId: string | undefined, body: Record<string, unknown>): Promise<'processed' | 'duplicate'> {
+  async function handleEvent(
+    topic: string,
+    eventId: string | undefined,
+    body: Record<string, unknown>,
+  ): Promise<'processed' | 'duplicate'> {
     if (eventId && !(await opts.events.markSeen(eventId, topic))) return 'duplicate';
     if (isTopic(topic)) await opts.invalidate(invalidationFor(topic, body));
     return 'processed';
@@ -47,7 +51,16 @@ export function webhookRoute(opts: WebhookRouteOptions): Route {
         const label = isTopic(topic) ? topic : 'other';
         opts.onDelivery?.(label, result);
         opts.logger.info(
-          { webhook: { topic: label, eventId, result, status, triggeredAt: header(req, 'x-shopify-triggered-at'), durationMs: Math.round(performance.now() - started) } },
+          {
+            webhook: {
+              topic: label,
+              eventId,
+              result,
+              status,
+              triggeredAt: header(req, 'x-shopify-triggered-at'),
+              durationMs: Math.round(performance.now() - started),
+            },
+          },
           'shopify webhook',
         );
         sendJson(res, status, { result });
@@ -72,7 +85,12 @@ export function webhookRoute(opts: WebhookRouteOptions): Route {
       try {
         const result = await Promise.race([work, late]);
         if (result === 'late') {
-          work.catch((error) => opts.logger.error({ err: { message: (error as Error).message }, webhook: { topic, eventId } }, 'webhook processing failed after answering'));
+          work.catch((error) =>
+            opts.logger.error(
+              { err: { message: (error as Error).message }, webhook: { topic, eventId } },
+              'webhook processing failed after answering',
+            ),
+          );
           return done(202, 'accepted');
         }
         return done(200, result);

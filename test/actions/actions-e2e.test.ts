@@ -4,7 +4,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  asAgent, CANCEL, cents, DISCOUNT, money, newKey, orderPicker, paidOrder, REFUND, simOrder, startStack, type SimOrder, type Stack,
+  asAgent,
+  CANCEL,
+  cents,
+  DISCOUNT,
+  money,
+  newKey,
+  orderPicker,
+  paidOrder,
+  REFUND,
+  simOrder,
+  startStack,
+  type SimOrder,
+  type Stack,
 } from './helpers.js';
 import { RATES } from 'shopify-admin-simulator';
 
@@ -37,7 +49,13 @@ describe('refundOrder', () => {
     const key = newKey();
 
     const res = await asAgent(h, REFUND, {
-      input: { orderId: before.id, lineItems: [{ lineItemId: line.id, quantity: 1, restock: true }], shipping: { full: true }, note: 'damaged', idempotencyKey: key },
+      input: {
+        orderId: before.id,
+        lineItems: [{ lineItemId: line.id, quantity: 1, restock: true }],
+        shipping: { full: true },
+        note: 'damaged',
+        idempotencyKey: key,
+      },
     });
     expect(res.body.errors).toBeUndefined();
     const payload = res.body.data.refundOrder;
@@ -50,7 +68,12 @@ describe('refundOrder', () => {
     const [refund] = after.refunds;
     expect(refund!.id).toBe(payload.refund.id);
     expect(refund!.lines).toEqual([
-      { lineItemId: line.id, quantity: 1, restockType: line.unfulfilledQuantity >= 1 ? 'CANCEL' : 'RETURN', subtotal: line.discountedUnitPrice },
+      {
+        lineItemId: line.id,
+        quantity: 1,
+        restockType: line.unfulfilledQuantity >= 1 ? 'CANCEL' : 'RETURN',
+        subtotal: line.discountedUnitPrice,
+      },
     ]);
     expect(refund!.shipping).toBe(before.totals.shipping);
     // money moved: a REFUND transaction against the order's payment, for exactly the refund total
@@ -65,12 +88,25 @@ describe('refundOrder', () => {
     // the payload's order is the order after the refund, with the action in its audit trail
     expect(payload.order.totalRefunded).toEqual({ amount: money(expected), currencyCode: 'USD' });
     expect(payload.order.agentActions).toEqual([
-      { action: 'refundOrder', outcome: 'succeeded', amount: { amount: money(expected), currencyCode: 'USD' }, shopifyIds: [`refundId=${refund!.id}`] },
+      {
+        action: 'refundOrder',
+        outcome: 'succeeded',
+        amount: { amount: money(expected), currencyCode: 'USD' },
+        shopifyIds: [`refundId=${refund!.id}`],
+      },
     ]);
     const [audit] = await h.app.deps.store.audit.list({ idempotencyKey: key });
     expect(audit).toMatchObject({
-      agentId: 'agent-7', action: 'refundOrder', outcome: 'succeeded', orderId: before.id, customerId: before.customerId,
-      amount: money(expected), currencyCode: 'USD', idempotencyKey: key, shopifyIds: { refundId: refund!.id }, errorCode: null,
+      agentId: 'agent-7',
+      action: 'refundOrder',
+      outcome: 'succeeded',
+      orderId: before.id,
+      customerId: before.customerId,
+      amount: money(expected),
+      currencyCode: 'USD',
+      idempotencyKey: key,
+      shopifyIds: { refundId: refund!.id },
+      errorCode: null,
     });
   });
 
@@ -92,7 +128,10 @@ describe('refundOrder', () => {
   });
 
   // Issue 10, defect 4: shipping is refunded only when asked. No line items still means every refundable item.
-  for (const [label, shipping] of [['shipping left out', undefined], ['shipping: { full: false }', { full: false }]] as const) {
+  for (const [label, shipping] of [
+    ['shipping left out', undefined],
+    ['shipping: { full: false }', { full: false }],
+  ] as const) {
     it(`refunds every refundable line item but no shipping with ${label}`, async () => {
       const before = await pick(paidOrder(2));
       const items = before.lineItems.reduce((s, li) => s + cents(li.discountedUnitPrice) * li.refundableQuantity, 0);
@@ -132,7 +171,7 @@ describe('refundOrder', () => {
 });
 
 describe('refundOrder to store credit', () => {
-  it('refunds one unit as store credit: money moves to the customer\'s credit, not to the card', async () => {
+  it("refunds one unit as store credit: money moves to the customer's credit, not to the card", async () => {
     const before = await pick(paidOrder(1));
     const line = before.lineItems[0]!;
     const expected = cents(line.discountedUnitPrice);
@@ -144,7 +183,9 @@ describe('refundOrder to store credit', () => {
     expect(res.body.data.refundOrder.refund.total).toEqual({ amount: money(expected), currencyCode: 'USD' });
     const after = await simOrder(h, before.id);
     expect(cents(after.totalRefunded) - cents(before.totalRefunded)).toBe(expected);
-    expect(refundTransactions(after).map((t) => [t.gateway, t.amount, t.parentId])).toEqual([['shopify_store_credit', money(expected), null]]);
+    expect(refundTransactions(after).map((t) => [t.gateway, t.amount, t.parentId])).toEqual([
+      ['shopify_store_credit', money(expected), null],
+    ]);
   });
 });
 
@@ -171,7 +212,9 @@ describe('cancelOrder', () => {
 
   it('cancels without refunding or restocking when asked so', async () => {
     const before = await pick(paidOrder(1, true));
-    const res = await asAgent(h, CANCEL, { input: { orderId: before.id, reason: 'FRAUD', refund: false, restock: false, idempotencyKey: newKey() } });
+    const res = await asAgent(h, CANCEL, {
+      input: { orderId: before.id, reason: 'FRAUD', refund: false, restock: false, idempotencyKey: newKey() },
+    });
     expect(res.body.data.cancelOrder.userErrors).toEqual([]);
     const after = await simOrder(h, before.id);
     expect(after).toMatchObject({ cancelled: true, cancelReason: 'FRAUD', totalRefunded: '0.00' });
@@ -180,7 +223,16 @@ describe('cancelOrder', () => {
 });
 
 describe('createDiscount', () => {
-  type SimDiscount = { id: string; code: string; title: string; customerIds: string[] | null; usageLimit: number; appliesOncePerCustomer: boolean; value: unknown; endsAt: string | null };
+  type SimDiscount = {
+    id: string;
+    code: string;
+    title: string;
+    customerIds: string[] | null;
+    usageLimit: number;
+    appliesOncePerCustomer: boolean;
+    value: unknown;
+    endsAt: string | null;
+  };
   const discounts = () => h.sim<SimDiscount[]>('discounts');
 
   it('creates a generated, unguessable code for one customer, once per customer, 15 % as 0.15', async () => {
@@ -193,7 +245,17 @@ describe('createDiscount', () => {
     expect(discount).toMatchObject({ value: '15%', usageLimit: 1, endsAt: null });
     const stored = (await discounts()).filter((d) => d.code === discount.code);
     expect(stored).toEqual([
-      { id: discount.id, code: discount.code, title: discount.title, customerIds: [customerId], usageLimit: 1, appliesOncePerCustomer: true, value: { percentage: 0.15 }, startsAt: expect.any(String), endsAt: null },
+      {
+        id: discount.id,
+        code: discount.code,
+        title: discount.title,
+        customerIds: [customerId],
+        usageLimit: 1,
+        appliesOncePerCustomer: true,
+        value: { percentage: 0.15 },
+        startsAt: expect.any(String),
+        endsAt: null,
+      },
     ]);
   });
 
@@ -207,7 +269,12 @@ describe('createDiscount', () => {
     expect(res.body.data.createDiscount.discount).toMatchObject({ code: 'SORRY-ABC-123', value: '10.00 USD', usageLimit: 5 });
     expect(Date.parse(res.body.data.createDiscount.discount.endsAt)).toBe(Date.parse(endsAt));
     const stored = (await discounts()).find((d) => d.code === 'SORRY-ABC-123')!;
-    expect(stored).toMatchObject({ customerIds: [customerId], usageLimit: 5, appliesOncePerCustomer: true, value: { amount: '10.00', currencyCode: 'USD', appliesOnEachItem: false } });
+    expect(stored).toMatchObject({
+      customerIds: [customerId],
+      usageLimit: 5,
+      appliesOncePerCustomer: true,
+      value: { amount: '10.00', currencyCode: 'USD', appliesOnEachItem: false },
+    });
   });
 
   it('resolves a manually linked profile to its customer; an unlinked profile is BAD_USER_INPUT on input.profileId', async () => {

@@ -15,13 +15,34 @@ const HUGE = 'x'.repeat(1_870_000);
 
 /** Characters an entry stores: every string column, shopifyIds as its JSON (what the table holds). */
 const storedChars = (e: AuditEntry): number =>
-  [e.id, e.agentId, e.action, e.outcome, e.orderId, e.customerId, e.profileId, e.amount, e.currencyCode, e.idempotencyKey, e.errorCode, e.detail]
-    .reduce((sum, v) => sum + (v?.length ?? 0), 0) + JSON.stringify(e.shopifyIds).length;
+  [
+    e.id,
+    e.agentId,
+    e.action,
+    e.outcome,
+    e.orderId,
+    e.customerId,
+    e.profileId,
+    e.amount,
+    e.currencyCode,
+    e.idempotencyKey,
+    e.errorCode,
+    e.detail,
+  ].reduce((sum, v) => sum + (v?.length ?? 0), 0) + JSON.stringify(e.shopifyIds).length;
 
 /** The fields of an entry besides its id and time. */
 const facts = ({ id: _id, at: _at, ...rest }: AuditEntry) => rest;
 
-const NOTHING = { orderId: null, customerId: null, profileId: null, amount: null, currencyCode: null, idempotencyKey: null, shopifyIds: {}, detail: null };
+const NOTHING = {
+  orderId: null,
+  customerId: null,
+  profileId: null,
+  amount: null,
+  currencyCode: null,
+  idempotencyKey: null,
+  shopifyIds: {},
+  detail: null,
+};
 
 describe.each(databases)('audit bounds on $name', (db) => {
   let h: Stack;
@@ -41,7 +62,13 @@ describe.each(databases)('audit bounds on $name', (db) => {
     const rows = await newest(100);
     expect(rows).toHaveLength(20);
     for (const row of rows) {
-      expect(facts(row)).toEqual({ ...NOTHING, agentId: null, action: 'unlinkShopifyCustomer', outcome: 'denied', errorCode: 'UNAUTHENTICATED' });
+      expect(facts(row)).toEqual({
+        ...NOTHING,
+        agentId: null,
+        action: 'unlinkShopifyCustomer',
+        outcome: 'denied',
+        errorCode: 'UNAUTHENTICATED',
+      });
     }
     // id 36 + action 21 + outcome 6 + errorCode 15 + "{}" 2
     expect(rows.map(storedChars)).toEqual(Array(20).fill(80));
@@ -51,19 +78,42 @@ describe.each(databases)('audit bounds on $name', (db) => {
     const forbidden = await asAgent(h, LINK, { p: HUGE, c: `gid://shopify/Customer/${'9'.repeat(100_000)}` }, ['shopify:read']);
     expect(forbidden.body.errors[0].extensions.code).toBe('FORBIDDEN');
     const [denied] = await newest(1);
-    expect(facts(denied!)).toEqual({ ...NOTHING, agentId: 'agent-7', action: 'linkShopifyCustomer', outcome: 'denied', errorCode: 'FORBIDDEN' });
+    expect(facts(denied!)).toEqual({
+      ...NOTHING,
+      agentId: 'agent-7',
+      action: 'linkShopifyCustomer',
+      outcome: 'denied',
+      errorCode: 'FORBIDDEN',
+    });
 
     const rejected = await asAgent(h, UNLINK, { p: HUGE });
-    expect(rejected.body.errors[0]).toMatchObject({ message: 'profileId: must be a non-empty id of at most 200 characters', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(rejected.body.errors[0]).toMatchObject({
+      message: 'profileId: must be a non-empty id of at most 200 characters',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     const [unlinkRow] = await newest(1);
-    expect(facts(unlinkRow!)).toEqual({ ...NOTHING, agentId: 'agent-7', action: 'unlinkShopifyCustomer', outcome: 'rejected', errorCode: 'BAD_USER_INPUT' });
+    expect(facts(unlinkRow!)).toEqual({
+      ...NOTHING,
+      agentId: 'agent-7',
+      action: 'unlinkShopifyCustomer',
+      outcome: 'rejected',
+      errorCode: 'BAD_USER_INPUT',
+    });
 
     // A control character is not part of any id (and PostgreSQL cannot store NUL): refused, and not stored.
     const control = await asAgent(h, LINK, { p: 'p1\u0000', c: 'gid://shopify/Customer/1' });
-    expect(control.body.errors[0]).toMatchObject({ message: 'profileId: must not contain control characters', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(control.body.errors[0]).toMatchObject({
+      message: 'profileId: must not contain control characters',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     const [controlRow] = await newest(1);
     expect(facts(controlRow!)).toEqual({
-      ...NOTHING, customerId: 'gid://shopify/Customer/1', agentId: 'agent-7', action: 'linkShopifyCustomer', outcome: 'rejected', errorCode: 'BAD_USER_INPUT',
+      ...NOTHING,
+      customerId: 'gid://shopify/Customer/1',
+      agentId: 'agent-7',
+      action: 'linkShopifyCustomer',
+      outcome: 'rejected',
+      errorCode: 'BAD_USER_INPUT',
     });
   });
 
@@ -91,6 +141,8 @@ describe.each(databases)('audit bounds on $name', (db) => {
     // A well-formed key is kept even for a denied attempt: it ties retries together.
     const key = newKey();
     await h.query(REFUND, { input: { orderId: 'gid://shopify/Order/1', idempotencyKey: key } });
-    expect((await h.app.deps.store.audit.list({ idempotencyKey: key })).map((r) => [r.outcome, r.orderId])).toEqual([['denied', 'gid://shopify/Order/1']]);
+    expect((await h.app.deps.store.audit.list({ idempotencyKey: key })).map((r) => [r.outcome, r.orderId])).toEqual([
+      ['denied', 'gid://shopify/Order/1'],
+    ]);
   });
 });

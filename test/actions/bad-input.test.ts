@@ -4,7 +4,19 @@
  * as userErrors with their codes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asAgent, CANCEL, DISCOUNT, newKey, orderPicker, paidOrder, REFUND, simStats, startStack, type SimOrder, type Stack } from './helpers.js';
+import {
+  asAgent,
+  CANCEL,
+  DISCOUNT,
+  newKey,
+  orderPicker,
+  paidOrder,
+  REFUND,
+  simStats,
+  startStack,
+  type SimOrder,
+  type Stack,
+} from './helpers.js';
 
 let h: Stack;
 let pick: (p: (o: SimOrder) => boolean) => Promise<SimOrder>;
@@ -32,12 +44,21 @@ async function rejects(doc: string, input: Record<string, unknown>, field: strin
   expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT', field });
   expect(error.message.startsWith(`${field}: `)).toBe(true);
   const after = await simStats(h);
-  const sent = Object.fromEntries(Object.entries(after.byOperation).map(([op, n]) => [op, n - (before.byOperation[op] ?? 0)]).filter(([, n]) => n !== 0));
+  const sent = Object.fromEntries(
+    Object.entries(after.byOperation)
+      .map(([op, n]) => [op, n - (before.byOperation[op] ?? 0)])
+      .filter(([, n]) => n !== 0),
+  );
   expect(sent).toEqual(reads);
   for (const m of MUTATIONS) expect(after.byOperation[m] ?? 0).toBe(before.byOperation[m] ?? 0);
   // A malformed key is not recorded (it identifies nothing): then the newest entry is this attempt's.
-  const audit = 'idempotencyKey' in input ? (await h.app.deps.store.audit.list({ limit: 1 })) : await h.app.deps.store.audit.list({ idempotencyKey: key });
-  expect(audit.map((a) => [a.outcome, a.errorCode, a.idempotencyKey])).toEqual([['rejected', 'BAD_USER_INPUT', 'idempotencyKey' in input ? null : key]]);
+  const audit =
+    'idempotencyKey' in input
+      ? await h.app.deps.store.audit.list({ limit: 1 })
+      : await h.app.deps.store.audit.list({ idempotencyKey: key });
+  expect(audit.map((a) => [a.outcome, a.errorCode, a.idempotencyKey])).toEqual([
+    ['rejected', 'BAD_USER_INPUT', 'idempotencyKey' in input ? null : key],
+  ]);
   expect(await h.app.deps.store.idempotency.get(key)).toBeNull();
   return error.message;
 }
@@ -45,16 +66,29 @@ async function rejects(doc: string, input: Record<string, unknown>, field: strin
 describe('refundOrder', () => {
   it('over-refund: a quantity above the refundable one, after one read of the order', async () => {
     const line = order.lineItems[0]!;
-    const message = await rejects(REFUND, { orderId: order.id, lineItems: [{ lineItemId: line.id, quantity: line.refundableQuantity + 1 }] }, 'input.lineItems[0].quantity', { ActionOrderCheck: 1 });
+    const message = await rejects(
+      REFUND,
+      { orderId: order.id, lineItems: [{ lineItemId: line.id, quantity: line.refundableQuantity + 1 }] },
+      'input.lineItems[0].quantity',
+      { ActionOrderCheck: 1 },
+    );
     expect(message).toBe(`input.lineItems[0].quantity: is more than the ${line.refundableQuantity} still refundable`);
   });
 
   it('a line item of another order', async () => {
-    await rejects(REFUND, { orderId: order.id, lineItems: [{ lineItemId: other.lineItems[0]!.id, quantity: 1 }] }, 'input.lineItems[0].lineItemId', { ActionOrderCheck: 1 });
+    await rejects(
+      REFUND,
+      { orderId: order.id, lineItems: [{ lineItemId: other.lineItems[0]!.id, quantity: 1 }] },
+      'input.lineItems[0].lineItemId',
+      { ActionOrderCheck: 1 },
+    );
   });
 
-  it('more shipping than is left to refund, after reading the order and Shopify\'s suggestion', async () => {
-    const message = await rejects(REFUND, { orderId: order.id, lineItems: [], shipping: { amount: '1000.00' } }, 'input.shipping.amount', { ActionOrderCheck: 1, ActionSuggestedRefund: 1 });
+  it("more shipping than is left to refund, after reading the order and Shopify's suggestion", async () => {
+    const message = await rejects(REFUND, { orderId: order.id, lineItems: [], shipping: { amount: '1000.00' } }, 'input.shipping.amount', {
+      ActionOrderCheck: 1,
+      ActionSuggestedRefund: 1,
+    });
     expect(message).toBe(`input.shipping.amount: is more than the ${order.totals.shipping} USD of shipping still refundable`);
   });
 
@@ -64,9 +98,27 @@ describe('refundOrder', () => {
 
   it('malformed ids, quantities, amounts and keys cost no Shopify request at all', async () => {
     await rejects(REFUND, { orderId: 'Order/5000001' }, 'input.orderId');
-    await rejects(REFUND, { orderId: order.id, lineItems: [{ lineItemId: 'gid://shopify/Product/1', quantity: 1 }] }, 'input.lineItems[0].lineItemId');
-    await rejects(REFUND, { orderId: order.id, lineItems: [{ lineItemId: order.lineItems[0]!.id, quantity: 0 }] }, 'input.lineItems[0].quantity');
-    await rejects(REFUND, { orderId: order.id, lineItems: [{ lineItemId: order.lineItems[0]!.id, quantity: 1 }, { lineItemId: order.lineItems[0]!.id, quantity: 1 }] }, 'input.lineItems[1].lineItemId');
+    await rejects(
+      REFUND,
+      { orderId: order.id, lineItems: [{ lineItemId: 'gid://shopify/Product/1', quantity: 1 }] },
+      'input.lineItems[0].lineItemId',
+    );
+    await rejects(
+      REFUND,
+      { orderId: order.id, lineItems: [{ lineItemId: order.lineItems[0]!.id, quantity: 0 }] },
+      'input.lineItems[0].quantity',
+    );
+    await rejects(
+      REFUND,
+      {
+        orderId: order.id,
+        lineItems: [
+          { lineItemId: order.lineItems[0]!.id, quantity: 1 },
+          { lineItemId: order.lineItems[0]!.id, quantity: 1 },
+        ],
+      },
+      'input.lineItems[1].lineItemId',
+    );
     await rejects(REFUND, { orderId: order.id, shipping: { amount: '-1' } }, 'input.shipping.amount');
     await rejects(REFUND, { orderId: order.id, shipping: { full: true, amount: '1' } }, 'input.shipping');
     await rejects(REFUND, { orderId: order.id, lineItems: [] }, 'input.lineItems');
@@ -77,9 +129,13 @@ describe('refundOrder', () => {
   it('a corrected retry may reuse the key of a rejected request (checks run before the key is claimed)', async () => {
     const key = newKey();
     const line = order.lineItems[0]!;
-    const bad = await asAgent(h, REFUND, { input: { orderId: order.id, lineItems: [{ lineItemId: line.id, quantity: 99 }], idempotencyKey: key } });
+    const bad = await asAgent(h, REFUND, {
+      input: { orderId: order.id, lineItems: [{ lineItemId: line.id, quantity: 99 }], idempotencyKey: key },
+    });
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    const good = await asAgent(h, REFUND, { input: { orderId: order.id, lineItems: [{ lineItemId: line.id, quantity: 1 }], idempotencyKey: key } });
+    const good = await asAgent(h, REFUND, {
+      input: { orderId: order.id, lineItems: [{ lineItemId: line.id, quantity: 1 }], idempotencyKey: key },
+    });
     expect(good.body.errors).toBeUndefined();
     expect(good.body.data.refundOrder.refund.id).toMatch(/^gid:\/\/shopify\/Refund\//);
     expect((await h.app.deps.store.audit.list({ idempotencyKey: key })).map((a) => a.outcome)).toEqual(['succeeded', 'rejected']);
@@ -101,15 +157,18 @@ async function eurOrder(): Promise<SimOrder> {
 describe('refundOrder: shipping, currencies, bounds and text', () => {
   it('`full: false` with nothing else to refund names nothing to refund', async () => {
     const message = await rejects(REFUND, { orderId: order.id, lineItems: [], shipping: { full: false } }, 'input.lineItems');
-    expect(message).toBe('input.lineItems: names nothing to refund: list line items, give shipping, or leave lineItems out to refund every line item');
+    expect(message).toBe(
+      'input.lineItems: names nothing to refund: list line items, give shipping, or leave lineItems out to refund every line item',
+    );
   });
 
   it('every line item refunded already: nothing left but shipping, which is refunded only when asked', async () => {
     const o = await pick(paidOrder(1));
     const first = await asAgent(h, REFUND, { input: { orderId: o.id, idempotencyKey: newKey() } });
     expect(first.body.data.refundOrder.userErrors).toEqual([]);
-    expect(await rejects(REFUND, { orderId: o.id }, 'input.orderId', { ActionOrderCheck: 1, ActionSuggestedRefund: 1 }))
-      .toBe('input.orderId: there is nothing left to refund but shipping; to refund it, give shipping: { full: true }');
+    expect(await rejects(REFUND, { orderId: o.id }, 'input.orderId', { ActionOrderCheck: 1, ActionSuggestedRefund: 1 })).toBe(
+      'input.orderId: there is nothing left to refund but shipping; to refund it, give shipping: { full: true }',
+    );
   });
 
   it('`full: true` with an amount contradicts itself', async () => {
@@ -118,65 +177,106 @@ describe('refundOrder: shipping, currencies, bounds and text', () => {
   });
 
   it('a currency without an amount, and a malformed currency', async () => {
-    expect(await rejects(REFUND, { orderId: order.id, shipping: { full: true, currencyCode: 'USD' } }, 'input.shipping.currencyCode'))
-      .toBe('input.shipping.currencyCode: names the currency of amount; give it only with amount');
-    expect(await rejects(REFUND, { orderId: order.id, shipping: { amount: '1.00', currencyCode: 'usd' } }, 'input.shipping.currencyCode'))
-      .toBe('input.shipping.currencyCode: must be an ISO 4217 code of three capital letters such as "USD", got "usd"');
+    expect(await rejects(REFUND, { orderId: order.id, shipping: { full: true, currencyCode: 'USD' } }, 'input.shipping.currencyCode')).toBe(
+      'input.shipping.currencyCode: names the currency of amount; give it only with amount',
+    );
+    expect(
+      await rejects(REFUND, { orderId: order.id, shipping: { amount: '1.00', currencyCode: 'usd' } }, 'input.shipping.currencyCode'),
+    ).toBe('input.shipping.currencyCode: must be an ISO 4217 code of three capital letters such as "USD", got "usd"');
   });
 
   it('a shipping amount for an order paid in EUR must name EUR, after one read of the order', async () => {
     const eur = await eurOrder();
-    expect(await rejects(REFUND, { orderId: eur.id, lineItems: [], shipping: { amount: '1.00' } }, 'input.shipping.currencyCode', { ActionOrderCheck: 1 }))
-      .toBe('input.shipping.currencyCode: is needed: this order was paid in EUR and Shopify refunds shipping in that currency, so give amount in EUR with currencyCode: "EUR" (left out, it means the shop\'s USD)');
-    expect(await rejects(REFUND, { orderId: eur.id, lineItems: [], shipping: { amount: '1.00', currencyCode: 'USD' } }, 'input.shipping.currencyCode', { ActionOrderCheck: 1 }))
-      .toBe('input.shipping.currencyCode: must be EUR, the currency this order was paid in (Shopify refunds shipping in it), got USD');
-    expect(await rejects(REFUND, { orderId: order.id, lineItems: [], shipping: { amount: '1.00', currencyCode: 'EUR' } }, 'input.shipping.currencyCode', { ActionOrderCheck: 1 }))
-      .toBe('input.shipping.currencyCode: must be USD, the currency this order was paid in (Shopify refunds shipping in it), got EUR');
+    expect(
+      await rejects(REFUND, { orderId: eur.id, lineItems: [], shipping: { amount: '1.00' } }, 'input.shipping.currencyCode', {
+        ActionOrderCheck: 1,
+      }),
+    ).toBe(
+      'input.shipping.currencyCode: is needed: this order was paid in EUR and Shopify refunds shipping in that currency, so give amount in EUR with currencyCode: "EUR" (left out, it means the shop\'s USD)',
+    );
+    expect(
+      await rejects(
+        REFUND,
+        { orderId: eur.id, lineItems: [], shipping: { amount: '1.00', currencyCode: 'USD' } },
+        'input.shipping.currencyCode',
+        { ActionOrderCheck: 1 },
+      ),
+    ).toBe('input.shipping.currencyCode: must be EUR, the currency this order was paid in (Shopify refunds shipping in it), got USD');
+    expect(
+      await rejects(
+        REFUND,
+        { orderId: order.id, lineItems: [], shipping: { amount: '1.00', currencyCode: 'EUR' } },
+        'input.shipping.currencyCode',
+        { ActionOrderCheck: 1 },
+      ),
+    ).toBe('input.shipping.currencyCode: must be USD, the currency this order was paid in (Shopify refunds shipping in it), got EUR');
   });
 
   it('shipping amounts are bounded, with at most 2 decimals', async () => {
     for (const amount of ['999999999999.999', '1.001', '100000000.01']) {
-      expect(await rejects(REFUND, { orderId: order.id, shipping: { amount } }, 'input.shipping.amount'))
-        .toBe(`input.shipping.amount: must be more than 0 and at most 100000000.00, with at most 2 decimals, got "${amount}"`);
+      expect(await rejects(REFUND, { orderId: order.id, shipping: { amount } }, 'input.shipping.amount')).toBe(
+        `input.shipping.amount: must be more than 0 and at most 100000000.00, with at most 2 decimals, got "${amount}"`,
+      );
     }
   });
 
   it('notes and keys with control or bidirectional characters', async () => {
     for (const note of ['a\u0000b', 'a\u001bb', 'a\u202eb']) {
       const cp = note.codePointAt(1)!.toString(16).toUpperCase().padStart(4, '0');
-      expect(await rejects(REFUND, { orderId: order.id, note }, 'input.note'))
-        .toBe(`input.note: must not contain control or bidirectional characters, found U+${cp}`);
+      expect(await rejects(REFUND, { orderId: order.id, note }, 'input.note')).toBe(
+        `input.note: must not contain control or bidirectional characters, found U+${cp}`,
+      );
     }
-    expect(await rejects(REFUND, { orderId: order.id, idempotencyKey: 'key\u0000' }, 'input.idempotencyKey'))
-      .toBe('input.idempotencyKey: must be 1 to 255 printable characters (a UUID per action is a good choice), found U+0000');
+    expect(await rejects(REFUND, { orderId: order.id, idempotencyKey: 'key\u0000' }, 'input.idempotencyKey')).toBe(
+      'input.idempotencyKey: must be 1 to 255 printable characters (a UUID per action is a good choice), found U+0000',
+    );
   });
 });
 
 describe('cancelOrder', () => {
   it('an order that is already cancelled, after one read', async () => {
     const cancelled = await pick((o) => o.cancelled && o.currency === 'USD');
-    const message = await rejects(CANCEL, { orderId: cancelled.id, reason: 'OTHER', refund: false, restock: false }, 'input.orderId', { ActionOrderCheck: 1 });
+    const message = await rejects(CANCEL, { orderId: cancelled.id, reason: 'OTHER', refund: false, restock: false }, 'input.orderId', {
+      ActionOrderCheck: 1,
+    });
     expect(message).toBe(`input.orderId: the order was already cancelled at ${cancelled.cancelledAt}`);
   });
 
   it('store credit without a refund, and a malformed order id', async () => {
-    await rejects(CANCEL, { orderId: order.id, reason: 'OTHER', refund: false, refundToStoreCredit: true, restock: false }, 'input.refundToStoreCredit');
+    await rejects(
+      CANCEL,
+      { orderId: order.id, reason: 'OTHER', refund: false, refundToStoreCredit: true, restock: false },
+      'input.refundToStoreCredit',
+    );
     await rejects(CANCEL, { orderId: 'gid://shopify/Customer/1', reason: 'OTHER', refund: false, restock: false }, 'input.orderId');
   });
 
   it('a staff note with control characters', async () => {
-    expect(await rejects(CANCEL, { orderId: order.id, reason: 'OTHER', refund: false, restock: false, staffNote: 'x\u001b[2J' }, 'input.staffNote'))
-      .toBe('input.staffNote: must not contain control or bidirectional characters, found U+001B');
+    expect(
+      await rejects(
+        CANCEL,
+        { orderId: order.id, reason: 'OTHER', refund: false, restock: false, staffNote: 'x\u001b[2J' },
+        'input.staffNote',
+      ),
+    ).toBe('input.staffNote: must not contain control or bidirectional characters, found U+001B');
   });
 
   it("Shopify's refusal (a fulfilled order) comes back as userErrors with its code, recorded as failed", async () => {
     const fulfilled = await pick((o) => o.fulfillments > 0 && !o.cancelled && o.financialStatus === 'PAID');
     const key = newKey();
-    const res = await asAgent(h, CANCEL, { input: { orderId: fulfilled.id, reason: 'OTHER', refund: true, restock: true, idempotencyKey: key } });
+    const res = await asAgent(h, CANCEL, {
+      input: { orderId: fulfilled.id, reason: 'OTHER', refund: true, restock: true, idempotencyKey: key },
+    });
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.cancelOrder).toMatchObject({
       jobId: null,
-      userErrors: [{ field: ['input', 'orderId'], message: 'Cannot cancel an order with fulfillments; cancel the fulfillments first', code: 'INVALID' }],
+      userErrors: [
+        {
+          field: ['input', 'orderId'],
+          message: 'Cannot cancel an order with fulfillments; cancel the fulfillments first',
+          code: 'INVALID',
+        },
+      ],
       order: { id: fulfilled.id, cancelledAt: null },
     });
     expect((await h.sim<SimOrder>(`orders/${encodeURIComponent(fulfilled.id)}`)).cancelled).toBe(false);
@@ -200,31 +300,45 @@ describe('createDiscount', () => {
   });
 
   it('codes must be printable: no NUL, ESC, bidi override, zero-width or other invisible characters', async () => {
-    for (const [code, cp] of [['SORRY\u0000X', '0000'], ['SORRY\u001bX', '001B'], ['SORRY\u202eX', '202E'], ['SORRY\u200bX', '200B'], ['\ufeffSORRY', 'FEFF'], ['SORRY\u00a0X', '00A0']]) {
-      expect(await rejects(DISCOUNT, { ...customer(), percentage: 10, code }, 'input.code'))
-        .toBe(`input.code: must be 1 to 255 printable characters without spaces, control, invisible or bidirectional characters, found U+${cp}`);
+    for (const [code, cp] of [
+      ['SORRY\u0000X', '0000'],
+      ['SORRY\u001bX', '001B'],
+      ['SORRY\u202eX', '202E'],
+      ['SORRY\u200bX', '200B'],
+      ['\ufeffSORRY', 'FEFF'],
+      ['SORRY\u00a0X', '00A0'],
+    ]) {
+      expect(await rejects(DISCOUNT, { ...customer(), percentage: 10, code }, 'input.code')).toBe(
+        `input.code: must be 1 to 255 printable characters without spaces, control, invisible or bidirectional characters, found U+${cp}`,
+      );
     }
-    expect(await rejects(DISCOUNT, { ...customer(), percentage: 10, code: 'A'.repeat(256) }, 'input.code'))
-      .toBe('input.code: must be 1 to 255 printable characters without spaces, control, invisible or bidirectional characters, got 256 characters');
+    expect(await rejects(DISCOUNT, { ...customer(), percentage: 10, code: 'A'.repeat(256) }, 'input.code')).toBe(
+      'input.code: must be 1 to 255 printable characters without spaces, control, invisible or bidirectional characters, got 256 characters',
+    );
   });
 
   it('amounts are bounded, with at most 2 decimals', async () => {
-    expect(await rejects(DISCOUNT, { ...customer(), amount: '999999999999.999' }, 'input.amount'))
-      .toBe('input.amount: must be more than 0 and at most 100000000.00, with at most 2 decimals, got "999999999999.999"');
-    expect(await rejects(DISCOUNT, { ...customer(), percentage: 10, minimumSubtotal: '100000000.01' }, 'input.minimumSubtotal'))
-      .toBe('input.minimumSubtotal: must be more than 0 and at most 100000000.00, with at most 2 decimals, got "100000000.01"');
+    expect(await rejects(DISCOUNT, { ...customer(), amount: '999999999999.999' }, 'input.amount')).toBe(
+      'input.amount: must be more than 0 and at most 100000000.00, with at most 2 decimals, got "999999999999.999"',
+    );
+    expect(await rejects(DISCOUNT, { ...customer(), percentage: 10, minimumSubtotal: '100000000.01' }, 'input.minimumSubtotal')).toBe(
+      'input.minimumSubtotal: must be more than 0 and at most 100000000.00, with at most 2 decimals, got "100000000.01"',
+    );
   });
 
   it("amounts are in the shop's currency: another currency is refused after reading the customer and the shop", async () => {
-    expect(await rejects(DISCOUNT, { ...customer(), amount: '5.00', currencyCode: 'EUR' }, 'input.currencyCode', { ActionCustomer: 1 }))
-      .toBe("input.currencyCode: must be USD, the shop's currency, in which Shopify applies discount amounts, got EUR");
-    expect(await rejects(DISCOUNT, { ...customer(), amount: '5.00', currencyCode: 'EURO' }, 'input.currencyCode'))
-      .toBe('input.currencyCode: must be an ISO 4217 code of three capital letters such as "USD", got "EURO"');
+    expect(
+      await rejects(DISCOUNT, { ...customer(), amount: '5.00', currencyCode: 'EUR' }, 'input.currencyCode', { ActionCustomer: 1 }),
+    ).toBe("input.currencyCode: must be USD, the shop's currency, in which Shopify applies discount amounts, got EUR");
+    expect(await rejects(DISCOUNT, { ...customer(), amount: '5.00', currencyCode: 'EURO' }, 'input.currencyCode')).toBe(
+      'input.currencyCode: must be an ISO 4217 code of three capital letters such as "USD", got "EURO"',
+    );
   });
 
   it('a profile id with control characters', async () => {
-    expect(await rejects(DISCOUNT, { profileId: 'p\u0000', percentage: 10 }, 'input.profileId'))
-      .toBe('input.profileId: must not contain control or bidirectional characters, found U+0000');
+    expect(await rejects(DISCOUNT, { profileId: 'p\u0000', percentage: 10 }, 'input.profileId')).toBe(
+      'input.profileId: must not contain control or bidirectional characters, found U+0000',
+    );
   });
 
   it('exactly one of customerId/profileId, and a well-formed customer GID', async () => {
@@ -266,13 +380,19 @@ describe('DateTime inputs', () => {
       expect(res.body.data).toBeUndefined();
       expect(res.body.errors).toHaveLength(1);
       expect(res.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-      expect(res.body.errors[0].message).toBe(`Variable "$input" got invalid value ${JSON.stringify(endsAt)} at "input.endsAt"; Expected type "DateTime". ${RULE}; ${got}`);
+      expect(res.body.errors[0].message).toBe(
+        `Variable "$input" got invalid value ${JSON.stringify(endsAt)} at "input.endsAt"; Expected type "DateTime". ${RULE}; ${got}`,
+      );
       expect((await simStats(h)).requests).toBe(before.requests);
     }
   });
 
   it('as a literal: GRAPHQL_VALIDATION_FAILED naming the argument', async () => {
-    const res = await asAgent(h, `mutation { createDiscount(input: { customerId: "${order.customerId}", percentage: 10, endsAt: "2031-01-01", idempotencyKey: "${newKey()}" }) { userErrors { code } } }`, {});
+    const res = await asAgent(
+      h,
+      `mutation { createDiscount(input: { customerId: "${order.customerId}", percentage: 10, endsAt: "2031-01-01", idempotencyKey: "${newKey()}" }) { userErrors { code } } }`,
+      {},
+    );
     expect(res.status).toBe(400);
     expect(res.body.errors).toHaveLength(1);
     expect(res.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');

@@ -7,7 +7,19 @@ import { hashInput } from '../../src/actions/idempotency.js';
 import { parseRefund } from '../../src/actions/validate.js';
 import { databases } from '../helpers/databases.js';
 import {
-  asAgent, cents, DISCOUNT, newKey, orderPicker, paidOrder, REFUND, simOrder, simStats, startStack, startTestSimulator, type SimOrder, type Stack,
+  asAgent,
+  cents,
+  DISCOUNT,
+  newKey,
+  orderPicker,
+  paidOrder,
+  REFUND,
+  simOrder,
+  simStats,
+  startStack,
+  startTestSimulator,
+  type SimOrder,
+  type Stack,
 } from './helpers.js';
 import type { Simulator } from 'shopify-admin-simulator';
 
@@ -65,7 +77,12 @@ describe.each(databases)('exactly once on $name', (db) => {
   it('a later retry replays the stored result without a Shopify mutation; the order is read fresh', async () => {
     const before = await pick(paidOrder(1));
     const key = newKey();
-    const input = { orderId: before.id, lineItems: [{ lineItemId: before.lineItems[0]!.id, quantity: 1 }], shipping: { full: true }, idempotencyKey: key };
+    const input = {
+      orderId: before.id,
+      lineItems: [{ lineItemId: before.lineItems[0]!.id, quantity: 1 }],
+      shipping: { full: true },
+      idempotencyKey: key,
+    };
     const first = await asAgent(a, REFUND, { input });
     const stats = await simStats(a);
     const again = await asAgent(b, REFUND, { input });
@@ -92,9 +109,17 @@ describe.each(databases)('exactly once on $name', (db) => {
     await asAgent(a, REFUND, { input: { orderId: before.id, lineItems: [{ lineItemId: line.id, quantity: 1 }], idempotencyKey: key } });
     const stats = await simStats(a);
     const reused = [
-      await asAgent(b, REFUND, { input: { orderId: before.id, lineItems: [{ lineItemId: line.id, quantity: 1, restock: true }], idempotencyKey: key } }),
+      await asAgent(b, REFUND, {
+        input: { orderId: before.id, lineItems: [{ lineItemId: line.id, quantity: 1, restock: true }], idempotencyKey: key },
+      }),
       await asAgent(a, DISCOUNT, { input: { customerId: before.customerId, percentage: 10, idempotencyKey: key } }),
-      await asAgent(b, REFUND, { input: { orderId: before.id, lineItems: [{ lineItemId: line.id, quantity: 1 }], idempotencyKey: key } }, undefined, 'agent-other'),
+      await asAgent(
+        b,
+        REFUND,
+        { input: { orderId: before.id, lineItems: [{ lineItemId: line.id, quantity: 1 }], idempotencyKey: key } },
+        undefined,
+        'agent-other',
+      ),
     ];
     for (const r of reused) {
       expect(r.body.errors[0].extensions).toEqual({ code: 'IDEMPOTENCY_KEY_REUSED' });
@@ -125,7 +150,13 @@ describe('a key whose first attempt is still running', () => {
     const input = { orderId: order.id, lineItems: [{ lineItemId: order.lineItems[0]!.id, quantity: 1 }], idempotencyKey: key };
     // Another process holds the key (claimed, working): same agent, mutation and input.
     const { idempotencyKey: _k, ...rest } = parseRefund(input);
-    await h.app.deps.store.idempotency.claim({ key, agentId: 'agent-7', mutation: 'refundOrder', inputHash: hashInput(rest), leaseMs: 60_000 });
+    await h.app.deps.store.idempotency.claim({
+      key,
+      agentId: 'agent-7',
+      mutation: 'refundOrder',
+      inputHash: hashInput(rest),
+      leaseMs: 60_000,
+    });
     const stats = await simStats(h);
     const started = Date.now();
     const res = await asAgent(h, REFUND, { input });
@@ -133,6 +164,8 @@ describe('a key whose first attempt is still running', () => {
     expect(res.body.errors[0].extensions).toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS' });
     expect(res.body.errors[0].extensions.retryAfterSeconds).toBeGreaterThan(40);
     expect((await simStats(h)).byOperation).toEqual(stats.byOperation);
-    expect((await h.app.deps.store.audit.list({ idempotencyKey: key })).map((e) => [e.outcome, e.errorCode])).toEqual([['rejected', 'IDEMPOTENCY_IN_PROGRESS']]);
+    expect((await h.app.deps.store.audit.list({ idempotencyKey: key })).map((e) => [e.outcome, e.errorCode])).toEqual([
+      ['rejected', 'IDEMPOTENCY_IN_PROGRESS'],
+    ]);
   }, 15_000);
 });

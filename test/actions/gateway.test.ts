@@ -31,11 +31,14 @@ describe('through the gateway', () => {
   it('refundOrder moves the money once; the next profile read shows the refund and its audit entry', async () => {
     const order = await orderPicker(h)((o) => paidOrder(1)(o) && profileOf.has(o.customerId!));
     const profileId = profileOf.get(order.customerId!)!;
-    const read = async () => (await asAgent(h, PROFILE, { ids: [profileId] })).body.data.profiles[0].orders.find((o: { id: string }) => o.id === order.id);
+    const read = async () =>
+      (await asAgent(h, PROFILE, { ids: [profileId] })).body.data.profiles[0].orders.find((o: { id: string }) => o.id === order.id);
     expect((await read()).totalRefunded.amount).toBe('0.00');
 
     const line = order.lineItems[0]!;
-    const res = await asAgent(h, REFUND, { input: { orderId: order.id, lineItems: [{ lineItemId: line.id, quantity: 1 }], idempotencyKey: newKey() } });
+    const res = await asAgent(h, REFUND, {
+      input: { orderId: order.id, lineItems: [{ lineItemId: line.id, quantity: 1 }], idempotencyKey: newKey() },
+    });
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.refundOrder.refund.total).toEqual({ amount: money(cents(line.discountedUnitPrice)), currencyCode: 'USD' });
     const after = await simOrder(h, order.id);
@@ -59,7 +62,9 @@ describe('through the gateway', () => {
     const stored = (await h.sim<Array<{ code: string; customerIds: string[] }>>('discounts')).filter((d) => d.code === discount.code);
     expect(stored.map((d) => d.customerIds)).toEqual([[order.customerId]]);
 
-    const denied = await asAgent(h, DISCOUNT, { input: { customerId: order.customerId, percentage: 5, idempotencyKey: newKey() } }, ['shopify:read']);
+    const denied = await asAgent(h, DISCOUNT, { input: { customerId: order.customerId, percentage: 5, idempotencyKey: newKey() } }, [
+      'shopify:read',
+    ]);
     expect(denied.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', scope: 'shopify:discounts:create' });
   });
 });

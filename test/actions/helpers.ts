@@ -88,11 +88,16 @@ export async function startStack(opts: { simulator?: Simulator; env?: Record<str
     app,
     simulator,
     async query(query, variables = {}, headers = {}) {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
       return { status: res.status, body: (await res.json()) as any };
     },
     async sim<T>(path: string, body?: unknown): Promise<T> {
-      const init = body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+      const init =
+        body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
       const res = await fetch(`${simulator.url}/__simulator/${path}`, init);
       if (!res.ok) throw new Error(`simulator ${path}: HTTP ${res.status}`);
       return (await res.json()) as T;
@@ -106,7 +111,13 @@ export async function startStack(opts: { simulator?: Simulator; env?: Record<str
 }
 
 /** Sends a GraphQL request as an agent with these scopes. */
-export async function asAgent(h: Pick<Stack, 'query'>, query: string, variables: Record<string, unknown>, scopes: readonly string[] = SCOPES, sub?: string) {
+export async function asAgent(
+  h: Pick<Stack, 'query'>,
+  query: string,
+  variables: Record<string, unknown>,
+  scopes: readonly string[] = SCOPES,
+  sub?: string,
+) {
   return h.query(query, variables, { authorization: `Bearer ${await token(scopes, sub)}` });
 }
 
@@ -151,7 +162,12 @@ export interface SimOrder {
   totals: Record<string, string>;
   lineItems: SimLineItem[];
   transactions: Array<{ id: string; kind: string; status: string; gateway: string; amount: string; parentId: string | null }>;
-  refunds: Array<{ id: string; shipping: string; lines: Array<{ lineItemId: string; quantity: number; restockType: string; subtotal: string }>; transactionIds: string[] }>;
+  refunds: Array<{
+    id: string;
+    shipping: string;
+    lines: Array<{ lineItemId: string; quantity: number; restockType: string; subtotal: string }>;
+    transactionIds: string[];
+  }>;
   fulfillments: number;
 }
 
@@ -182,14 +198,16 @@ export function orderPicker(h: Pick<Stack, 'sim'>) {
 }
 
 /** A paid order with a customer, nothing refunded or cancelled yet, and at least `minLines` line items. */
-export const paidOrder = (minLines = 1, unfulfilled = false) => (o: SimOrder): boolean =>
-  o.financialStatus === 'PAID' &&
-  !o.cancelled &&
-  o.customerId !== null &&
-  o.refunds.length === 0 &&
-  o.lineItems.length >= minLines &&
-  o.totals.shipping !== '0.00' &&
-  (!unfulfilled || o.fulfillments === 0);
+export const paidOrder =
+  (minLines = 1, unfulfilled = false) =>
+  (o: SimOrder): boolean =>
+    o.financialStatus === 'PAID' &&
+    !o.cancelled &&
+    o.customerId !== null &&
+    o.refunds.length === 0 &&
+    o.lineItems.length >= minLines &&
+    o.totals.shipping !== '0.00' &&
+    (!unfulfilled || o.fulfillments === 0);
 
 /** Decimal string → integer cents, for exact money arithmetic in assertions. */
 export const cents = (amount: string): number => Math.round(Number(amount) * 100);

@@ -4,7 +4,21 @@
  * acting again, and ends with exactly one refund / cancellation / discount.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asAgent, CANCEL, DISCOUNT, newKey, onceBefore, orderPicker, paidOrder, REFUND, simOrder, simStats, startStack, type SimOrder, type Stack } from './helpers.js';
+import {
+  asAgent,
+  CANCEL,
+  DISCOUNT,
+  newKey,
+  onceBefore,
+  orderPicker,
+  paidOrder,
+  REFUND,
+  simOrder,
+  simStats,
+  startStack,
+  type SimOrder,
+  type Stack,
+} from './helpers.js';
 
 let h: Stack;
 let pick: (p: (o: SimOrder) => boolean) => Promise<SimOrder>;
@@ -52,7 +66,10 @@ describe('a lost answer, then a retry with the same key', () => {
     const after = await simOrder(h, before.id);
     expect(after.refunds.map((r) => r.id)).toEqual([acted.refunds[0]!.id]);
     expect(after.totalRefunded).toBe(before.lineItems[0]!.discountedUnitPrice);
-    expect((await h.app.deps.store.audit.list({ idempotencyKey: input.idempotencyKey })).map((e) => e.outcome)).toEqual(['succeeded', 'unknown']);
+    expect((await h.app.deps.store.audit.list({ idempotencyKey: input.idempotencyKey })).map((e) => e.outcome)).toEqual([
+      'succeeded',
+      'unknown',
+    ]);
     expect((await h.app.deps.store.idempotency.get(input.idempotencyKey))!.state).toBe('succeeded');
   }, 15_000);
 
@@ -74,7 +91,10 @@ describe('a lost answer, then a retry with the same key', () => {
     const after = await simOrder(h, before.id);
     expect(after.refunds).toHaveLength(1);
     expect(after.totalRefunded).toBe(before.totals.net);
-    expect((await h.app.deps.store.audit.list({ idempotencyKey: input.idempotencyKey })).map((e) => e.outcome)).toEqual(['succeeded', 'unknown']);
+    expect((await h.app.deps.store.audit.list({ idempotencyKey: input.idempotencyKey })).map((e) => e.outcome)).toEqual([
+      'succeeded',
+      'unknown',
+    ]);
   }, 15_000);
 
   it('createDiscount: the request hung and never reached Shopify; the retry finds no such code and creates it, once', async () => {
@@ -94,6 +114,9 @@ describe('a lost answer, then a retry with the same key', () => {
     const stored = (await h.sim<Array<{ code: string; customerIds: string[] }>>('discounts')).filter((d) => d.code === code);
     expect(stored).toEqual([expect.objectContaining({ code, customerIds: [customerId] })]);
     expect((await simStats(h)).byOperation.ActionDiscountByCode! - (stats.byOperation.ActionDiscountByCode ?? 0)).toBe(1);
-    expect((await h.app.deps.store.audit.list({ idempotencyKey: input.idempotencyKey })).map((e) => e.outcome)).toEqual(['succeeded', 'unknown']);
+    expect((await h.app.deps.store.audit.list({ idempotencyKey: input.idempotencyKey })).map((e) => e.outcome)).toEqual([
+      'succeeded',
+      'unknown',
+    ]);
   }, 15_000);
 });

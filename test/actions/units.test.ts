@@ -21,8 +21,18 @@ describe('compareDecimal', () => {
 
 describe('hashInput', () => {
   it('is the same for the same request however it was written, and differs for any change', () => {
-    const a = parseRefund({ orderId: 'gid://shopify/Order/1', lineItems: [{ lineItemId: 'gid://shopify/LineItem/2', quantity: 1 }], idempotencyKey: 'k' });
-    const b = parseRefund({ idempotencyKey: 'k', notifyCustomer: false, toStoreCredit: false, lineItems: [{ quantity: 1, restock: false, lineItemId: ' gid://shopify/LineItem/2 ' }], orderId: 'gid://shopify/Order/1' });
+    const a = parseRefund({
+      orderId: 'gid://shopify/Order/1',
+      lineItems: [{ lineItemId: 'gid://shopify/LineItem/2', quantity: 1 }],
+      idempotencyKey: 'k',
+    });
+    const b = parseRefund({
+      idempotencyKey: 'k',
+      notifyCustomer: false,
+      toStoreCredit: false,
+      lineItems: [{ quantity: 1, restock: false, lineItemId: ' gid://shopify/LineItem/2 ' }],
+      orderId: 'gid://shopify/Order/1',
+    });
     expect(hashInput(a)).toBe(hashInput(b));
     expect(hashInput({ x: 1, y: undefined })).toBe(hashInput({ x: 1 }));
     expect(hashInput({ ...a, note: 'x' })).not.toBe(hashInput(a));
@@ -45,29 +55,52 @@ describe('generated discount codes', () => {
 
 describe('parseDiscount', () => {
   it('refuses a DateTime without an offset when called directly too', () => {
-    expect(() => parseDiscount({ customerId: 'gid://shopify/Customer/5', percentage: 15, endsAt: '2031-01-01T00:00:00', idempotencyKey: 'k' }, 0))
-      .toThrow('input.endsAt: An ISO 8601 date and time with a UTC offset is needed');
+    expect(() =>
+      parseDiscount({ customerId: 'gid://shopify/Customer/5', percentage: 15, endsAt: '2031-01-01T00:00:00', idempotencyKey: 'k' }, 0),
+    ).toThrow('input.endsAt: An ISO 8601 date and time with a UTC offset is needed');
   });
 
   it('normalizes endsAt to ISO and defaults usageLimit to 1', () => {
     const now = Date.parse('2026-07-01T00:00:00Z');
-    expect(parseDiscount({ customerId: 'gid://shopify/Customer/5', percentage: 15, endsAt: '2026-07-02T02:00:00+02:00', idempotencyKey: 'k' }, now)).toEqual({
-      idempotencyKey: 'k', target: { customerId: 'gid://shopify/Customer/5' }, value: { percentage: 15 }, code: null,
-      endsAt: '2026-07-02T00:00:00.000Z', usageLimit: 1, minimumSubtotal: null,
+    expect(
+      parseDiscount(
+        { customerId: 'gid://shopify/Customer/5', percentage: 15, endsAt: '2026-07-02T02:00:00+02:00', idempotencyKey: 'k' },
+        now,
+      ),
+    ).toEqual({
+      idempotencyKey: 'k',
+      target: { customerId: 'gid://shopify/Customer/5' },
+      value: { percentage: 15 },
+      code: null,
+      endsAt: '2026-07-02T00:00:00.000Z',
+      usageLimit: 1,
+      minimumSubtotal: null,
     });
   });
 });
 
 describe('DateTime scalar', () => {
   it('passes output strings through unchanged (no milliseconds added, no zone rewritten)', () => {
-    for (const v of ['2026-06-24T23:15:16Z', '2026-06-24T23:15:16.123Z', '2026-06-24T23:15:16+02:00']) expect(DateTimeScalar.serialize(v)).toBe(v);
+    for (const v of ['2026-06-24T23:15:16Z', '2026-06-24T23:15:16.123Z', '2026-06-24T23:15:16+02:00'])
+      expect(DateTimeScalar.serialize(v)).toBe(v);
     expect(DateTimeScalar.serialize(new Date(Date.UTC(2026, 5, 24, 23, 15, 16)))).toBe('2026-06-24T23:15:16.000Z');
   });
 
   it('accepts only real date-times with an offset', () => {
     const good = ['2031-01-01T00:00:00Z', '2031-01-01T23:59:59.999999+14:00', '2028-02-29T12:00:00-05:30'];
-    const bad = ['2031-01-01', '2031-01-01T00:00:00', '2031-01-01T00:00Z', '2031-02-29T00:00:00Z', '2031-01-01T24:00:00Z', '2031-01-01T00:00:60Z',
-      '2031-01-01T00:00:00+2400', '2031-01-01T00:00:00+24:00', '2031-01-01t00:00:00z', ' 2031-01-01T00:00:00Z', '2031-01-01T00:00:00Z\n'];
+    const bad = [
+      '2031-01-01',
+      '2031-01-01T00:00:00',
+      '2031-01-01T00:00Z',
+      '2031-02-29T00:00:00Z',
+      '2031-01-01T24:00:00Z',
+      '2031-01-01T00:00:60Z',
+      '2031-01-01T00:00:00+2400',
+      '2031-01-01T00:00:00+24:00',
+      '2031-01-01t00:00:00z',
+      ' 2031-01-01T00:00:00Z',
+      '2031-01-01T00:00:00Z\n',
+    ];
     for (const v of good) expect([v, isDateTime(v)]).toEqual([v, true]);
     for (const v of bad) expect([v, isDateTime(v)]).toEqual([v, false]);
     expect(() => DateTimeScalar.parseValue(['2031-01-01T00:00:00Z'])).toThrow('got a list');

@@ -32,7 +32,11 @@ describe('refundOrder userErrors', () => {
     expect(res.body.errors).toBeUndefined();
     const { refund, userErrors } = res.body.data.refundOrder;
     expect(refund).toBeNull();
-    expect(userErrors[0]).toEqual({ field: ['input', 'lineItems', '0', 'quantity'], message: 'Quantity cannot refund more items than were purchased', code: 'SHOPIFY_USER_ERROR' });
+    expect(userErrors[0]).toEqual({
+      field: ['input', 'lineItems', '0', 'quantity'],
+      message: 'Quantity cannot refund more items than were purchased',
+      code: 'SHOPIFY_USER_ERROR',
+    });
     for (const e of userErrors) expect(e.code).toBe('SHOPIFY_USER_ERROR');
     expect((await simOrder(h, order.id)).refunds).toHaveLength(1);
     const [audit] = await h.app.deps.store.audit.list({ idempotencyKey: key });

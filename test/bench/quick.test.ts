@@ -11,7 +11,10 @@ describe('bench', () => {
       { body: 'c', arrivedAt: 11, answeredAt: 20 },
       { body: 'd', arrivedAt: 13, answeredAt: 21 },
     ]);
-    expect(shape).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(shape).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
   });
 
   it('the naive subgraph returns the same data as this subgraph, with more Shopify requests (two full customers fit one 1000-point request)', async () => {
@@ -21,7 +24,11 @@ describe('bench', () => {
       ['requests/orders/K=3', true, []],
       ['requests/card/K=3', true, []],
     ]);
-    expect(r.rows.map((x) => [x.subgraph.requests, x.naive.requests])).toEqual([[1, 3], [2, 6], [2, 12]]);
+    expect(r.rows.map((x) => [x.subgraph.requests, x.naive.requests])).toEqual([
+      [1, 3],
+      [2, 6],
+      [2, 12],
+    ]);
     expect(r.entitiesShapes[2]!.map((round) => round.length)).toEqual([1]);
   }, 20_000);
 });

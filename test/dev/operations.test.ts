@@ -25,8 +25,16 @@ const EXPECTED = [
   'create-discount',
 ];
 
-interface Money { amount: string; currencyCode: string }
-interface CardProduct { id: string; quantity: number; status: string | null; unitPrice: Money }
+interface Money {
+  amount: string;
+  currencyCode: string;
+}
+interface CardProduct {
+  id: string;
+  quantity: number;
+  status: string | null;
+  unitPrice: Money;
+}
 interface CardOrder {
   id: string;
   financialStatus: string | null;
@@ -74,8 +82,22 @@ describe('docs/operations', () => {
   it('are exactly the operations this test runs, each with variables whose placeholders it knows', () => {
     const ops = loadExampleOperations();
     expect(ops.map((o) => o.name).sort()).toEqual([...EXPECTED].sort());
-    const known = new Set(['profileId', 'customerName', 'unlinkedProfileId', 'customerId', 'cancellableOrderId', 'refundableOrderId', 'lineItemId', 'fullyRefundableOrderId', 'idempotencyKey']);
-    for (const op of ops) expect(placeholdersIn(op.variables).filter((p) => !known.has(p)), op.name).toEqual([]);
+    const known = new Set([
+      'profileId',
+      'customerName',
+      'unlinkedProfileId',
+      'customerId',
+      'cancellableOrderId',
+      'refundableOrderId',
+      'lineItemId',
+      'fullyRefundableOrderId',
+      'idempotencyKey',
+    ]);
+    for (const op of ops)
+      expect(
+        placeholdersIn(op.variables).filter((p) => !known.has(p)),
+        op.name,
+      ).toEqual([]);
   });
 
   it('each validates against the composed supergraph API schema', () => {
@@ -83,12 +105,17 @@ describe('docs/operations', () => {
     if (!composition.ok) throw new Error(composition.errors.join('\n'));
     const schema = composition.apiSchema();
     for (const op of loadExampleOperations()) {
-      expect(validate(schema, parse(op.document)).map((e) => e.message), op.name).toEqual([]);
+      expect(
+        validate(schema, parse(op.document)).map((e) => e.message),
+        op.name,
+      ).toEqual([]);
     }
   });
 
   it('three-profiles: the first three profiles with their Shopify customers and latest orders', async () => {
-    const data = await run<{ profiles: Array<{ id: string; name: string; shopifyCustomer: { id: string; totalOrders: number } | null; orders: unknown[] }> }>('three-profiles');
+    const data = await run<{
+      profiles: Array<{ id: string; name: string; shopifyCustomer: { id: string; totalOrders: number } | null; orders: unknown[] }>;
+    }>('three-profiles');
     expect(data.profiles.map((p) => p.id)).toEqual(stack.profiles.slice(0, 3).map((p) => p.id));
     data.profiles.forEach((p, i) => {
       const customer = customerOfProfile(stack.profiles[i]!.emails);
@@ -118,7 +145,9 @@ describe('docs/operations', () => {
     const customer = stack.customers[index]!;
     const profile = stack.profiles.find((p) => p.emails.length === 0 && p.name === customer.displayName)!;
 
-    const { shopifyCustomerSearch } = await run<{ shopifyCustomerSearch: Array<{ id: string }> }>('customer-search', { customerName: customer.displayName });
+    const { shopifyCustomerSearch } = await run<{ shopifyCustomerSearch: Array<{ id: string }> }>('customer-search', {
+      customerName: customer.displayName,
+    });
     expect(shopifyCustomerSearch.map((c) => c.id)).toContain(customer.id);
 
     const { linkShopifyCustomer } = await run('link-customer', { unlinkedProfileId: profile.id, customerId: customer.id });

@@ -22,8 +22,10 @@ function edit(visitor: ASTVisitor): string {
 }
 
 const onType = (type: string, fieldVisitor: (node: any) => any) => ({
-  ObjectTypeDefinition: (node: any) => (node.name.value === type ? { ...node, fields: node.fields.map(fieldVisitor).filter(Boolean) } : undefined),
-  InputObjectTypeDefinition: (node: any) => (node.name.value === type ? { ...node, fields: node.fields.map(fieldVisitor).filter(Boolean) } : undefined),
+  ObjectTypeDefinition: (node: any) =>
+    node.name.value === type ? { ...node, fields: node.fields.map(fieldVisitor).filter(Boolean) } : undefined,
+  InputObjectTypeDefinition: (node: any) =>
+    node.name.value === type ? { ...node, fields: node.fields.map(fieldVisitor).filter(Boolean) } : undefined,
 });
 
 describe('checkSchema', () => {
@@ -38,25 +40,40 @@ describe('checkSchema', () => {
     expect(result.ok).toBe(false);
     expect(result.compositionErrors).toEqual([]);
     expect(result.breaking).toEqual([
-      { level: 'BREAKING', type: 'FIELD_REMOVED', path: 'CustomerProfile.products', message: "Field 'products' was removed from object type 'CustomerProfile'" },
+      {
+        level: 'BREAKING',
+        type: 'FIELD_REMOVED',
+        path: 'CustomerProfile.products',
+        message: "Field 'products' was removed from object type 'CustomerProfile'",
+      },
     ]);
   });
 
   it('flags a retyped field', async () => {
-    const retyped = edit(onType('ShopifyOrder', (f) => (f.name.value === 'orderNumber' ? { ...f, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'Int' } } } : f)));
+    const retyped = edit(
+      onType('ShopifyOrder', (f) =>
+        f.name.value === 'orderNumber' ? { ...f, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'Int' } } } : f,
+      ),
+    );
     const result = await checkSchema({ schemaSdl: retyped, baseSdl: SDL });
     expect(result.breaking.map((c) => [c.type, c.path])).toEqual([['FIELD_TYPE_CHANGED', 'ShopifyOrder.orderNumber']]);
   });
 
   it('flags an argument made required, by type or by dropping its default', async () => {
-    const dropDefault = edit(onType('ShopifyOrder', (f) =>
-      f.name.value === 'agentActions' ? { ...f, arguments: f.arguments.map((a: any) => ({ ...a, defaultValue: undefined })) } : f,
-    ));
+    const dropDefault = edit(
+      onType('ShopifyOrder', (f) =>
+        f.name.value === 'agentActions' ? { ...f, arguments: f.arguments.map((a: any) => ({ ...a, defaultValue: undefined })) } : f,
+      ),
+    );
     const byDefault = await checkSchema({ schemaSdl: dropDefault, baseSdl: SDL });
-    expect(byDefault.breaking.map((c) => [c.type, c.path])).toEqual([['FIELD_ARGUMENT_DEFAULT_CHANGED', 'ShopifyOrder.agentActions.limit']]);
+    expect(byDefault.breaking.map((c) => [c.type, c.path])).toEqual([
+      ['FIELD_ARGUMENT_DEFAULT_CHANGED', 'ShopifyOrder.agentActions.limit'],
+    ]);
     expect(byDefault.breaking[0]!.message).toContain("'ShopifyOrder.agentActions.limit' is now required");
 
-    const nonNull = edit(onType('ShopifyRefundOrderInput', (f) => (f.name.value === 'note' ? { ...f, type: { kind: Kind.NON_NULL_TYPE, type: f.type } } : f)));
+    const nonNull = edit(
+      onType('ShopifyRefundOrderInput', (f) => (f.name.value === 'note' ? { ...f, type: { kind: Kind.NON_NULL_TYPE, type: f.type } } : f)),
+    );
     const byType = await checkSchema({ schemaSdl: nonNull, baseSdl: SDL });
     expect(byType.breaking.map((c) => [c.type, c.path])).toEqual([['INPUT_FIELD_TYPE_CHANGED', 'ShopifyRefundOrderInput.note']]);
   });
@@ -64,7 +81,9 @@ describe('checkSchema', () => {
   it('flags a removed enum value', async () => {
     const removed = edit({
       EnumTypeDefinition: (node: any) =>
-        node.name.value === 'ShopifyCancelReason' ? { ...node, values: node.values.filter((v: any) => v.name.value !== 'FRAUD') } : undefined,
+        node.name.value === 'ShopifyCancelReason'
+          ? { ...node, values: node.values.filter((v: any) => v.name.value !== 'FRAUD') }
+          : undefined,
     });
     const result = await checkSchema({ schemaSdl: removed, baseSdl: SDL });
     expect(result.breaking.map((c) => [c.type, c.path])).toEqual([['ENUM_VALUE_REMOVED', 'ShopifyCancelReason.FRAUD']]);
@@ -82,7 +101,8 @@ describe('checkSchema', () => {
 
   it('fails when the schema no longer composes with the profiles subgraph (emails no longer @external)', async () => {
     const notExternal = edit({
-      FieldDefinition: (node: any) => (node.name.value === 'emails' ? { ...node, directives: node.directives.filter((d: any) => d.name.value !== 'external') } : undefined),
+      FieldDefinition: (node: any) =>
+        node.name.value === 'emails' ? { ...node, directives: node.directives.filter((d: any) => d.name.value !== 'external') } : undefined,
     });
     const result = await checkSchema({ schemaSdl: notExternal, baseSdl: SDL });
     expect(result.ok).toBe(false);
@@ -120,7 +140,10 @@ describe('resolveBase', () => {
 
 describe('npm run schema:check', () => {
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts/schema-check.ts'), ...args], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts/schema-check.ts'), ...args], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    });
 
   it('exits 1 and prints each breaking change with its path', () => {
     const modified = join(tmp, 'modified.graphql');

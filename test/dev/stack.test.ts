@@ -126,7 +126,9 @@ describe('the demo profiles subgraph', () => {
     const byIds = await gql(url, '{ profiles(ids: ["profile-0003", "nope", "profile-0001"]) { id } }');
     expect(byIds.data.profiles).toEqual([{ id: 'profile-0003' }, { id: 'profile-0001' }]);
     const withEmail = stack.profiles.find((p) => p.emails.length > 0)!;
-    const byEmail = await gql(url, 'query($e: String!) { profileByEmail(email: $e) { id name emails } }', { e: withEmail.emails[0]!.toUpperCase() });
+    const byEmail = await gql(url, 'query($e: String!) { profileByEmail(email: $e) { id name emails } }', {
+      e: withEmail.emails[0]!.toUpperCase(),
+    });
     expect(byEmail.data.profileByEmail).toEqual(withEmail);
     const bad = await gql(url, '{ profiles(first: 0) { id } }');
     expect(bad.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['BAD_USER_INPUT', 'first must be from 1 to 100, got 0']]);
@@ -139,12 +141,27 @@ describe('ports', () => {
     expect(readPort({ PORT: '70000' }, 'PORT', 4001)).toBe('PORT: must be a whole number from 0 to 65535, got "70000"');
     const held = await occupyPort();
     try {
-      expect(await checkPorts([{ variable: 'GATEWAY_PORT', port: held.port }, { variable: 'PORT', port: 0 }, { variable: 'PROFILES_PORT', port: 0 }], '127.0.0.1')).toEqual([
+      expect(
+        await checkPorts(
+          [
+            { variable: 'GATEWAY_PORT', port: held.port },
+            { variable: 'PORT', port: 0 },
+            { variable: 'PROFILES_PORT', port: 0 },
+          ],
+          '127.0.0.1',
+        ),
+      ).toEqual([
         `Port ${held.port} is already in use: set GATEWAY_PORT to a free port (for example GATEWAY_PORT=${held.port + 10} npm run dev)`,
       ]);
-      expect(await checkPorts([{ variable: 'PORT', port: 4999 }, { variable: 'PROFILES_PORT', port: 4999 }], '127.0.0.1')).toEqual([
-        'PROFILES_PORT and PORT are both 4999: give each server its own port',
-      ]);
+      expect(
+        await checkPorts(
+          [
+            { variable: 'PORT', port: 4999 },
+            { variable: 'PROFILES_PORT', port: 4999 },
+          ],
+          '127.0.0.1',
+        ),
+      ).toEqual(['PROFILES_PORT and PORT are both 4999: give each server its own port']);
     } finally {
       await held.release();
     }
@@ -153,7 +170,12 @@ describe('ports', () => {
   it('a port taken while starting fails with its variable, and stops what had started', async () => {
     const held = await occupyPort();
     try {
-      const error = await startDevStack({ ports: { ...FREE, profiles: held.port }, host: '127.0.0.1', env: { DEMO_CUSTOMERS: '5' }, logger: silentLogger() }).catch((e: unknown) => e);
+      const error = await startDevStack({
+        ports: { ...FREE, profiles: held.port },
+        host: '127.0.0.1',
+        env: { DEMO_CUSTOMERS: '5' },
+        logger: silentLogger(),
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PortInUseError);
       expect(error).toMatchObject({ variable: 'PROFILES_PORT', port: held.port });
     } finally {
@@ -165,7 +187,11 @@ describe('ports', () => {
 describe('supergraph.yaml (rover dev)', () => {
   it("names this subgraph and the demo profiles subgraph by their schema files and npm run dev's default ports", () => {
     const yaml = readFileSync(join(PROJECT_ROOT, 'supergraph.yaml'), 'utf8');
-    const subgraphs = [...yaml.matchAll(/^  (\w+):\n(?:\s+#.*\n)*\s+routing_url: (\S+)\n\s+schema:\n\s+file: (\S+)$/gm)].map((m) => [m[1], m[2], m[3]]);
+    const subgraphs = [...yaml.matchAll(/^  (\w+):\n(?:\s+#.*\n)*\s+routing_url: (\S+)\n\s+schema:\n\s+file: (\S+)$/gm)].map((m) => [
+      m[1],
+      m[2],
+      m[3],
+    ]);
     expect(subgraphs).toEqual([
       ['profiles', `http://localhost:${DEFAULT_PORTS.profiles}/graphql`, './dev/profiles.graphql'],
       ['shopify', `http://localhost:${DEFAULT_PORTS.shopify}/graphql`, './schema.graphql'],
@@ -176,43 +202,65 @@ describe('supergraph.yaml (rover dev)', () => {
 
 describe('npm run dev', () => {
   const entry = join(PROJECT_ROOT, 'dev/index.ts');
-  const env = (extra: Record<string, string>) => ({ ...process.env, GATEWAY_PORT: '0', PORT: '0', PROFILES_PORT: '0', SIMULATOR_PORT: '0', DEMO_CUSTOMERS: '20', ...extra });
+  const env = (extra: Record<string, string>) => ({
+    ...process.env,
+    GATEWAY_PORT: '0',
+    PORT: '0',
+    PROFILES_PORT: '0',
+    SIMULATOR_PORT: '0',
+    DEMO_CUSTOMERS: '20',
+    ...extra,
+  });
 
   // NODE_ENV=development as in a terminal: Apollo only installs its own signal handlers outside NODE_ENV=test.
-  it.each([[[]], [['--subgraphs-only']]])('%j prints the URLs and the token, then stops everything on Ctrl-C (SIGINT) and exits 0', async (args: string[]) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: PROJECT_ROOT, env: env({ NODE_ENV: 'development' }), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const lastLine = args.length ? 'forwards the Authorization header' : 'Sandbox opens with';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`not ready in time:\n${out}`)), 45_000);
-      child.stdout.on('data', () => {
-        if (out.includes(lastLine)) {
-          clearTimeout(timer);
-          resolve();
-        }
+  it.each([[[]], [['--subgraphs-only']]])(
+    '%j prints the URLs and the token, then stops everything on Ctrl-C (SIGINT) and exits 0',
+    async (args: string[]) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+        cwd: PROJECT_ROOT,
+        env: env({ NODE_ENV: 'development' }),
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-    });
-    expect(out).toContain('Local supergraph running (Ctrl-C stops everything)');
-    expect(out).toMatch(/This subgraph \(shopify\)\s+http:\/\/localhost:\d+\/graphql/);
-    if (args.length) expect(out).not.toContain('Apollo Sandbox');
-    else expect(out).toMatch(/Supergraph \+ Apollo Sandbox\s+http:\/\/localhost:\d+\//);
-    expect(out).toMatch(/export DEMO_TOKEN=[\w-]+\.[\w-]+\.[\w-]+/);
-    const signalledAt = Date.now();
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(Date.now() - signalledAt).toBeLessThan(5_000);
-    expect(out).toContain('Stopped.');
-  }, 60_000);
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const lastLine = args.length ? 'forwards the Authorization header' : 'Sandbox opens with';
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`not ready in time:\n${out}`)), 45_000);
+        child.stdout.on('data', () => {
+          if (out.includes(lastLine)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      expect(out).toContain('Local supergraph running (Ctrl-C stops everything)');
+      expect(out).toMatch(/This subgraph \(shopify\)\s+http:\/\/localhost:\d+\/graphql/);
+      if (args.length) expect(out).not.toContain('Apollo Sandbox');
+      else expect(out).toMatch(/Supergraph \+ Apollo Sandbox\s+http:\/\/localhost:\d+\//);
+      expect(out).toMatch(/export DEMO_TOKEN=[\w-]+\.[\w-]+\.[\w-]+/);
+      const signalledAt = Date.now();
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(Date.now() - signalledAt).toBeLessThan(5_000);
+      expect(out).toContain('Stopped.');
+    },
+    60_000,
+  );
 
   it('refuses to start when a port is in use, naming the variable', async () => {
     const held = await occupyPort();
     try {
-      const run = spawnSync(process.execPath, ['--import', 'tsx', entry], { cwd: PROJECT_ROOT, env: env({ GATEWAY_PORT: String(held.port) }), encoding: 'utf8' });
+      const run = spawnSync(process.execPath, ['--import', 'tsx', entry], {
+        cwd: PROJECT_ROOT,
+        env: env({ GATEWAY_PORT: String(held.port) }),
+        encoding: 'utf8',
+      });
       expect(run.status).toBe(1);
-      expect(run.stderr).toContain(`Cannot start the local supergraph:\n  - Port ${held.port} is already in use: set GATEWAY_PORT to a free port`);
+      expect(run.stderr).toContain(
+        `Cannot start the local supergraph:\n  - Port ${held.port} is already in use: set GATEWAY_PORT to a free port`,
+      );
     } finally {
       await held.release();
     }

@@ -12,7 +12,9 @@ describe('schema contract', () => {
   it('composes with a profiles subgraph that owns CustomerProfile { id emails }', () => {
     const supergraph = composeSupergraph();
     expect(supergraph).toContain('shopifyCustomer: ShopifyCustomer @join__field(graph: SHOPIFY, requires: "emails")');
-    expect(supergraph).toMatch(/type CustomerProfile\s+@join__type\(graph: PROFILES, key: "id"\)\s+@join__type\(graph: SHOPIFY, key: "id"\)/);
+    expect(supergraph).toMatch(
+      /type CustomerProfile\s+@join__type\(graph: PROFILES, key: "id"\)\s+@join__type\(graph: SHOPIFY, key: "id"\)/,
+    );
   });
 
   it('every type we own is prefixed Shopify (no collisions in a supergraph)', () => {

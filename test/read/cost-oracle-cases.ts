@@ -20,7 +20,12 @@ const gids = (kind: string, n: number) => Array.from({ length: n }, (_, i) => `g
 const emailQuery = (n: number) => Array.from({ length: n }, (_, i) => `email:"agent${i}@example.com"`).join(' OR ');
 
 /** Profile batch variables as customers.ts builds them: ids by GID, emails by search, and what the plan selects. */
-function profile(ids: number, emails: number, ordersFirst: number, extras: { lineItems?: boolean; tracking?: boolean; location?: boolean } = {}) {
+function profile(
+  ids: number,
+  emails: number,
+  ordersFirst: number,
+  extras: { lineItems?: boolean; tracking?: boolean; location?: boolean } = {},
+) {
   return {
     ids: gids('Customer', ids),
     byId: ids > 0,
@@ -41,7 +46,10 @@ export const CASES: Record<string, [string, Record<string, unknown>]> = {
   'profile: 25 linked cards, no orders': ['PROFILE_CUSTOMERS', profile(25, 0, 0)],
   'profile: 10 cards by email': ['PROFILE_CUSTOMERS', profile(0, 10, 0)],
   'profile: 3 linked + 2 by email, 5 orders': ['PROFILE_CUSTOMERS', profile(3, 2, 5)],
-  'profile: 1 linked, full card (orders, line items, tracking, location)': ['PROFILE_CUSTOMERS', profile(1, 0, 5, { lineItems: true, tracking: true, location: true })],
+  'profile: 1 linked, full card (orders, line items, tracking, location)': [
+    'PROFILE_CUSTOMERS',
+    profile(1, 0, 5, { lineItems: true, tracking: true, location: true }),
+  ],
   'profile: 2 by email, 10 orders with tracking': ['PROFILE_CUSTOMERS', profile(0, 2, 10, { tracking: true })],
   'line items of 4 orders, 20 each': ['ORDER_LINE_ITEMS', { ids: gids('Order', 4), first: 20 }],
   'customer search, 10': ['CUSTOMER_SEARCH', { query: 'email:agent@example.com', first: 10 }],
@@ -49,26 +57,75 @@ export const CASES: Record<string, [string, Record<string, unknown>]> = {
   'customer by id': ['CUSTOMER_BY_ID', { id: 'gid://shopify/Customer/1000001' }],
   'customer ids by 40 emails': ['CUSTOMER_IDS_BY_EMAIL', { query: emailQuery(40), first: 40, after: null }],
   'customer id by email address': ['CUSTOMER_ID_BY_EMAIL_ADDRESS', { email: 'agent"odd@example.com' }],
-  'action order (payload)': ['ACTION_ORDER', { id: 'gid://shopify/Order/5001', withLineItems: true, lineItemsFirst: 100, withTracking: true, withLocation: true }],
-  'action order check with line items': ['ACTION_ORDER_CHECK', { id: 'gid://shopify/Order/5001', withLineItems: true, lineItemsFirst: 100 }],
-  'action order check without line items': ['ACTION_ORDER_CHECK', { id: 'gid://shopify/Order/5001', withLineItems: false, lineItemsFirst: 100 }],
-  'suggested refund of 2 line items': ['ACTION_SUGGESTED_REFUND', {
-    id: 'gid://shopify/Order/5001',
-    refundLineItems: [{ lineItemId: 'gid://shopify/LineItem/1', quantity: 1, restockType: 'NO_RESTOCK' }, { lineItemId: 'gid://shopify/LineItem/2', quantity: 2, restockType: 'NO_RESTOCK' }],
-    refundShipping: false,
-    shippingAmount: null,
-    suggestFullRefund: false,
-    allocation: 'ORIGINAL_PAYMENT_METHODS',
-  }],
-  'refund create': ['ACTION_REFUND_CREATE', {
-    input: { orderId: 'gid://shopify/Order/5001', transactions: [{ parentId: 'gid://shopify/OrderTransaction/1', gateway: 'manual', kind: 'REFUND', amount: '10.00', orderId: 'gid://shopify/Order/5001' }] },
-    idempotencyKey: 'k-1',
-  }],
-  'order cancel': ['ACTION_ORDER_CANCEL', { orderId: 'gid://shopify/Order/5001', reason: 'CUSTOMER', restock: true, refundMethod: { originalPaymentMethodsRefund: true }, notifyCustomer: false, staffNote: null }],
+  'action order (payload)': [
+    'ACTION_ORDER',
+    { id: 'gid://shopify/Order/5001', withLineItems: true, lineItemsFirst: 100, withTracking: true, withLocation: true },
+  ],
+  'action order check with line items': [
+    'ACTION_ORDER_CHECK',
+    { id: 'gid://shopify/Order/5001', withLineItems: true, lineItemsFirst: 100 },
+  ],
+  'action order check without line items': [
+    'ACTION_ORDER_CHECK',
+    { id: 'gid://shopify/Order/5001', withLineItems: false, lineItemsFirst: 100 },
+  ],
+  'suggested refund of 2 line items': [
+    'ACTION_SUGGESTED_REFUND',
+    {
+      id: 'gid://shopify/Order/5001',
+      refundLineItems: [
+        { lineItemId: 'gid://shopify/LineItem/1', quantity: 1, restockType: 'NO_RESTOCK' },
+        { lineItemId: 'gid://shopify/LineItem/2', quantity: 2, restockType: 'NO_RESTOCK' },
+      ],
+      refundShipping: false,
+      shippingAmount: null,
+      suggestFullRefund: false,
+      allocation: 'ORIGINAL_PAYMENT_METHODS',
+    },
+  ],
+  'refund create': [
+    'ACTION_REFUND_CREATE',
+    {
+      input: {
+        orderId: 'gid://shopify/Order/5001',
+        transactions: [
+          {
+            parentId: 'gid://shopify/OrderTransaction/1',
+            gateway: 'manual',
+            kind: 'REFUND',
+            amount: '10.00',
+            orderId: 'gid://shopify/Order/5001',
+          },
+        ],
+      },
+      idempotencyKey: 'k-1',
+    },
+  ],
+  'order cancel': [
+    'ACTION_ORDER_CANCEL',
+    {
+      orderId: 'gid://shopify/Order/5001',
+      reason: 'CUSTOMER',
+      restock: true,
+      refundMethod: { originalPaymentMethodsRefund: true },
+      notifyCustomer: false,
+      staffNote: null,
+    },
+  ],
   'order cancelled?': ['ACTION_ORDER_CANCELLED', { id: 'gid://shopify/Order/5001' }],
-  'discount create': ['ACTION_DISCOUNT_CREATE', {
-    discount: { title: 'Sorry', code: 'SORRY-1', startsAt: '2026-12-01T00:00:00Z', context: { customers: { add: ['gid://shopify/Customer/1000001'] } }, customerGets: { value: { percentage: 0.15 }, items: { all: true } }, usageLimit: 1 },
-  }],
+  'discount create': [
+    'ACTION_DISCOUNT_CREATE',
+    {
+      discount: {
+        title: 'Sorry',
+        code: 'SORRY-1',
+        startsAt: '2026-12-01T00:00:00Z',
+        context: { customers: { add: ['gid://shopify/Customer/1000001'] } },
+        customerGets: { value: { percentage: 0.15 }, items: { all: true } },
+        usageLimit: 1,
+      },
+    },
+  ],
   'discount by code': ['ACTION_DISCOUNT_BY_CODE', { code: 'SORRY-1' }],
   'action customer': ['ACTION_CUSTOMER', { id: 'gid://shopify/Customer/1000001' }],
 };

@@ -27,7 +27,8 @@ vi.mock('../../src/shopify/cost.js', async () => {
 });
 
 const docs = sentDocuments();
-const oracle = (document: string, variables: Record<string, unknown>) => requestedCost(loadAdminSchema(), parse(document), { variables }).total;
+const oracle = (document: string, variables: Record<string, unknown>) =>
+  requestedCost(loadAdminSchema(), parse(document), { variables }).total;
 
 describe('cost oracle against a deliberately wrong client rule', () => {
   it('disagrees wherever a connection is priced: by 2 per connection priced, and the simulator keeps Shopify’s figure', () => {
@@ -60,7 +61,10 @@ describe('cost oracle against a deliberately wrong client rule', () => {
         body: JSON.stringify({ query: docs.get(doc), variables }),
       });
       const body = (await res.json()) as { extensions: { cost: { requestedQueryCost: number } } };
-      expect({ simulator: body.extensions.cost.requestedQueryCost, client: costOf(docs.get(doc)!, variables) }).toEqual({ simulator: 42, client: 40 });
+      expect({ simulator: body.extensions.cost.requestedQueryCost, client: costOf(docs.get(doc)!, variables) }).toEqual({
+        simulator: 42,
+        client: 40,
+      });
     } finally {
       await sim.close();
     }

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costOf } from '../../src/shopify/pack.js';
 import { CASES, sentDocuments } from './cost-oracle-cases.js';
 
-const oracle = (document: string, variables: Record<string, unknown>) => requestedCost(loadAdminSchema(), parse(document), { variables }).total;
+const oracle = (document: string, variables: Record<string, unknown>) =>
+  requestedCost(loadAdminSchema(), parse(document), { variables }).total;
 const docs = sentDocuments();
 
 describe('cost oracle: client estimate vs the simulator’s own rules', () => {
@@ -21,7 +22,12 @@ describe('cost oracle: client estimate vs the simulator’s own rules', () => {
   });
 
   it('agrees on every document with realistic variables, to the point', () => {
-    const figures = Object.fromEntries(Object.entries(CASES).map(([name, [doc, vars]]) => [name, { client: costOf(docs.get(doc)!, vars), simulator: oracle(docs.get(doc)!, vars) }]));
+    const figures = Object.fromEntries(
+      Object.entries(CASES).map(([name, [doc, vars]]) => [
+        name,
+        { client: costOf(docs.get(doc)!, vars), simulator: oracle(docs.get(doc)!, vars) },
+      ]),
+    );
     const both = (n: number) => ({ client: n, simulator: n });
     expect(figures).toEqual({
       'profile: 25 linked cards, no orders': both(100),
@@ -79,7 +85,8 @@ describe('cost oracle over HTTP: the simulator charges what the client estimated
       });
       const body = (await res.json()) as { extensions?: { cost?: { requestedQueryCost?: number } } };
       const charged = body.extensions?.cost?.requestedQueryCost;
-      if (charged !== costOf(docs.get(doc)!, variables)) mismatches.push(`${name}: simulator ${charged}, client ${costOf(docs.get(doc)!, variables)}`);
+      if (charged !== costOf(docs.get(doc)!, variables))
+        mismatches.push(`${name}: simulator ${charged}, client ${costOf(docs.get(doc)!, variables)}`);
     }
     expect(mismatches).toEqual([]);
   });

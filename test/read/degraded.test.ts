@@ -9,7 +9,11 @@ beforeAll(async () => {
   h = await startSupergraph({
     // Short waits so the failure paths finish quickly.
     env: { SHOPIFY_MAX_WAIT_MS: '300', SHOPIFY_TIMEOUT_MS: '500' },
-    profiles: (all) => all.filter((c) => c.email).slice(0, 3).map((c, i) => ({ id: `p${i}`, name: `Name ${i}`, emails: [c.email!] })),
+    profiles: (all) =>
+      all
+        .filter((c) => c.email)
+        .slice(0, 3)
+        .map((c, i) => ({ id: `p${i}`, name: `Name ${i}`, emails: [c.email!] })),
   });
 });
 afterAll(async () => h?.close());

@@ -13,15 +13,74 @@ const CARD = /* GraphQL */ `
     profiles(ids: $ids) {
       id
       name
-      shopifyCustomer { id displayName email phone acceptsMarketing createdAt shopifyUrl note totalSpent { amount currencyCode } totalOrders tags }
-      orders(limit: 10) {
-        id orderNumber buyerAcceptsMarketing type shopifyUrl total { amount currencyCode } totalRefunded { amount currencyCode }
-        firstTrackingNumber firstTrackingUrl createdAt status financialStatus fulfillmentStatus cancelledAt note
-        locationName locationCountry canCancel refundable
-        products { id orderId productId name quantity sku status unitPrice { amount currencyCode } imageUrl }
+      shopifyCustomer {
+        id
+        displayName
+        email
+        phone
+        acceptsMarketing
+        createdAt
+        shopifyUrl
+        note
+        totalSpent {
+          amount
+          currencyCode
+        }
+        totalOrders
+        tags
       }
-      products { id orderId name quantity }
-      shopifyLink { customerId method matchedEmail }
+      orders(limit: 10) {
+        id
+        orderNumber
+        buyerAcceptsMarketing
+        type
+        shopifyUrl
+        total {
+          amount
+          currencyCode
+        }
+        totalRefunded {
+          amount
+          currencyCode
+        }
+        firstTrackingNumber
+        firstTrackingUrl
+        createdAt
+        status
+        financialStatus
+        fulfillmentStatus
+        cancelledAt
+        note
+        locationName
+        locationCountry
+        canCancel
+        refundable
+        products {
+          id
+          orderId
+          productId
+          name
+          quantity
+          sku
+          status
+          unitPrice {
+            amount
+            currencyCode
+          }
+          imageUrl
+        }
+      }
+      products {
+        id
+        orderId
+        name
+        quantity
+      }
+      shopifyLink {
+        customerId
+        method
+        matchedEmail
+      }
     }
   }
 `;
@@ -30,20 +89,80 @@ const CARD = /* GraphQL */ `
 const ORACLE = /* GraphQL */ `
   query Oracle($email: String!) {
     customerByIdentifier(identifier: { emailAddress: $email }) {
-      id displayName note tags createdAt numberOfOrders
-      defaultEmailAddress { emailAddress marketingState }
-      defaultPhoneNumber { phoneNumber }
-      amountSpent { amount currencyCode }
+      id
+      displayName
+      note
+      tags
+      createdAt
+      numberOfOrders
+      defaultEmailAddress {
+        emailAddress
+        marketingState
+      }
+      defaultPhoneNumber {
+        phoneNumber
+      }
+      amountSpent {
+        amount
+        currencyCode
+      }
       orders(first: 10, sortKey: CREATED_AT, reverse: true) {
         nodes {
-          id name createdAt cancelledAt customerAcceptsMarketing note sourceName refundable
-          displayFinancialStatus displayFulfillmentStatus
-          totalPriceSet { shopMoney { amount currencyCode } }
-          totalRefundedSet { shopMoney { amount currencyCode } }
-          fulfillments(first: 1) { trackingInfo(first: 1) { number url } }
-          retailLocation { name address { country } }
+          id
+          name
+          createdAt
+          cancelledAt
+          customerAcceptsMarketing
+          note
+          sourceName
+          refundable
+          displayFinancialStatus
+          displayFulfillmentStatus
+          totalPriceSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+          totalRefundedSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+          fulfillments(first: 1) {
+            trackingInfo(first: 1) {
+              number
+              url
+            }
+          }
+          retailLocation {
+            name
+            address {
+              country
+            }
+          }
           lineItems(first: 10) {
-            nodes { id name quantity currentQuantity unfulfilledQuantity sku originalUnitPriceSet { shopMoney { amount currencyCode } } image { url } product { id } }
+            nodes {
+              id
+              name
+              quantity
+              currentQuantity
+              unfulfilledQuantity
+              sku
+              originalUnitPriceSet {
+                shopMoney {
+                  amount
+                  currencyCode
+                }
+              }
+              image {
+                url
+              }
+              product {
+                id
+              }
+            }
           }
         }
       }
@@ -51,14 +170,33 @@ const ORACLE = /* GraphQL */ `
   }
 `;
 
-const SOURCE: Record<string, string> = { web: 'Online Store', pos: 'Point of Sale', shopify_draft_order: 'Draft Order', iphone: 'Shopify Mobile', android: 'Shopify Mobile' };
+const SOURCE: Record<string, string> = {
+  web: 'Online Store',
+  pos: 'Point of Sale',
+  shopify_draft_order: 'Draft Order',
+  iphone: 'Shopify Mobile',
+  android: 'Shopify Mobile',
+};
 const FINANCIAL: Record<string, string> = {
-  REFUNDED: 'Refunded', PARTIALLY_REFUNDED: 'Partially refunded', PENDING: 'Pending payment', AUTHORIZED: 'Payment authorized',
-  PARTIALLY_PAID: 'Partially paid', VOIDED: 'Voided', EXPIRED: 'Payment expired',
+  REFUNDED: 'Refunded',
+  PARTIALLY_REFUNDED: 'Partially refunded',
+  PENDING: 'Pending payment',
+  AUTHORIZED: 'Payment authorized',
+  PARTIALLY_PAID: 'Partially paid',
+  VOIDED: 'Voided',
+  EXPIRED: 'Payment expired',
 };
 const FULFILLMENT: Record<string, string> = {
-  FULFILLED: 'Fulfilled', PARTIALLY_FULFILLED: 'Partially fulfilled', UNFULFILLED: 'Unfulfilled', IN_PROGRESS: 'In progress', ON_HOLD: 'On hold',
-  SCHEDULED: 'Scheduled', RESTOCKED: 'Restocked', PENDING_FULFILLMENT: 'Pending fulfillment', OPEN: 'Open', REQUEST_DECLINED: 'Fulfillment declined',
+  FULFILLED: 'Fulfilled',
+  PARTIALLY_FULFILLED: 'Partially fulfilled',
+  UNFULFILLED: 'Unfulfilled',
+  IN_PROGRESS: 'In progress',
+  ON_HOLD: 'On hold',
+  SCHEDULED: 'Scheduled',
+  RESTOCKED: 'Restocked',
+  PENDING_FULFILLMENT: 'Pending fulfillment',
+  OPEN: 'Open',
+  REQUEST_DECLINED: 'Fulfillment declined',
 };
 
 let h: SupergraphHarness;
@@ -112,14 +250,14 @@ async function expectedCard(p: TestProfile) {
         id: o.id,
         orderNumber: o.name,
         buyerAcceptsMarketing: o.customerAcceptsMarketing,
-        type: o.sourceName ? SOURCE[o.sourceName] ?? o.sourceName : null,
+        type: o.sourceName ? (SOURCE[o.sourceName] ?? o.sourceName) : null,
         shopifyUrl: `${base}/admin/orders/${o.id.split('/').pop()}`,
         total: o.totalPriceSet.shopMoney,
         totalRefunded: o.totalRefundedSet.shopMoney,
         firstTrackingNumber: tracking?.number ?? null,
         firstTrackingUrl: tracking?.url ?? null,
         createdAt: o.createdAt,
-        status: o.cancelledAt ? 'Cancelled' : FINANCIAL[o.displayFinancialStatus] ?? FULFILLMENT[o.displayFulfillmentStatus],
+        status: o.cancelledAt ? 'Cancelled' : (FINANCIAL[o.displayFinancialStatus] ?? FULFILLMENT[o.displayFulfillmentStatus]),
         financialStatus: o.displayFinancialStatus,
         fulfillmentStatus: o.displayFulfillmentStatus,
         cancelledAt: o.cancelledAt,
@@ -135,8 +273,16 @@ async function expectedCard(p: TestProfile) {
           name: li.name,
           quantity: li.quantity,
           sku: li.sku || null,
-          status: li.currentQuantity === 0 ? 'Refunded' : li.currentQuantity < li.quantity ? 'Partially refunded'
-            : li.unfulfilledQuantity === 0 ? 'Fulfilled' : li.unfulfilledQuantity < li.currentQuantity ? 'Partially fulfilled' : 'Unfulfilled',
+          status:
+            li.currentQuantity === 0
+              ? 'Refunded'
+              : li.currentQuantity < li.quantity
+                ? 'Partially refunded'
+                : li.unfulfilledQuantity === 0
+                  ? 'Fulfilled'
+                  : li.unfulfilledQuantity < li.currentQuantity
+                    ? 'Partially fulfilled'
+                    : 'Unfulfilled',
           unitPrice: li.originalUnitPriceSet.shopMoney,
           imageUrl: li.image?.url ?? null,
         })),
@@ -159,7 +305,9 @@ async function expectedCard(p: TestProfile) {
         tags: c.tags,
       },
       orders,
-      products: orders.flatMap((o: any) => o.products.map((li: any) => ({ id: li.id, orderId: li.orderId, name: li.name, quantity: li.quantity }))),
+      products: orders.flatMap((o: any) =>
+        o.products.map((li: any) => ({ id: li.id, orderId: li.orderId, name: li.name, quantity: li.quantity })),
+      ),
       shopifyLink: { customerId: c.id, method: 'AUTO_EMAIL', matchedEmail: email },
     };
   }
@@ -181,7 +329,7 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 describe('supergraph read path', () => {
-  it('one query for 25 profiles with every field returns exactly the simulator\'s data', async () => {
+  it("one query for 25 profiles with every field returns exactly the simulator's data", async () => {
     await h.sim('reset', {});
     const res = await h.query(CARD, { ids: profiles.map((p) => p.id) });
     expect(res.body.errors).toBeUndefined();
@@ -198,7 +346,9 @@ describe('supergraph read path', () => {
 
   it('customer-only fields for 25 profiles cost exactly one Shopify request, without orders', async () => {
     await h.sim('reset', {});
-    const res = await h.query(`query($ids: [ID!]!) { profiles(ids: $ids) { id shopifyCustomer { id totalSpent { amount } } } }`, { ids: profiles.map((p) => p.id) });
+    const res = await h.query(`query($ids: [ID!]!) { profiles(ids: $ids) { id shopifyCustomer { id totalSpent { amount } } } }`, {
+      ids: profiles.map((p) => p.id),
+    });
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.profiles.filter((p: any) => p.shopifyCustomer).length).toBe(23);
     const stats = await h.sim('stats');

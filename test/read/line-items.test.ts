@@ -18,7 +18,12 @@ const plan = { ordersFirst: 10, lineItems: true, tracking: false, location: fals
 const source = (lineItemsFirst?: number) =>
   new ShopifyCustomerSource(
     createShopifyClient({
-      endpoint: parseStoreDomain(sim.storeDomain), accessToken: sim.token, apiVersion: '2026-07', timeoutMs: 5_000, maxWaitMs: 5_000, logger: silentLogger(),
+      endpoint: parseStoreDomain(sim.storeDomain),
+      accessToken: sim.token,
+      apiVersion: '2026-07',
+      timeoutMs: 5_000,
+      maxWaitMs: 5_000,
+      logger: silentLogger(),
     }),
     { lineItemsFirst },
   );
@@ -26,7 +31,10 @@ const source = (lineItemsFirst?: number) =>
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, maximumAvailable: 100_000, restoreRate: 10_000 });
   const customers = (await (await fetch(`${sim.url}/__simulator/customers`)).json()) as Array<{ id: string; numberOfOrders: number }>;
-  targets = customers.filter((c) => c.numberOfOrders >= 8).slice(0, 6).map((c) => ({ kind: 'id', customerId: c.id }));
+  targets = customers
+    .filter((c) => c.numberOfOrders >= 8)
+    .slice(0, 6)
+    .map((c) => ({ kind: 'id', customerId: c.id }));
 });
 afterAll(async () => sim?.close());
 

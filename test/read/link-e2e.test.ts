@@ -30,17 +30,23 @@ describe.each(databases)('manual links on $name', (db) => {
   it('auto-links by email, a manual link beats it, unlinking falls back to email', async () => {
     const view = async () => (await h.query(VIEW, { ids: ['p1'] })).body.data.profiles[0];
     expect(await view()).toEqual({
-      id: 'p1', shopifyCustomer: { id: byEmail.id }, shopifyLink: { customerId: byEmail.id, method: 'AUTO_EMAIL', matchedEmail: byEmail.email, linkedBy: null },
+      id: 'p1',
+      shopifyCustomer: { id: byEmail.id },
+      shopifyLink: { customerId: byEmail.id, method: 'AUTO_EMAIL', matchedEmail: byEmail.email, linkedBy: null },
     });
 
     const linked = await h.query(LINK, { p: 'p1', c: other.id });
     expect(linked.body.errors).toBeUndefined();
     expect(linked.body.data.linkShopifyCustomer).toMatchObject({
-      profileId: 'p1', link: { customerId: other.id, method: 'MANUAL', linkedBy: 'anonymous' }, customer: { id: other.id },
+      profileId: 'p1',
+      link: { customerId: other.id, method: 'MANUAL', linkedBy: 'anonymous' },
+      customer: { id: other.id },
     });
     expect(Date.parse(linked.body.data.linkShopifyCustomer.link.linkedAt)).toBeGreaterThan(Date.now() - 60_000);
     expect(await view()).toEqual({
-      id: 'p1', shopifyCustomer: { id: other.id }, shopifyLink: { customerId: other.id, method: 'MANUAL', matchedEmail: null, linkedBy: 'anonymous' },
+      id: 'p1',
+      shopifyCustomer: { id: other.id },
+      shopifyLink: { customerId: other.id, method: 'MANUAL', matchedEmail: null, linkedBy: 'anonymous' },
     });
 
     const unlinked = await h.query(UNLINK, { p: 'p1' });
@@ -57,10 +63,14 @@ describe.each(databases)('manual links on $name', (db) => {
   it('refuses a malformed or unknown customer id with BAD_USER_INPUT naming customerId, storing nothing', async () => {
     const malformed = await h.query(LINK, { p: 'p1', c: 'customer-42' });
     expect(malformed.body.errors[0]).toMatchObject({
-      message: 'customerId: must be a Shopify Customer GID like gid://shopify/Customer/123', extensions: { code: 'BAD_USER_INPUT' },
+      message: 'customerId: must be a Shopify Customer GID like gid://shopify/Customer/123',
+      extensions: { code: 'BAD_USER_INPUT' },
     });
     const unknown = await h.query(LINK, { p: 'p1', c: 'gid://shopify/Customer/999999999' });
-    expect(unknown.body.errors[0]).toMatchObject({ message: 'customerId: no Shopify customer has this id', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(unknown.body.errors[0]).toMatchObject({
+      message: 'customerId: no Shopify customer has this id',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     expect(await h.app.deps.store.links.getMany(['p1'])).toEqual(new Map());
   });
 });

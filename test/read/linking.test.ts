@@ -5,12 +5,21 @@ import { emailQuery } from '../../src/shopify/customers.js';
 
 describe('linking rules', () => {
   it('normalizes emails: trimmed, lower case, plausible, unique, in order', () => {
-    expect(normalizeEmails(['  Ada@Example.COM ', 'not-an-email', '', null, 'ada@example.com', 'b@x.io', 'a"b@x.io'])).toEqual(['ada@example.com', 'b@x.io']);
+    expect(normalizeEmails(['  Ada@Example.COM ', 'not-an-email', '', null, 'ada@example.com', 'b@x.io', 'a"b@x.io'])).toEqual([
+      'ada@example.com',
+      'b@x.io',
+    ]);
     expect(normalizeEmails(null)).toEqual([]);
   });
 
   it('a manual link wins; else emails when auto-link is on; else nothing', () => {
-    const manual = { profileId: 'p1', customerId: 'gid://shopify/Customer/1', method: 'MANUAL' as const, linkedBy: 'agent-1', linkedAt: new Date() };
+    const manual = {
+      profileId: 'p1',
+      customerId: 'gid://shopify/Customer/1',
+      method: 'MANUAL' as const,
+      linkedBy: 'agent-1',
+      linkedAt: new Date(),
+    };
     const profile = { id: 'p1', emails: ['A@x.io', 'b@x.io'] };
     expect(linkTarget(profile, manual, true)).toEqual({ kind: 'id', customerId: 'gid://shopify/Customer/1' });
     expect(linkTarget(profile, null, true)).toEqual({ kind: 'emails', emails: ['a@x.io', 'b@x.io'] });

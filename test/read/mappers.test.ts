@@ -33,9 +33,15 @@ describe('customer mapping', () => {
       tags: ['vip', 'wholesale'],
     });
     for (const state of ['NOT_SUBSCRIBED', 'PENDING', 'UNSUBSCRIBED', 'INVALID'] as const) {
-      expect(toCustomer({ ...card, defaultEmailAddress: { emailAddress: 'a@b.co', marketingState: state } }, shop).acceptsMarketing).toBe(false);
+      expect(toCustomer({ ...card, defaultEmailAddress: { emailAddress: 'a@b.co', marketingState: state } }, shop).acceptsMarketing).toBe(
+        false,
+      );
     }
-    expect(toCustomer({ ...card, defaultEmailAddress: null }, local)).toMatchObject({ email: null, acceptsMarketing: false, shopifyUrl: 'http://127.0.0.1:4100/admin/customers/1000007' });
+    expect(toCustomer({ ...card, defaultEmailAddress: null }, local)).toMatchObject({
+      email: null,
+      acceptsMarketing: false,
+      shopifyUrl: 'http://127.0.0.1:4100/admin/customers/1000007',
+    });
   });
 });
 
@@ -54,13 +60,30 @@ describe('order mapping', () => {
     displayFulfillmentStatus: 'FULFILLED',
     totalPriceSet: { shopMoney: { amount: '59.90', currencyCode: 'GBP' } },
     totalRefundedSet: { shopMoney: { amount: '0.00', currencyCode: 'GBP' } },
-    fulfillments: [{ trackingInfo: [{ number: '1Z999', url: 'https://track.example/1Z999' }, { number: 'X2', url: null }] }],
+    fulfillments: [
+      {
+        trackingInfo: [
+          { number: '1Z999', url: 'https://track.example/1Z999' },
+          { number: 'X2', url: null },
+        ],
+      },
+    ],
     retailLocation: { name: 'Camden Store', address: { country: 'United Kingdom' } },
     lineItems: {
-      nodes: [{
-        id: 'gid://shopify/LineItem/9001', name: 'Mug - Blue', quantity: 2, currentQuantity: 2, refundableQuantity: 2, unfulfilledQuantity: 0,
-        sku: 'MUG-B', originalUnitPriceSet: { shopMoney: { amount: '29.95', currencyCode: 'GBP' } }, image: { url: 'https://cdn.example/mug.png' }, product: { id: 'gid://shopify/Product/77' },
-      }],
+      nodes: [
+        {
+          id: 'gid://shopify/LineItem/9001',
+          name: 'Mug - Blue',
+          quantity: 2,
+          currentQuantity: 2,
+          refundableQuantity: 2,
+          unfulfilledQuantity: 0,
+          sku: 'MUG-B',
+          originalUnitPriceSet: { shopMoney: { amount: '29.95', currencyCode: 'GBP' } },
+          image: { url: 'https://cdn.example/mug.png' },
+          product: { id: 'gid://shopify/Product/77' },
+        },
+      ],
       pageInfo: { hasNextPage: false },
     },
   };
@@ -84,10 +107,20 @@ describe('order mapping', () => {
       note: 'Leave at the door',
       locationName: 'Camden Store',
       locationCountry: 'United Kingdom',
-      products: [{
-        id: 'gid://shopify/LineItem/9001', orderId: 'gid://shopify/Order/5000042', productId: 'gid://shopify/Product/77', name: 'Mug - Blue',
-        quantity: 2, sku: 'MUG-B', status: 'Fulfilled', unitPrice: { amount: '29.95', currencyCode: 'GBP' }, imageUrl: 'https://cdn.example/mug.png', refundableQuantity: 2,
-      }],
+      products: [
+        {
+          id: 'gid://shopify/LineItem/9001',
+          orderId: 'gid://shopify/Order/5000042',
+          productId: 'gid://shopify/Product/77',
+          name: 'Mug - Blue',
+          quantity: 2,
+          sku: 'MUG-B',
+          status: 'Fulfilled',
+          unitPrice: { amount: '29.95', currencyCode: 'GBP' },
+          imageUrl: 'https://cdn.example/mug.png',
+          refundableQuantity: 2,
+        },
+      ],
       canCancel: false,
       refundable: true,
     });
@@ -95,7 +128,12 @@ describe('order mapping', () => {
 
   it('leaves unselected parts null: no fulfillments, location or line items fetched', () => {
     const { fulfillments: _f, retailLocation: _r, lineItems: _l, ...bare } = order;
-    expect(toOrder(bare as ProfileOrderFragment, shop)).toMatchObject({ firstTrackingNumber: null, locationName: null, locationCountry: null, products: null });
+    expect(toOrder(bare as ProfileOrderFragment, shop)).toMatchObject({
+      firstTrackingNumber: null,
+      locationName: null,
+      locationCountry: null,
+      products: null,
+    });
   });
 
   it('only an order that is neither cancelled nor shipped can be cancelled', () => {

@@ -13,16 +13,34 @@ const MODULES: ReadonlyArray<Record<string, unknown>> = [readOperations, actionO
 
 function allDocuments(): Array<[string, string]> {
   return MODULES.flatMap((m) =>
-    Object.entries(m).filter((e): e is [string, string] => typeof e[1] === 'string' && /^\s*#graphql[\s\S]*\b(query|mutation)\s+\w+/.test(e[1])),
+    Object.entries(m).filter(
+      (e): e is [string, string] => typeof e[1] === 'string' && /^\s*#graphql[\s\S]*\b(query|mutation)\s+\w+/.test(e[1]),
+    ),
   );
 }
 
 describe('Shopify documents', () => {
   it('are all found: seven for the read path, nine for the actions', () => {
-    expect(allDocuments().map(([name]) => name).sort()).toEqual([
-      'ACTION_CUSTOMER', 'ACTION_DISCOUNT_BY_CODE', 'ACTION_DISCOUNT_CREATE', 'ACTION_ORDER', 'ACTION_ORDER_CANCEL', 'ACTION_ORDER_CANCELLED',
-      'ACTION_ORDER_CHECK', 'ACTION_REFUND_CREATE', 'ACTION_SUGGESTED_REFUND',
-      'CUSTOMER_BY_ID', 'CUSTOMER_BY_ORDER_NAME', 'CUSTOMER_IDS_BY_EMAIL', 'CUSTOMER_ID_BY_EMAIL_ADDRESS', 'CUSTOMER_SEARCH', 'ORDER_LINE_ITEMS',
+    expect(
+      allDocuments()
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual([
+      'ACTION_CUSTOMER',
+      'ACTION_DISCOUNT_BY_CODE',
+      'ACTION_DISCOUNT_CREATE',
+      'ACTION_ORDER',
+      'ACTION_ORDER_CANCEL',
+      'ACTION_ORDER_CANCELLED',
+      'ACTION_ORDER_CHECK',
+      'ACTION_REFUND_CREATE',
+      'ACTION_SUGGESTED_REFUND',
+      'CUSTOMER_BY_ID',
+      'CUSTOMER_BY_ORDER_NAME',
+      'CUSTOMER_IDS_BY_EMAIL',
+      'CUSTOMER_ID_BY_EMAIL_ADDRESS',
+      'CUSTOMER_SEARCH',
+      'ORDER_LINE_ITEMS',
       'PROFILE_CUSTOMERS',
     ]);
   });
@@ -30,8 +48,9 @@ describe('Shopify documents', () => {
   it('are each declared through typedDocument, and no typed document is left out of these checks', () => {
     // request() sends only typed documents, named by their own operation: every one of them is validated below.
     const found = allDocuments();
-    expect(found.map(([, source]) => operationNameOf(source as TypedDocument<unknown, unknown>)).sort())
-      .toEqual([...declaredDocuments().values()].sort());
+    expect(found.map(([, source]) => operationNameOf(source as TypedDocument<unknown, unknown>)).sort()).toEqual(
+      [...declaredDocuments().values()].sort(),
+    );
     expect(new Set(found.map(([, source]) => source))).toEqual(new Set(declaredDocuments().keys()));
   });
 
@@ -46,8 +65,11 @@ describe('Shopify documents', () => {
   it('use no deprecated field, argument, input field or enum value of the pinned schema', () => {
     const schema = loadAdminSchema();
     // The rule is live: Customer.email is deprecated in 2026-07 (defaultEmailAddress replaces it).
-    expect(validate(schema, parse('query { customer(id: "gid://shopify/Customer/1") { email } }'), [NoDeprecatedCustomRule]).map((e) => e.message))
-      .toEqual([expect.stringMatching(/Customer\.email is deprecated/)]);
+    expect(
+      validate(schema, parse('query { customer(id: "gid://shopify/Customer/1") { email } }'), [NoDeprecatedCustomRule]).map(
+        (e) => e.message,
+      ),
+    ).toEqual([expect.stringMatching(/Customer\.email is deprecated/)]);
     for (const [name, source] of allDocuments()) {
       const deprecated = validate(schema, parse(source), [NoDeprecatedCustomRule]).map((e) => e.message);
       expect({ name, deprecated }).toEqual({ name, deprecated: [] });

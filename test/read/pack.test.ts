@@ -7,7 +7,11 @@ const additive = (g: readonly number[]) => g.reduce((a, b) => a + b, 0);
 describe('packing lookups under the 1000-point limit', () => {
   it('first-fit decreasing: big items first, small ones fill the gaps', () => {
     const { groups, oversized } = packByCost([300, 700, 200, 600, 400, 800], additive);
-    expect(groups.map((g) => g.items)).toEqual([[800, 200], [700, 300], [600, 400]]);
+    expect(groups.map((g) => g.items)).toEqual([
+      [800, 200],
+      [700, 300],
+      [600, 400],
+    ]);
     expect(groups.map((g) => g.cost)).toEqual([1000, 1000, 1000]);
     expect(oversized).toEqual([]);
   });
@@ -30,17 +34,32 @@ describe('packing lookups under the 1000-point limit', () => {
       priced += g.length;
       return 2 + additive(g);
     };
-    const { groups } = packByCost(Array.from({ length: 500 }, () => 4), connection);
-    expect(groups.map((g) => [g.items.length, g.cost])).toEqual([[249, 998], [249, 998], [2, 10]]);
+    const { groups } = packByCost(
+      Array.from({ length: 500 }, () => 4),
+      connection,
+    );
+    expect(groups.map((g) => [g.items.length, g.cost])).toEqual([
+      [249, 998],
+      [249, 998],
+      [2, 10],
+    ]);
     // Item by item this priced ~94 000 items (each new item against every full request); now 500 alone + bisection.
     expect(priced).toBeLessThan(5_000);
   });
 
   it("prices our batch document by Shopify's rules: 4 points per linked customer card, 6 for one matched by email", () => {
     const vars = (ids: number, emails: number) => ({
-      ids: Array.from({ length: ids }, (_, i) => `gid://shopify/Customer/${i + 1}`), byId: ids > 0,
-      emailQuery: 'email:"a@b.co"', emailCount: Math.max(1, emails), byEmail: emails > 0,
-      withOrders: false, ordersFirst: 1, withLineItems: false, lineItemsFirst: 5, withTracking: false, withLocation: false,
+      ids: Array.from({ length: ids }, (_, i) => `gid://shopify/Customer/${i + 1}`),
+      byId: ids > 0,
+      emailQuery: 'email:"a@b.co"',
+      emailCount: Math.max(1, emails),
+      byEmail: emails > 0,
+      withOrders: false,
+      ordersFirst: 1,
+      withLineItems: false,
+      lineItemsFirst: 5,
+      withTracking: false,
+      withLocation: false,
     });
     // nodes(ids): ids × (Customer 1 + defaultEmailAddress 1 + defaultPhoneNumber 1 + amountSpent 1)
     expect(costOf(PROFILE_CUSTOMERS, vars(1, 0))).toBe(4);

@@ -7,8 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSupergraph, type SupergraphHarness } from '../../dev/supergraph-harness.js';
 
 const ENTITIES = /* GraphQL */ `
-  query($representations: [_Any!]!) {
-    _entities(representations: $representations) { ... on CustomerProfile { shopifyCustomer { id } } }
+  query ($representations: [_Any!]!) {
+    _entities(representations: $representations) {
+      ... on CustomerProfile {
+        shopifyCustomer {
+          id
+        }
+      }
+    }
   }
 `;
 
@@ -31,8 +37,10 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const post = (body: unknown) =>
-  fetch(h.subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-    .then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+  fetch(h.subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({
+    status: r.status,
+    body: (await r.json()) as any,
+  }));
 const requests = async () => (await h.sim<{ requests: number }>('stats')).requests;
 const valid = () => ({ __typename: 'CustomerProfile', id: 'p0', emails: [email] });
 
@@ -58,7 +66,16 @@ describe('_entities representations', () => {
       },
     });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ data: { _entities: [{ shopifyCustomer: { id: customerId } }, { shopifyCustomer: null }, { shopifyCustomer: null }, { shopifyCustomer: null }] } });
+    expect(res.body).toEqual({
+      data: {
+        _entities: [
+          { shopifyCustomer: { id: customerId } },
+          { shopifyCustomer: null },
+          { shopifyCustomer: null },
+          { shopifyCustomer: null },
+        ],
+      },
+    });
     expect((await requests()) - before).toBe(1);
   });
 
@@ -72,10 +89,12 @@ describe('_entities representations', () => {
     const res = await refused([valid(), ...thousand]);
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
-      errors: [{
-        message: 'representations: at most 1000 representations are accepted in one request, got 1001',
-        extensions: { code: 'BAD_USER_INPUT', field: 'representations' },
-      }],
+      errors: [
+        {
+          message: 'representations: at most 1000 representations are accepted in one request, got 1001',
+          extensions: { code: 'BAD_USER_INPUT', field: 'representations' },
+        },
+      ],
     });
     expect(res.sent).toBe(0);
   });
@@ -87,7 +106,12 @@ describe('_entities representations', () => {
     ['an email null', { __typename: 'CustomerProfile', id: 'x', emails: ['a@x.io', null] }, 'emails', 'must be a list of strings'],
     ['id null', { __typename: 'CustomerProfile', id: null, emails: [] }, 'id', 'must be a non-empty string of at most 200 characters'],
     ['id missing', { __typename: 'CustomerProfile', emails: [] }, 'id', 'must be a non-empty string of at most 200 characters'],
-    ['id an object', { __typename: 'CustomerProfile', id: { a: 1 }, emails: [] }, 'id', 'must be a non-empty string of at most 200 characters'],
+    [
+      'id an object',
+      { __typename: 'CustomerProfile', id: { a: 1 }, emails: [] },
+      'id',
+      'must be a non-empty string of at most 200 characters',
+    ],
     ['id too long', { __typename: 'CustomerProfile', id: 'p'.repeat(201) }, 'id', 'must be a non-empty string of at most 200 characters'],
     ['no __typename', { id: 'x', emails: [] }, '__typename', 'must be "CustomerProfile"'],
     ['an unknown __typename', { __typename: 'ShopifyOrder', id: 'x' }, '__typename', 'must be "CustomerProfile"'],
@@ -98,7 +122,12 @@ describe('_entities representations', () => {
       const res = await refused([valid(), valid(), valid(), representation]);
       expect(res.status).toBe(400);
       expect(res.body).toEqual({
-        errors: [{ message: `representations[3].${field}: ${problem}`, extensions: { code: 'BAD_USER_INPUT', field: `representations[3].${field}` } }],
+        errors: [
+          {
+            message: `representations[3].${field}: ${problem}`,
+            extensions: { code: 'BAD_USER_INPUT', field: `representations[3].${field}` },
+          },
+        ],
       });
       expect(res.sent).toBe(0);
     });
@@ -108,7 +137,10 @@ describe('_entities representations', () => {
     const notObject = await refused([valid(), 'CustomerProfile:p0']);
     expect(notObject.status).toBe(400);
     expect(notObject.body.errors).toEqual([
-      { message: 'representations[1]: must be an object with __typename, id and emails', extensions: { code: 'BAD_USER_INPUT', field: 'representations[1]' } },
+      {
+        message: 'representations[1]: must be an object with __typename, id and emails',
+        extensions: { code: 'BAD_USER_INPUT', field: 'representations[1]' },
+      },
     ]);
     expect(notObject.sent).toBe(0);
 
@@ -118,7 +150,10 @@ describe('_entities representations', () => {
     });
     expect(inline.status).toBe(400);
     expect(inline.body.errors).toEqual([
-      { message: 'representations[1].emails: must be a list of strings', extensions: { code: 'BAD_USER_INPUT', field: 'representations[1].emails' } },
+      {
+        message: 'representations[1].emails: must be a list of strings',
+        extensions: { code: 'BAD_USER_INPUT', field: 'representations[1].emails' },
+      },
     ]);
     expect((await requests()) - before).toBe(0);
   });

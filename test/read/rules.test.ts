@@ -8,7 +8,9 @@ describe('shared input rules', () => {
     expect(requireIntInRange(10, 1, 10, 'limit')).toBe(10);
     expect(() => requireIntInRange(11, 1, 10, 'limit')).toThrow('limit: must be from 1 to 10, got 11');
     expect(() => requireIntInRange(1.5, 1, 25, 'first')).toThrow('first: must be from 1 to 25, got 1.5');
-    expect(() => requireIntInRange(0, 1, 1000, 'input.usageLimit', 'a whole number')).toThrow('input.usageLimit: must be a whole number from 1 to 1000, got 0');
+    expect(() => requireIntInRange(0, 1, 1000, 'input.usageLimit', 'a whole number')).toThrow(
+      'input.usageLimit: must be a whole number from 1 to 1000, got 0',
+    );
     expect(() => requireIntInRange(0, 1, Infinity, 'q', 'a whole number')).toThrow('q: must be a whole number of at least 1, got 0');
   });
 
@@ -19,7 +21,9 @@ describe('shared input rules', () => {
     expect(isGid(' gid://shopify/Order/1', 'Order')).toBe(false);
     expect(isGid(null, 'Order')).toBe(false);
     expect(requireGid(' gid://shopify/LineItem/7 ', 'LineItem', 'id')).toBe('gid://shopify/LineItem/7');
-    expect(() => requireGid('7', 'Customer', 'customerId')).toThrow('customerId: must be a Shopify Customer GID like gid://shopify/Customer/123');
+    expect(() => requireGid('7', 'Customer', 'customerId')).toThrow(
+      'customerId: must be a Shopify Customer GID like gid://shopify/Customer/123',
+    );
   });
 
   it('a profile id is 1 to 200 characters once trimmed, without control or format characters', () => {

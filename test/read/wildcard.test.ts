@@ -16,8 +16,23 @@ import { startSupergraph, type SimCustomer, type SupergraphHarness, type TestPro
 
 /** Emails that are not plain addresses: each would be an operator or a wildcard if it reached a search as is. */
 const VARIANTS = ['*@*.*', '*@example.org', '"a"@x.io', 'a@x.io OR email:*', '(a@x.io)', '-a@x.io'];
-const CARD = /* GraphQL */ `query Cards($ids: [ID!]!) { profiles(ids: $ids) { id shopifyCustomer { id } } }`;
-const SEARCH = /* GraphQL */ `query Search($q: String!) { shopifyCustomerSearch(query: $q, first: 10) { id } }`;
+const CARD = /* GraphQL */ `
+  query Cards($ids: [ID!]!) {
+    profiles(ids: $ids) {
+      id
+      shopifyCustomer {
+        id
+      }
+    }
+  }
+`;
+const SEARCH = /* GraphQL */ `
+  query Search($q: String!) {
+    shopifyCustomerSearch(query: $q, first: 10) {
+      id
+    }
+  }
+`;
 
 let h: SupergraphHarness;
 let customers: Array<SimCustomer & { firstName?: string | null; lastName?: string | null }>;
@@ -32,7 +47,9 @@ function makeProfiles(all: SimCustomer[]): TestProfile[] {
   last = withEmail.slice(-5);
   // From the end of the store: a wildcard page (sorted by id) would hold the first customers, not these.
   groups = Array.from({ length: VARIANTS.length + 1 }, (_, g) => withEmail.slice(withEmail.length - (g + 1) * 5, withEmail.length - g * 5));
-  const out: TestProfile[] = groups.flatMap((group, g) => group.map((c, i) => ({ id: `g${g}p${i}`, name: `G${g} P${i}`, emails: [c.email!] })));
+  const out: TestProfile[] = groups.flatMap((group, g) =>
+    group.map((c, i) => ({ id: `g${g}p${i}`, name: `G${g} P${i}`, emails: [c.email!] })),
+  );
   VARIANTS.forEach((email, g) => out.push({ id: `w${g}`, name: `Wildcard ${g}`, emails: [email] }));
   out.push({ id: 'kim', name: 'Kim', emails: ['kim@shop.example'] }, { id: 'lee', name: 'Lee', emails: ['lee@shop.example'] });
   return out;
@@ -57,7 +74,7 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 describe('an email with search syntax, in a batch', () => {
-  it('hides no other profile\'s customer, and the cache keeps the right answers', async () => {
+  it("hides no other profile's customer, and the cache keeps the right answers", async () => {
     await h.sim('reset', {});
     for (const [g, variant] of VARIANTS.entries()) {
       const answer = await cards([...groupIds(g), `w${g}`]);
@@ -108,16 +125,24 @@ describe('an email lookup whose own page is full', () => {
 });
 
 describe('ShopifyCustomerSource, for callers that build targets themselves', () => {
-  it('looks an email with search syntax up exactly, and it hides no other target\'s customer', async () => {
+  it("looks an email with search syntax up exactly, and it hides no other target's customer", async () => {
     await h.sim('reset', {});
     const client = createShopifyClient({
-      endpoint: parseStoreDomain(h.simulatorUrl), accessToken: 'shpat_simulator', apiVersion: '2026-07', timeoutMs: 5_000, maxWaitMs: 5_000, logger: silentLogger(),
+      endpoint: parseStoreDomain(h.simulatorUrl),
+      accessToken: 'shpat_simulator',
+      apiVersion: '2026-07',
+      timeoutMs: 5_000,
+      maxWaitMs: 5_000,
+      logger: silentLogger(),
     });
     const source = new ShopifyCustomerSource(client);
     for (const variant of [...VARIANTS, 'A*@X.IO', 'a\\@x.io', 'a@x.io\\']) {
-      const targets: CustomerTarget[] = [...last.map((c): CustomerTarget => ({ kind: 'emails', emails: [c.email!] })), { kind: 'emails', emails: [variant] }];
+      const targets: CustomerTarget[] = [
+        ...last.map((c): CustomerTarget => ({ kind: 'emails', emails: [c.email!] })),
+        { kind: 'emails', emails: [variant] },
+      ];
       const answers = await source.load(targets, CUSTOMER_ONLY);
-      const ids = answers.map((a) => (a instanceof Error ? a.message : (a as CustomerHit | null)?.bundle.customer.id ?? null));
+      const ids = answers.map((a) => (a instanceof Error ? a.message : ((a as CustomerHit | null)?.bundle.customer.id ?? null)));
       expect({ variant, ids }).toEqual({ variant, ids: [...last.map((c) => c.id), null] });
     }
   });
@@ -136,10 +161,23 @@ describe('shopifyCustomerSearch', () => {
   const search = (q: string) => h.query(SEARCH, { q });
 
   it('refuses an email-looking query that is not a plain address, naming query', async () => {
-    for (const q of ['*@*', '*@*.*', 'a*@x.io', '*@example.org', '"a"@x.io', '(a@x.io)', 'a@x.io OR email:*', 'a@x.io)', 'email:*@x.io', 'a@x.io -tag:vip']) {
+    for (const q of [
+      '*@*',
+      '*@*.*',
+      'a*@x.io',
+      '*@example.org',
+      '"a"@x.io',
+      '(a@x.io)',
+      'a@x.io OR email:*',
+      'a@x.io)',
+      'email:*@x.io',
+      'a@x.io -tag:vip',
+    ]) {
       const res = await search(q);
       expect({ q, data: res.body.data, error: res.body.errors?.[0]?.extensions }).toEqual({
-        q, data: null, error: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'query' }),
+        q,
+        data: null,
+        error: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'query' }),
       });
     }
   });
@@ -160,7 +198,13 @@ describe('shopifyCustomerSearch', () => {
     const byName = await ids(named.lastName!);
     expect(byName).toContain(named.id);
     // Operators and wildcards around a name are dropped: the same customers as the name alone.
-    for (const q of [`${named.lastName} OR *`, `(${named.lastName})`, `${named.lastName} NOT *`, `"${named.lastName}"`, `-${named.lastName}*`]) {
+    for (const q of [
+      `${named.lastName} OR *`,
+      `(${named.lastName})`,
+      `${named.lastName} NOT *`,
+      `"${named.lastName}"`,
+      `-${named.lastName}*`,
+    ]) {
       expect({ q, ids: await ids(q) }).toEqual({ q, ids: byName });
     }
     // A field name typed as text is a word like any other: it narrows, never widens.

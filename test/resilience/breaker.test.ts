@@ -34,7 +34,7 @@ describe('CircuitBreaker', () => {
     expect(changes).toEqual(['open', 'half_open', 'open', 'half_open', 'closed']);
   });
 
-  it('throttling says nothing about Shopify\'s health and frees the probe slot', () => {
+  it("throttling says nothing about Shopify's health and frees the probe slot", () => {
     let now = 0;
     const b = new CircuitBreaker({ threshold: 1, cooldownMs: 10, now: () => now });
     b.admit();
@@ -53,9 +53,19 @@ describe('breaker in the running subgraph', () => {
   const base = () => h.subgraphUrl.replace(/\/graphql$/, '');
   beforeAll(async () => {
     h = await startSupergraph({
-      env: { SHOPIFY_BREAKER_THRESHOLD: '3', SHOPIFY_BREAKER_COOLDOWN_MS: '1500', SHOPIFY_MAX_WAIT_MS: '1000', SHOPIFY_TIMEOUT_MS: '500', SHOPIFY_CACHE_TTL_S: '0' },
+      env: {
+        SHOPIFY_BREAKER_THRESHOLD: '3',
+        SHOPIFY_BREAKER_COOLDOWN_MS: '1500',
+        SHOPIFY_MAX_WAIT_MS: '1000',
+        SHOPIFY_TIMEOUT_MS: '500',
+        SHOPIFY_CACHE_TTL_S: '0',
+      },
       simulator: { customers: 20 },
-      profiles: (all) => all.filter((c) => c.email).slice(0, 1).map((c) => ({ id: 'p0', name: 'Name 0', emails: [c.email!] })),
+      profiles: (all) =>
+        all
+          .filter((c) => c.email)
+          .slice(0, 1)
+          .map((c) => ({ id: 'p0', name: 'Name 0', emails: [c.email!] })),
     });
   });
   afterAll(async () => h?.close());

@@ -12,7 +12,11 @@ import { LocalCostBudget } from '../../src/shopify/budget.js';
 import { RedisCostBudget } from '../../src/shopify/redis-budget.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const status = (currentlyAvailable: number, maximumAvailable = 100, restoreRate = 1000) => ({ currentlyAvailable, maximumAvailable, restoreRate });
+const status = (currentlyAvailable: number, maximumAvailable = 100, restoreRate = 1000) => ({
+  currentlyAvailable,
+  maximumAvailable,
+  restoreRate,
+});
 const soon = (ms: number) => Date.now() + ms;
 
 describe('LocalCostBudget', () => {

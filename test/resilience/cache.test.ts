@@ -10,11 +10,44 @@ import { startSupergraph, type SimCustomer, type SupergraphHarness, type TestPro
 const CARD = /* GraphQL */ `
   query Cards($ids: [ID!]!) {
     profiles(ids: $ids) {
-      id name
-      shopifyCustomer { id displayName email totalSpent { amount currencyCode } totalOrders }
-      orders(limit: 10) { id orderNumber status cancelledAt refundable totalRefunded { amount } firstTrackingNumber locationName products { id name quantity status } }
-      products { id }
-      shopifyLink { customerId method matchedEmail }
+      id
+      name
+      shopifyCustomer {
+        id
+        displayName
+        email
+        totalSpent {
+          amount
+          currencyCode
+        }
+        totalOrders
+      }
+      orders(limit: 10) {
+        id
+        orderNumber
+        status
+        cancelledAt
+        refundable
+        totalRefunded {
+          amount
+        }
+        firstTrackingNumber
+        locationName
+        products {
+          id
+          name
+          quantity
+          status
+        }
+      }
+      products {
+        id
+      }
+      shopifyLink {
+        customerId
+        method
+        matchedEmail
+      }
     }
   }
 `;
@@ -27,7 +60,11 @@ let customers: SimCustomer[];
 /** 20 profiles linked by their email, 3 by a second email after one no customer has, one unmatched, one without email. */
 function makeProfiles(all: SimCustomer[]): TestProfile[] {
   customers = all.filter((c) => c.email && c.numberOfOrders > 1).slice(0, 23);
-  const out = customers.map((c, i) => ({ id: `p${i}`, name: `Profile ${i}`, emails: i < 20 ? [c.email!] : [`nobody-${i}@nowhere.example`, c.email!] }));
+  const out = customers.map((c, i) => ({
+    id: `p${i}`,
+    name: `Profile ${i}`,
+    emails: i < 20 ? [c.email!] : [`nobody-${i}@nowhere.example`, c.email!],
+  }));
   out.push({ id: 'p23', name: 'No Shopify', emails: ['ghost@nowhere.example'] }, { id: 'p24', name: 'No email', emails: [] });
   return out;
 }
@@ -64,7 +101,10 @@ describe('cache', () => {
     expect((await h.sim('stats')).requests).toBe(0);
 
     // A smaller selection is answered by the bigger cached entries, auto-linked profiles included.
-    const small = await h.query(`query($ids: [ID!]!) { profiles(ids: $ids) { id shopifyCustomer { id } orders(limit: 3) { id } shopifyLink { matchedEmail } } }`, { ids: ids() });
+    const small = await h.query(
+      `query($ids: [ID!]!) { profiles(ids: $ids) { id shopifyCustomer { id } orders(limit: 3) { id } shopifyLink { matchedEmail } } }`,
+      { ids: ids() },
+    );
     expect(small.body.errors).toBeUndefined();
     expect(small.body.data.profiles[21].shopifyLink.matchedEmail).toBe(customers[21]!.email);
     expect(small.body.data.profiles[5].orders).toEqual(first.body.data.profiles[5].orders.slice(0, 3).map((o: any) => ({ id: o.id })));

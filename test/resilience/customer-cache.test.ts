@@ -42,10 +42,20 @@ function fakeSource() {
       const version0 = version;
       if (gate) await gate;
       return targets.map((t) => {
-        if (t.kind === 'id') return customers[t.customerId] ? { bundle: { ...bundle(t.customerId, p), customer: { ...bundle(t.customerId, p).customer, displayName: `v${version0}` } }, matchedEmail: null } : null;
+        if (t.kind === 'id')
+          return customers[t.customerId]
+            ? {
+                bundle: { ...bundle(t.customerId, p), customer: { ...bundle(t.customerId, p).customer, displayName: `v${version0}` } },
+                matchedEmail: null,
+              }
+            : null;
         for (const email of t.emails) {
           const id = Object.keys(customers).find((k) => customers[k]!.email === email);
-          if (id) return { bundle: { ...bundle(id, p), customer: { ...bundle(id, p).customer, displayName: `v${version0}` } }, matchedEmail: email };
+          if (id)
+            return {
+              bundle: { ...bundle(id, p), customer: { ...bundle(id, p).customer, displayName: `v${version0}` } },
+              matchedEmail: email,
+            };
         }
         return null;
       });
@@ -149,7 +159,11 @@ describe('CachedCustomerSource', () => {
 
   it('a store that fails (Redis down) costs Shopify requests, never answers', async () => {
     const inner = fakeSource();
-    const down = { mget: () => Promise.reject(new Error('down')), mset: () => Promise.reject(new Error('down')), del: () => Promise.reject(new Error('down')) };
+    const down = {
+      mget: () => Promise.reject(new Error('down')),
+      mset: () => Promise.reject(new Error('down')),
+      del: () => Promise.reject(new Error('down')),
+    };
     const cache = new CachedCustomerSource(inner, { kv: down, ttlMs: 30_000, logger: silentLogger() });
     const [hit] = await cache.load([ann], plan(3));
     expect((hit as CustomerHit).bundle.customer.id).toBe('gid://shopify/Customer/1');

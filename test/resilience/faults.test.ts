@@ -24,7 +24,11 @@ beforeAll(async () => {
       SHOPIFY_BREAKER_THRESHOLD: '1000',
     },
     simulator: { customers: 40 },
-    profiles: (all) => all.filter((c) => c.email && c.numberOfOrders > 0).slice(0, 2).map((c, i) => ({ id: `p${i}`, name: `Name ${i}`, emails: [c.email!] })),
+    profiles: (all) =>
+      all
+        .filter((c) => c.email && c.numberOfOrders > 0)
+        .slice(0, 2)
+        .map((c, i) => ({ id: `p${i}`, name: `Name ${i}`, emails: [c.email!] })),
   });
 });
 afterAll(async () => h?.close());

@@ -14,13 +14,39 @@ const ROUTER_SECRET = 'router-secret-for-hardening-tests';
 
 /** What a router sends for the full profile card: depth 5 below _entities. */
 const ENTITIES = /* GraphQL */ `
-  query($representations: [_Any!]!) {
+  query ($representations: [_Any!]!) {
     _entities(representations: $representations) {
       ... on CustomerProfile {
-        shopifyCustomer { id displayName totalSpent { amount currencyCode } }
-        orders(limit: 10) { id status total { amount } products { id name unitPrice { amount currencyCode } } }
-        products { id }
-        shopifyLink { customerId method }
+        shopifyCustomer {
+          id
+          displayName
+          totalSpent {
+            amount
+            currencyCode
+          }
+        }
+        orders(limit: 10) {
+          id
+          status
+          total {
+            amount
+          }
+          products {
+            id
+            name
+            unitPrice {
+              amount
+              currencyCode
+            }
+          }
+        }
+        products {
+          id
+        }
+        shopifyLink {
+          customerId
+          method
+        }
       }
     }
   }
@@ -30,7 +56,8 @@ describe('queryLimitsRule', () => {
   const schema = buildSchema(`type Node { id: ID! child: Node } type Query { node: Node }`);
   /** A query exactly `depth` fields deep: node, then children, then id. */
   const nested = (depth: number) => `{ node { ${'child { '.repeat(depth - 2)}id${' }'.repeat(depth - 2)} } }`;
-  const check = (doc: string, limits = { maxDepth: 12, maxAliases: 30 }) => validate(schema, parse(doc), [queryLimitsRule(limits)]).map((e) => e.message);
+  const check = (doc: string, limits = { maxDepth: 12, maxAliases: 30 }) =>
+    validate(schema, parse(doc), [queryLimitsRule(limits)]).map((e) => e.message);
 
   it('counts field depth, through fragments, and refuses beyond the limit', () => {
     expect(check(nested(12))).toEqual([]);
@@ -39,7 +66,12 @@ describe('queryLimitsRule', () => {
       'The query is nested more than 3 levels deep',
     ]);
     // Introspection is not counted (it is deep by design, and off in production).
-    expect(check(`{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } }`, { maxDepth: 2, maxAliases: 30 })).toEqual([]);
+    expect(
+      check(
+        `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } }`,
+        { maxDepth: 2, maxAliases: 30 },
+      ),
+    ).toEqual([]);
   });
 
   it('counts aliases, including those a fragment repeats', () => {
@@ -54,7 +86,9 @@ describe('queryLimitsRule', () => {
     const repeated = (n: number) => `{ ${'node { id } '.repeat(n)}}`;
     expect(check(repeated(31))).toEqual([]);
     expect(check(repeated(32))).toEqual(['The query repeats fields more than 30 times']);
-    expect(check(`{ node { id } ...R } fragment R on Query { ${'node { id } '.repeat(31)}}`)).toEqual(['The query repeats fields more than 30 times']);
+    expect(check(`{ node { id } ...R } fragment R on Query { ${'node { id } '.repeat(31)}}`)).toEqual([
+      'The query repeats fields more than 30 times',
+    ]);
     // The same field in different selection sets is no repeat.
     expect(check(`{ ${[...Array(30)].map((_, i) => `n${i}: node { id child { id } }`).join(' ')} }`)).toEqual([]);
   });
@@ -65,16 +99,23 @@ describe('queryLimitsRule', () => {
     const cjsSchema = cjs.buildSchema(`type Node { id: ID! child: Node } type Query { node: Node }`);
     const doc = cjs.parse(`{ ${'node { id } '.repeat(100)}nope }`);
     const messages = (stopValidation: boolean) =>
-      cjs.validate(cjsSchema, doc, [...cjs.specifiedRules, queryLimitsRule({ maxDepth: 12, maxAliases: 30 }, { stopValidation })]).map((e) => e.message);
+      cjs
+        .validate(cjsSchema, doc, [...cjs.specifiedRules, queryLimitsRule({ maxDepth: 12, maxAliases: 30 }, { stopValidation })])
+        .map((e) => e.message);
     expect(messages(true)).toEqual(['The query repeats fields more than 30 times', 'Validation aborted.']);
-    expect(messages(false)).toEqual(['The query repeats fields more than 30 times', 'Cannot query field "nope" on type "Query". Did you mean "node"?']);
+    expect(messages(false)).toEqual([
+      'The query repeats fields more than 30 times',
+      'Cannot query field "nope" on type "Query". Did you mean "node"?',
+    ]);
   });
 
   it('counts every alias, of __typename and introspection fields too (issue 10, defect 8)', () => {
     const typenames = (n: number) => `{ ${[...Array(n)].map((_, i) => `t${i}: __typename`).join(' ')} }`;
     expect(check(typenames(30))).toEqual([]);
     expect(check(typenames(31))).toEqual(['The query uses more than 30 aliases']);
-    expect(check(`{ __schema { ${[...Array(31)].map((_, i) => `t${i}: types { name }`).join(' ')} } }`)).toEqual(['The query uses more than 30 aliases']);
+    expect(check(`{ __schema { ${[...Array(31)].map((_, i) => `t${i}: types { name }`).join(' ')} } }`)).toEqual([
+      'The query uses more than 30 aliases',
+    ]);
     expect(check(`{ node { ...T } } fragment T on Node { ${[...Array(31)].map((_, i) => `t${i}: __typename`).join(' ')} }`)).toEqual([
       'The query uses more than 30 aliases',
     ]);
@@ -134,7 +175,11 @@ describe('production subgraph', () => {
     const order = 'gid://shopify/Order/1';
     const cases: Array<[string, Record<string, unknown>, string]> = [
       [`{ _servce { sdl } }`, {}, 'Cannot query field "_servce" on type "Query".'],
-      [`{ shopifyCustomerSearch(query: "a", qury: "a", first: 1) { id } }`, {}, 'Unknown argument "qury" on field "Query.shopifyCustomerSearch".'],
+      [
+        `{ shopifyCustomerSearch(query: "a", qury: "a", first: 1) { id } }`,
+        {},
+        'Unknown argument "qury" on field "Query.shopifyCustomerSearch".',
+      ],
       [`query($q: Strin!) { shopifyCustomerSearch(query: $q, first: 1) { id } }`, { q: 'a' }, 'Unknown type "Strin".'],
       [`{ ... on Quer { __typename } }`, {}, 'Unknown type "Quer".'],
       [
@@ -155,7 +200,10 @@ describe('production subgraph', () => {
     ];
     for (const [query, variables, message] of cases) {
       const res = await post(query, variables);
-      expect(res.body.errors?.map((e: { message: string }) => e.message), query).toEqual([message]);
+      expect(
+        res.body.errors?.map((e: { message: string }) => e.message),
+        query,
+      ).toEqual([message]);
       expect(JSON.stringify(res.body)).not.toMatch(/did you mean/i);
     }
   });
@@ -166,7 +214,11 @@ describe('production subgraph', () => {
     const aliases = await post(typenames(maxAliases + 1), {}, { authorization: '' });
     expect(aliases.status).toBe(400);
     expect(aliases.body.errors).toEqual([
-      { message: `The query uses more than ${maxAliases} aliases`, locations: [{ line: 1, column: 1 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+      {
+        message: `The query uses more than ${maxAliases} aliases`,
+        locations: [{ line: 1, column: 1 }],
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      },
       { message: 'Validation aborted.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
     ]);
 
@@ -174,23 +226,53 @@ describe('production subgraph', () => {
     const under = (per: number) => Math.floor((maxTokens - 4) / per);
     const aborted = { message: 'Validation aborted.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
     const shapes: Array<[string, string, unknown[]]> = [
-      ['100 000 aliased __typename (the probe)', typenames(100_000), [{
-        message: `Syntax Error: Document contains more that ${maxTokens} tokens. Parsing aborted.`,
-        locations: [{ line: 1, column: expect.any(Number) }],
-        extensions: { code: 'GRAPHQL_PARSE_FAILED' },
-      }]],
-      [`${under(3)} aliased __typename`, typenames(under(3)), [
-        { message: `The query uses more than ${maxAliases} aliases`, locations: [{ line: 1, column: 1 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
-        aborted,
-      ]],
-      [`${under(4)} repeated _service { sdl }`, `{ ${'_service { sdl } '.repeat(under(4))}}`, [
-        { message: `The query repeats fields more than ${maxAliases} times`, locations: [{ line: 1, column: 1 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
-        aborted,
-      ]],
-      [`_service nested ${under(3)} deep`, `${'{ _service '.repeat(under(3))}${'}'.repeat(under(3))}`, [
-        { message: 'The query is nested more than 12 levels deep', locations: [{ line: 1, column: 1 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
-        aborted,
-      ]],
+      [
+        '100 000 aliased __typename (the probe)',
+        typenames(100_000),
+        [
+          {
+            message: `Syntax Error: Document contains more that ${maxTokens} tokens. Parsing aborted.`,
+            locations: [{ line: 1, column: expect.any(Number) }],
+            extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+          },
+        ],
+      ],
+      [
+        `${under(3)} aliased __typename`,
+        typenames(under(3)),
+        [
+          {
+            message: `The query uses more than ${maxAliases} aliases`,
+            locations: [{ line: 1, column: 1 }],
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+          },
+          aborted,
+        ],
+      ],
+      [
+        `${under(4)} repeated _service { sdl }`,
+        `{ ${'_service { sdl } '.repeat(under(4))}}`,
+        [
+          {
+            message: `The query repeats fields more than ${maxAliases} times`,
+            locations: [{ line: 1, column: 1 }],
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+          },
+          aborted,
+        ],
+      ],
+      [
+        `_service nested ${under(3)} deep`,
+        `${'{ _service '.repeat(under(3))}${'}'.repeat(under(3))}`,
+        [
+          {
+            message: 'The query is nested more than 12 levels deep',
+            locations: [{ line: 1, column: 1 }],
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+          },
+          aborted,
+        ],
+      ],
     ];
     for (const [name, query, errors] of shapes) {
       const ms: number[] = [];
@@ -202,7 +284,9 @@ describe('production subgraph', () => {
         expect(refused.body.errors, name).toEqual(errors);
       }
       ms.sort((a, b) => a - b);
-      console.log(`[limits figures] ${name}: ${(query.length / 1024).toFixed(0)} KB, ${maxTokens}-token limit, refused in ${ms[2]!.toFixed(1)} ms median, ${ms[4]!.toFixed(1)} ms max (5 requests over loopback HTTP, client time included)`);
+      console.log(
+        `[limits figures] ${name}: ${(query.length / 1024).toFixed(0)} KB, ${maxTokens}-token limit, refused in ${ms[2]!.toFixed(1)} ms median, ${ms[4]!.toFixed(1)} ms max (5 requests over loopback HTTP, client time included)`,
+      );
     }
   });
 
@@ -216,7 +300,10 @@ describe('production subgraph', () => {
     expect((await post(aliases(30))).body.errors).toBeUndefined();
     const refused = await post(aliases(31));
     expect(refused.status).toBe(400);
-    expect(refused.body.errors[0]).toMatchObject({ message: 'The query uses more than 30 aliases', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(refused.body.errors[0]).toMatchObject({
+      message: 'The query uses more than 30 aliases',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
   });
 
   it('CSRF prevention: a GET or a simple-content-type POST without a preflight header is refused', async () => {
@@ -224,9 +311,15 @@ describe('production subgraph', () => {
     const get = await fetch(`${h.subgraphUrl}?query=${encodeURIComponent('{ _service { sdl } }')}`, { headers: router });
     expect(get.status).toBe(400);
     expect(await get.text()).toMatch(/CSRF/);
-    const simple = await fetch(h.subgraphUrl, { method: 'POST', headers: { 'content-type': 'text/plain', ...router }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
+    const simple = await fetch(h.subgraphUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', ...router },
+      body: JSON.stringify({ query: '{ _service { sdl } }' }),
+    });
     expect(simple.status).toBe(400);
-    const preflighted = await fetch(`${h.subgraphUrl}?query=${encodeURIComponent('{ _service { sdl } }')}`, { headers: { 'apollo-require-preflight': 'true', ...router } });
+    const preflighted = await fetch(`${h.subgraphUrl}?query=${encodeURIComponent('{ _service { sdl } }')}`, {
+      headers: { 'apollo-require-preflight': 'true', ...router },
+    });
     expect(preflighted.status).toBe(200);
   });
 

@@ -39,7 +39,11 @@ beforeAll(async () => {
     // The injected 500s take 4 or 5 attempts, depending on backoff jitter: a threshold above that keeps the breaker
     // closed whatever the jitter, so the metrics read below are deterministic (the breaker has its own tests).
     env: { SHOPIFY_WEBHOOK_SECRET: SECRET, SHOPIFY_MAX_WAIT_MS: '1000', SHOPIFY_TIMEOUT_MS: '800', SHOPIFY_BREAKER_THRESHOLD: '20' },
-    profiles: (all) => all.filter((c) => c.email && c.numberOfOrders > 1).slice(0, 6).map((c, i) => ({ id: `p${i}`, name: `Profile ${i}`, emails: [c.email!] })),
+    profiles: (all) =>
+      all
+        .filter((c) => c.email && c.numberOfOrders > 1)
+        .slice(0, 6)
+        .map((c, i) => ({ id: `p${i}`, name: `Profile ${i}`, emails: [c.email!] })),
   });
   seeded = await h.sim('customers');
 });
@@ -59,7 +63,9 @@ describe('a full run', () => {
       const found = await h.query(`query($q: String!) { shopifyCustomerSearch(query: $q, first: 5) { id email } }`, { q });
       expect(found.body.errors).toBeUndefined();
     }
-    const link = await h.query(`mutation($c: ID!) { linkShopifyCustomer(profileId: "p5", customerId: $c) { link { method } } }`, { c: someone.id });
+    const link = await h.query(`mutation($c: ID!) { linkShopifyCustomer(profileId: "p5", customerId: $c) { link { method } } }`, {
+      c: someone.id,
+    });
     expect(link.body.errors).toBeUndefined();
     await h.query(`mutation { unlinkShopifyCustomer(profileId: "p5") { profileId } }`);
 
@@ -85,7 +91,17 @@ describe('a full run', () => {
     const records = lines.map((l) => JSON.parse(l) as Record<string, any>);
     const shopify = records.filter((r) => r.shopify);
     expect(shopify.length).toBeGreaterThan(5);
-    expect(shopify[0]!.shopify).toEqual(expect.objectContaining({ operation: expect.any(String), outcome: 'ok', attempt: 1, durationMs: expect.any(Number), requestedCost: expect.any(Number), actualCost: expect.any(Number), available: expect.any(Number) }));
+    expect(shopify[0]!.shopify).toEqual(
+      expect.objectContaining({
+        operation: expect.any(String),
+        outcome: 'ok',
+        attempt: 1,
+        durationMs: expect.any(Number),
+        requestedCost: expect.any(Number),
+        actualCost: expect.any(Number),
+        available: expect.any(Number),
+      }),
+    );
     expect(shopify.some((r) => r.shopify.outcome === 'http_error' && r.shopify.status === 503)).toBe(true);
     expect(records.some((r) => r.action?.field === 'refundOrder' && r.action.outcome === 'ok')).toBe(true);
     expect(records.some((r) => r.webhook?.result === 'processed')).toBe(true);
@@ -104,7 +120,7 @@ describe('a full run', () => {
     expect(text).not.toContain(SECRET);
   });
 
-  it('/metrics: requests by outcome, cost, batch sizes, cache, resolver latency, breaker — this app\'s registry only', async () => {
+  it("/metrics: requests by outcome, cost, batch sizes, cache, resolver latency, breaker — this app's registry only", async () => {
     const res = await fetch(h.subgraphUrl.replace(/\/graphql$/, '/metrics'));
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
@@ -120,6 +136,7 @@ describe('a full run', () => {
       /^shopify_webhooks_total\{topic="refunds\/create",result="processed"\} 1$/m,
       /^shopify_budget_available_points \d+/m,
       /^process_cpu_user_seconds_total /m,
-    ]) expect(text).toMatch(pattern);
+    ])
+      expect(text).toMatch(pattern);
   });
 });

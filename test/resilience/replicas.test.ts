@@ -23,7 +23,11 @@ beforeAll(async () => {
     startSupergraph({
       simulatorUrl: sim.url,
       env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, SHOPIFY_CACHE_TTL_S: '30', SHOPIFY_MAX_WAIT_MS: '8000' },
-      profiles: (all) => all.filter((c) => c.email && c.numberOfOrders > 1).slice(0, 30).map((c, i) => ({ id: `p${i}`, name: `Name ${i}`, emails: [c.email!] })),
+      profiles: (all) =>
+        all
+          .filter((c) => c.email && c.numberOfOrders > 1)
+          .slice(0, 30)
+          .map((c, i) => ({ id: `p${i}`, name: `Name ${i}`, emails: [c.email!] })),
     });
   [a, b] = await Promise.all([replica(), replica()]);
 });

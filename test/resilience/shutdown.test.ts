@@ -55,8 +55,12 @@ it('SIGTERM drains the request in flight (200), then exits 0', async () => {
     void exited.then(() => reject(new Error(`exited before listening:\n${output}`)));
   });
 
-  const customer = (await fetch(`${sim.url}/__simulator/customers`).then((r) => r.json()) as any[]).find((c) => c.email);
-  await fetch(`${sim.url}/__simulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 1500 }) });
+  const customer = ((await fetch(`${sim.url}/__simulator/customers`).then((r) => r.json())) as any[]).find((c) => c.email);
+  await fetch(`${sim.url}/__simulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ latencyMs: 1500 }),
+  });
   const slow = fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'router-authorization': ROUTER_SECRET, authorization: `Bearer ${await token()}` },

@@ -57,19 +57,24 @@ async function countingProxy(target: string) {
     url,
     stats,
     reset: () => Object.assign(stats, { maxInFlight: 0, order: [], mark: '' }),
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
 /** The simulator CLI in a child process; resolves once it printed where it listens. */
 async function spawnSimulator(args: string[]): Promise<{ url: string; close(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'packages/shopify-admin-simulator/src/cli.ts', '--port', '0', ...args], {
-    cwd: process.cwd(),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'packages/shopify-admin-simulator/src/cli.ts', '--port', '0', ...args],
+    {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -81,28 +86,59 @@ async function spawnSimulator(args: string[]): Promise<{ url: string; close(): P
   });
   return {
     url,
-    close: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 
 const BIG = /* GraphQL */ `
-  query($representations: [_Any!]!) {
-    _entities(representations: $representations) { ... on CustomerProfile { shopifyCustomer { id } } }
+  query ($representations: [_Any!]!) {
+    _entities(representations: $representations) {
+      ... on CustomerProfile {
+        shopifyCustomer {
+          id
+        }
+      }
+    }
   }
 `;
 
 const OTHER_AGENT = /* GraphQL */ `
-  query { profile(id: "other") { id shopifyCustomer { id email } orders(limit: 3) { id } } }
+  query {
+    profile(id: "other") {
+      id
+      shopifyCustomer {
+        id
+        email
+      }
+      orders(limit: 3) {
+        id
+      }
+    }
+  }
 `;
 
 const FULL_CARD = /* GraphQL */ `
-  query($representations: [_Any!]!) {
+  query ($representations: [_Any!]!) {
     _entities(representations: $representations) {
-      ... on CustomerProfile { shopifyCustomer { id } orders(limit: 10) { id products { id } } products { id } }
+      ... on CustomerProfile {
+        shopifyCustomer {
+          id
+        }
+        orders(limit: 10) {
+          id
+          products {
+            id
+          }
+        }
+        products {
+          id
+        }
+      }
     }
   }
 `;
@@ -136,8 +172,11 @@ describe('one request cannot stall everyone', () => {
   });
 
   const post = (query: string, variables: Record<string, unknown>) =>
-    fetch(h.subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })
-      .then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    fetch(h.subgraphUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
   const requests = async () => (await h.sim<{ requests: number }>('stats')).requests;
 
   /** 60 000 distinct plain addresses; a real customer's email fourth, another's far beyond the cap. */
@@ -159,7 +198,7 @@ describe('one request cannot stall everyone', () => {
     expect(metrics).toMatch(/^shopify_profile_emails_ignored_total 59990$/m);
   }, 60_000);
 
-  it('while it runs, another agent\'s profile view and /healthz answer normally', async () => {
+  it("while it runs, another agent's profile view and /healthz answer normally", async () => {
     // Built before measuring: the test's own JSON.stringify of 720 KB is not the subgraph's work.
     const bigBody = JSON.stringify({ query: BIG, variables: { representations: [bigRepresentation()] } });
     // The in-process gateway plans a new operation once; that is the router's cost, not this subgraph's.
@@ -169,8 +208,9 @@ describe('one request cannot stall everyone', () => {
     const before = await requests();
     const started = performance.now();
     let done = false;
-    const big = fetch(h.subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bigBody })
-      .then(async (r) => ({ ms: performance.now() - started, body: (await r.json()) as any }));
+    const big = fetch(h.subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bigBody }).then(
+      async (r) => ({ ms: performance.now() - started, body: (await r.json()) as any }),
+    );
     const agent = h.query(OTHER_AGENT).then((r) => ({ ms: performance.now() - started, body: r.body }));
     const health: Array<{ status: number; ms: number }> = [];
     const probes = (async () => {
@@ -186,7 +226,9 @@ describe('one request cannot stall everyone', () => {
     loop.disable();
     const sent = (await requests()) - before;
 
-    expect(agentRes.body).toEqual({ data: { profile: { id: 'other', shopifyCustomer: { id: other.id, email: other.email }, orders: expect.any(Array) } } });
+    expect(agentRes.body).toEqual({
+      data: { profile: { id: 'other', shopifyCustomer: { id: other.id, email: other.email }, orders: expect.any(Array) } },
+    });
     expect(agentRes.body.data.profile.orders.length).toBe(Math.min(3, other.numberOfOrders));
     expect(health.length).toBeGreaterThan(0);
     expect(health.every((x) => x.status === 200)).toBe(true);
@@ -214,7 +256,9 @@ describe('one request cannot stall everyone', () => {
     const before = await requests();
     loop.enable();
     const started = performance.now();
-    const res = await fetch(h.subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.json() as Promise<any>);
+    const res = await fetch(h.subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(
+      (r) => r.json() as Promise<any>,
+    );
     const ms = performance.now() - started;
     loop.disable();
     const sent = (await requests()) - before;
@@ -246,7 +290,7 @@ describe('one request cannot stall everyone', () => {
     }
   }, 60_000);
 
-  it('under budget pressure, another agent\'s call waits behind at most 4 of a big request\'s, not all of them', async () => {
+  it("under budget pressure, another agent's call waits behind at most 4 of a big request's, not all of them", async () => {
     // A small bucket: each full-card request holds most of it, so they go one at a time and queue for points.
     await h.sim('throttle', { maximumAvailable: 1000, restoreRate: 2000 });
     // Slow answers: none of the big request's calls completes before the other agent's call is queued.

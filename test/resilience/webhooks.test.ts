@@ -15,7 +15,11 @@ beforeAll(async () => {
   h = await startSupergraph({
     simulator: { customers: 30, maximumAvailable: 1_000_000, restoreRate: 1_000_000 },
     env: { SHOPIFY_WEBHOOK_SECRET: SECRET, SHOPIFY_CACHE_TTL_S: '30' },
-    profiles: (all) => all.filter((x) => x.email && x.numberOfOrders > 0).slice(0, 2).map((c, i) => ({ id: `p${i}`, name: `Name ${i}`, emails: [c.email!] })),
+    profiles: (all) =>
+      all
+        .filter((x) => x.email && x.numberOfOrders > 0)
+        .slice(0, 2)
+        .map((c, i) => ({ id: `p${i}`, name: `Name ${i}`, emails: [c.email!] })),
   });
   url = h.subgraphUrl.replace(/\/graphql$/, '/webhooks/shopify');
 });
@@ -23,7 +27,12 @@ afterAll(async () => h?.close());
 
 /** An orders/updated body about an order and customer no test views (invalidations here must not touch theirs). */
 function orderBody() {
-  return JSON.stringify({ id: 1, admin_graphql_api_id: 'gid://shopify/Order/1', financial_status: 'paid', customer: { id: 2, admin_graphql_api_id: 'gid://shopify/Customer/2' } });
+  return JSON.stringify({
+    id: 1,
+    admin_graphql_api_id: 'gid://shopify/Order/1',
+    financial_status: 'paid',
+    customer: { id: 2, admin_graphql_api_id: 'gid://shopify/Customer/2' },
+  });
 }
 
 async function deliver(body: string | Buffer, headers: Record<string, string | undefined>) {
@@ -31,7 +40,11 @@ async function deliver(body: string | Buffer, headers: Record<string, string | u
   const res = await fetch(url, {
     method: 'POST',
     body,
-    headers: Object.fromEntries(Object.entries({ 'content-type': 'application/json', 'x-shopify-topic': 'orders/updated', ...headers }).filter(([, v]) => v !== undefined)) as Record<string, string>,
+    headers: Object.fromEntries(
+      Object.entries({ 'content-type': 'application/json', 'x-shopify-topic': 'orders/updated', ...headers }).filter(
+        ([, v]) => v !== undefined,
+      ),
+    ) as Record<string, string>,
   });
   const json = (await res.json()) as { result: string };
   return { status: res.status, result: json.result, ms: performance.now() - t0 };
@@ -87,7 +100,7 @@ describe('de-duplication', () => {
 });
 
 describe('invalidation', () => {
-  it('orders/updated for a cached customer\'s order: the next view asks Shopify again', async () => {
+  it("orders/updated for a cached customer's order: the next view asks Shopify again", async () => {
     const VIEW = `{ profiles(ids: ["p0"]) { id shopifyCustomer { id } orders(limit: 3) { id } } }`;
     const first = await h.query(VIEW);
     const orderGid = first.body.data.profiles[0].orders[0].id;

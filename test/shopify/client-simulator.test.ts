@@ -13,7 +13,12 @@ afterAll(() => sim.close());
 
 function client(accessToken = sim.token) {
   const endpoint = parseStoreDomain(sim.storeDomain);
-  return createAdminApiClient({ storeDomain: endpoint.storeDomain, apiVersion: '2026-07', accessToken, customFetchApi: endpointFetch(endpoint) });
+  return createAdminApiClient({
+    storeDomain: endpoint.storeDomain,
+    apiVersion: '2026-07',
+    accessToken,
+    customFetchApi: endpointFetch(endpoint),
+  });
 }
 
 const PROFILE = `#graphql
@@ -84,14 +89,21 @@ describe('@shopify/admin-api-client against the simulator', () => {
   it('the client surfaces GraphQL errors without throwing', async () => {
     const { data, errors } = await client().request('{ shop { nope } }');
     expect(data).toBeUndefined();
-    expect(errors?.graphQLErrors?.[0]).toMatchObject({ message: "Field 'nope' doesn't exist on type 'Shop'", extensions: { code: 'undefinedField' } });
+    expect(errors?.graphQLErrors?.[0]).toMatchObject({
+      message: "Field 'nope' doesn't exist on type 'Shop'",
+      extensions: { code: 'undefinedField' },
+    });
   });
 
   it('a wrong or missing token gets HTTP 401 with Shopify’s body', async () => {
     const wrong = await gql(sim, '{ shop { id } }', {}, { 'X-Shopify-Access-Token': 'shpat_wrong' });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual({ errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
-    const res = await fetch(sim.graphqlUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"query":"{ shop { id } }"}' });
+    const res = await fetch(sim.graphqlUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"query":"{ shop { id } }"}',
+    });
     expect(res.status).toBe(401);
     const { errors } = await client('shpat_wrong').request('{ shop { id } }');
     expect(errors?.networkStatusCode).toBe(401);

@@ -38,14 +38,26 @@ describe('requestedCost (src/shopify/cost.ts)', () => {
 
   it('prices a mutation at 10 plus its payload', () => {
     // orderCancel 10 + job 1 + orderCancelUserErrors (unsized list: one element) 1 = 12
-    expect(cost('mutation { orderCancel(orderId: "gid://shopify/Order/1", reason: CUSTOMER, restock: true) { job { id done } orderCancelUserErrors { field message code } } }')).toBe(12);
+    expect(
+      cost(
+        'mutation { orderCancel(orderId: "gid://shopify/Order/1", reason: CUSTOMER, restock: true) { job { id done } orderCancelUserErrors { field message code } } }',
+      ),
+    ).toBe(12);
   });
 
   it('counts each alias, honours @skip/@include, and takes the dearest branch of an interface', () => {
     // two aliased object fields: 1 + 1; the skipped connection costs nothing
-    expect(cost('query($no: Boolean = false) { a: customer(id: "1") { id } b: customer(id: "2") { id } c: customers(first: 50) @include(if: $no) { nodes { id } } }')).toBe(2);
+    expect(
+      cost(
+        'query($no: Boolean = false) { a: customer(id: "1") { id } b: customer(id: "2") { id } c: customers(first: 50) @include(if: $no) { nodes { id } } }',
+      ),
+    ).toBe(2);
     // nodes(ids: 3 ids): 3 × (1 + max(Customer: amountSpent 1, Order: totalPriceSet 1 + shopMoney 1)) = 3 × 3 = 9
-    expect(cost('{ nodes(ids: ["a", "b", "c"]) { id ... on Customer { amountSpent { amount } } ... on Order { totalPriceSet { shopMoney { amount } } } } }')).toBe(9);
+    expect(
+      cost(
+        '{ nodes(ids: ["a", "b", "c"]) { id ... on Customer { amountSpent { amount } } ... on Order { totalPriceSet { shopMoney { amount } } } } }',
+      ),
+    ).toBe(9);
   });
 
   it('reports per-field costs in Shopify’s debug shape', () => {
@@ -63,7 +75,14 @@ describe('requestedCost (src/shopify/cost.ts)', () => {
     const doc = parse('{ customers(first: 10) { nodes { id orders(first: 5) { nodes { id } } } } }');
     // requested: 2 + 10 × (1 + (2 + 5 × 1)) = 82
     expect(requestedCost(schema, doc).total).toBe(82);
-    const data = { customers: { nodes: [{ id: 'a', orders: { nodes: [{ id: 'o1' }, { id: 'o2' }] } }, { id: 'b', orders: { nodes: [] } }] } };
+    const data = {
+      customers: {
+        nodes: [
+          { id: 'a', orders: { nodes: [{ id: 'o1' }, { id: 'o2' }] } },
+          { id: 'b', orders: { nodes: [] } },
+        ],
+      },
+    };
     // actual: 2 + (1 + 2 + 2 × 1) + (1 + 2 + 0) = 2 + 5 + 3 = 10
     expect(actualCost(schema, doc, data).total).toBe(10);
   });

@@ -13,7 +13,12 @@ afterAll(() => sim.close());
 
 const QUERY = JSON.stringify({ query: '{ shop { id } }' });
 const post = (signal?: AbortSignal) =>
-  fetch(sim.graphqlUrl, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': sim.token }, body: QUERY, signal });
+  fetch(sim.graphqlUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': sim.token },
+    body: QUERY,
+    signal,
+  });
 
 describe('faults', () => {
   it('adds latency the client can measure, then clears with {}', async () => {
@@ -44,7 +49,12 @@ describe('faults', () => {
   it('the real client sees a 503 as a network error with its status', async () => {
     await control(sim, 'faults', { failNext: { count: 1, status: 503 } });
     const endpoint = parseStoreDomain(sim.storeDomain);
-    const client = createAdminApiClient({ storeDomain: endpoint.storeDomain, apiVersion: '2026-07', accessToken: sim.token, customFetchApi: endpointFetch(endpoint) });
+    const client = createAdminApiClient({
+      storeDomain: endpoint.storeDomain,
+      apiVersion: '2026-07',
+      accessToken: sim.token,
+      customFetchApi: endpointFetch(endpoint),
+    });
     const { data, errors } = await client.request('{ shop { id } }');
     expect(data).toBeUndefined();
     expect(errors?.networkStatusCode).toBe(503);

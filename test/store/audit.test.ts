@@ -34,7 +34,12 @@ describe.each(databases)('audit on $name', (database) => {
 
   it('record stores every field exactly and returns the stored entry', async () => {
     const recorded = await store.audit.record(
-      entry({ amount: '1234567890.12345', idempotencyKey: 'key-1', shopifyIds: { refundId: 'gid://shopify/Refund/77' }, detail: 'partial' }),
+      entry({
+        amount: '1234567890.12345',
+        idempotencyKey: 'key-1',
+        shopifyIds: { refundId: 'gid://shopify/Refund/77' },
+        detail: 'partial',
+      }),
     );
     expect(recorded.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(recorded).toEqual({
@@ -74,11 +79,19 @@ describe.each(databases)('audit on $name', (database) => {
   it('bounds every column as a last line of defence: over-long or control-character values are refused, detail is cut', async () => {
     const huge = 'x'.repeat(1_870_000);
     await expect(store.audit.record(entry({ profileId: huge }))).rejects.toThrow('profileId must be at most 200 characters, got 1870000');
-    await expect(store.audit.record(entry({ idempotencyKey: 'k'.repeat(256) }))).rejects.toThrow('idempotencyKey must be at most 255 characters, got 256');
-    await expect(store.audit.record(entry({ agentId: 'a'.repeat(256) }))).rejects.toThrow('agentId must be at most 255 characters, got 256');
-    await expect(store.audit.record(entry({ orderId: `gid://shopify/Order/${'1'.repeat(200)}` }))).rejects.toThrow('orderId must be at most 200 characters, got 220');
+    await expect(store.audit.record(entry({ idempotencyKey: 'k'.repeat(256) }))).rejects.toThrow(
+      'idempotencyKey must be at most 255 characters, got 256',
+    );
+    await expect(store.audit.record(entry({ agentId: 'a'.repeat(256) }))).rejects.toThrow(
+      'agentId must be at most 255 characters, got 256',
+    );
+    await expect(store.audit.record(entry({ orderId: `gid://shopify/Order/${'1'.repeat(200)}` }))).rejects.toThrow(
+      'orderId must be at most 200 characters, got 220',
+    );
     await expect(store.audit.record(entry({ amount: '1'.repeat(41) }))).rejects.toThrow('amount must be at most 40 characters, got 41');
-    await expect(store.audit.record(entry({ customerId: 'gid://shopify/Customer/1\u0000' }))).rejects.toThrow('customerId must not contain control characters');
+    await expect(store.audit.record(entry({ customerId: 'gid://shopify/Customer/1\u0000' }))).rejects.toThrow(
+      'customerId must not contain control characters',
+    );
     const many = Object.fromEntries([...Array(11)].map((_, i) => [`id${i}`, `gid://shopify/Refund/${i}`]));
     await expect(store.audit.record(entry({ shopifyIds: many }))).rejects.toThrow('shopifyIds must have at most 10 entries, got 11');
     expect(await store.audit.list()).toEqual([]);

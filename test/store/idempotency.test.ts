@@ -99,7 +99,10 @@ describe.each(databases)('idempotency on $name', (database) => {
     expect(await store.idempotency.reclaim({ key: 'key-1', inputHash: 'hash-a', leaseMs: 10_000 })).toBeNull();
     await store.idempotency.release('key-1');
     expect((await store.idempotency.get('key-1'))?.leaseUntil).toEqual(at(999));
-    expect(await store.idempotency.reclaim({ key: 'key-1', inputHash: 'hash-a', leaseMs: 10_000 })).toMatchObject({ state: 'in_progress', leaseUntil: at(11_000) });
+    expect(await store.idempotency.reclaim({ key: 'key-1', inputHash: 'hash-a', leaseMs: 10_000 })).toMatchObject({
+      state: 'in_progress',
+      leaseUntil: at(11_000),
+    });
     await store.idempotency.complete('key-1', 'succeeded', { ok: true });
     await store.idempotency.release('key-1');
     expect(await store.idempotency.get('key-1')).toMatchObject({ state: 'succeeded', leaseUntil: null });

@@ -60,7 +60,11 @@ describe.each(databases)('migrations on $name', (database) => {
   it('two processes opening the same fresh database at once both succeed', async () => {
     const options = database.freshOptions();
     try {
-      const replies = await raceWorkers([{ kind: 'open', options }, { kind: 'open', options }, { kind: 'open', options }]);
+      const replies = await raceWorkers([
+        { kind: 'open', options },
+        { kind: 'open', options },
+        { kind: 'open', options },
+      ]);
       expect(replies.map((r) => r.dialect)).toEqual([database.name, database.name, database.name]);
       const connection = await connect(options);
       expect(await migrateToLatest(connection)).toEqual([]);

@@ -36,7 +36,14 @@ describe.each(databases)('several stores on one $name database', (database) => {
   });
 
   it('three child processes claiming one key and marking one event concurrently: exactly one wins each', async () => {
-    const task = { kind: 'race', options: store.options, idempotencyKey: 'cross-process', claims: 10, eventId: 'evt-1', markSeen: 5 } as const;
+    const task = {
+      kind: 'race',
+      options: store.options,
+      idempotencyKey: 'cross-process',
+      claims: 10,
+      eventId: 'evt-1',
+      markSeen: 5,
+    } as const;
     const replies = await raceWorkers([task, task, task]);
     const outcomes = replies.flatMap((r) => r.claimOutcomes);
     expect(outcomes).toHaveLength(30);

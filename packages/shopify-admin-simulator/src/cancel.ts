@@ -33,7 +33,13 @@ export function validateCancel(order: OrderRec | undefined, req: CancelRequest):
     return [{ field: ['orderId'], message: 'Cannot cancel an order with fulfillments; cancel the fulfillments first', code: 'INVALID' }];
   }
   if (req.refundTo === 'store_credit' && order.customerId == null) {
-    return [{ field: ['refundMethod', 'storeCreditRefund'], message: 'A store credit refund needs an order with a customer', code: 'STORE_CREDIT_REFUND_MISSING_CUSTOMER' }];
+    return [
+      {
+        field: ['refundMethod', 'storeCreditRefund'],
+        message: 'A store credit refund needs an order with a customer',
+        code: 'STORE_CREDIT_REFUND_MISSING_CUSTOMER',
+      },
+    ];
   }
   return [];
 }
@@ -44,7 +50,11 @@ export function applyCancel(store: Store, order: OrderRec, req: CancelRequest, a
   const refund: RefundRequest = {
     note: null,
     lines: order.lineItems
-      .map((li) => ({ lineItemId: li.id, quantity: currentQuantity(order, li), restockType: req.restock ? ('CANCEL' as const) : ('NO_RESTOCK' as const) }))
+      .map((li) => ({
+        lineItemId: li.id,
+        quantity: currentQuantity(order, li),
+        restockType: req.restock ? ('CANCEL' as const) : ('NO_RESTOCK' as const),
+      }))
       .filter((l) => l.quantity > 0),
     shippingMinor: totals.currentShipping,
     transactions: [],

@@ -25,15 +25,29 @@ const resetSchema = z.object({ seed: z.number().int().optional(), customers: z.n
 const throttleSchema = z.object({ maximumAvailable: z.number().positive().optional(), restoreRate: z.number().min(0).optional() }).strict();
 /** A customer added by a test or demo; Shopify keeps emails unique per store, so a taken email is refused. */
 const newCustomerSchema = z
-  .object({ email: z.string().trim().min(3).max(254), firstName: z.string().max(255).nullable().optional(), lastName: z.string().max(255).nullable().optional() })
+  .object({
+    email: z.string().trim().min(3).max(254),
+    firstName: z.string().max(255).nullable().optional(),
+    lastName: z.string().max(255).nullable().optional(),
+  })
   .strict();
 const searchSchema = z.object({ emailMatch: z.enum(['exact', 'prefix']) }).strict();
 const webhookSchema = z
-  .object({ url: z.string().url().optional(), secret: z.string().min(1).optional(), topics: z.array(z.enum(['orders/updated', 'orders/cancelled', 'refunds/create', 'customers/update'])).optional() })
+  .object({
+    url: z.string().url().optional(),
+    secret: z.string().min(1).optional(),
+    topics: z.array(z.enum(['orders/updated', 'orders/cancelled', 'refunds/create', 'customers/update'])).optional(),
+  })
   .strict();
 
 /** Handles one /__simulator/ request. */
-export async function handleControl(state: SimulatorState, req: IncomingMessage, res: ServerResponse, path: string, body: string): Promise<void> {
+export async function handleControl(
+  state: SimulatorState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  body: string,
+): Promise<void> {
   const method = req.method ?? 'GET';
   let input: unknown = {};
   if (method === 'POST' && body.trim()) {
@@ -63,7 +77,12 @@ export async function handleControl(state: SimulatorState, req: IncomingMessage,
       state.store.emailSearch = searchSchema.parse(input).emailMatch;
       return send(res, 200, { emailMatch: state.store.emailSearch });
     }
-    if (route === 'GET /orders') return send(res, 200, [...state.store.orders.values()].map((o) => orderSummary(o)));
+    if (route === 'GET /orders')
+      return send(
+        res,
+        200,
+        [...state.store.orders.values()].map((o) => orderSummary(o)),
+      );
     if (method === 'GET' && path.startsWith('/__simulator/orders/')) {
       const raw = decodeURIComponent(path.slice('/__simulator/orders/'.length));
       const order = state.store.orders.get(parseGid(raw, 'Order') ?? -1);
@@ -122,8 +141,20 @@ function addCustomer(state: SimulatorState, input: z.infer<typeof newCustomerSch
   const now = new Date().toISOString();
   const id = state.store.nextId('customer');
   state.store.addCustomer({
-    __typename: 'Customer', id, firstName: input.firstName ?? null, lastName: input.lastName ?? null, email: input.email, phone: null,
-    emailMarketing: 'NOT_SUBSCRIBED', note: null, tags: [], locale: 'en', countryCode: 'US', createdAt: now, updatedAt: now, orderIds: [],
+    __typename: 'Customer',
+    id,
+    firstName: input.firstName ?? null,
+    lastName: input.lastName ?? null,
+    email: input.email,
+    phone: null,
+    emailMarketing: 'NOT_SUBSCRIBED',
+    note: null,
+    tags: [],
+    locale: 'en',
+    countryCode: 'US',
+    createdAt: now,
+    updatedAt: now,
+    orderIds: [],
   });
   return customers(state).find((c) => c.id === gid('Customer', id));
 }
@@ -165,7 +196,7 @@ function orderDetail(state: SimulatorState, o: OrderRec) {
     note: o.note,
     tags: o.tags,
     channel: o.channel,
-    retailLocation: o.locationId != null ? state.store.locations.get(o.locationId) ?? null : null,
+    retailLocation: o.locationId != null ? (state.store.locations.get(o.locationId) ?? null) : null,
     discountCode: o.discountCode,
     totals: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, fmt(v)])),
     shipping: { title: o.shippingTitle, amount: fmt(o.shippingMinor) },
@@ -199,7 +230,12 @@ function orderDetail(state: SimulatorState, o: OrderRec) {
       createdAt: r.createdAt,
       note: r.note,
       shipping: fmt(r.shippingMinor),
-      lines: r.lines.map((l) => ({ lineItemId: gid('LineItem', l.lineItemId), quantity: l.quantity, restockType: l.restockType, subtotal: fmt(l.subtotalMinor) })),
+      lines: r.lines.map((l) => ({
+        lineItemId: gid('LineItem', l.lineItemId),
+        quantity: l.quantity,
+        restockType: l.restockType,
+        subtotal: fmt(l.subtotalMinor),
+      })),
       transactionIds: r.transactionIds.map((id) => gid('OrderTransaction', id)),
     })),
     fulfillmentRecords: o.fulfillments.map((f) => ({
@@ -222,7 +258,10 @@ function discounts(state: SimulatorState) {
     customerIds: d.customerIds ? d.customerIds.map((id) => gid('Customer', id)) : null,
     usageLimit: d.usageLimit,
     appliesOncePerCustomer: d.appliesOncePerCustomer,
-    value: d.value.type === 'percentage' ? { percentage: d.value.percentage } : { amount: fmt(d.value.amountMinor), currencyCode: state.store.shopCurrency, appliesOnEachItem: d.value.appliesOnEachItem },
+    value:
+      d.value.type === 'percentage'
+        ? { percentage: d.value.percentage }
+        : { amount: fmt(d.value.amountMinor), currencyCode: state.store.shopCurrency, appliesOnEachItem: d.value.appliesOnEachItem },
     startsAt: d.startsAt,
     endsAt: d.endsAt,
   }));

@@ -59,7 +59,11 @@ interface Planner {
 /** The plan of the operation to price, or undefined when the document names no such operation. */
 export function planOperation(schema: GraphQLSchema, document: DocumentNode, options: PriceOptions): Selection | undefined {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = options.operationName ? operations.find((o) => o.name?.value === options.operationName) : operations.length === 1 ? operations[0] : undefined;
+  const operation = options.operationName
+    ? operations.find((o) => o.name?.value === options.operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
   if (!operation) return undefined;
   const root = schema.getRootType(operation.operation);
   if (!root) return undefined;
@@ -89,14 +93,21 @@ function planSelection(planner: Planner, type: GraphQLObjectType, selections: re
   return out;
 }
 
-function gatherFields(planner: Planner, type: GraphQLObjectType, selections: readonly SelectionNode[], into: Map<string, FieldNode[]>, spread: Set<string>): void {
+function gatherFields(
+  planner: Planner,
+  type: GraphQLObjectType,
+  selections: readonly SelectionNode[],
+  into: Map<string, FieldNode[]>,
+  spread: Set<string>,
+): void {
   for (const s of selections) {
     if (!isIncluded(planner, s)) continue;
     if (s.kind === Kind.FIELD) {
       const key = (s.alias ?? s.name).value;
       into.set(key, [...(into.get(key) ?? []), s]);
     } else if (s.kind === Kind.INLINE_FRAGMENT) {
-      if (!s.typeCondition || conditionHolds(planner, s.typeCondition.name.value, type)) gatherFields(planner, type, s.selectionSet.selections, into, spread);
+      if (!s.typeCondition || conditionHolds(planner, s.typeCondition.name.value, type))
+        gatherFields(planner, type, s.selectionSet.selections, into, spread);
     } else {
       const fragment = planner.fragments.get(s.name.value);
       // a fragment spread twice at one level adds nothing; a cycle would be invalid GraphQL anyway
@@ -156,7 +167,13 @@ function planConnection(planner: Planner, type: GraphQLObjectType, field: FieldN
     } else if (name === 'edges') {
       const edge = getNamedType(type.getFields().edges!.type) as GraphQLObjectType;
       const edgeKeys = new Map<string, FieldNode[]>();
-      gatherFields(planner, edge, group.flatMap((g) => g.selectionSet?.selections ?? []), edgeKeys, new Set());
+      gatherFields(
+        planner,
+        edge,
+        group.flatMap((g) => g.selectionSet?.selections ?? []),
+        edgeKeys,
+        new Set(),
+      );
       for (const [nodeKey, nodeGroup] of edgeKeys) {
         if (nodeGroup[0]!.name.value !== 'node') continue;
         nodeType = getNamedType(edge.getFields().node!.type);
@@ -165,7 +182,10 @@ function planConnection(planner: Planner, type: GraphQLObjectType, field: FieldN
       }
     }
   }
-  const target = nodeType && (isObjectType(nodeType) || isAbstractType(nodeType)) && nodes.length ? makeTarget(planner, nodeType, nodeSelections) : undefined;
+  const target =
+    nodeType && (isObjectType(nodeType) || isAbstractType(nodeType)) && nodes.length
+      ? makeTarget(planner, nodeType, nodeSelections)
+      : undefined;
   return { kind: 'connection', size: sizeOf(planner, field) ?? 0, nodes, target };
 }
 
@@ -208,7 +228,10 @@ function typeConditions(planner: Planner, selections: readonly SelectionNode[], 
     } else if (s.kind === Kind.FRAGMENT_SPREAD && !spread.has(s.name.value)) {
       const fragment = planner.fragments.get(s.name.value);
       if (!fragment) continue;
-      out.push(fragment.typeCondition.name.value, ...typeConditions(planner, fragment.selectionSet.selections, new Set(spread).add(s.name.value)));
+      out.push(
+        fragment.typeCondition.name.value,
+        ...typeConditions(planner, fragment.selectionSet.selections, new Set(spread).add(s.name.value)),
+      );
     }
   }
   return out;

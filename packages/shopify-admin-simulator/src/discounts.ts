@@ -23,7 +23,8 @@ export function createBasicCodeDiscount(store: Store, input: Input, now: string)
   if (!title) errors.push({ field: at('title'), message: "Title can't be blank", code: 'BLANK' });
   if (!code) errors.push({ field: at('code'), message: "Code can't be blank", code: 'BLANK' });
   else if (code.length > 255) errors.push({ field: at('code'), message: 'Code is too long (maximum is 255 characters)', code: 'TOO_LONG' });
-  else if (store.discountByCode(code)) errors.push({ field: at('code'), message: 'Code must be unique. Please try a different code.', code: 'TAKEN' });
+  else if (store.discountByCode(code))
+    errors.push({ field: at('code'), message: 'Code must be unique. Please try a different code.', code: 'TAKEN' });
 
   const gets = (input.customerGets ?? null) as Input | null;
   const value = (gets?.value ?? null) as Input | null;
@@ -32,14 +33,29 @@ export function createBasicCodeDiscount(store: Store, input: Input, now: string)
     errors.push({ field: at('customerGets'), message: "Customer gets can't be blank", code: 'BLANK' });
   } else if (value.percentage != null) {
     const p = Number(value.percentage);
-    if (!(p > 0 && p <= 1)) errors.push({ field: at('customerGets', 'value', 'percentage'), message: 'Value must be between 0.0 and 1.0', code: 'VALUE_OUTSIDE_RANGE' });
+    if (!(p > 0 && p <= 1))
+      errors.push({
+        field: at('customerGets', 'value', 'percentage'),
+        message: 'Value must be between 0.0 and 1.0',
+        code: 'VALUE_OUTSIDE_RANGE',
+      });
     else parsed = { type: 'percentage', percentage: p };
   } else if (value.discountAmount != null) {
     const amount = parseMoney((value.discountAmount as Input).amount);
-    if (amount == null || amount <= 0) errors.push({ field: at('customerGets', 'value', 'discountAmount', 'amount'), message: 'Value must be greater than 0', code: 'GREATER_THAN' });
-    else parsed = { type: 'fixed_amount', amountMinor: amount, appliesOnEachItem: Boolean((value.discountAmount as Input).appliesOnEachItem) };
+    if (amount == null || amount <= 0)
+      errors.push({
+        field: at('customerGets', 'value', 'discountAmount', 'amount'),
+        message: 'Value must be greater than 0',
+        code: 'GREATER_THAN',
+      });
+    else
+      parsed = { type: 'fixed_amount', amountMinor: amount, appliesOnEachItem: Boolean((value.discountAmount as Input).appliesOnEachItem) };
   } else {
-    errors.push({ field: at('customerGets', 'value'), message: 'Only percentage or a fixed amount is supported for a basic discount here', code: 'INVALID' });
+    errors.push({
+      field: at('customerGets', 'value'),
+      message: 'Only percentage or a fixed amount is supported for a basic discount here',
+      code: 'INVALID',
+    });
   }
 
   const context = (input.context ?? null) as Input | null;
@@ -53,7 +69,8 @@ export function createBasicCodeDiscount(store: Store, input: Input, now: string)
     if (customers) {
       const add = ((customers.add as unknown[] | null) ?? []).map((id) => parseGid(id, 'Customer'));
       const path = context ? at('context', 'customers', 'add') : at('customerSelection', 'customers', 'add');
-      if (add.some((id) => id == null || !store.customers.has(id))) errors.push({ field: path, message: 'Customer does not exist', code: 'INVALID' });
+      if (add.some((id) => id == null || !store.customers.has(id)))
+        errors.push({ field: path, message: 'Customer does not exist', code: 'INVALID' });
       customerIds = [...new Set(add.filter((id): id is number => id != null))];
     }
   }
@@ -103,7 +120,10 @@ export function discountStatus(d: DiscountRec, now = Date.now()): 'ACTIVE' | 'SC
 
 /** Shopify-like one-line summary, e.g. "15% off entire order • For 2 customers". */
 export function discountSummary(d: DiscountRec, currency: string): string {
-  const value = d.value.type === 'percentage' ? `${Math.round(d.value.percentage * 10000) / 100}% off entire order` : `${(d.value.amountMinor / 100).toFixed(2)} ${currency} off entire order`;
+  const value =
+    d.value.type === 'percentage'
+      ? `${Math.round(d.value.percentage * 10000) / 100}% off entire order`
+      : `${(d.value.amountMinor / 100).toFixed(2)} ${currency} off entire order`;
   const who = d.customerIds ? ` • For ${d.customerIds.length} customer${d.customerIds.length === 1 ? '' : 's'}` : '';
   const once = d.appliesOncePerCustomer ? ' • One use per customer' : '';
   return `${value}${who}${once}`;

@@ -36,25 +36,48 @@ export function maxCostError(cost: number, maxCost = MAX_QUERY_COST): ShopifyErr
 
 /** A syntax error, located. */
 export function parseError(err: GraphQLError): ShopifyError {
-  return { message: err.message, locations: err.locations?.map((l) => ({ line: l.line, column: l.column })), extensions: { code: 'parseError' } };
+  return {
+    message: err.message,
+    locations: err.locations?.map((l) => ({ line: l.line, column: l.column })),
+    extensions: { code: 'parseError' },
+  };
 }
 
 /** Translates one graphql-js validation error into Shopify's wording and codes. */
 export function validationError(err: GraphQLError, document: DocumentNode): ShopifyError {
-  const base = { locations: err.locations?.map((l) => ({ line: l.line, column: l.column })), path: err.nodes?.[0] ? rubyPath(document, err.nodes[0]) : undefined };
+  const base = {
+    locations: err.locations?.map((l) => ({ line: l.line, column: l.column })),
+    path: err.nodes?.[0] ? rubyPath(document, err.nodes[0]) : undefined,
+  };
   const msg = err.message;
   let m: RegExpExecArray | null;
   if ((m = /^Cannot query field "(.+?)" on type "(.+?)"\./.exec(msg))) {
-    return { message: `Field '${m[1]}' doesn't exist on type '${m[2]}'`, ...base, extensions: { code: 'undefinedField', typeName: m[2], fieldName: m[1] } };
+    return {
+      message: `Field '${m[1]}' doesn't exist on type '${m[2]}'`,
+      ...base,
+      extensions: { code: 'undefinedField', typeName: m[2], fieldName: m[1] },
+    };
   }
   if ((m = /^Unknown argument "(.+?)" on field "(.+?)\.(.+?)"\./.exec(msg))) {
-    return { message: `Field '${m[3]}' doesn't accept argument '${m[1]}'`, ...base, extensions: { code: 'argumentNotAccepted', name: m[3], typeName: 'Field', argumentName: m[1] } };
+    return {
+      message: `Field '${m[3]}' doesn't accept argument '${m[1]}'`,
+      ...base,
+      extensions: { code: 'argumentNotAccepted', name: m[3], typeName: 'Field', argumentName: m[1] },
+    };
   }
   if ((m = /^Unknown argument "(.+?)" on directive "@(.+?)"\./.exec(msg))) {
-    return { message: `Directive '${m[2]}' doesn't accept argument '${m[1]}'`, ...base, extensions: { code: 'argumentNotAccepted', name: m[2], typeName: 'Directive', argumentName: m[1] } };
+    return {
+      message: `Directive '${m[2]}' doesn't accept argument '${m[1]}'`,
+      ...base,
+      extensions: { code: 'argumentNotAccepted', name: m[2], typeName: 'Directive', argumentName: m[1] },
+    };
   }
   if ((m = /^Field "(.+?)" argument "(.+?)" of type "(.+?)" is required, but it was not provided\./.exec(msg))) {
-    return { message: `Field '${m[1]}' is missing required arguments: ${m[2]}`, ...base, extensions: { code: 'missingRequiredArguments', className: 'Field', name: m[1], arguments: m[2] } };
+    return {
+      message: `Field '${m[1]}' is missing required arguments: ${m[2]}`,
+      ...base,
+      extensions: { code: 'missingRequiredArguments', className: 'Field', name: m[1], arguments: m[2] },
+    };
   }
   if ((m = /^Field "(.+?)" of type "(.+?)" must have a selection of subfields\./.exec(msg))) {
     const type = m[2]!.replace(/[[\]!]/g, '');
@@ -65,19 +88,35 @@ export function validationError(err: GraphQLError, document: DocumentNode): Shop
     };
   }
   if ((m = /^Field "(.+?)" must not have a selection since type "(.+?)" has no subfields\./.exec(msg))) {
-    return { message: `Selections can't be made on scalars (field '${m[1]}' returns ${m[2]} but has selections)`, ...base, extensions: { code: 'selectionMismatch', nodeName: `field '${m[1]}'`, typeName: m[2] } };
+    return {
+      message: `Selections can't be made on scalars (field '${m[1]}' returns ${m[2]} but has selections)`,
+      ...base,
+      extensions: { code: 'selectionMismatch', nodeName: `field '${m[1]}'`, typeName: m[2] },
+    };
   }
   if ((m = /^Unknown type "(.+?)"\./.exec(msg))) {
-    return { message: `No such type ${m[1]}, so it can't be a fragment condition`, ...base, extensions: { code: 'undefinedType', typeName: m[1] } };
+    return {
+      message: `No such type ${m[1]}, so it can't be a fragment condition`,
+      ...base,
+      extensions: { code: 'undefinedType', typeName: m[1] },
+    };
   }
   if ((m = /^Unknown directive "@(.+?)"/.exec(msg))) {
     return { message: `Directive @${m[1]} is not defined`, ...base, extensions: { code: 'undefinedDirective', directiveName: m[1] } };
   }
   if ((m = /^Variable "\$(.+?)" is never used/.exec(msg))) {
-    return { message: `Variable $${m[1]} is declared by ${operationLabel(document)} but not used`, ...base, extensions: { code: 'variableNotUsed', variableName: m[1] } };
+    return {
+      message: `Variable $${m[1]} is declared by ${operationLabel(document)} but not used`,
+      ...base,
+      extensions: { code: 'variableNotUsed', variableName: m[1] },
+    };
   }
   if ((m = /^Variable "\$(.+?)" is not defined/.exec(msg))) {
-    return { message: `Variable $${m[1]} is used by ${operationLabel(document)} but not declared`, ...base, extensions: { code: 'variableNotDefined', variableName: m[1] } };
+    return {
+      message: `Variable $${m[1]} is used by ${operationLabel(document)} but not declared`,
+      ...base,
+      extensions: { code: 'variableNotDefined', variableName: m[1] },
+    };
   }
   if ((m = /^(?:Expected value of type "(.+?)", found (.+?)[;.]|(\w+) cannot represent .*?: (.+)$)/.exec(msg))) {
     const arg = base.path?.[base.path.length - 1];

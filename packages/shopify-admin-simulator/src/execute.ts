@@ -66,15 +66,32 @@ export function createExecutor(options: ExecutorOptions) {
   return async function run(req: GraphQLRequest, token: string, debugCost: boolean): Promise<GraphQLResponse> {
     const operationName = typeof req.operationName === 'string' && req.operationName ? req.operationName : null;
     if (typeof req.query !== 'string' || !req.query.trim()) {
-      return done({ errors: [{ message: 'No query string was present', extensions: { code: 'BAD_REQUEST' } }] }, operationName ?? 'anonymous');
+      return done(
+        { errors: [{ message: 'No query string was present', extensions: { code: 'BAD_REQUEST' } }] },
+        operationName ?? 'anonymous',
+      );
     }
     const prepared = prepare(req.query);
     if (!prepared.document) return done({ errors: prepared.errors }, operationName ?? 'anonymous');
     const document = prepared.document;
     const op = pickOperation(document, operationName);
     const opLabel = operationName ?? op?.name?.value ?? 'anonymous';
-    if (!op) return done({ errors: [{ message: operationName ? `No operation named "${operationName}"` : 'An operation name is required when the document has several operations', extensions: { code: 'BAD_REQUEST' } }] }, opLabel);
-    const variables = req.variables && typeof req.variables === 'object' && !Array.isArray(req.variables) ? (req.variables as Record<string, unknown>) : {};
+    if (!op)
+      return done(
+        {
+          errors: [
+            {
+              message: operationName
+                ? `No operation named "${operationName}"`
+                : 'An operation name is required when the document has several operations',
+              extensions: { code: 'BAD_REQUEST' },
+            },
+          ],
+        },
+        opLabel,
+      );
+    const variables =
+      req.variables && typeof req.variables === 'object' && !Array.isArray(req.variables) ? (req.variables as Record<string, unknown>) : {};
 
     const costKey = `${operationName ?? ''}\u0000${JSON.stringify(variables)}\u0000${req.query}`;
     let requested = costs.get(costKey);
@@ -84,12 +101,24 @@ export function createExecutor(options: ExecutorOptions) {
     }
     if (requested.total > MAX_QUERY_COST) {
       const status = bucket.status(token);
-      return { ...done({ errors: [maxCostError(requested.total)], extensions: { cost: costExtension(requested.total, null, status, debugCost ? requested.fields : undefined) } }, opLabel), requested: requested.total };
+      return {
+        ...done(
+          {
+            errors: [maxCostError(requested.total)],
+            extensions: { cost: costExtension(requested.total, null, status, debugCost ? requested.fields : undefined) },
+          },
+          opLabel,
+        ),
+        requested: requested.total,
+      };
     }
     const taken = bucket.take(token, requested.total);
     if (!taken.ok) {
       return {
-        body: { errors: [throttledError()], extensions: { cost: costExtension(requested.total, null, taken.status, debugCost ? requested.fields : undefined) } },
+        body: {
+          errors: [throttledError()],
+          extensions: { cost: costExtension(requested.total, null, taken.status, debugCost ? requested.fields : undefined) },
+        },
         operation: opLabel,
         requested: requested.total,
         actual: null,
@@ -97,13 +126,25 @@ export function createExecutor(options: ExecutorOptions) {
       };
     }
     const ctx: SimContext = { store: options.store(), jobDelayMs: options.jobDelayMs, search: [] };
-    const result = await execute({ schema, document, variableValues: variables, operationName, contextValue: ctx, fieldResolver, typeResolver });
-    const actual = result.data ? actualCost(schema, document, result.data as Record<string, unknown>, { variables, operationName }).total : 0;
+    const result = await execute({
+      schema,
+      document,
+      variableValues: variables,
+      operationName,
+      contextValue: ctx,
+      fieldResolver,
+      typeResolver,
+    });
+    const actual = result.data
+      ? actualCost(schema, document, result.data as Record<string, unknown>, { variables, operationName }).total
+      : 0;
     const status = bucket.giveBack(token, Math.max(0, requested.total - actual));
     const body: Record<string, unknown> = {};
     if (result.errors?.length) body.errors = result.errors.map((e) => e.toJSON());
     if (result.data !== undefined) body.data = result.data;
-    const extensions: Record<string, unknown> = { cost: costExtension(requested.total, actual, status, debugCost ? requested.fields : undefined) };
+    const extensions: Record<string, unknown> = {
+      cost: costExtension(requested.total, actual, status, debugCost ? requested.fields : undefined),
+    };
     if (ctx.search.length) extensions.search = ctx.search;
     body.extensions = extensions;
     return { body, operation: opLabel, requested: requested.total, actual, throttled: false };

@@ -39,11 +39,7 @@ export interface FaultState {
 }
 
 export type FaultAction =
-  | { kind: 'none' }
-  | { kind: 'fail'; status: number; retryAfter?: number }
-  | { kind: 'reset' }
-  | { kind: 'hang' }
-  | { kind: 'malformed' };
+  { kind: 'none' } | { kind: 'fail'; status: number; retryAfter?: number } | { kind: 'reset' } | { kind: 'hang' } | { kind: 'malformed' };
 
 export class Faults {
   private state: FaultState = Faults.empty();
@@ -58,7 +54,9 @@ export class Faults {
     this.state = {
       latencyMs: f.latencyMs ?? 0,
       jitterMs: f.jitterMs ?? 0,
-      fail: f.failNext ? { count: f.failNext.count, status: f.failNext.status, retryAfter: f.failNext.retryAfter } : { count: 0, status: 503 },
+      fail: f.failNext
+        ? { count: f.failNext.count, status: f.failNext.status, retryAfter: f.failNext.retryAfter }
+        : { count: 0, status: 503 },
       reset: f.resetNext ?? 0,
       hang: f.hangNext ?? 0,
       malformed: f.malformedNext ?? 0,

@@ -15,7 +15,26 @@ export function displayName(c: CustomerRec): string {
 const bool = (v: string) => v.toLowerCase() === 'true';
 
 /** Search fields this resource understands; others are reported and ignored. */
-const CUSTOMER_FIELDS = new Set(['email', 'phone', 'first_name', 'last_name', 'name', 'id', 'tag', 'tag_not', 'country', 'orders_count', 'number_of_orders', 'amount_spent', 'total_spent', 'created_at', 'customer_date', 'updated_at', 'accepts_marketing', 'email_marketing_state']);
+const CUSTOMER_FIELDS = new Set([
+  'email',
+  'phone',
+  'first_name',
+  'last_name',
+  'name',
+  'id',
+  'tag',
+  'tag_not',
+  'country',
+  'orders_count',
+  'number_of_orders',
+  'amount_spent',
+  'total_spent',
+  'created_at',
+  'customer_date',
+  'updated_at',
+  'accepts_marketing',
+  'email_marketing_state',
+]);
 
 /** Compiles a customers(query:) search. */
 export function customerSearch(store: Store, query: string | null | undefined): CompiledSearch<CustomerRec> {
@@ -63,12 +82,22 @@ export function customerSearch(store: Store, query: string | null | undefined): 
 }
 
 const FINANCIAL: Record<string, string> = {
-  paid: 'PAID', pending: 'PENDING', authorized: 'AUTHORIZED', partially_paid: 'PARTIALLY_PAID',
-  partially_refunded: 'PARTIALLY_REFUNDED', refunded: 'REFUNDED', voided: 'VOIDED', expired: 'EXPIRED',
+  paid: 'PAID',
+  pending: 'PENDING',
+  authorized: 'AUTHORIZED',
+  partially_paid: 'PARTIALLY_PAID',
+  partially_refunded: 'PARTIALLY_REFUNDED',
+  refunded: 'REFUNDED',
+  voided: 'VOIDED',
+  expired: 'EXPIRED',
 };
 const FULFILLMENT: Record<string, string[]> = {
-  shipped: ['FULFILLED'], fulfilled: ['FULFILLED'], partial: ['PARTIALLY_FULFILLED'],
-  unshipped: ['UNFULFILLED'], unfulfilled: ['UNFULFILLED', 'PARTIALLY_FULFILLED'], restocked: ['RESTOCKED'],
+  shipped: ['FULFILLED'],
+  fulfilled: ['FULFILLED'],
+  partial: ['PARTIALLY_FULFILLED'],
+  unshipped: ['UNFULFILLED'],
+  unfulfilled: ['UNFULFILLED', 'PARTIALLY_FULFILLED'],
+  restocked: ['RESTOCKED'],
 };
 
 function orderNameMatches(o: OrderRec, value: string): boolean {
@@ -78,7 +107,24 @@ function orderNameMatches(o: OrderRec, value: string): boolean {
 }
 
 /** Search fields this resource understands; others are reported and ignored. */
-const ORDER_FIELDS = new Set(['name', 'id', 'email', 'customer_id', 'financial_status', 'fulfillment_status', 'status', 'source_name', 'tag', 'tag_not', 'sku', 'discount_code', 'created_at', 'processed_at', 'updated_at', 'test']);
+const ORDER_FIELDS = new Set([
+  'name',
+  'id',
+  'email',
+  'customer_id',
+  'financial_status',
+  'fulfillment_status',
+  'status',
+  'source_name',
+  'tag',
+  'tag_not',
+  'sku',
+  'discount_code',
+  'created_at',
+  'processed_at',
+  'updated_at',
+  'test',
+]);
 
 /** Compiles an orders(query:) search. */
 export function orderSearch(store: Store, query: string | null | undefined): CompiledSearch<OrderRec> {
@@ -100,7 +146,13 @@ export function orderSearch(store: Store, query: string | null | undefined): Com
       case 'fulfillment_status':
         return (FULFILLMENT[value.toLowerCase()] ?? []).includes(fulfillmentStatus(o));
       case 'status':
-        return value === 'cancelled' ? o.cancelledAt != null : value === 'closed' ? o.closedAt != null : value === 'open' ? o.closedAt == null : value === 'any';
+        return value === 'cancelled'
+          ? o.cancelledAt != null
+          : value === 'closed'
+            ? o.closedAt != null
+            : value === 'open'
+              ? o.closedAt == null
+              : value === 'any';
       case 'source_name':
         return textMatches(o.sourceName, value);
       case 'tag':

@@ -267,7 +267,20 @@ export function orderTotals(order: OrderRec): OrderTotals {
   const refunded = refundedMinor(order);
   const net = received - refunded;
   const outstanding = order.cancelledAt ? 0 : Math.max(0, currentTotal - net);
-  return { subtotal, shipping, total, discounts, currentSubtotal, currentShipping, currentTotal, received, refunded, net, outstanding, refundedShipping };
+  return {
+    subtotal,
+    shipping,
+    total,
+    discounts,
+    currentSubtotal,
+    currentShipping,
+    currentTotal,
+    received,
+    refunded,
+    net,
+    outstanding,
+    refundedShipping,
+  };
 }
 
 export type FinancialStatus = 'AUTHORIZED' | 'PAID' | 'PARTIALLY_PAID' | 'PARTIALLY_REFUNDED' | 'PENDING' | 'REFUNDED' | 'VOIDED';

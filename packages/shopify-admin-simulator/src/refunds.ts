@@ -61,7 +61,10 @@ export interface Suggestion {
 }
 
 /** Splits an amount over the sale/capture transactions that can still take refunds, oldest first. */
-export function allocate(order: OrderRec, amountMinor: number): Array<{ parent: TransactionRec; amountMinor: number; maximumMinor: number }> {
+export function allocate(
+  order: OrderRec,
+  amountMinor: number,
+): Array<{ parent: TransactionRec; amountMinor: number; maximumMinor: number }> {
   const out: Array<{ parent: TransactionRec; amountMinor: number; maximumMinor: number }> = [];
   let left = amountMinor;
   for (const parent of refundParents(order)) {
@@ -77,7 +80,12 @@ export function allocate(order: OrderRec, amountMinor: number): Array<{ parent: 
 /** Order.suggestedRefund: quantities are capped at what is refundable, the amount at what was paid and not refunded. */
 export function suggestRefund(
   order: OrderRec,
-  args: { lines?: Array<{ lineItemId: number; quantity: number; restockType?: RestockType }>; refundShipping?: boolean; shippingMinor?: number | null; full?: boolean },
+  args: {
+    lines?: Array<{ lineItemId: number; quantity: number; restockType?: RestockType }>;
+    refundShipping?: boolean;
+    shippingMinor?: number | null;
+    full?: boolean;
+  },
 ): Suggestion {
   const totals = orderTotals(order);
   const maximumShippingMinor = totals.currentShipping;
@@ -139,8 +147,10 @@ export function validateRefund(order: OrderRec, req: RefundRequest): FieldError[
   });
   if (req.shippingMinor !== undefined) {
     const max = orderTotals(order).currentShipping;
-    if (req.shippingMinor < 0) errors.push({ field: ['shipping', 'amount'], message: 'Shipping amount must be greater than or equal to 0' });
-    else if (req.shippingMinor > max) errors.push({ field: ['shipping', 'amount'], message: 'Shipping amount cannot be greater than the refundable shipping amount' });
+    if (req.shippingMinor < 0)
+      errors.push({ field: ['shipping', 'amount'], message: 'Shipping amount must be greater than or equal to 0' });
+    else if (req.shippingMinor > max)
+      errors.push({ field: ['shipping', 'amount'], message: 'Shipping amount cannot be greater than the refundable shipping amount' });
   }
   let money = 0;
   const perParent = new Map<number, number>();
@@ -167,7 +177,8 @@ export function validateRefund(order: OrderRec, req: RefundRequest): FieldError[
     money += t.amountMinor;
   });
   if (req.storeCreditMinor !== undefined) {
-    if (!(req.storeCreditMinor > 0)) errors.push({ field: ['refundMethods', '0', 'storeCreditRefund', 'amount'], message: 'Amount must be greater than 0' });
+    if (!(req.storeCreditMinor > 0))
+      errors.push({ field: ['refundMethods', '0', 'storeCreditRefund', 'amount'], message: 'Amount must be greater than 0' });
     else money += req.storeCreditMinor;
   }
   if (errors.length === 0 && money > orderTotals(order).net) {
@@ -186,7 +197,13 @@ export function applyRefund(store: Store, order: OrderRec, req: RefundRequest, a
     note: req.note,
     lines: req.lines.map((l) => {
       const li = order.lineItems.find((x) => x.id === l.lineItemId)!;
-      return { id: store.nextId('refundLine'), lineItemId: li.id, quantity: l.quantity, restockType: l.restockType, subtotalMinor: li.discountedUnitMinor * l.quantity };
+      return {
+        id: store.nextId('refundLine'),
+        lineItemId: li.id,
+        quantity: l.quantity,
+        restockType: l.restockType,
+        subtotalMinor: li.discountedUnitMinor * l.quantity,
+      };
     }),
     shippingMinor: req.shippingMinor ?? 0,
     transactionIds: [],
@@ -208,8 +225,15 @@ export function applyRefund(store: Store, order: OrderRec, req: RefundRequest, a
   }
   if (req.storeCreditMinor) {
     const txn: TransactionRec = {
-      __typename: 'OrderTransaction', id: store.nextId('transaction'), orderId: order.id, kind: 'REFUND', status: 'SUCCESS',
-      gateway: STORE_CREDIT_GATEWAY, amountMinor: req.storeCreditMinor, parentId: null, createdAt: at,
+      __typename: 'OrderTransaction',
+      id: store.nextId('transaction'),
+      orderId: order.id,
+      kind: 'REFUND',
+      status: 'SUCCESS',
+      gateway: STORE_CREDIT_GATEWAY,
+      amountMinor: req.storeCreditMinor,
+      parentId: null,
+      createdAt: at,
     };
     order.transactions.push(txn);
     refund.transactionIds.push(txn.id);
@@ -230,7 +254,7 @@ export function readRefundInput(input: Record<string, unknown>): { orderId: numb
   const lines = ((input.refundLineItems as Array<Record<string, unknown>> | null) ?? []).map((l, i) => {
     const id = parseGid(l.lineItemId, 'LineItem');
     if (id == null) errors.push({ field: ['refundLineItems', String(i), 'lineItemId'], message: 'Line item does not exist' });
-    return { lineItemId: id ?? -1, quantity: Number(l.quantity), restockType: ((l.restockType as RestockType | null) ?? 'NO_RESTOCK') };
+    return { lineItemId: id ?? -1, quantity: Number(l.quantity), restockType: (l.restockType as RestockType | null) ?? 'NO_RESTOCK' };
   });
   const shipping = input.shipping as { amount?: unknown; fullRefund?: boolean | null } | null | undefined;
   let shippingMinor: number | undefined;
@@ -246,7 +270,12 @@ export function readRefundInput(input: Record<string, unknown>): { orderId: numb
   const transactions = ((input.transactions as Array<Record<string, unknown>> | null) ?? []).map((t, i) => {
     const amount = parseMoney(t.amount);
     if (amount == null) errors.push({ field: ['transactions', String(i), 'amount'], message: 'Amount is invalid' });
-    return { parentId: t.parentId == null ? null : parseGid(t.parentId, 'OrderTransaction'), gateway: String(t.gateway ?? ''), kind: String(t.kind ?? ''), amountMinor: amount ?? 0 };
+    return {
+      parentId: t.parentId == null ? null : parseGid(t.parentId, 'OrderTransaction'),
+      gateway: String(t.gateway ?? ''),
+      kind: String(t.kind ?? ''),
+      amountMinor: amount ?? 0,
+    };
   });
   let storeCreditMinor: number | undefined;
   ((input.refundMethods as Array<Record<string, unknown>> | null) ?? []).forEach((m, i) => {

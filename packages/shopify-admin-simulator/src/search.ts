@@ -146,21 +146,37 @@ export function compileSearch<T>(query: string | null | undefined, known: Readon
 /** Case- and accent-insensitive comparison with `*` wildcards. */
 export function textMatches(actual: string | null | undefined, pattern: string): boolean {
   if (actual == null) return false;
-  const norm = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const norm = (s: string) =>
+    s
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase();
   const a = norm(actual);
   const p = norm(pattern);
   if (!p.includes('*')) return a === p;
-  const re = new RegExp(`^${p.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${p
+      .split('*')
+      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(a);
 }
 
 /** Bare words match the start of any word of the given texts. */
 export function wordMatches(texts: Array<string | null | undefined>, word: string): boolean {
-  const w = word.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\*$/, '');
+  const w = word
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/\*$/, '');
   if (!w) return true;
   return texts.some((t) => {
     if (!t) return false;
-    const n = t.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+    const n = t
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase();
     if (w.includes(' ')) return n.includes(w);
     return n.split(/[\s@.+\-_']+/).some((part) => part.startsWith(w)) || n.startsWith(w);
   });

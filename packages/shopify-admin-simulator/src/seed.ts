@@ -4,7 +4,16 @@
  * through the same rules as the mutations, so seeded and live state can never disagree.
  */
 import { applyCancel, CANCEL_REASONS } from './cancel.js';
-import { isoTime, RATES, type CustomerRec, type Currency, type EmailMarketingState, type LineItemRec, type OrderRec, type TransactionRec } from './model.js';
+import {
+  isoTime,
+  RATES,
+  type CustomerRec,
+  type Currency,
+  type EmailMarketingState,
+  type LineItemRec,
+  type OrderRec,
+  type TransactionRec,
+} from './model.js';
 import { applyRefund, suggestRefund } from './refunds.js';
 import * as D from './seed-data.js';
 import { Store } from './store.js';
@@ -38,7 +47,11 @@ const weighted = <T>(rng: Rng, list: readonly T[], weights: readonly number[]): 
   for (let i = 0; i < list.length; i++) if ((r -= weights[i]!) < 0) return list[i]!;
   return list[list.length - 1]!;
 };
-const ascii = (s: string) => s.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase();
+const ascii = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[^A-Za-z]/g, '')
+    .toLowerCase();
 
 const STATES: EmailMarketingState[] = ['SUBSCRIBED', 'NOT_SUBSCRIBED', 'PENDING', 'UNSUBSCRIBED', 'REDACTED', 'INVALID'];
 
@@ -70,7 +83,12 @@ export function seedStore(options: SeedOptions = {}): Store {
     const firstName = anonymous ? null : pick(rng, D.FIRST_NAMES);
     const lastName = anonymous ? null : pick(rng, D.LAST_NAMES);
     // the first six customers cover every consent state, so even a tiny seed has them all
-    const state: EmailMarketingState = i < STATES.length ? STATES[i]! : rng() < 0.02 ? 'REDACTED' : weighted(rng, ['SUBSCRIBED', 'NOT_SUBSCRIBED', 'PENDING', 'UNSUBSCRIBED', 'INVALID'] as const, [35, 35, 8, 14, 8]);
+    const state: EmailMarketingState =
+      i < STATES.length
+        ? STATES[i]!
+        : rng() < 0.02
+          ? 'REDACTED'
+          : weighted(rng, ['SUBSCRIBED', 'NOT_SUBSCRIBED', 'PENDING', 'UNSUBSCRIBED', 'INVALID'] as const, [35, 35, 8, 14, 8]);
     const noEmail = state === 'REDACTED' || (i >= STATES.length && (i % 25 === 7 || rng() < 0.04));
     let email: string | null = null;
     if (!noEmail) {
@@ -112,7 +130,12 @@ export function seedStore(options: SeedOptions = {}): Store {
   // a few guest checkouts and walk-in POS sales have no customer at all
   const guests = Math.round(plans.length * 0.03);
   for (let g = 0; g < guests; g++) {
-    plans.push({ customer: null, country: weighted(rng, D.COUNTRIES, D.COUNTRY_WEIGHTS), at: D.REFERENCE_DATE - Math.floor(rng() * THREE_YEARS), seed: Math.floor(rng() * 2 ** 32) });
+    plans.push({
+      customer: null,
+      country: weighted(rng, D.COUNTRIES, D.COUNTRY_WEIGHTS),
+      at: D.REFERENCE_DATE - Math.floor(rng() * THREE_YEARS),
+      seed: Math.floor(rng() * 2 ** 32),
+    });
   }
   // order numbers follow time, as on a real shop
   plans.sort((a, b) => a.at - b.at || a.seed - b.seed);
@@ -133,9 +156,15 @@ function buildOrder(store: Store, plan: OrderPlan): void {
   const id = store.nextId('order');
   const number = 1001 + (id - 5000001);
   const currency: Currency = rng() < 0.85 ? plan.country.currency : 'USD';
-  const channel = weighted(rng, D.CHANNELS, D.CHANNELS.map((c) => c.weight));
+  const channel = weighted(
+    rng,
+    D.CHANNELS,
+    D.CHANNELS.map((c) => c.weight),
+  );
   const pos = channel.sourceName === 'pos';
-  const location = pos ? [...store.locations.values()].find((l) => l.address.countryCode === plan.country.code) ?? pick(rng, [...store.locations.values()]) : null;
+  const location = pos
+    ? ([...store.locations.values()].find((l) => l.address.countryCode === plan.country.code) ?? pick(rng, [...store.locations.values()]))
+    : null;
   const discount = !pos && rng() < 0.15 ? pick(rng, D.DISCOUNT_CODES) : null;
 
   const lineCount = weighted(rng, [1, 2, 3, 4, 5], [35, 30, 20, 10, 5]);
@@ -148,7 +177,10 @@ function buildOrder(store: Store, plan: OrderPlan): void {
     const v = Math.floor(rng() * def.variants.length);
     const unit = def.giftCard ? [2500, 5000, 10000][v]! : priceIn(def.priceUsd, currency);
     const off = discount && !def.giftCard ? Math.round((unit * discount.percent) / 100) : 0;
-    const abbr = def.title.replace(/[^A-Z]/g, '').padEnd(3, 'X').slice(0, 3);
+    const abbr = def.title
+      .replace(/[^A-Z]/g, '')
+      .padEnd(3, 'X')
+      .slice(0, 3);
     return {
       __typename: 'LineItem',
       id: store.nextId('lineItem'),
@@ -200,16 +232,42 @@ function buildOrder(store: Store, plan: OrderPlan): void {
     refunds: [],
     fulfillments: [],
   };
-  const txn = (kind: TransactionRec['kind'], status: TransactionRec['status'], gateway: string, amountMinor: number, parentId: number | null = null): TransactionRec => {
-    const t: TransactionRec = { __typename: 'OrderTransaction', id: store.nextId('transaction'), orderId: id, kind, status, gateway, amountMinor, parentId, createdAt: created };
+  const txn = (
+    kind: TransactionRec['kind'],
+    status: TransactionRec['status'],
+    gateway: string,
+    amountMinor: number,
+    parentId: number | null = null,
+  ): TransactionRec => {
+    const t: TransactionRec = {
+      __typename: 'OrderTransaction',
+      id: store.nextId('transaction'),
+      orderId: id,
+      kind,
+      status,
+      gateway,
+      amountMinor,
+      parentId,
+      createdAt: created,
+    };
     order.transactions.push(t);
     return t;
   };
 
   const draft = channel.sourceName === 'shopify_draft_order';
   const scenario = draft
-    ? rng() < 0.5 ? 'pending' : 'paid'
-    : weighted(rng, ['paid', 'capture', 'authorized', 'pending', 'partial', 'refunded', 'cancelled'] as const, [66, 8, age < 7 * DAY ? 30 : 2, 3, 9, 5, 5]);
+    ? rng() < 0.5
+      ? 'pending'
+      : 'paid'
+    : weighted(rng, ['paid', 'capture', 'authorized', 'pending', 'partial', 'refunded', 'cancelled'] as const, [
+        66,
+        8,
+        age < 7 * DAY ? 30 : 2,
+        3,
+        9,
+        5,
+        5,
+      ]);
   const gateway = draft ? 'manual' : pos ? (rng() < 0.3 ? 'cash' : 'shopify_payments') : rng() < 0.8 ? 'shopify_payments' : 'paypal';
   let paid = true;
   if (scenario === 'pending') {
@@ -262,20 +320,50 @@ function buildOrder(store: Store, plan: OrderPlan): void {
   if (scenario === 'partial') {
     const li = pick(rng, lineItems);
     const s = suggestRefund(order, { lines: [{ lineItemId: li.id, quantity: 1, restockType: restock }] });
-    applyRefund(store, order, {
-      note: rng() < 0.5 ? 'Customer return' : null,
-      lines: s.lines.map((l) => ({ lineItemId: l.lineItemId, quantity: l.quantity, restockType: restock })),
-      transactions: s.transactions.map((t) => ({ parentId: t.parent.id, gateway: t.parent.gateway, kind: 'REFUND', amountMinor: t.amountMinor })),
-    }, later);
+    applyRefund(
+      store,
+      order,
+      {
+        note: rng() < 0.5 ? 'Customer return' : null,
+        lines: s.lines.map((l) => ({ lineItemId: l.lineItemId, quantity: l.quantity, restockType: restock })),
+        transactions: s.transactions.map((t) => ({
+          parentId: t.parent.id,
+          gateway: t.parent.gateway,
+          kind: 'REFUND',
+          amountMinor: t.amountMinor,
+        })),
+      },
+      later,
+    );
   } else if (scenario === 'refunded') {
     const s = suggestRefund(order, { full: true });
-    applyRefund(store, order, {
-      note: 'Refunded in full',
-      lines: s.lines.map((l) => ({ lineItemId: l.lineItemId, quantity: l.quantity, restockType: restock })),
-      shippingMinor: s.shippingMinor,
-      transactions: s.transactions.map((t) => ({ parentId: t.parent.id, gateway: t.parent.gateway, kind: 'REFUND', amountMinor: t.amountMinor })),
-    }, later);
+    applyRefund(
+      store,
+      order,
+      {
+        note: 'Refunded in full',
+        lines: s.lines.map((l) => ({ lineItemId: l.lineItemId, quantity: l.quantity, restockType: restock })),
+        shippingMinor: s.shippingMinor,
+        transactions: s.transactions.map((t) => ({
+          parentId: t.parent.id,
+          gateway: t.parent.gateway,
+          kind: 'REFUND',
+          amountMinor: t.amountMinor,
+        })),
+      },
+      later,
+    );
   } else if (scenario === 'cancelled') {
-    applyCancel(store, order, { reason: pick(rng, CANCEL_REASONS), restock: rng() < 0.7, refundTo: 'original', staffNote: rng() < 0.3 ? 'Customer asked to cancel by phone' : null }, isoTime(Math.min(D.REFERENCE_DATE - 60_000, plan.at + 3_600_000)));
+    applyCancel(
+      store,
+      order,
+      {
+        reason: pick(rng, CANCEL_REASONS),
+        restock: rng() < 0.7,
+        refundTo: 'original',
+        staffNote: rng() < 0.3 ? 'Customer asked to cancel by phone' : null,
+      },
+      isoTime(Math.min(D.REFERENCE_DATE - 60_000, plan.at + 3_600_000)),
+    );
   }
 }

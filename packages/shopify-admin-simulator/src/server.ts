@@ -92,7 +92,10 @@ export function createSimulatorServer(options: ServerOptions): Server {
     if (out.throttled) stats.throttled++;
     const errors = out.body.errors as Array<{ extensions?: { code?: string } }> | undefined;
     if (errors?.some((e) => e.extensions?.code === 'MAX_COST_EXCEEDED')) stats.maxCostExceeded++;
-    logger?.debug({ op, requested: out.requested, actual: out.actual, throttled: out.throttled, ms: Math.round(performance.now() - started) }, 'simulator request');
+    logger?.debug(
+      { op, requested: out.requested, actual: out.actual, throttled: out.throttled, ms: Math.round(performance.now() - started) },
+      'simulator request',
+    );
     json(res, 200, out.body);
   };
 
@@ -107,7 +110,12 @@ export function createSimulatorServer(options: ServerOptions): Server {
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'X-Request-Id': randomUUID(), ...headers });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'X-Request-Id': randomUUID(),
+    ...headers,
+  });
   res.end(text);
 }
 

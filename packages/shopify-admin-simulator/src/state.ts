@@ -22,7 +22,16 @@ export interface Stats {
   unauthorized: number;
 }
 
-const emptyStats = (): Stats => ({ requests: 0, byOperation: {}, requestedCost: 0, actualCost: 0, throttled: 0, faulted: 0, maxCostExceeded: 0, unauthorized: 0 });
+const emptyStats = (): Stats => ({
+  requests: 0,
+  byOperation: {},
+  requestedCost: 0,
+  actualCost: 0,
+  throttled: 0,
+  faulted: 0,
+  maxCostExceeded: 0,
+  unauthorized: 0,
+});
 
 export interface StateOptions {
   token: string;

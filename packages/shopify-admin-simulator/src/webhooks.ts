@@ -7,7 +7,17 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ADMIN_API_VERSION } from 'shopify-admin-schema';
 import { displayName } from './filters.js';
-import { currentQuantity, financialStatus, fmt, fulfillmentStatus, gid, isoTime, orderTotals, type OrderRec, type RefundRec } from './model.js';
+import {
+  currentQuantity,
+  financialStatus,
+  fmt,
+  fulfillmentStatus,
+  gid,
+  isoTime,
+  orderTotals,
+  type OrderRec,
+  type RefundRec,
+} from './model.js';
 import type { Store, StoreEvent, WebhookTopic } from './store.js';
 
 export interface Subscription {

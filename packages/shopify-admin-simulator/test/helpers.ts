@@ -8,7 +8,12 @@ export interface GqlResult {
 }
 
 /** POSTs a GraphQL request to the simulator with its token (or the headers given). */
-export async function gql(sim: Simulator, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GqlResult> {
+export async function gql(
+  sim: Simulator,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GqlResult> {
   const res = await fetch(sim.graphqlUrl, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': sim.token, ...headers },
@@ -20,7 +25,10 @@ export async function gql(sim: Simulator, query: string, variables: Record<strin
 
 /** GET or POST on the control API. */
 export async function control<T = any>(sim: Simulator, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${sim.url}/__simulator/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(
+    `${sim.url}/__simulator/${path}`,
+    body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
+  );
   if (!res.ok) throw new Error(`control ${path}: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }

@@ -51,7 +51,10 @@ describe('orderCancel', () => {
     expect(detail.refunds[0].lines.every((l: any) => l.restockType === 'CANCEL')).toBe(true);
 
     const again = await gql(sim, CANCEL, { id: o.id });
-    expect(again.body.data.orderCancel).toEqual({ job: null, orderCancelUserErrors: [{ field: ['orderId'], message: 'Order has already been cancelled', code: 'INVALID' }] });
+    expect(again.body.data.orderCancel).toEqual({
+      job: null,
+      orderCancelUserErrors: [{ field: ['orderId'], message: 'Order has already been cancelled', code: 'INVALID' }],
+    });
   });
 
   it('cancels an unpaid order without moving money, and voids an authorization', async () => {
@@ -60,7 +63,11 @@ describe('orderCancel', () => {
     const res = await gql(sim, CANCEL, { id: authorized.id });
     await waitForJob(res.body.data.orderCancel.job.id);
     const after = (await gql(sim, STATE, { id: authorized.id })).body.data.order;
-    expect(after).toMatchObject({ cancelReason: 'CUSTOMER', displayFinancialStatus: 'VOIDED', totalRefundedSet: { presentmentMoney: { amount: '0.00' } } });
+    expect(after).toMatchObject({
+      cancelReason: 'CUSTOMER',
+      displayFinancialStatus: 'VOIDED',
+      totalRefundedSet: { presentmentMoney: { amount: '0.00' } },
+    });
   });
 
   it('refuses an order with fulfillments and an unknown order', async () => {
@@ -136,12 +143,25 @@ describe('discountCodeBasicCreate', () => {
 
   it('creates a fixed-amount code through the deprecated customerSelection, and checks the value', async () => {
     const fixed = await gql(sim, DISCOUNT, {
-      input: { title: '10 off', code: 'TENOFF', customerSelection: { all: true }, customerGets: { value: { discountAmount: { amount: '10.00', appliesOnEachItem: false } }, items: { all: true } } },
+      input: {
+        title: '10 off',
+        code: 'TENOFF',
+        customerSelection: { all: true },
+        customerGets: { value: { discountAmount: { amount: '10.00', appliesOnEachItem: false } }, items: { all: true } },
+      },
     });
-    expect(fixed.body.data.discountCodeBasicCreate.codeDiscountNode.codeDiscount.customerGets).toEqual({ value: { amount: { amount: '10.00', currencyCode: 'USD' } } });
-    const bad = await gql(sim, DISCOUNT, { input: { title: 'too much', code: 'TOOMUCH', customerGets: { value: { percentage: 15 }, items: { all: true } } } });
+    expect(fixed.body.data.discountCodeBasicCreate.codeDiscountNode.codeDiscount.customerGets).toEqual({
+      value: { amount: { amount: '10.00', currencyCode: 'USD' } },
+    });
+    const bad = await gql(sim, DISCOUNT, {
+      input: { title: 'too much', code: 'TOOMUCH', customerGets: { value: { percentage: 15 }, items: { all: true } } },
+    });
     expect(bad.body.data.discountCodeBasicCreate.userErrors).toEqual([
-      { field: ['basicCodeDiscount', 'customerGets', 'value', 'percentage'], message: 'Value must be between 0.0 and 1.0', code: 'VALUE_OUTSIDE_RANGE' },
+      {
+        field: ['basicCodeDiscount', 'customerGets', 'value', 'percentage'],
+        message: 'Value must be between 0.0 and 1.0',
+        code: 'VALUE_OUTSIDE_RANGE',
+      },
     ]);
   });
 });

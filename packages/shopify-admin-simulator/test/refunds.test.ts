@@ -53,7 +53,9 @@ describe('refundCreate', () => {
     expect(after.displayFinancialStatus).toBe('PAID');
     expect(after.totalRefundedSet.presentmentMoney.amount).toBe('0.00');
     expect(after.totalPriceSet).toEqual(before.totalPriceSet);
-    expect(cents(after.currentTotalPriceSet.presentmentMoney.amount)).toBe(cents(before.currentTotalPriceSet.presentmentMoney.amount) - cents(a.discountedUnitPrice));
+    expect(cents(after.currentTotalPriceSet.presentmentMoney.amount)).toBe(
+      cents(before.currentTotalPriceSet.presentmentMoney.amount) - cents(a.discountedUnitPrice),
+    );
     const line = after.lineItems.nodes.find((n: { id: string }) => n.id === a.id);
     expect(line).toEqual({ id: a.id, quantity: a.quantity, currentQuantity: a.quantity - 1, refundableQuantity: a.quantity - 1 });
   });
@@ -76,9 +78,19 @@ describe('refundCreate', () => {
       amountSet: { presentmentMoney: { amount: b.discountedUnitPrice } },
       subtotalSet: { presentmentMoney: { amount: b.discountedUnitPrice } },
       totalCartDiscountAmountSet: { presentmentMoney: { amount: '0.00' } },
-      shipping: { amountSet: { presentmentMoney: { amount: '0.00' } }, maximumRefundableSet: { presentmentMoney: { amount: o.shipping.amount } } },
+      shipping: {
+        amountSet: { presentmentMoney: { amount: '0.00' } },
+        maximumRefundableSet: { presentmentMoney: { amount: o.shipping.amount } },
+      },
       refundLineItems: [{ lineItem: { id: b.id }, quantity: 1 }],
-      suggestedTransactions: [{ amountSet: { presentmentMoney: { amount: b.discountedUnitPrice } }, gateway: sale.gateway, kind: 'SUGGESTED_REFUND', parentTransaction: { id: sale.id } }],
+      suggestedTransactions: [
+        {
+          amountSet: { presentmentMoney: { amount: b.discountedUnitPrice } },
+          gateway: sale.gateway,
+          kind: 'SUGGESTED_REFUND',
+          parentTransaction: { id: sale.id },
+        },
+      ],
     });
 
     const input = {
@@ -93,7 +105,12 @@ describe('refundCreate', () => {
     expect(second.body.data).toEqual(first.body.data);
     expect(second.body.data.refundCreate.refund.id).toBe(first.body.data.refundCreate.refund.id);
     expect(first.body.data.refundCreate.refund.transactions.nodes).toEqual([
-      { kind: 'REFUND', gateway: sale.gateway, amountSet: { presentmentMoney: { amount: b.discountedUnitPrice } }, parentTransaction: { id: sale.id } },
+      {
+        kind: 'REFUND',
+        gateway: sale.gateway,
+        amountSet: { presentmentMoney: { amount: b.discountedUnitPrice } },
+        parentTransaction: { id: sale.id },
+      },
     ]);
 
     const after = await readOrder(o.id);
@@ -119,12 +136,24 @@ describe('refundCreate', () => {
     expect((await readOrder(o.id)).refunds).toHaveLength(1);
 
     // the rest of the order, with shipping, through the full suggestion → REFUNDED
-    const full = (await gql(sim, `query($id: ID!) { order(id: $id) { suggestedRefund(suggestFullRefund: true) { refundLineItems { lineItem { id } quantity } suggestedTransactions { amountSet { presentmentMoney { amount } } gateway parentTransaction { id } } } } }`, { id: o.id })).body.data.order.suggestedRefund;
+    const full = (
+      await gql(
+        sim,
+        `query($id: ID!) { order(id: $id) { suggestedRefund(suggestFullRefund: true) { refundLineItems { lineItem { id } quantity } suggestedTransactions { amountSet { presentmentMoney { amount } } gateway parentTransaction { id } } } } }`,
+        { id: o.id },
+      )
+    ).body.data.order.suggestedRefund;
     const rest = await refund('key-B', {
       orderId: o.id,
       shipping: { fullRefund: true },
       refundLineItems: full.refundLineItems.map((l: any) => ({ lineItemId: l.lineItem.id, quantity: l.quantity })),
-      transactions: full.suggestedTransactions.map((t: any) => ({ orderId: o.id, parentId: t.parentTransaction.id, gateway: t.gateway, kind: 'REFUND', amount: t.amountSet.presentmentMoney.amount })),
+      transactions: full.suggestedTransactions.map((t: any) => ({
+        orderId: o.id,
+        parentId: t.parentTransaction.id,
+        gateway: t.gateway,
+        kind: 'REFUND',
+        amount: t.amountSet.presentmentMoney.amount,
+      })),
     });
     expect(rest.body.data.refundCreate.userErrors).toEqual([]);
     const done = await readOrder(o.id);
@@ -139,7 +168,8 @@ describe('refundCreate', () => {
     const o = await paidOrder(2);
     const [a] = o.lineItems;
     const sale = o.transactions[0];
-    const bad = async (input: Record<string, unknown>, key: string) => (await refund(key, { orderId: o.id, ...input })).body.data.refundCreate;
+    const bad = async (input: Record<string, unknown>, key: string) =>
+      (await refund(key, { orderId: o.id, ...input })).body.data.refundCreate;
     expect(await bad({ refundLineItems: [{ lineItemId: 'gid://shopify/LineItem/1', quantity: 1 }] }, 'bad-1')).toEqual({
       refund: null,
       order: null,
@@ -149,18 +179,31 @@ describe('refundCreate', () => {
       { field: ['refundLineItems', '0', 'quantity'], message: 'Quantity cannot refund more items than were purchased' },
     ]);
     const over = money(cents(sale.amount) + 1);
-    expect((await bad({ transactions: [{ orderId: o.id, parentId: sale.id, gateway: sale.gateway, kind: 'REFUND', amount: over }] }, 'bad-3')).userErrors).toEqual([
+    expect(
+      (await bad({ transactions: [{ orderId: o.id, parentId: sale.id, gateway: sale.gateway, kind: 'REFUND', amount: over }] }, 'bad-3'))
+        .userErrors,
+    ).toEqual([
       { field: ['transactions', '0', 'amount'], message: 'Amount cannot be greater than the refundable amount of the parent transaction' },
     ]);
-    expect((await refund('bad-4', { orderId: 'gid://shopify/Order/1' })).body.data.refundCreate.userErrors).toEqual([{ field: ['orderId'], message: 'Order does not exist' }]);
+    expect((await refund('bad-4', { orderId: 'gid://shopify/Order/1' })).body.data.refundCreate.userErrors).toEqual([
+      { field: ['orderId'], message: 'Order does not exist' },
+    ]);
     expect((await readOrder(o.id)).refunds).toEqual([]);
   });
 
   it('is refused without @idempotent (required since 2026-04)', async () => {
     const o = await paidOrder(0);
-    const res = await gql(sim, 'mutation($input: RefundInput!) { refundCreate(input: $input) { refund { id } userErrors { field message } } }', { input: { orderId: o.id } });
+    const res = await gql(
+      sim,
+      'mutation($input: RefundInput!) { refundCreate(input: $input) { refund { id } userErrors { field message } } }',
+      { input: { orderId: o.id } },
+    );
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({ refundCreate: null });
-    expect(res.body.errors[0]).toMatchObject({ path: ['refundCreate'], message: expect.stringContaining('idempotency key is required'), extensions: { code: 'BAD_REQUEST' } });
+    expect(res.body.errors[0]).toMatchObject({
+      path: ['refundCreate'],
+      message: expect.stringContaining('idempotency key is required'),
+      extensions: { code: 'BAD_REQUEST' },
+    });
   });
 });

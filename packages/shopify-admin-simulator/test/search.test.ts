@@ -23,7 +23,13 @@ describe('parseSearch', () => {
         {
           kind: 'and',
           items: [
-            { kind: 'and', items: [{ kind: 'term', field: 'first_name', op: ':', value: 'Mary Ann' }, { kind: 'not', item: { kind: 'term', field: 'tag', op: ':', value: 'vip' } }] },
+            {
+              kind: 'and',
+              items: [
+                { kind: 'term', field: 'first_name', op: ':', value: 'Mary Ann' },
+                { kind: 'not', item: { kind: 'term', field: 'tag', op: ':', value: 'vip' } },
+              ],
+            },
             { kind: 'term', field: 'created_at', op: '>=', value: '2024-01-01' },
           ],
         },
@@ -66,7 +72,11 @@ describe('customers(query:)', () => {
     const res = await gql(sim, '{ customers(first: 1, query: "favourite_colour:blue") { nodes { id } } }');
     expect(res.body.data.customers.nodes).toHaveLength(1);
     expect(res.body.extensions.search).toEqual([
-      { path: ['customers'], query: 'favourite_colour:blue', warnings: [{ field: 'favourite_colour', message: 'Invalid search field for this query.', code: 'invalid_field' }] },
+      {
+        path: ['customers'],
+        query: 'favourite_colour:blue',
+        warnings: [{ field: 'favourite_colour', message: 'Invalid search field for this query.', code: 'invalid_field' }],
+      },
     ]);
   });
 });
@@ -84,8 +94,15 @@ describe('orders(query:)', () => {
   it('filters a customer’s orders by financial status', async () => {
     const orders = await control<OrderSummary[]>(sim, 'orders');
     const refunded = orders.find((o) => o.financialStatus === 'REFUNDED' && o.customerId)!;
-    const expected = orders.filter((o) => o.customerId === refunded.customerId && o.financialStatus === 'REFUNDED').map((o) => o.id).sort();
-    const res = await gql(sim, 'query($id: ID!) { customer(id: $id) { orders(first: 50, query: "financial_status:refunded") { nodes { id } } } }', { id: refunded.customerId });
+    const expected = orders
+      .filter((o) => o.customerId === refunded.customerId && o.financialStatus === 'REFUNDED')
+      .map((o) => o.id)
+      .sort();
+    const res = await gql(
+      sim,
+      'query($id: ID!) { customer(id: $id) { orders(first: 50, query: "financial_status:refunded") { nodes { id } } } }',
+      { id: refunded.customerId },
+    );
     expect(res.body.data.customer.orders.nodes.map((n: { id: string }) => n.id).sort()).toEqual(expected);
   });
 });

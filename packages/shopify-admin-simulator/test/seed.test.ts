@@ -27,7 +27,8 @@ describe('seed', () => {
     expect(customers.some((c) => c.orderIds.length === 0)).toBe(true);
     expect(Math.max(...customers.map((c) => c.orderIds.length))).toBeLessThanOrEqual(40);
     const states = new Set(customers.map((c) => c.emailMarketing));
-    for (const s of ['SUBSCRIBED', 'NOT_SUBSCRIBED', 'PENDING', 'UNSUBSCRIBED', 'REDACTED', 'INVALID']) expect(states.has(s as never)).toBe(true);
+    for (const s of ['SUBSCRIBED', 'NOT_SUBSCRIBED', 'PENDING', 'UNSUBSCRIBED', 'REDACTED', 'INVALID'])
+      expect(states.has(s as never)).toBe(true);
     expect(customers.some((c) => c.note)).toBe(true);
     expect(customers.some((c) => c.tags.length)).toBe(true);
   });
@@ -58,7 +59,8 @@ describe('seed', () => {
       const t = orderTotals(o);
       const paid = o.transactions.some((x) => x.status === 'SUCCESS' && (x.kind === 'SALE' || x.kind === 'CAPTURE'));
       if (paid) expect(t.received).toBe(t.total);
-      for (const x of o.transactions) if (x.kind === 'REFUND') expect(x.parentId === null || o.transactions.some((p) => p.id === x.parentId)).toBe(true);
+      for (const x of o.transactions)
+        if (x.kind === 'REFUND') expect(x.parentId === null || o.transactions.some((p) => p.id === x.parentId)).toBe(true);
       expect(t.refunded).toBeLessThanOrEqual(t.received);
       expect(o.createdAt < '2026-06-30T12:00:01Z').toBe(true);
       expect(o.createdAt > '2023-06-29').toBe(true);

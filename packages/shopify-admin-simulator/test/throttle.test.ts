@@ -51,11 +51,20 @@ describe('throttling (Standard plan: 2000 points, 100 per second)', () => {
     expect(after).toBeLessThanOrEqual(high);
 
     const stats = await control(sim, 'stats');
-    expect(stats).toMatchObject({ requests: 22, throttled: 1, byOperation: { Hundred: 21, anonymous: 1 }, requestedCost: 2001, actualCost: 2001 });
+    expect(stats).toMatchObject({
+      requests: 22,
+      throttled: 1,
+      byOperation: { Hundred: 21, anonymous: 1 },
+      requestedCost: 2001,
+      actualCost: 2001,
+    });
   });
 
   it('/__simulator/throttle changes the plan; /reset restores the starting plan, full', async () => {
-    expect(await control(sim, 'throttle', { maximumAvailable: 150, restoreRate: 1 })).toMatchObject({ maximumAvailable: 150, restoreRate: 1 });
+    expect(await control(sim, 'throttle', { maximumAvailable: 150, restoreRate: 1 })).toMatchObject({
+      maximumAvailable: 150,
+      restoreRate: 1,
+    });
     const first = await gql(sim, COST_100);
     expect(first.body.extensions.cost.throttleStatus.currentlyAvailable).toBeLessThanOrEqual(50);
     expect((await gql(sim, COST_100)).body.errors[0].extensions.code).toBe('THROTTLED');

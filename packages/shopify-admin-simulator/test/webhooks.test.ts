@@ -46,7 +46,12 @@ describe('webhooks', () => {
     const res = await gql(
       sim,
       'mutation($input: RefundInput!) { refundCreate(input: $input) @idempotent(key: "wh-1") { refund { id } userErrors { message } } }',
-      { input: { orderId: o.id, transactions: [{ orderId: o.id, parentId: sale.id, gateway: sale.gateway, kind: 'REFUND', amount: '1.00' }] } },
+      {
+        input: {
+          orderId: o.id,
+          transactions: [{ orderId: o.id, parentId: sale.id, gateway: sale.gateway, kind: 'REFUND', amount: '1.00' }],
+        },
+      },
     );
     expect(res.body.data.refundCreate.userErrors).toEqual([]);
     const refundId: string = res.body.data.refundCreate.refund.id;
@@ -68,7 +73,9 @@ describe('webhooks', () => {
       admin_graphql_api_id: refundId,
       order_id: Number(o.id.split('/').pop()),
       refund_line_items: [],
-      transactions: [{ kind: 'refund', status: 'success', amount: '1.00', gateway: sale.gateway, parent_id: Number(sale.id.split('/').pop()) }],
+      transactions: [
+        { kind: 'refund', status: 'success', amount: '1.00', gateway: sale.gateway, parent_id: Number(sale.id.split('/').pop()) },
+      ],
     });
     const update = received.find((r) => r.headers['x-shopify-topic'] === 'customers/update')!;
     expect(JSON.parse(update.raw).admin_graphql_api_id).toBe(o.customerId);
@@ -80,7 +87,11 @@ describe('webhooks', () => {
     await control(sim, 'webhooks', { url: 'http://127.0.0.1:9/nowhere', secret: SECRET });
     const orders = await control<OrderSummary[]>(sim, 'orders');
     const summary = orders.find((o) => o.financialStatus === 'PAID' && !o.cancelled && o.fulfillmentStatus === 'UNFULFILLED')!;
-    const res = await gql(sim, 'mutation($id: ID!) { orderCancel(orderId: $id, reason: OTHER, restock: false) { job { id } orderCancelUserErrors { code } } }', { id: summary.id });
+    const res = await gql(
+      sim,
+      'mutation($id: ID!) { orderCancel(orderId: $id, reason: OTHER, restock: false) { job { id } orderCancelUserErrors { code } } }',
+      { id: summary.id },
+    );
     expect(res.body.data.orderCancel.orderCancelUserErrors).toEqual([]);
     await new Promise((r) => setTimeout(r, 20));
     await sim.settleWebhooks();

@@ -24,7 +24,14 @@ const orderOf = (ctx: SimContext, li: LineItemRec): OrderRec => ctx.store.orderO
 export function productView(productId: number) {
   const def = PRODUCTS[productId - 80000001];
   if (!def) return null;
-  return { __typename: 'Product', id: gid('Product', productId), legacyResourceId: String(productId), title: def.title, vendor: def.vendor, isGiftCard: Boolean(def.giftCard) };
+  return {
+    __typename: 'Product',
+    id: gid('Product', productId),
+    legacyResourceId: String(productId),
+    title: def.title,
+    vendor: def.vendor,
+    isGiftCard: Boolean(def.giftCard),
+  };
 }
 
 export function variantView(variantId: number, sku: string | null) {
@@ -72,8 +79,10 @@ export const lineItemResolvers: ResolverMap = {
   originalTotalSet: (li: LineItemRec, _a, ctx) => bag(li.unitMinor * li.quantity, orderOf(ctx, li).currency),
   discountedTotalSet: (li: LineItemRec, _a, ctx) => bag(li.discountedUnitMinor * li.quantity, orderOf(ctx, li).currency),
   totalDiscountSet: (li: LineItemRec, _a, ctx) => bag((li.unitMinor - li.discountedUnitMinor) * li.quantity, orderOf(ctx, li).currency),
-  unfulfilledDiscountedTotalSet: (li: LineItemRec, _a, ctx) => bag(li.discountedUnitMinor * unfulfilledQuantity(orderOf(ctx, li), li), orderOf(ctx, li).currency),
-  image: (li: LineItemRec) => (li.imageUrl ? { url: li.imageUrl, src: li.imageUrl, originalSrc: li.imageUrl, transformedSrc: li.imageUrl, altText: li.title } : null),
+  unfulfilledDiscountedTotalSet: (li: LineItemRec, _a, ctx) =>
+    bag(li.discountedUnitMinor * unfulfilledQuantity(orderOf(ctx, li), li), orderOf(ctx, li).currency),
+  image: (li: LineItemRec) =>
+    li.imageUrl ? { url: li.imageUrl, src: li.imageUrl, originalSrc: li.imageUrl, transformedSrc: li.imageUrl, altText: li.title } : null,
   product: (li: LineItemRec) => (li.productId != null ? productView(li.productId) : null),
   variant: (li: LineItemRec) => (li.variantId != null ? variantView(li.variantId, li.sku) : null),
 };
@@ -112,7 +121,8 @@ export const refundResolvers: ResolverMap = {
     });
     return paginate(items, args, (x) => x.id);
   },
-  transactions: (r: RefundRec, args, ctx) => paginate(r.transactionIds.map((id) => ctx.store.transaction(id)!).filter(Boolean), args, (t) => t.id),
+  transactions: (r: RefundRec, args, ctx) =>
+    paginate(r.transactionIds.map((id) => ctx.store.transaction(id)!).filter(Boolean), args, (t) => t.id),
 };
 
 export const transactionResolvers: ResolverMap = {
@@ -126,7 +136,7 @@ export const transactionResolvers: ResolverMap = {
   processedAt: (t: TransactionRec) => t.createdAt,
   test: () => false,
   manualPaymentGateway: (t: TransactionRec) => ['manual', 'cash', 'bank_deposit'].includes(t.gateway),
-  parentTransaction: (t: TransactionRec, _a, ctx) => (t.parentId != null ? ctx.store.transaction(t.parentId) ?? null : null),
+  parentTransaction: (t: TransactionRec, _a, ctx) => (t.parentId != null ? (ctx.store.transaction(t.parentId) ?? null) : null),
   order: (t: TransactionRec, _a, ctx) => ctx.store.orders.get(t.orderId) ?? null,
   maximumRefundableV2: (t: TransactionRec, _a, ctx) => {
     if (t.status !== 'SUCCESS' || (t.kind !== 'SALE' && t.kind !== 'CAPTURE')) return null;

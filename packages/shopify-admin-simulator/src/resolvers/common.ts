@@ -47,7 +47,12 @@ export function formattedGateway(gateway: string): string {
 }
 
 /** Records search warnings for the response's `extensions.search`. */
-export function noteSearch(ctx: SimContext, info: GraphQLResolveInfo, query: string | null | undefined, warnings: Array<{ field: string; message: string }>): void {
+export function noteSearch(
+  ctx: SimContext,
+  info: GraphQLResolveInfo,
+  query: string | null | undefined,
+  warnings: Array<{ field: string; message: string }>,
+): void {
   if (!query || warnings.length === 0) return;
   const path: Array<string | number> = [];
   for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) path.unshift(p.key);

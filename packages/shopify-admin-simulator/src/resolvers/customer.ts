@@ -32,7 +32,11 @@ export const customerResolvers: ResolverMap = {
   defaultPhoneNumber: (c: CustomerRec) => (c.phone ? { phoneNumber: c.phone } : null),
   emailMarketingConsent: (c: CustomerRec) =>
     c.emailMarketing
-      ? { marketingState: c.emailMarketing, marketingOptInLevel: c.emailMarketing === 'SUBSCRIBED' ? 'SINGLE_OPT_IN' : null, consentUpdatedAt: null }
+      ? {
+          marketingState: c.emailMarketing,
+          marketingOptInLevel: c.emailMarketing === 'SUBSCRIBED' ? 'SINGLE_OPT_IN' : null,
+          consentUpdatedAt: null,
+        }
       : null,
   amountSpent: (c: CustomerRec, _a, ctx) => shopMoney(ctx.store.amountSpentMinor(c)),
   numberOfOrders: (c: CustomerRec) => String(c.orderIds.length),

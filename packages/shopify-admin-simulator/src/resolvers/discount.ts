@@ -11,7 +11,9 @@ export const discountNodeResolvers: ResolverMap = {
 };
 
 function basicView(store: Store, d: DiscountRec) {
-  const customers = d.customerIds ? { __typename: 'DiscountCustomers', customers: d.customerIds.map((id) => store.customers.get(id)).filter(Boolean) } : null;
+  const customers = d.customerIds
+    ? { __typename: 'DiscountCustomers', customers: d.customerIds.map((id) => store.customers.get(id)).filter(Boolean) }
+    : null;
   const summary = discountSummary(d, store.shopCurrency);
   return {
     __typename: 'DiscountCodeBasic',
@@ -35,7 +37,11 @@ function basicView(store: Store, d: DiscountRec) {
     combinesWith: d.combinesWith,
     codesCount: { count: 1, precision: 'EXACT' },
     codes: (args: Record<string, unknown>) =>
-      paginate([{ __typename: 'DiscountRedeemCode', id: gid('DiscountRedeemCode', d.codeId), code: d.code, asyncUsageCount: 0 }], args, (c) => c.id),
+      paginate(
+        [{ __typename: 'DiscountRedeemCode', id: gid('DiscountRedeemCode', d.codeId), code: d.code, asyncUsageCount: 0 }],
+        args,
+        (c) => c.id,
+      ),
     customerGets: {
       appliesOnOneTimePurchase: true,
       appliesOnSubscription: false,

@@ -2,7 +2,15 @@
  * The resolver table and the two hooks graphql-js needs to execute the pinned schema (built from SDL, so it has no
  * resolvers of its own): a field resolver that dispatches to the table, and a type resolver for abstract types.
  */
-import { getNamedType, getNullableType, isListType, isNonNullType, isObjectType, type GraphQLFieldResolver, type GraphQLTypeResolver } from 'graphql';
+import {
+  getNamedType,
+  getNullableType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  type GraphQLFieldResolver,
+  type GraphQLTypeResolver,
+} from 'graphql';
 import { emptyConnection } from '../paging.js';
 import { fulfillmentResolvers, lineItemResolvers, locationResolvers, refundResolvers, transactionResolvers } from './children.js';
 import type { ResolverMap, SimContext } from './common.js';

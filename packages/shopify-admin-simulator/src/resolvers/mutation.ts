@@ -49,7 +49,8 @@ export const mutationResolvers: ResolverMap = {
     const fingerprint = stable(args.input);
     const prior = store.idempotency.get(key);
     if (prior) {
-      if (prior.fingerprint !== fingerprint) throw new GraphQLError(IDEMPOTENCY_MISMATCH_MESSAGE, { extensions: { code: 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH' } });
+      if (prior.fingerprint !== fingerprint)
+        throw new GraphQLError(IDEMPOTENCY_MISMATCH_MESSAGE, { extensions: { code: 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH' } });
       // a replay answers from the current state of the original refund, like Shopify
       return { refund: store.refund(prior.refundId) ?? null, order: store.orders.get(prior.orderId) ?? null, userErrors: [] };
     }
@@ -77,7 +78,8 @@ export const mutationResolvers: ResolverMap = {
           : null;
     const req: CancelRequest = { reason: args.reason, restock: Boolean(args.restock), refundTo, staffNote: args.staffNote ?? null };
     const errors = validateCancel(order, req);
-    if (errors.length || !order) return { job: null, orderCancelUserErrors: errors, userErrors: errors.map(({ field, message }) => ({ field, message })) };
+    if (errors.length || !order)
+      return { job: null, orderCancelUserErrors: errors, userErrors: errors.map(({ field, message }) => ({ field, message })) };
     return { job: startCancelJob(ctx.store, order, req, ctx.jobDelayMs), orderCancelUserErrors: [], userErrors: [] };
   },
 

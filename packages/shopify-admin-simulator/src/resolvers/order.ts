@@ -32,7 +32,7 @@ export const orderResolvers: ResolverMap = {
   closedAt: (o: OrderRec) => o.closedAt,
   confirmed: () => true,
   test: () => false,
-  customer: (o: OrderRec, _a, ctx) => (o.customerId != null ? ctx.store.customers.get(o.customerId) ?? null : null),
+  customer: (o: OrderRec, _a, ctx) => (o.customerId != null ? (ctx.store.customers.get(o.customerId) ?? null) : null),
   email: (o: OrderRec) => o.email,
   customerAcceptsMarketing: (o: OrderRec) => o.customerAcceptsMarketing,
   note: (o: OrderRec) => o.note,
@@ -70,17 +70,24 @@ export const orderResolvers: ResolverMap = {
   requiresShipping: (o: OrderRec) => o.lineItems.some((li) => li.requiresShipping && currentQuantity(o, li) > 0),
   subtotalLineItemsQuantity: (o: OrderRec) => o.lineItems.reduce((s, li) => s + li.quantity, 0),
   currentSubtotalLineItemsQuantity: (o: OrderRec) => o.lineItems.reduce((s, li) => s + currentQuantity(o, li), 0),
-  paymentGatewayNames: (o: OrderRec) => [...new Set(o.transactions.filter((t) => t.kind !== 'REFUND' && t.kind !== 'VOID').map((t) => t.gateway))],
+  paymentGatewayNames: (o: OrderRec) => [
+    ...new Set(o.transactions.filter((t) => t.kind !== 'REFUND' && t.kind !== 'VOID').map((t) => t.gateway)),
+  ],
   channelInformation: (o: OrderRec) =>
     o.channel
       ? {
           __typename: 'ChannelInformation',
           id: gid('ChannelInformation', o.id),
           displayName: o.channel.name,
-          channelDefinition: { __typename: 'ChannelDefinition', id: gid('ChannelDefinition', o.channel.handle), channelName: o.channel.name, handle: o.channel.handle },
+          channelDefinition: {
+            __typename: 'ChannelDefinition',
+            id: gid('ChannelDefinition', o.channel.handle),
+            channelName: o.channel.name,
+            handle: o.channel.handle,
+          },
         }
       : null,
-  retailLocation: (o: OrderRec, _a, ctx) => (o.locationId != null ? ctx.store.locations.get(o.locationId) ?? null : null),
+  retailLocation: (o: OrderRec, _a, ctx) => (o.locationId != null ? (ctx.store.locations.get(o.locationId) ?? null) : null),
   shippingLine: (o: OrderRec) =>
     o.shippingTitle
       ? {
@@ -111,7 +118,11 @@ export const orderResolvers: ResolverMap = {
 /** Order.suggestedRefund(...) as the SuggestedRefund object. */
 function suggestedRefundView(o: OrderRec, args: Record<string, any>) {
   const lines = ((args.refundLineItems as Array<Record<string, unknown>> | null) ?? [])
-    .map((l) => ({ lineItemId: parseGid(l.lineItemId, 'LineItem') ?? -1, quantity: Number(l.quantity), restockType: (l.restockType as RestockType | null) ?? undefined }))
+    .map((l) => ({
+      lineItemId: parseGid(l.lineItemId, 'LineItem') ?? -1,
+      quantity: Number(l.quantity),
+      restockType: (l.restockType as RestockType | null) ?? undefined,
+    }))
     .filter((l) => l.lineItemId > 0);
   const s = suggestRefund(o, {
     lines,

@@ -79,7 +79,7 @@ export const queryResolvers: ResolverMap = {
   order: (_s, args, ctx) => ctx.store.orders.get(parseGid(args.id, 'Order') ?? -1) ?? null,
   orderByIdentifier: (_s, args, ctx) => {
     const id = (args.identifier as { id?: string }).id;
-    return id != null ? ctx.store.orders.get(parseGid(id, 'Order') ?? -1) ?? null : null;
+    return id != null ? (ctx.store.orders.get(parseGid(id, 'Order') ?? -1) ?? null) : null;
   },
   orders: (_s, args, ctx, info) => {
     const search = orderSearch(ctx.store, args.query);
@@ -94,7 +94,7 @@ export const queryResolvers: ResolverMap = {
     return count(n, args.limit);
   },
   refund: (_s, args, ctx) => ctx.store.refund(parseGid(args.id, 'Refund') ?? -1) ?? null,
-  location: (_s, args, ctx) => (args.id == null ? null : ctx.store.locations.get(parseGid(args.id, 'Location') ?? -1) ?? null),
+  location: (_s, args, ctx) => (args.id == null ? null : (ctx.store.locations.get(parseGid(args.id, 'Location') ?? -1) ?? null)),
   job: (_s, args, ctx) => ctx.store.jobs.get(String(args.id)) ?? null,
   codeDiscountNode: (_s, args, ctx) => ctx.store.discounts.get(parseGid(args.id, 'DiscountCodeNode') ?? -1) ?? null,
   codeDiscountNodeByCode: (_s, args, ctx) => ctx.store.discountByCode(String(args.code)) ?? null,
