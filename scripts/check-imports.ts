@@ -1,5 +1,5 @@
 /**
- * `npm run lint:imports`: the layering rules ESLint cannot express per file (issue 11).
+ * Part of `npm run lint`: the layering rules ESLint cannot express per file (issue 11).
  *   1. No cycle between folders of src/ (each top-level file of src/ counts as a folder of its own): a folder may
  *      import another only if that one, through any chain, never imports it back. Type-only imports count too: a
  *      type import is still a dependency a reader must follow.
