@@ -11,6 +11,7 @@ import {
   type Currency,
   type EmailMarketingState,
   type LineItemRec,
+  type LocationRec,
   type OrderRec,
   type TransactionRec,
 } from './model.js';
@@ -151,10 +152,36 @@ function priceIn(usdMinor: number, currency: Currency): number {
   return currency === 'USD' ? usdMinor : Math.round(usdMinor / RATES[currency] / 10) * 10;
 }
 
+/** What the first draws of an order decide: currency, sales channel, till location and discount code. */
+interface OrderSetting {
+  rng: Rng;
+  plan: OrderPlan;
+  id: number;
+  currency: Currency;
+  channel: (typeof D.CHANNELS)[number];
+  pos: boolean;
+  location: LocationRec | null;
+  discount: (typeof D.DISCOUNT_CODES)[number] | null;
+}
+
+type Scenario = 'paid' | 'capture' | 'authorized' | 'pending' | 'partial' | 'refunded' | 'cancelled';
+
+/**
+ * One seeded order. The steps draw from the order's own PRNG in a fixed sequence (setting, lines, order fields,
+ * payment, fulfilment, refund or cancel), so their order here is part of the seed: reordering them changes the shop.
+ */
 function buildOrder(store: Store, plan: OrderPlan): void {
+  const setting = orderSetting(store, plan);
+  const order = newOrder(setting, seededLineItems(store, setting));
+  const scenario = recordPayment(store, setting, order);
+  if (scenario.paid && scenario.name !== 'cancelled') fulfilOrder(store, setting, order, scenario.name);
+  store.addOrder(order);
+  settleOrder(store, setting, order, scenario.name);
+}
+
+function orderSetting(store: Store, plan: OrderPlan): OrderSetting {
   const rng = mulberry32(plan.seed);
   const id = store.nextId('order');
-  const number = 1001 + (id - 5000001);
   const currency: Currency = rng() < 0.85 ? plan.country.currency : 'USD';
   const channel = weighted(
     rng,
@@ -166,13 +193,17 @@ function buildOrder(store: Store, plan: OrderPlan): void {
     ? ([...store.locations.values()].find((l) => l.address.countryCode === plan.country.code) ?? pick(rng, [...store.locations.values()]))
     : null;
   const discount = !pos && rng() < 0.15 ? pick(rng, D.DISCOUNT_CODES) : null;
+  return { rng, plan, id, currency, channel, pos, location, discount };
+}
 
+/** One to five distinct regular products, sometimes a gift card, each with a variant, quantity and discount. */
+function seededLineItems(store: Store, { rng, currency, pos, discount }: OrderSetting): LineItemRec[] {
   const lineCount = weighted(rng, [1, 2, 3, 4, 5], [35, 30, 20, 10, 5]);
   const products = new Set<number>();
   const regular = D.PRODUCTS.map((p, i) => (p.giftCard ? -1 : i)).filter((i) => i >= 0);
   while (products.size < lineCount) products.add(pick(rng, regular));
   if (rng() < 0.06) products.add(D.PRODUCTS.findIndex((p) => p.giftCard));
-  const lineItems: LineItemRec[] = [...products].map((p) => {
+  return [...products].map((p) => {
     const def = D.PRODUCTS[p]!;
     const v = Math.floor(rng() * def.variants.length);
     const unit = def.giftCard ? [2500, 5000, 10000][v]! : priceIn(def.priceUsd, currency);
@@ -198,13 +229,16 @@ function buildOrder(store: Store, plan: OrderPlan): void {
       requiresShipping: !def.giftCard && !pos,
     };
   });
+}
+
+/** The order record before any payment: numbering, shipping (free from 150.00), note and tags. */
+function newOrder({ rng, plan, id, currency, channel, location, discount }: OrderSetting, lineItems: LineItemRec[]): OrderRec {
+  const number = 1001 + (id - 5000001);
   const subtotal = lineItems.reduce((s, li) => s + li.discountedUnitMinor * li.quantity, 0);
   const ships = lineItems.some((li) => li.requiresShipping);
   const shipping = !ships || subtotal >= 15000 ? 0 : pick(rng, [500, 995, 1495]);
-  const total = subtotal + shipping;
   const created = isoTime(plan.at);
-  const age = D.REFERENCE_DATE - plan.at;
-  const order: OrderRec = {
+  return {
     __typename: 'Order',
     id,
     number,
@@ -232,7 +266,11 @@ function buildOrder(store: Store, plan: OrderPlan): void {
     refunds: [],
     fulfillments: [],
   };
-  const txn = (
+}
+
+/** Returns a recorder that appends a transaction, dated at the order's creation, to the order. */
+function transactionRecorder(store: Store, order: OrderRec) {
+  return (
     kind: TransactionRec['kind'],
     status: TransactionRec['status'],
     gateway: string,
@@ -242,20 +280,26 @@ function buildOrder(store: Store, plan: OrderPlan): void {
     const t: TransactionRec = {
       __typename: 'OrderTransaction',
       id: store.nextId('transaction'),
-      orderId: id,
+      orderId: order.id,
       kind,
       status,
       gateway,
       amountMinor,
       parentId,
-      createdAt: created,
+      createdAt: order.createdAt,
     };
     order.transactions.push(t);
     return t;
   };
+}
 
+/** Draws the order's scenario and records the payment it implies; an order is paid unless pending or only authorized. */
+function recordPayment(store: Store, { rng, plan, channel, pos }: OrderSetting, order: OrderRec): { name: Scenario; paid: boolean } {
+  const total = order.lineItems.reduce((s, li) => s + li.discountedUnitMinor * li.quantity, 0) + order.shippingMinor;
+  const age = D.REFERENCE_DATE - plan.at;
+  const txn = transactionRecorder(store, order);
   const draft = channel.sourceName === 'shopify_draft_order';
-  const scenario = draft
+  const scenario: Scenario = draft
     ? rng() < 0.5
       ? 'pending'
       : 'paid'
@@ -269,14 +313,15 @@ function buildOrder(store: Store, plan: OrderPlan): void {
         5,
       ]);
   const gateway = draft ? 'manual' : pos ? (rng() < 0.3 ? 'cash' : 'shopify_payments') : rng() < 0.8 ? 'shopify_payments' : 'paypal';
-  let paid = true;
   if (scenario === 'pending') {
     txn('SALE', 'PENDING', draft ? 'manual' : 'bank_deposit', total);
-    paid = false;
-  } else if (scenario === 'authorized') {
+    return { name: scenario, paid: false };
+  }
+  if (scenario === 'authorized') {
     txn('AUTHORIZATION', 'SUCCESS', 'shopify_payments', total);
-    paid = false;
-  } else if (scenario === 'capture') {
+    return { name: scenario, paid: false };
+  }
+  if (scenario === 'capture') {
     const auth = txn('AUTHORIZATION', 'SUCCESS', 'shopify_payments', total);
     txn('CAPTURE', 'SUCCESS', 'shopify_payments', total, auth.id);
   } else if (!pos && !draft && rng() < 0.07 && total > 2500) {
@@ -286,73 +331,62 @@ function buildOrder(store: Store, plan: OrderPlan): void {
   } else {
     txn('SALE', 'SUCCESS', gateway, total);
   }
+  return { name: scenario, paid: true };
+}
 
-  const fulfil = paid && scenario !== 'cancelled' && (pos || (age > 3 * DAY && rng() < 0.92));
-  if (fulfil) {
-    const partial = !pos && lineItems.length > 1 && rng() < 0.08;
-    const lines = (partial ? lineItems.slice(0, -1) : lineItems).map((li) => ({ lineItemId: li.id, quantity: li.quantity }));
-    const trackingCount = pos ? 0 : weighted(rng, [0, 1, 2, 3], [15, 60, 18, 7]);
-    const carrier = pick(rng, D.CARRIERS);
-    const tracking = Array.from({ length: trackingCount }, () => {
-      const digits = String(Math.floor(rng() * 1e10)).padStart(10, '0') + String(Math.floor(rng() * 1e6)).padStart(6, '0');
-      const n = carrier.number(digits);
-      return { number: n, url: carrier.url(n), company: carrier.company };
-    });
-    const fulfilledAt = pos ? plan.at : Math.min(D.REFERENCE_DATE, plan.at + Math.floor((1 + rng() * 3) * DAY));
-    order.fulfillments.push({
-      __typename: 'Fulfillment',
-      id: store.nextId('fulfillment'),
-      orderId: id,
-      name: `${order.name}-F1`,
-      status: 'SUCCESS',
-      displayStatus: pos || tracking.length === 0 ? 'FULFILLED' : D.REFERENCE_DATE - fulfilledAt > 7 * DAY ? 'DELIVERED' : 'IN_TRANSIT',
-      createdAt: isoTime(fulfilledAt),
-      tracking,
-      lines,
-    });
-    order.updatedAt = isoTime(fulfilledAt);
-    if (!partial && age > 30 * DAY && scenario === 'paid') order.closedAt = isoTime(Math.min(D.REFERENCE_DATE, fulfilledAt + 14 * DAY));
-  }
-  store.addOrder(order);
+/** POS sales leave fulfilled; online orders older than three days mostly shipped, some partly, with tracking. */
+function fulfilOrder(store: Store, { rng, plan, pos }: OrderSetting, order: OrderRec, scenario: Scenario): void {
+  const age = D.REFERENCE_DATE - plan.at;
+  if (!(pos || (age > 3 * DAY && rng() < 0.92))) return;
+  const lineItems = order.lineItems;
+  const partial = !pos && lineItems.length > 1 && rng() < 0.08;
+  const lines = (partial ? lineItems.slice(0, -1) : lineItems).map((li) => ({ lineItemId: li.id, quantity: li.quantity }));
+  const trackingCount = pos ? 0 : weighted(rng, [0, 1, 2, 3], [15, 60, 18, 7]);
+  const carrier = pick(rng, D.CARRIERS);
+  const tracking = Array.from({ length: trackingCount }, () => {
+    const digits = String(Math.floor(rng() * 1e10)).padStart(10, '0') + String(Math.floor(rng() * 1e6)).padStart(6, '0');
+    const n = carrier.number(digits);
+    return { number: n, url: carrier.url(n), company: carrier.company };
+  });
+  const fulfilledAt = pos ? plan.at : Math.min(D.REFERENCE_DATE, plan.at + Math.floor((1 + rng() * 3) * DAY));
+  order.fulfillments.push({
+    __typename: 'Fulfillment',
+    id: store.nextId('fulfillment'),
+    orderId: order.id,
+    name: `${order.name}-F1`,
+    status: 'SUCCESS',
+    displayStatus: pos || tracking.length === 0 ? 'FULFILLED' : D.REFERENCE_DATE - fulfilledAt > 7 * DAY ? 'DELIVERED' : 'IN_TRANSIT',
+    createdAt: isoTime(fulfilledAt),
+    tracking,
+    lines,
+  });
+  order.updatedAt = isoTime(fulfilledAt);
+  if (!partial && age > 30 * DAY && scenario === 'paid') order.closedAt = isoTime(Math.min(D.REFERENCE_DATE, fulfilledAt + 14 * DAY));
+}
 
+/** Partial and full refunds and cancellations go through the simulator's own mutation rules, days after the order. */
+function settleOrder(store: Store, { rng, plan }: OrderSetting, order: OrderRec, scenario: Scenario): void {
   const later = isoTime(Math.min(D.REFERENCE_DATE - 60_000, plan.at + Math.floor((2 + rng() * 18) * DAY)));
   const restock = order.fulfillments.length ? ('RETURN' as const) : ('NO_RESTOCK' as const);
+  const refundOf = (s: ReturnType<typeof suggestRefund>) => ({
+    lines: s.lines.map((l) => ({ lineItemId: l.lineItemId, quantity: l.quantity, restockType: restock })),
+    transactions: s.transactions.map((t) => ({
+      parentId: t.parent.id,
+      gateway: t.parent.gateway,
+      kind: 'REFUND' as const,
+      amountMinor: t.amountMinor,
+    })),
+  });
   if (scenario === 'partial') {
-    const li = pick(rng, lineItems);
+    const li = pick(rng, order.lineItems);
     const s = suggestRefund(order, { lines: [{ lineItemId: li.id, quantity: 1, restockType: restock }] });
-    applyRefund(
-      store,
-      order,
-      {
-        note: rng() < 0.5 ? 'Customer return' : null,
-        lines: s.lines.map((l) => ({ lineItemId: l.lineItemId, quantity: l.quantity, restockType: restock })),
-        transactions: s.transactions.map((t) => ({
-          parentId: t.parent.id,
-          gateway: t.parent.gateway,
-          kind: 'REFUND',
-          amountMinor: t.amountMinor,
-        })),
-      },
-      later,
-    );
+    const note = rng() < 0.5 ? 'Customer return' : null;
+    const { lines, transactions } = refundOf(s);
+    applyRefund(store, order, { note, lines, transactions }, later);
   } else if (scenario === 'refunded') {
     const s = suggestRefund(order, { full: true });
-    applyRefund(
-      store,
-      order,
-      {
-        note: 'Refunded in full',
-        lines: s.lines.map((l) => ({ lineItemId: l.lineItemId, quantity: l.quantity, restockType: restock })),
-        shippingMinor: s.shippingMinor,
-        transactions: s.transactions.map((t) => ({
-          parentId: t.parent.id,
-          gateway: t.parent.gateway,
-          kind: 'REFUND',
-          amountMinor: t.amountMinor,
-        })),
-      },
-      later,
-    );
+    const { lines, transactions } = refundOf(s);
+    applyRefund(store, order, { note: 'Refunded in full', lines, shippingMinor: s.shippingMinor, transactions }, later);
   } else if (scenario === 'cancelled') {
     applyCancel(
       store,
