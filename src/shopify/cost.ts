@@ -14,29 +14,34 @@
  * - a plain list with a size argument (`first`, `last`, or `ids` on `nodes`) costs size × (cost of one element);
  *   a plain list without one is priced as one element
  * - a mutation root field costs 10 + the cost of its payload selection
- * Fragments, inline fragments, aliases (each alias is priced) and @skip/@include are honoured.
+ * Fragments, inline fragments, aliases (each alias is priced) and @skip/@include are honoured (cost-document.ts
+ * reads the document; this file holds the rules).
  * Not confirmed against a live store: the mutation payload term, and that unsized lists count one element.
  */
 import {
   getNamedType,
   getNullableType,
-  getOperationAST,
-  isAbstractType,
   isLeafType,
   isListType,
   isObjectType,
-  Kind,
-  valueFromASTUntyped,
   type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   type GraphQLAbstractType,
   type GraphQLField,
   type GraphQLObjectType,
   type GraphQLSchema,
   type SelectionSetNode,
-  type ValueNode,
 } from 'graphql';
+import {
+  candidateTypes,
+  collectFields,
+  connectionItems,
+  operationScope,
+  sizeArgument,
+  unwrapNode,
+  type DocumentScope,
+  type Obj,
+} from './cost-document.js';
 
 /** Shopify refuses any single query whose requested cost is above this, on every plan. */
 export const MAX_QUERY_COST = 1000;
@@ -86,32 +91,19 @@ export function actualCost(
   return run(schema, document, options, { actual: true, data: data ?? null });
 }
 
-interface Ctx {
-  schema: GraphQLSchema;
-  fragments: Map<string, FragmentDefinitionNode>;
-  variables: Record<string, unknown>;
+interface Ctx extends DocumentScope {
   actual: boolean;
   mutationType: GraphQLObjectType | null | undefined;
   fields: Map<string, FieldCost>;
 }
 
-type Obj = Record<string, unknown> | null | undefined;
-
 function run(schema: GraphQLSchema, document: DocumentNode, options: CostOptions, mode: { actual: boolean; data: Obj }): CostReport {
-  const operation = getOperationAST(document, options.operationName ?? undefined);
-  if (!operation) return { total: 0, fields: [] };
-  const rootType = schema.getRootType(operation.operation);
+  const found = operationScope(schema, document, options);
+  if (!found) return { total: 0, fields: [] };
+  const rootType = schema.getRootType(found.operation.operation);
   if (!rootType) return { total: 0, fields: [] };
-  const variables: Record<string, unknown> = {};
-  for (const def of operation.variableDefinitions ?? []) {
-    const name = def.variable.name.value;
-    const given = options.variables?.[name];
-    variables[name] = given !== undefined ? given : def.defaultValue ? valueFromASTUntyped(def.defaultValue) : undefined;
-  }
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-  const ctx: Ctx = { schema, fragments, variables, actual: mode.actual, mutationType: schema.getMutationType(), fields: new Map() };
-  const total = selectionCost(ctx, rootType, [operation.selectionSet], [], mode.data, true);
+  const ctx: Ctx = { ...found.scope, actual: mode.actual, mutationType: schema.getMutationType(), fields: new Map() };
+  const total = selectionCost(ctx, rootType, [found.operation.selectionSet], [], mode.data, true);
   return { total, fields: [...ctx.fields.values()] };
 }
 
@@ -247,28 +239,6 @@ function connectionCost(
   return total;
 }
 
-/** The node type of a connection, from its `nodes` list or its edge's `node`. */
-function unwrapNode(field: GraphQLField<unknown, unknown>): GraphQLObjectType | GraphQLAbstractType | undefined {
-  let named = getNamedType(field.type);
-  if (field.name === 'edges' && isObjectType(named)) named = getNamedType(named.getFields().node!.type);
-  return isObjectType(named) || isAbstractType(named) ? named : undefined;
-}
-
-/** One merged object per returned node, so `edges { node { a } } nodes { b }` is priced as one node with a and b. */
-function connectionItems(value: Record<string, unknown>, keys: Array<{ key: string; nodeKey?: string }>): Obj[] {
-  const items: Array<Record<string, unknown>> = [];
-  for (const { key, nodeKey } of keys) {
-    const list = value[key];
-    if (!Array.isArray(list)) continue;
-    list.forEach((entry, i) => {
-      const item = nodeKey ? (entry as Obj)?.[nodeKey] : entry;
-      if (item == null || typeof item !== 'object') return;
-      items[i] = { ...(items[i] ?? {}), ...(item as Record<string, unknown>) };
-    });
-  }
-  return items.filter(Boolean);
-}
-
 /** Selection cost of an object or abstract type (without the field's own 1); abstract types take the maximum. */
 function objectCost(
   ctx: Ctx,
@@ -289,98 +259,6 @@ function objectCost(
     if (c > bestCost) [best, bestCost] = [candidate, c];
   }
   return best ? selectionCost(ctx, best, sets, path, data, record) : 0;
-}
-
-/** The possible types a selection can distinguish: those named by type conditions, plus one that none names. */
-function candidateTypes(ctx: Ctx, type: GraphQLAbstractType, sets: readonly SelectionSetNode[]): GraphQLObjectType[] {
-  const possible = ctx.schema.getPossibleTypes(type);
-  const named = new Set<string>();
-  const visit = (set: SelectionSetNode, seen: Set<string>) => {
-    for (const sel of set.selections) {
-      if (sel.kind === Kind.INLINE_FRAGMENT) {
-        if (sel.typeCondition) named.add(sel.typeCondition.name.value);
-        visit(sel.selectionSet, seen);
-      } else if (sel.kind === Kind.FRAGMENT_SPREAD) {
-        const frag = ctx.fragments.get(sel.name.value);
-        if (!frag || seen.has(frag.name.value)) continue;
-        named.add(frag.typeCondition.name.value);
-        visit(frag.selectionSet, new Set([...seen, frag.name.value]));
-      }
-    }
-  };
-  for (const set of sets) visit(set, new Set());
-  const out = new Set<GraphQLObjectType>();
-  for (const name of named) {
-    const t = ctx.schema.getType(name);
-    if (!t) continue;
-    if (isObjectType(t)) {
-      if (possible.includes(t)) out.add(t);
-    } else if (isAbstractType(t)) {
-      for (const p of ctx.schema.getPossibleTypes(t)) if (possible.includes(p)) out.add(p);
-    }
-  }
-  const other = possible.find((p) => !out.has(p));
-  if (other) out.add(other);
-  return [...out];
-}
-
-/** Fields by response key for one concrete type, honouring fragments and @skip/@include (like graphql-js). */
-function collectFields(ctx: Ctx, type: GraphQLObjectType, sets: readonly SelectionSetNode[]): Map<string, FieldNode[]> {
-  const out = new Map<string, FieldNode[]>();
-  const visit = (set: SelectionSetNode, seen: Set<string>) => {
-    for (const sel of set.selections) {
-      if (!included(ctx, sel.directives)) continue;
-      if (sel.kind === Kind.FIELD) {
-        const key = sel.alias?.value ?? sel.name.value;
-        const list = out.get(key);
-        if (list) list.push(sel);
-        else out.set(key, [sel]);
-      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        if (!sel.typeCondition || applies(ctx, sel.typeCondition.name.value, type)) visit(sel.selectionSet, seen);
-      } else {
-        const frag = ctx.fragments.get(sel.name.value);
-        if (!frag || seen.has(frag.name.value) || !applies(ctx, frag.typeCondition.name.value, type)) continue;
-        visit(frag.selectionSet, new Set([...seen, frag.name.value]));
-      }
-    }
-  };
-  for (const set of sets) visit(set, new Set());
-  return out;
-}
-
-function applies(ctx: Ctx, condition: string, type: GraphQLObjectType): boolean {
-  if (condition === type.name) return true;
-  const t = ctx.schema.getType(condition);
-  return !!t && isAbstractType(t) && ctx.schema.isSubType(t, type);
-}
-
-function included(ctx: Ctx, directives: FieldNode['directives']): boolean {
-  for (const d of directives ?? []) {
-    const name = d.name.value;
-    if (name !== 'skip' && name !== 'include') continue;
-    const arg = d.arguments?.find((a) => a.name.value === 'if');
-    const on = arg ? valueOf(ctx, arg.value) === true : false;
-    if (name === 'skip' && on) return false;
-    if (name === 'include' && !on) return false;
-  }
-  return true;
-}
-
-/** first / last, or the number of `ids`; undefined when the field has no size argument. */
-function sizeArgument(ctx: Ctx, node: FieldNode): number | undefined {
-  let size: number | undefined;
-  for (const arg of node.arguments ?? []) {
-    const name = arg.name.value;
-    if (name !== 'first' && name !== 'last' && name !== 'ids') continue;
-    const v = valueOf(ctx, arg.value);
-    const n = name === 'ids' ? (Array.isArray(v) ? v.length : v == null ? undefined : 1) : typeof v === 'number' ? v : undefined;
-    if (n !== undefined) size = Math.max(size ?? 0, Math.max(0, Math.floor(n)));
-  }
-  return size;
-}
-
-function valueOf(ctx: Ctx, value: ValueNode): unknown {
-  return valueFromASTUntyped(value, ctx.variables);
 }
 
 function note(ctx: Ctx, path: string[], defined: number | null, total: number, children: number | null): void {

@@ -22,7 +22,13 @@ vi.mock('../../src/shopify/cost.js', async () => {
   const dir = new URL('../../node_modules/.cost-oracle-mutant/', import.meta.url);
   mkdir(dir, { recursive: true });
   const file = new URL('cost.ts', dir);
-  write(file, source.replace(RIGHT, 'total = size * child; // MUTANT: connections without their 2 points'));
+  // the rules' sibling modules (how a document is read) are the originals: only the connection rule is wrong
+  const siblings = (text: string) =>
+    text.replace(
+      /from '\.\/([\w-]+)\.js'/g,
+      (_all, name: string) => `from '${new URL(`../../src/shopify/${name}.ts`, import.meta.url).href}'`,
+    );
+  write(file, siblings(source).replace(RIGHT, 'total = size * child; // MUTANT: connections without their 2 points'));
   return import(file.href);
 });
 
