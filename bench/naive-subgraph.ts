@@ -12,7 +12,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse, type GraphQLResolveInfo } from 'graphql';
 import { readShopifySdl } from '../dev/compose.js';
-import { normalizeEmails } from '../src/profile/linking.js';
+import { normalizeEmails } from '../src/profile/linking-rules.js';
 import { toCustomer, toLineItem, toOrder } from '../src/shopify/mappers.js';
 import type { LineItemModel, OrderModel } from '../src/domain/model.js';
 import { orderPlan, PRODUCTS_PLAN, selectedFieldNames } from '../src/profile/selection.js';

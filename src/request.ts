@@ -4,7 +4,7 @@
  */
 import DataLoader from 'dataloader';
 import { MAX_AGENT_ACTIONS, type AppDeps, type RequestContext } from './context.js';
-import { createLinkLoader } from './profile/linking.js';
+import { createLinkLoader } from './profile/linking-rules.js';
 import { createCustomerLoader } from './shopify/loaders.js';
 import { Limiter, limitedClient } from './shopify/request-scope.js';
 

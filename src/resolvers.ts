@@ -1,7 +1,7 @@
 /** All resolvers, assembled: each domain module owns its part. */
 import type { Resolvers } from './__generated__/resolvers.js';
 import { actionPayloadResolvers, cancelOrder, createDiscount, refundOrder } from './actions/resolvers.js';
-import { linkShopifyCustomer, unlinkShopifyCustomer } from './profile/link.js';
+import { linkShopifyCustomer, unlinkShopifyCustomer } from './profile/link-mutations.js';
 import { profileResolvers } from './profile/resolvers.js';
 import { shopifyCustomerSearch } from './profile/search.js';
 import { DateTimeScalar } from './scalars.js';

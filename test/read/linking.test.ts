@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linkTarget, normalizeEmails } from '../../src/profile/linking.js';
+import { linkTarget, normalizeEmails } from '../../src/profile/linking-rules.js';
 import { toShopifySearch } from '../../src/profile/search.js';
 import { emailQuery } from '../../src/shopify/customers.js';
 
