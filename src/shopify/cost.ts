@@ -14,7 +14,7 @@
  * - a plain list with a size argument (`first`, `last`, or `ids` on `nodes`) costs size × (cost of one element);
  *   a plain list without one is priced as one element
  * - a mutation root field costs 10 + the cost of its payload selection
- * Fragments, inline fragments, aliases (each alias is priced) and @skip/@include are honoured (cost-document.ts
+ * Fragments, inline fragments, aliases (each alias is priced) and @skip/@include are honoured (document-reading.ts
  * reads the document; this file holds the rules).
  * Not confirmed against a live store: the mutation payload term, and that unsized lists count one element.
  */
@@ -41,7 +41,7 @@ import {
   unwrapNode,
   type DocumentScope,
   type Obj,
-} from './cost-document.js';
+} from './document-reading.js';
 
 /** Shopify refuses any single query whose requested cost is above this, on every plan. */
 export const MAX_QUERY_COST = 1000;

@@ -20,7 +20,8 @@ import type { ShopifyClient } from './client.js';
 import { limitedClient, type Limiter } from './request-scope.js';
 import { customerIdsByEmail, lookupFirst, normalEmail } from './email-owners.js';
 import { CUSTOMER_IDS_BY_EMAIL, ORDER_LINE_ITEMS, PROFILE_CUSTOMERS } from './operations.js';
-import { costOf, packByCost } from './pack.js';
+import { costOf } from './document-cost.js';
+import { packByCost } from './pack.js';
 import { emailQuery, isPlainEmail } from './search-syntax.js';
 import { request } from './typed-request.js';
 

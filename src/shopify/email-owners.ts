@@ -7,7 +7,8 @@ import { ShopifyUnavailableError } from '../errors.js';
 import type { ShopifyClient } from './client.js';
 import type { CustomerIdsByEmailQuery } from './__generated__/admin.js';
 import { CUSTOMER_ID_BY_EMAIL_ADDRESS, CUSTOMER_IDS_BY_EMAIL } from './operations.js';
-import { costOf, packByCost } from './pack.js';
+import { costOf } from './document-cost.js';
+import { packByCost } from './pack.js';
 import { emailQuery, isPlainEmail } from './search-syntax.js';
 import { request } from './typed-request.js';
 

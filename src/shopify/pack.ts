@@ -1,39 +1,4 @@
-import { parse, type DocumentNode } from 'graphql';
-import { MAX_QUERY_COST, requestedCost } from './cost.js';
-import { loadAdminSchema } from './schema.js';
-
-const parsed = new Map<string, { doc: DocumentNode; costs: Map<string, number> }>();
-/** Distinct variable shapes remembered per document; packing a batch asks for a few dozen. */
-const MAX_SHAPES = 5_000;
-
-/**
- * The variables as far as cost is concerned: Shopify's rules read list sizes (`ids`, `first`) and booleans
- * (@include), never the text of a string, so `["gid…", "gid…"]` and `"email:…"` reduce to `2` and `""`.
- */
-function costShape(variables: Record<string, unknown>): string {
-  return JSON.stringify(variables, (_key, value) => (Array.isArray(value) ? value.length : typeof value === 'string' ? '' : value));
-}
-
-/**
- * Requested cost of one of our documents with these variables, by Shopify's rules. Documents are parsed once and
- * costs remembered by variable shape: packing tries thousands of candidate groups per large batch, and walking the
- * document against the 3,500-type Admin schema each time made packing most of the subgraph's own latency.
- */
-export function costOf(document: string, variables: Record<string, unknown>): number {
-  let entry = parsed.get(document);
-  if (!entry) {
-    entry = { doc: parse(document), costs: new Map() };
-    parsed.set(document, entry);
-  }
-  const shape = costShape(variables);
-  let cost = entry.costs.get(shape);
-  if (cost === undefined) {
-    cost = requestedCost(loadAdminSchema(), entry.doc, { variables }).total;
-    if (entry.costs.size >= MAX_SHAPES) entry.costs.clear();
-    entry.costs.set(shape, cost);
-  }
-  return cost;
-}
+import { MAX_QUERY_COST } from './cost.js';
 
 /**
  * Packs items into as few requests as fit under Shopify's per-query limit: first-fit decreasing (the most expensive

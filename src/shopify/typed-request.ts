@@ -5,7 +5,7 @@
  */
 import { Kind, parse, type DefinitionNode, type OperationDefinitionNode } from 'graphql';
 import type { ShopifyClient, ShopifyResponse } from './client.js';
-import { costOf } from './pack.js';
+import { costOf } from './document-cost.js';
 
 declare const types: unique symbol;
 

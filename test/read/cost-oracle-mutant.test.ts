@@ -8,7 +8,7 @@ import { parse } from 'graphql';
 import { loadAdminSchema } from 'shopify-admin-schema';
 import { requestedCost, startSimulator } from 'shopify-admin-simulator';
 import { describe, expect, it, vi } from 'vitest';
-import { costOf } from '../../src/shopify/pack.js';
+import { costOf } from '../../src/shopify/document-cost.js';
 import { CASES, sentDocuments } from './cost-oracle-cases.js';
 
 vi.mock('../../src/shopify/cost.js', async () => {

@@ -9,7 +9,7 @@ import { parse } from 'graphql';
 import { loadAdminSchema } from 'shopify-admin-schema';
 import { requestedCost, startSimulator, type Simulator } from 'shopify-admin-simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { costOf } from '../../src/shopify/pack.js';
+import { costOf } from '../../src/shopify/document-cost.js';
 import { CASES, sentDocuments } from './cost-oracle-cases.js';
 
 const oracle = (document: string, variables: Record<string, unknown>) =>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { costOf, packByCost } from '../../src/shopify/pack.js';
+import { costOf } from '../../src/shopify/document-cost.js';
+import { packByCost } from '../../src/shopify/pack.js';
 import { PROFILE_CUSTOMERS } from '../../src/shopify/operations.js';
 
 const additive = (g: readonly number[]) => g.reduce((a, b) => a + b, 0);
