@@ -12,10 +12,23 @@ import type { RequestEvent } from '../shopify/client.js';
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 
-/** Creates the app's registry and every metric the subgraph reports. */
+/** Creates the app's registry and every metric the subgraph reports (registered in this order, group by group). */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    ...shopifyMetrics(registry),
+    ...readMetrics(registry),
+    ...graphqlMetrics(registry),
+    ...breakerMetrics(registry),
+    ...webhookMetrics(registry),
+    ...budgetMetrics(registry),
+  };
+}
+
+/** Shopify attempts, their duration and cost, and the waits before them (fed by the client's hooks). */
+function shopifyMetrics(registry: Registry) {
   const shopifyRequests = new Counter({
     name: 'shopify_requests_total',
     help: 'Shopify Admin API attempts, by operation and outcome (ok, throttled, http_error, network_error, timeout, malformed, breaker_open, …)',
@@ -47,6 +60,24 @@ export function createMetrics() {
     labelNames: ['reason'] as const,
     registers: [registry],
   });
+  return {
+    /** Feeds one Shopify attempt (client onRequest). */
+    shopifyRequest(event: RequestEvent): void {
+      shopifyRequests.inc({ operation: event.operation, outcome: event.outcome });
+      if (event.outcome !== 'breaker_open') shopifyDuration.observe({ operation: event.operation }, event.durationMs / 1000);
+      if (event.requestedCost != null) shopifyCost.inc({ kind: 'requested' }, event.requestedCost);
+      if (event.actualCost != null) shopifyCost.inc({ kind: 'actual' }, event.actualCost);
+    },
+    /** Feeds one wait (client onWait). */
+    shopifyWait(ms: number, reason: string): void {
+      waits.inc({ reason });
+      waitSeconds.inc({ reason }, ms / 1000);
+    },
+  };
+}
+
+/** How profile reads reach Shopify: loader batch sizes, the customer cache, and emails left out of look-ups. */
+function readMetrics(registry: Registry) {
   const batchSize = new Histogram({
     name: 'shopify_customer_batch_size',
     help: 'Profiles (distinct lookup targets) per customer loader batch',
@@ -70,6 +101,20 @@ export function createMetrics() {
     help: 'Profile emails not looked up in Shopify: not a plain address, repeated, or beyond SHOPIFY_MAX_EMAILS_PER_PROFILE',
     registers: [registry],
   });
+  return {
+    cacheInvalidations,
+    profileEmailsIgnored,
+    batch(size: number): void {
+      batchSize.observe(size);
+    },
+    cache(result: 'hit' | 'miss' | 'coalesced', count = 1): void {
+      if (count > 0) cacheLookups.inc({ result }, count);
+    },
+  };
+}
+
+/** Operations served and the time spent in this subgraph's resolvers. */
+function graphqlMetrics(registry: Registry) {
   const resolverDuration = new Histogram({
     name: 'graphql_resolver_duration_seconds',
     help: "Duration of resolvers of this subgraph's fields (Type.field)",
@@ -83,6 +128,18 @@ export function createMetrics() {
     labelNames: ['type', 'result'] as const,
     registers: [registry],
   });
+  return {
+    resolver(field: string, seconds: number): void {
+      resolverDuration.observe({ field }, seconds);
+    },
+    operation(type: string, ok: boolean): void {
+      operations.inc({ type, result: ok ? 'ok' : 'errors' });
+    },
+  };
+}
+
+/** The circuit breaker's state (a gauge, closed at start) and its transitions. */
+function breakerMetrics(registry: Registry) {
   const breakerState = new Gauge({
     name: 'shopify_breaker_state',
     help: 'Circuit breaker in front of Shopify: 0 closed, 1 half-open, 2 open',
@@ -95,12 +152,26 @@ export function createMetrics() {
     labelNames: ['state'] as const,
     registers: [registry],
   });
+  return {
+    breaker(state: BreakerState): void {
+      breakerState.set(BREAKER_VALUE[state]);
+      breakerTransitions.inc({ state });
+    },
+  };
+}
+
+function webhookMetrics(registry: Registry) {
   const webhooks = new Counter({
     name: 'shopify_webhooks_total',
     help: 'Shopify webhook deliveries, by topic and result (processed, duplicate, ignored, unauthorized, invalid, failed)',
     labelNames: ['topic', 'result'] as const,
     registers: [registry],
   });
+  return { webhooks };
+}
+
+/** The budget's estimate, read at scrape time from whatever watchBudget was given (nothing until then). */
+function budgetMetrics(registry: Registry) {
   let budgetSource: (() => ThrottleStatus | null) | null = null;
   new Gauge({
     name: 'shopify_budget_available_points',
@@ -111,40 +182,7 @@ export function createMetrics() {
       if (s) this.set(s.currentlyAvailable);
     },
   });
-
   return {
-    registry,
-    webhooks,
-    cacheInvalidations,
-    profileEmailsIgnored,
-    /** Feeds one Shopify attempt (client onRequest). */
-    shopifyRequest(event: RequestEvent): void {
-      shopifyRequests.inc({ operation: event.operation, outcome: event.outcome });
-      if (event.outcome !== 'breaker_open') shopifyDuration.observe({ operation: event.operation }, event.durationMs / 1000);
-      if (event.requestedCost != null) shopifyCost.inc({ kind: 'requested' }, event.requestedCost);
-      if (event.actualCost != null) shopifyCost.inc({ kind: 'actual' }, event.actualCost);
-    },
-    /** Feeds one wait (client onWait). */
-    shopifyWait(ms: number, reason: string): void {
-      waits.inc({ reason });
-      waitSeconds.inc({ reason }, ms / 1000);
-    },
-    batch(size: number): void {
-      batchSize.observe(size);
-    },
-    cache(result: 'hit' | 'miss' | 'coalesced', count = 1): void {
-      if (count > 0) cacheLookups.inc({ result }, count);
-    },
-    resolver(field: string, seconds: number): void {
-      resolverDuration.observe({ field }, seconds);
-    },
-    operation(type: string, ok: boolean): void {
-      operations.inc({ type, result: ok ? 'ok' : 'errors' });
-    },
-    breaker(state: BreakerState): void {
-      breakerState.set(BREAKER_VALUE[state]);
-      breakerTransitions.inc({ state });
-    },
     /** Reports the budget's estimate at every scrape. */
     watchBudget(snapshot: () => ThrottleStatus | null): void {
       budgetSource = snapshot;
