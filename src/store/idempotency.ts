@@ -68,124 +68,140 @@ export interface IdempotencyRepository {
 
 const DEFAULT_POLL_MS = 100;
 
+/** The database and the application clock every operation below works with. */
+interface Keys {
+  db: Kysely<Database>;
+  now: () => number;
+}
+
 /** Builds the idempotency repository over a migrated database. */
 export function createIdempotencyRepository(db: Kysely<Database>, now: () => number): IdempotencyRepository {
-  const get = async (key: string): Promise<IdempotencyRecord | null> => {
-    const row = await db.selectFrom('idempotency_keys').selectAll().where('key', '=', key).executeTakeFirst();
-    return row === undefined ? null : toRecord(row);
-  };
-
-  const claim = async ({ key, agentId, mutation, inputHash, leaseMs }: ClaimArgs): Promise<ClaimResult> => {
-    requireText('key', key);
-    requireText('agentId', agentId);
-    requireText('mutation', mutation);
-    requireText('inputHash', inputHash);
-    requireLeaseMs(leaseMs);
-    // A second round is only needed if a purge deleted the row between our INSERT and SELECT (a key
-    // older than 24 h): then the key is fresh again and we try to claim it once more.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const at = now();
-      const inserted = await db
-        .insertInto('idempotency_keys')
-        .values({
-          key,
-          agent_id: agentId,
-          mutation,
-          input_hash: inputHash,
-          state: 'in_progress',
-          result: null,
-          created_at: at,
-          updated_at: at,
-          lease_until: at + leaseMs,
-        })
-        .onConflict((oc) => oc.column('key').doNothing())
-        .returningAll()
-        .executeTakeFirst();
-      if (inserted !== undefined) return { outcome: 'claimed', record: toRecord(inserted) };
-      const record = await get(key);
-      if (record === null) continue;
-      const same = record.agentId === agentId && record.mutation === mutation && record.inputHash === inputHash;
-      return { outcome: same ? 'existing' : 'mismatch', record };
-    }
-    throw new Error(`idempotency key ${JSON.stringify(key)} could neither be claimed nor read`);
-  };
-
+  const keys: Keys = { db, now };
   return {
-    get,
-
-    claim,
-
-    async reclaim({ key, inputHash, leaseMs }) {
-      requireLeaseMs(leaseMs);
-      const at = now();
-      // One conditional UPDATE: among concurrent reclaimers only the first matches (the rest see a
-      // fresh lease), so exactly one gets a row back.
-      const row = await db
-        .updateTable('idempotency_keys')
-        .set({ state: 'in_progress', updated_at: at, lease_until: at + leaseMs })
-        .where('key', '=', key)
-        .where('input_hash', '=', inputHash)
-        .where('state', 'in', ['in_progress', 'unknown'])
-        .where('lease_until', 'is not', null)
-        .where('lease_until', '<', at)
-        .returningAll()
-        .executeTakeFirst();
-      return row === undefined ? null : toRecord(row);
-    },
-
-    async complete(key, state, result) {
-      if (state !== 'succeeded' && state !== 'failed' && state !== 'unknown') {
-        throw new TypeError(`state must be succeeded, failed or unknown, got ${JSON.stringify(state)}`);
-      }
-      const at = now();
-      const updated = await db
-        .updateTable('idempotency_keys')
-        // 'unknown' keeps its lease so the key becomes reclaimable (for reconciliation) once it lapses;
-        // a settled key has no lease.
-        .set(
-          state === 'unknown'
-            ? { state, result: toJson(result), updated_at: at }
-            : { state, result: toJson(result), updated_at: at, lease_until: null },
-        )
-        .where('key', '=', key)
-        // A settled outcome is final: never let a late or duplicate completion rewrite it.
-        .where('state', 'in', ['in_progress', 'unknown'])
-        .executeTakeFirst();
-      if (updated.numUpdatedRows > 0n) return;
-      const existing = await get(key);
-      throw new Error(
-        existing === null
-          ? `idempotency key ${JSON.stringify(key)} does not exist`
-          : `idempotency key ${JSON.stringify(key)} is already ${existing.state}`,
-      );
-    },
-
-    async release(key) {
-      const at = now();
-      await db
-        .updateTable('idempotency_keys')
-        .set({ lease_until: at - 1, updated_at: at })
-        .where('key', '=', key)
-        .where('state', 'in', ['in_progress', 'unknown'])
-        .execute();
-    },
-
-    async waitForOutcome(key, { timeoutMs, pollMs = DEFAULT_POLL_MS }) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const record = await get(key);
-        if (record === null || record.state !== 'in_progress') return record;
-        const left = deadline - Date.now();
-        if (left <= 0) return null;
-        await sleep(Math.min(pollMs, left));
-      }
-    },
-
-    async purgeOlderThan(cutoff) {
+    get: (key) => getKey(keys, key),
+    claim: (args) => claimKey(keys, args),
+    reclaim: (args) => reclaimKey(keys, args),
+    complete: (key, state, result) => completeKey(keys, key, state, result),
+    release: (key) => releaseKey(keys, key),
+    waitForOutcome: (key, opts) => waitForOutcome(keys, key, opts),
+    purgeOlderThan: async (cutoff) => {
       const result = await db.deleteFrom('idempotency_keys').where('created_at', '<', cutoff.getTime()).executeTakeFirst();
       return Number(result.numDeletedRows);
     },
   };
+}
+
+async function getKey({ db }: Keys, key: string): Promise<IdempotencyRecord | null> {
+  const row = await db.selectFrom('idempotency_keys').selectAll().where('key', '=', key).executeTakeFirst();
+  return row === undefined ? null : toRecord(row);
+}
+
+async function claimKey(keys: Keys, { key, agentId, mutation, inputHash, leaseMs }: ClaimArgs): Promise<ClaimResult> {
+  requireText('key', key);
+  requireText('agentId', agentId);
+  requireText('mutation', mutation);
+  requireText('inputHash', inputHash);
+  requireLeaseMs(leaseMs);
+  // A second round is only needed if a purge deleted the row between our INSERT and SELECT (a key
+  // older than 24 h): then the key is fresh again and we try to claim it once more.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const at = keys.now();
+    const inserted = await keys.db
+      .insertInto('idempotency_keys')
+      .values({
+        key,
+        agent_id: agentId,
+        mutation,
+        input_hash: inputHash,
+        state: 'in_progress',
+        result: null,
+        created_at: at,
+        updated_at: at,
+        lease_until: at + leaseMs,
+      })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted !== undefined) return { outcome: 'claimed', record: toRecord(inserted) };
+    const record = await getKey(keys, key);
+    if (record === null) continue;
+    const same = record.agentId === agentId && record.mutation === mutation && record.inputHash === inputHash;
+    return { outcome: same ? 'existing' : 'mismatch', record };
+  }
+  throw new Error(`idempotency key ${JSON.stringify(key)} could neither be claimed nor read`);
+}
+
+async function reclaimKey(
+  { db, now }: Keys,
+  { key, inputHash, leaseMs }: { key: string; inputHash: string; leaseMs: number },
+): Promise<IdempotencyRecord | null> {
+  requireLeaseMs(leaseMs);
+  const at = now();
+  // One conditional UPDATE: among concurrent reclaimers only the first matches (the rest see a
+  // fresh lease), so exactly one gets a row back.
+  const row = await db
+    .updateTable('idempotency_keys')
+    .set({ state: 'in_progress', updated_at: at, lease_until: at + leaseMs })
+    .where('key', '=', key)
+    .where('input_hash', '=', inputHash)
+    .where('state', 'in', ['in_progress', 'unknown'])
+    .where('lease_until', 'is not', null)
+    .where('lease_until', '<', at)
+    .returningAll()
+    .executeTakeFirst();
+  return row === undefined ? null : toRecord(row);
+}
+
+async function completeKey(keys: Keys, key: string, state: 'succeeded' | 'failed' | 'unknown', result: unknown): Promise<void> {
+  if (state !== 'succeeded' && state !== 'failed' && state !== 'unknown') {
+    throw new TypeError(`state must be succeeded, failed or unknown, got ${JSON.stringify(state)}`);
+  }
+  const at = keys.now();
+  const updated = await keys.db
+    .updateTable('idempotency_keys')
+    // 'unknown' keeps its lease so the key becomes reclaimable (for reconciliation) once it lapses;
+    // a settled key has no lease.
+    .set(
+      state === 'unknown'
+        ? { state, result: toJson(result), updated_at: at }
+        : { state, result: toJson(result), updated_at: at, lease_until: null },
+    )
+    .where('key', '=', key)
+    // A settled outcome is final: never let a late or duplicate completion rewrite it.
+    .where('state', 'in', ['in_progress', 'unknown'])
+    .executeTakeFirst();
+  if (updated.numUpdatedRows > 0n) return;
+  const existing = await getKey(keys, key);
+  throw new Error(
+    existing === null
+      ? `idempotency key ${JSON.stringify(key)} does not exist`
+      : `idempotency key ${JSON.stringify(key)} is already ${existing.state}`,
+  );
+}
+
+async function releaseKey({ db, now }: Keys, key: string): Promise<void> {
+  const at = now();
+  await db
+    .updateTable('idempotency_keys')
+    .set({ lease_until: at - 1, updated_at: at })
+    .where('key', '=', key)
+    .where('state', 'in', ['in_progress', 'unknown'])
+    .execute();
+}
+
+async function waitForOutcome(
+  keys: Keys,
+  key: string,
+  { timeoutMs, pollMs = DEFAULT_POLL_MS }: { timeoutMs: number; pollMs?: number },
+): Promise<IdempotencyRecord | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const record = await getKey(keys, key);
+    if (record === null || record.state !== 'in_progress') return record;
+    const left = deadline - Date.now();
+    if (left <= 0) return null;
+    await sleep(Math.min(pollMs, left));
+  }
 }
 
 function toRecord(row: Selectable<IdempotencyKeysTable>): IdempotencyRecord {
