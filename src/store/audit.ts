@@ -81,78 +81,89 @@ const MAX_IDS_PER_QUERY = 10_000;
 /** Builds the audit repository over a migrated database. */
 export function createAuditRepository(db: Kysely<Database>, now: () => number): AuditRepository {
   const nextId = uuidV7Generator();
-
   return {
     async record(entry) {
-      if (!ACTIONS.includes(entry.action)) throw new TypeError(`unknown audit action ${JSON.stringify(entry.action)}`);
-      if (!OUTCOMES.includes(entry.outcome)) throw new TypeError(`unknown audit outcome ${JSON.stringify(entry.outcome)}`);
-      if (entry.amount !== null && (typeof entry.amount !== 'string' || !DECIMAL.test(entry.amount))) {
-        throw new TypeError(`amount must be a decimal string like "12.50", got ${JSON.stringify(entry.amount)}`);
-      }
-      if (entry.currencyCode !== null && !CURRENCY.test(entry.currencyCode)) {
-        throw new TypeError(`currencyCode must be an ISO 4217 code like "EUR", got ${JSON.stringify(entry.currencyCode)}`);
-      }
-      for (const [name, value] of Object.entries(entry.shopifyIds)) {
-        if (typeof value !== 'string') throw new TypeError(`shopifyIds.${name} must be a string, got ${JSON.stringify(value)}`);
-      }
-      requireBounded(entry);
-      const row = {
-        id: nextId(now()),
-        at: (entry.at ?? new Date(now())).getTime(),
-        agent_id: entry.agentId,
-        action: entry.action,
-        outcome: entry.outcome,
-        order_id: entry.orderId,
-        customer_id: entry.customerId,
-        profile_id: entry.profileId,
-        amount: entry.amount,
-        currency_code: entry.currencyCode,
-        idempotency_key: entry.idempotencyKey,
-        shopify_ids: JSON.stringify(entry.shopifyIds),
-        error_code: entry.errorCode,
-        detail: entry.detail === null ? null : boundedDetail(entry.detail),
-      };
+      requireValidEntry(entry);
+      const row = toRow(entry, nextId(now()), (entry.at ?? new Date(now())).getTime());
       await db.insertInto('audit_log').values(row).execute();
       return toEntry(row);
     },
-
-    async listByOrders(orderIds, limitPerOrder) {
-      requireLimit('limitPerOrder', limitPerOrder);
-      const unique = [...new Set(orderIds)];
-      const byOrder = new Map<string, AuditEntry[]>(unique.map((id) => [id, []]));
-      for (let i = 0; i < unique.length; i += MAX_IDS_PER_QUERY) {
-        // row_number() per order keeps it one query however many orders are asked for (both dialects
-        // have window functions); the outer ORDER BY makes each order's list newest first.
-        const ranked = db
-          .selectFrom('audit_log')
-          .selectAll()
-          .select(sql<number>`row_number() over (partition by order_id order by at desc, id desc)`.as('rn'))
-          .where('order_id', 'in', unique.slice(i, i + MAX_IDS_PER_QUERY))
-          .as('ranked');
-        const rows = await db
-          .selectFrom(ranked)
-          .selectAll()
-          .where('rn', '<=', limitPerOrder)
-          .orderBy('order_id')
-          .orderBy('at', 'desc')
-          .orderBy('id', 'desc')
-          .execute();
-        for (const row of rows) byOrder.get(row.order_id as string)?.push(toEntry(row));
-      }
-      return byOrder;
-    },
-
-    async list(filter = {}) {
-      const limit = filter.limit ?? DEFAULT_LIMIT;
-      requireLimit('limit', limit);
-      let query = db.selectFrom('audit_log').selectAll();
-      if (filter.action !== undefined) query = query.where('action', '=', filter.action);
-      if (filter.outcome !== undefined) query = query.where('outcome', '=', filter.outcome);
-      if (filter.idempotencyKey !== undefined) query = query.where('idempotency_key', '=', filter.idempotencyKey);
-      const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(Math.min(limit, MAX_LIMIT)).execute();
-      return rows.map(toEntry);
-    },
+    listByOrders: (orderIds, limitPerOrder) => listByOrders(db, orderIds, limitPerOrder),
+    list: (filter) => listEntries(db, filter),
   };
+}
+
+/** Refuses an unknown action or outcome, a malformed amount or currency, non-string ids, and over-long values. */
+function requireValidEntry(entry: NewAuditEntry): void {
+  if (!ACTIONS.includes(entry.action)) throw new TypeError(`unknown audit action ${JSON.stringify(entry.action)}`);
+  if (!OUTCOMES.includes(entry.outcome)) throw new TypeError(`unknown audit outcome ${JSON.stringify(entry.outcome)}`);
+  if (entry.amount !== null && (typeof entry.amount !== 'string' || !DECIMAL.test(entry.amount))) {
+    throw new TypeError(`amount must be a decimal string like "12.50", got ${JSON.stringify(entry.amount)}`);
+  }
+  if (entry.currencyCode !== null && !CURRENCY.test(entry.currencyCode)) {
+    throw new TypeError(`currencyCode must be an ISO 4217 code like "EUR", got ${JSON.stringify(entry.currencyCode)}`);
+  }
+  for (const [name, value] of Object.entries(entry.shopifyIds)) {
+    if (typeof value !== 'string') throw new TypeError(`shopifyIds.${name} must be a string, got ${JSON.stringify(value)}`);
+  }
+  requireBounded(entry);
+}
+
+/** The stored row; the same object is read back as the returned entry, so what is returned is what was stored. */
+function toRow(entry: NewAuditEntry, id: string, at: number) {
+  return {
+    id,
+    at,
+    agent_id: entry.agentId,
+    action: entry.action,
+    outcome: entry.outcome,
+    order_id: entry.orderId,
+    customer_id: entry.customerId,
+    profile_id: entry.profileId,
+    amount: entry.amount,
+    currency_code: entry.currencyCode,
+    idempotency_key: entry.idempotencyKey,
+    shopify_ids: JSON.stringify(entry.shopifyIds),
+    error_code: entry.errorCode,
+    detail: entry.detail === null ? null : boundedDetail(entry.detail),
+  };
+}
+
+async function listByOrders(db: Kysely<Database>, orderIds: readonly string[], limitPerOrder: number): Promise<Map<string, AuditEntry[]>> {
+  requireLimit('limitPerOrder', limitPerOrder);
+  const unique = [...new Set(orderIds)];
+  const byOrder = new Map<string, AuditEntry[]>(unique.map((id) => [id, []]));
+  for (let i = 0; i < unique.length; i += MAX_IDS_PER_QUERY) {
+    // row_number() per order keeps it one query however many orders are asked for (both dialects
+    // have window functions); the outer ORDER BY makes each order's list newest first.
+    const ranked = db
+      .selectFrom('audit_log')
+      .selectAll()
+      .select(sql<number>`row_number() over (partition by order_id order by at desc, id desc)`.as('rn'))
+      .where('order_id', 'in', unique.slice(i, i + MAX_IDS_PER_QUERY))
+      .as('ranked');
+    const rows = await db
+      .selectFrom(ranked)
+      .selectAll()
+      .where('rn', '<=', limitPerOrder)
+      .orderBy('order_id')
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    for (const row of rows) byOrder.get(row.order_id as string)?.push(toEntry(row));
+  }
+  return byOrder;
+}
+
+async function listEntries(db: Kysely<Database>, filter: AuditFilter = {}): Promise<AuditEntry[]> {
+  const limit = filter.limit ?? DEFAULT_LIMIT;
+  requireLimit('limit', limit);
+  let query = db.selectFrom('audit_log').selectAll();
+  if (filter.action !== undefined) query = query.where('action', '=', filter.action);
+  if (filter.outcome !== undefined) query = query.where('outcome', '=', filter.outcome);
+  if (filter.idempotencyKey !== undefined) query = query.where('idempotency_key', '=', filter.idempotencyKey);
+  const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(Math.min(limit, MAX_LIMIT)).execute();
+  return rows.map(toEntry);
 }
 
 function toEntry(row: Selectable<AuditLogTable>): AuditEntry {
