@@ -66,3 +66,5 @@ export interface OrderSummary {
 export const cents = (amount: string): number => Math.round(Number(amount) * 100);
 /** Integer cents → Shopify's decimal string. */
 export const money = (c: number): string => (c / 100).toFixed(2);
+
+export { describeShopifyCostRules, type CostRules } from './cost-rules.js';
