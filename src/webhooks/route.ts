@@ -68,38 +68,47 @@ export function webhookRoute(opts: WebhookRouteOptions): Route {
 
       if (!verifyWebhook(raw, header(req, 'x-shopify-hmac-sha256'), opts.secret)) return done(401, 'unauthorized');
       if (!isTopic(topic)) return done(200, 'ignored');
-      let body: Record<string, unknown>;
-      try {
-        const parsed: unknown = JSON.parse(raw.toString('utf8'));
-        if (!parsed || typeof parsed !== 'object') throw new Error('not an object');
-        body = parsed as Record<string, unknown>;
-      } catch {
-        return done(400, 'invalid');
-      }
+      const body = parseObject(raw);
+      if (!body) return done(400, 'invalid');
 
       const work = handleEvent(topic, eventId, body);
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<'late'>((resolve) => {
-        timer = setTimeout(() => resolve('late'), ANSWER_WITHIN_MS);
-      });
       try {
-        const result = await Promise.race([work, late]);
-        if (result === 'late') {
-          work.catch((error) =>
-            opts.logger.error(
-              { err: { message: (error as Error).message }, webhook: { topic, eventId } },
-              'webhook processing failed after answering',
-            ),
-          );
-          return done(202, 'accepted');
-        }
-        return done(200, result);
+        const result = await within(work, ANSWER_WITHIN_MS);
+        if (result !== 'late') return done(200, result);
+        work.catch((error) =>
+          opts.logger.error(
+            { err: { message: (error as Error).message }, webhook: { topic, eventId } },
+            'webhook processing failed after answering',
+          ),
+        );
+        return done(202, 'accepted');
       } catch (error) {
         opts.logger.error({ err: { message: (error as Error).message }, webhook: { topic, eventId } }, 'webhook processing failed');
         return done(500, 'failed');
-      } finally {
-        clearTimeout(timer);
       }
     },
   };
+}
+
+/** The JSON object a delivery carries, or null when the body is not one. */
+function parseObject(raw: Buffer): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(raw.toString('utf8'));
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `work`'s result if it settles within `ms`, else 'late' (the work goes on; the caller answers meanwhile). */
+async function within<T>(work: Promise<T>, ms: number): Promise<T | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
