@@ -7,11 +7,15 @@ import { parseStoreDomain, type StoreEndpoint } from './shopify/transport.js';
  * secret values never appear in it.
  */
 
+/** A switch: true/false (or 1/0, yes/no, on/off); empty or blank means unset, as for every other variable. */
 const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
-    .optional()
-    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
+      .optional()
+      .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v))),
+  );
 
 const int = (fallback: number, min: number, max: number) =>
   z

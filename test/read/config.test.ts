@@ -3,6 +3,8 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 
 describe('config', () => {
   it('defaults to the demo store, SQLite, auto-link on, no auth checks', () => {
+    // Blank values are unset: SHOPIFY_AUTO_LINK= keeps its default.
+    expect(loadConfig({ SHOPIFY_AUTO_LINK: '' }).autoLink).toBe(true);
     const c = loadConfig({});
     expect(c).toMatchObject({
       port: 4001,
@@ -118,6 +120,10 @@ describe('config', () => {
       ]);
       expect(problems({ ...STORE, ...JWT, ROUTER_SECRET: 'short' })).toEqual([
         'ROUTER_SECRET: must be at least 16 characters in production',
+      ]);
+      // A blank switch is unset, like every other variable: the secret is still required, and only that is said.
+      expect(problems({ ...STORE, ...JWT, ROUTER_SECRET_OPTIONAL: ' ' })).toEqual([
+        'ROUTER_SECRET: is required in production so that only the router can call this subgraph (set ROUTER_SECRET_OPTIONAL=true only if the network already guarantees that)',
       ]);
       expect(problems({ ...STORE, ...JWT, ROUTER_SECRET_OPTIONAL: 'maybe' })).toEqual([
         'ROUTER_SECRET_OPTIONAL: must be true or false',
