@@ -25,12 +25,6 @@ import { packByCost } from './pack.js';
 import { emailQuery, isPlainEmail } from './search-syntax.js';
 import { request } from './typed-request.js';
 
-// bench/naive-subgraph.ts still names FetchPlan through this module (bench/ is moved in its own change).
-export type { FetchPlan } from '../domain/lookup.js';
-// Tests and the bench name these through this module, where they were first written.
-export { emailQuery } from './search-syntax.js';
-export { EMAIL_LOOKUP_HEADROOM } from './email-owners.js';
-
 /** Where customer data comes from: Shopify itself, or a cache in front of it. */
 export interface CustomerSource {
   /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { linkTarget, normalizeEmails } from '../../src/profile/linking-rules.js';
 import { toShopifySearch } from '../../src/profile/search.js';
-import { emailQuery } from '../../src/shopify/customers.js';
+import { emailQuery } from '../../src/shopify/search-syntax.js';
 
 describe('linking rules', () => {
   it('normalizes emails: trimmed, lower case, plausible, unique, in order', () => {

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
 import { createShopifyClient } from '../../src/shopify/client.js';
 import { CUSTOMER_ONLY, type CustomerHit, type CustomerTarget } from '../../src/domain/lookup.js';
-import { emailQuery, ShopifyCustomerSource } from '../../src/shopify/customers.js';
+import { ShopifyCustomerSource } from '../../src/shopify/customers.js';
+import { emailQuery } from '../../src/shopify/search-syntax.js';
 import { parseStoreDomain } from '../../src/shopify/transport.js';
 import { startSupergraph, type SimCustomer, type SupergraphHarness, type TestProfile } from '../../dev/supergraph-harness.js';
 
