@@ -6,7 +6,7 @@ import { requireScope, type Scope } from '../auth.js';
 import type { RequestContext } from '../context.js';
 import { isAppError } from '../errors.js';
 import type { AuditAction, AuditOutcome, NewAuditEntry } from '../store/index.js';
-import { AUDIT_BOUNDS } from '../store/audit.js';
+import { AUDIT_BOUNDS, isAuditAmount } from '../store/audit.js';
 import { isGid, profileIdProblem } from '../domain/ids.js';
 
 /** Control and format characters (NUL, ESC, zero-width, bidi overrides): never part of an id, and PostgreSQL refuses NUL. */
@@ -14,8 +14,6 @@ const UNPRINTABLE = /[\p{Cc}\p{Cf}]/u;
 const SHOPIFY_ID = /^gid:\/\/shopify\/[A-Za-z]{1,40}\/[\w.-]{1,100}$/;
 const ID_NAME = /^[A-Za-z]{1,32}$/;
 const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
-const DECIMAL = /^-?\d+(\.\d+)?$/;
-const CURRENCY = /^[A-Z]{3}$/;
 
 /** A string of at most `max` characters with no control characters, or null: what an unchecked fact may store. */
 function clean(value: unknown, max: number): string | null {
@@ -37,20 +35,7 @@ function shopifyIds(ids: Record<string, string> | undefined): Record<string, str
 }
 
 function amountOf({ amount, currencyCode }: NewAuditEntry): Pick<NewAuditEntry, 'amount' | 'currencyCode'> {
-  const ok =
-    typeof amount === 'string' &&
-    amount.length <= AUDIT_BOUNDS.amount &&
-    DECIMAL.test(amount) &&
-    typeof currencyCode === 'string' &&
-    CURRENCY.test(currencyCode);
-  return ok ? { amount, currencyCode } : { amount: null, currencyCode: null };
-}
-
-/** Free text, with control characters dropped and cut to the bound (it is built by us, but may quote Shopify). */
-function detail(value: string | null | undefined): string | null {
-  if (typeof value !== 'string') return null;
-  const text = value.slice(0, AUDIT_BOUNDS.detail + 1).replace(new RegExp(UNPRINTABLE.source, 'gu'), ' ');
-  return text.length > AUDIT_BOUNDS.detail ? `${text.slice(0, AUDIT_BOUNDS.detail - 1)}…` : text;
+  return isAuditAmount(amount, currencyCode) ? { amount, currencyCode } : { amount: null, currencyCode: null };
 }
 
 /**
@@ -74,7 +59,8 @@ export function boundedEntry(entry: NewAuditEntry): NewAuditEntry {
         : entry.errorCode === null
           ? null
           : 'UNKNOWN',
-    detail: detail(entry.detail),
+    // Free text is bounded by the store, which redacts emails before it cuts (cutting first could leave half an email).
+    detail: typeof entry.detail === 'string' ? entry.detail : null,
   };
 }
 

@@ -50,7 +50,7 @@ export interface AuditRepository {
 
 /**
  * Longest value each column takes, in characters. record() refuses longer ones (and control characters in ids) as a
- * last line of defence: callers bound and validate first (src/actions/audit.ts boundedEntry), so an entry is a
+ * last line of defence: callers bound and validate first (src/audit/attempt.ts boundedEntry), so an entry is a
  * small, fixed-size record whoever caused it. `detail` is cut rather than refused: it is free text.
  */
 export const AUDIT_BOUNDS = {
@@ -73,7 +73,8 @@ const CURRENCY = /^[A-Z]{3}$/;
 // Free-text `detail` often carries upstream error messages, which can quote a customer's email.
 const EMAIL = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[a-z]{2,}/gi;
 const CONTROL = /\p{Cc}/u;
-const CONTROLS = /\p{Cc}/gu;
+/** In free text: control and format characters (NUL breaks PostgreSQL text; zero-width and bidi marks mislead readers). */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}]/gu;
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 const MAX_IDS_PER_QUERY = 10_000;
@@ -91,6 +92,17 @@ export function createAuditRepository(db: Kysely<Database>, now: () => number): 
     listByOrders: (orderIds, limitPerOrder) => listByOrders(db, orderIds, limitPerOrder),
     list: (filter) => listEntries(db, filter),
   };
+}
+
+/** True for an amount the trail can hold: a decimal string of at most AUDIT_BOUNDS.amount characters with an ISO 4217 code. */
+export function isAuditAmount(amount: unknown, currencyCode: unknown): amount is string {
+  return (
+    typeof amount === 'string' &&
+    amount.length <= AUDIT_BOUNDS.amount &&
+    DECIMAL.test(amount) &&
+    typeof currencyCode === 'string' &&
+    CURRENCY.test(currencyCode)
+  );
 }
 
 /** Refuses an unknown action or outcome, a malformed amount or currency, non-string ids, and over-long values. */
@@ -217,7 +229,7 @@ function boundedDetail(text: string): string {
   const printable = text
     .slice(0, 2 * AUDIT_BOUNDS.detail)
     .replace(EMAIL, '[email]')
-    .replace(CONTROLS, ' ');
+    .replace(UNPRINTABLE, ' ');
   return printable.length > AUDIT_BOUNDS.detail ? `${printable.slice(0, AUDIT_BOUNDS.detail - 1)}…` : printable;
 }
 

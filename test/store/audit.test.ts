@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { boundedEntry } from '../../src/audit/attempt.js';
 import type { NewAuditEntry } from '../../src/store/index.js';
 import { databases, type TestStore } from '../helpers/databases.js';
 
@@ -65,6 +66,12 @@ describe.each(databases)('audit on $name', (database) => {
     const recorded = await store.audit.record(entry({ at: at(-60_000) }));
     expect(recorded.at).toEqual(at(-60_000));
     expect((await store.audit.list())[0]?.at).toEqual(at(-60_000));
+  });
+
+  it('an email across the 500-character cut of an attempt detail is redacted, not half kept', async () => {
+    const detail = `${'x'.repeat(480)} jane.doe@example.co.uk was refused`;
+    const recorded = await store.audit.record(boundedEntry(entry({ outcome: 'failed', detail })));
+    expect(recorded.detail).toBe(`${'x'.repeat(480)} [email] was refused`);
   });
 
   it('redacts email addresses in detail and rejects non-decimal amounts', async () => {
