@@ -19,7 +19,7 @@ import { LocalCostBudget } from './shopify/budget.js';
 import { createShopifyClient, type ShopifyClient } from './shopify/client.js';
 import { ShopifyCustomerSource, type CustomerSource } from './shopify/customers.js';
 import { RedisCostBudget } from './shopify/redis-budget.js';
-import { loadAdminSchema } from './shopify/schema.js';
+import { costSchema } from './shopify/schema.js';
 import { parseStoreDomain } from './shopify/transport.js';
 import { openStore, type Store, type StoreOptions } from './store/index.js';
 import { webhookRoute } from './webhooks/route.js';
@@ -51,7 +51,7 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
     const { shopify, demoStore } = await shopifyCredentials(config, logger, closers);
     // Built once at boot so the first profile request does not pay ~250 ms to build the 3,500-type Admin schema
     // that packing prices requests against.
-    loadAdminSchema();
+    costSchema();
     const store = await openStore(options.storeOptions ?? { databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
     closers.push(() => store.close());
     if (config.auth.mode === 'none') {

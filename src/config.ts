@@ -183,6 +183,9 @@ export interface ShopifyConfig {
   apiVersion: string;
 }
 
+/** Every environment variable the subgraph reads (deployment manifests are checked against this list). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 /** The validated configuration the rest of the program receives (never process.env directly). */
 export interface Config {
   env: 'development' | 'production' | 'test';

@@ -4,7 +4,7 @@
  */
 import { parse, type DocumentNode } from 'graphql';
 import { requestedCost } from './cost.js';
-import { loadAdminSchema } from './schema.js';
+import { costSchema } from './schema.js';
 
 const parsed = new Map<string, { doc: DocumentNode; costs: Map<string, number> }>();
 /** Distinct variable shapes remembered per document; packing a batch asks for a few dozen. */
@@ -32,7 +32,7 @@ export function costOf(document: string, variables: Record<string, unknown>): nu
   const shape = costShape(variables);
   let cost = entry.costs.get(shape);
   if (cost === undefined) {
-    cost = requestedCost(loadAdminSchema(), entry.doc, { variables }).total;
+    cost = requestedCost(costSchema(), entry.doc, { variables }).total;
     if (entry.costs.size >= MAX_SHAPES) entry.costs.clear();
     entry.costs.set(shape, cost);
   }

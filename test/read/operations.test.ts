@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NoDeprecatedCustomRule, parse, validate } from 'graphql';
 import * as actionOperations from '../../src/shopify/action-operations.js';
 import * as readOperations from '../../src/shopify/operations.js';
-import { loadAdminSchema } from '../../src/shopify/schema.js';
+import { loadAdminSchema } from 'shopify-admin-schema';
 import { declaredDocuments, operationNameOf, type TypedDocument } from '../../src/shopify/typed-request.js';
 
 /**
