@@ -1,10 +1,16 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
+const adminDocuments = {
+  schema: 'packages/shopify-admin-schema/admin-2026-07.graphql',
+  documents: ['src/shopify/operations.ts', 'src/shopify/action-operations.ts'],
+};
+
 /**
- * Two outputs:
+ * Three outputs:
  * 1. resolver types for our contract (schema.graphql), federation-aware, with our domain models as mappers,
  *    so resolvers receive what the loaders return rather than the GraphQL shape;
- * 2. result/variable types for the documents we send to Shopify, checked against the pinned Admin schema.
+ * 2. result/variable types for the documents we send to Shopify, checked against the pinned Admin schema;
+ * 3. the Admin schema cut down to what those documents touch: all that cost estimation needs at run time.
  */
 const config: CodegenConfig = {
   overwrite: true,
@@ -30,9 +36,12 @@ const config: CodegenConfig = {
         },
       },
     },
+    'src/shopify/__generated__/admin-cost-schema.ts': {
+      ...adminDocuments,
+      plugins: ['./scripts/codegen/admin-cost-schema.ts'],
+    },
     'src/shopify/__generated__/admin.ts': {
-      schema: 'packages/shopify-admin-schema/admin-2026-07.graphql',
-      documents: ['src/shopify/operations.ts', 'src/shopify/action-operations.ts'],
+      ...adminDocuments,
       plugins: ['typescript-operations'],
       config: {
         onlyOperationTypes: true,

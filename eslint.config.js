@@ -23,7 +23,7 @@ const APP_CODE = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '**/__generated__/**', 'data/**', 'bench/results/**', 'dist/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '**/__generated__/**', 'data/**', 'bench/results/**', 'dist/**', 'packages/*/dist/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { 'import-x': importX },

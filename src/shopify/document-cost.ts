@@ -2,7 +2,7 @@
  * The requested cost of one of our own documents, parsed once and memoised by variable shape: what every request
  * helper and the packer ask for. The rules it applies are in cost.ts; this file only remembers their answers.
  */
-import { parse, type DocumentNode } from 'graphql';
+import { FieldsOnCorrectTypeRule, KnownArgumentNamesRule, KnownTypeNamesRule, parse, validate, type DocumentNode } from 'graphql';
 import { requestedCost } from './cost.js';
 import { costSchema } from './schema.js';
 
@@ -26,7 +26,7 @@ function costShape(variables: Record<string, unknown>): string {
 export function costOf(document: string, variables: Record<string, unknown>): number {
   let entry = parsed.get(document);
   if (!entry) {
-    entry = { doc: parse(document), costs: new Map() };
+    entry = { doc: checked(parse(document)), costs: new Map() };
     parsed.set(document, entry);
   }
   const shape = costShape(variables);
@@ -37,4 +37,18 @@ export function costOf(document: string, variables: Record<string, unknown>): nu
     entry.costs.set(shape, cost);
   }
   return cost;
+}
+
+/**
+ * The cost rules skip fields they cannot find, so a document that selects something the cut schema lacks would be
+ * priced too low; refuse it instead (codegen cuts the schema from the documents in its `documents` list).
+ */
+function checked(doc: DocumentNode): DocumentNode {
+  const errors = validate(costSchema(), doc, [FieldsOnCorrectTypeRule, KnownTypeNamesRule, KnownArgumentNamesRule]);
+  if (errors.length > 0) {
+    throw new Error(
+      `a Shopify document is not covered by the cost schema (is it in codegen.ts's documents? run npm run codegen): ${errors[0]!.message}`,
+    );
+  }
+  return doc;
 }

@@ -9,7 +9,7 @@ import { buildSchema, type GraphQLSchema } from 'graphql';
 export const ADMIN_API_VERSION = '2026-07';
 
 /** Path of the pinned Admin schema SDL (descriptions stripped). */
-export const ADMIN_SCHEMA_PATH = new URL(`./admin-${ADMIN_API_VERSION}.graphql`, import.meta.url);
+export const ADMIN_SCHEMA_PATH = new URL(`../admin-${ADMIN_API_VERSION}.graphql`, import.meta.url);
 
 let cached: GraphQLSchema | undefined;
 
