@@ -13,6 +13,7 @@ import type { Logger } from './logger.js';
 import { measureBatches } from './observability/batch.js';
 import { createMetrics, metricsRoute, type Metrics } from './observability/metrics.js';
 import { observabilityPlugin } from './observability/plugin.js';
+import { startTracing, type Tracing, type TracingOptions } from './observability/tracing.js';
 import { createServer, type CreateServerOptions, type SubgraphServer } from './server.js';
 import { CircuitBreaker } from './shopify/breaker.js';
 import { LocalCostBudget } from './shopify/budget.js';
@@ -35,19 +36,25 @@ export interface App {
   cache: CachedCustomerSource | null;
   /** set when the built-in demo store runs in this process */
   demoStore: { url: string; token: string } | null;
-  /** Stops the server (draining), then the demo store and the database. */
+  /** this app's OpenTelemetry tracer provider; null (nothing loaded) unless OTEL_EXPORTER_OTLP_ENDPOINT is set */
+  tracing: Tracing | null;
+  /** Stops the server (draining), then the demo store and the database, and last exports the remaining spans. */
   close(): Promise<void>;
 }
 
-export interface BuildOptions extends CreateServerOptions {
+export interface BuildOptions extends Omit<CreateServerOptions, 'tracing'> {
   /** overrides the store options derived from config (tests: an isolated PostgreSQL schema) */
   storeOptions?: StoreOptions;
+  /** tests: an in-memory span exporter instead of OTLP (tracing is still on only when config sets an endpoint) */
+  tracing?: TracingOptions;
 }
 
 /** Builds everything the subgraph needs from validated config; nothing listens yet. */
 export async function buildApp(config: Config, logger: Logger, options: BuildOptions = {}): Promise<App> {
   const closers: Closers = [];
   try {
+    // First opened, so last closed: spans of requests drained at shutdown are still exported.
+    const tracing = await tracingIfConfigured(config, logger, options.tracing, closers);
     const { shopify, demoStore } = await shopifyCredentials(config, logger, closers);
     // Built once at boot so the first profile request does not pay ~250 ms to build the 3,500-type Admin schema
     // that packing prices requests against.
@@ -73,6 +80,7 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
       routes: [metricsRoute(wiring.metrics), ...(options.routes ?? []), ...webhookRoutes(wiring, store, cache)],
       readiness: [...(options.readiness ?? []), ...readinessChecks(breaker, wiring.redis)],
       plugins: [observabilityPlugin(wiring.metrics, logger), ...(options.plugins ?? [])],
+      tracing,
     });
     await server.start();
     return {
@@ -82,6 +90,7 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
       breaker,
       cache,
       demoStore,
+      tracing,
       async close() {
         await server.stop();
         for (const close of closers.reverse()) await close();
@@ -125,6 +134,24 @@ async function shopifyCredentials(
     shopify: { endpoint: parseStoreDomain(sim.storeDomain), accessToken: sim.token, apiVersion: config.apiVersion },
     demoStore: { url: sim.url, token: sim.token },
   };
+}
+
+/** OpenTelemetry tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set (flushed and stopped with the app); null otherwise. */
+async function tracingIfConfigured(
+  config: Config,
+  logger: Logger,
+  options: TracingOptions | undefined,
+  closers: Closers,
+): Promise<Tracing | null> {
+  const tracing = await startTracing(config.tracing, options);
+  if (!tracing) return null;
+  closers.push(() => tracing.shutdown());
+  // The origin only: a collector URL may carry credentials in its user info or query.
+  logger.info(
+    { tracing: { collector: new URL(config.tracing.endpoint!).origin, service: config.tracing.serviceName } },
+    'OpenTelemetry tracing on',
+  );
+  return tracing;
 }
 
 /** The Redis connection when REDIS_URL is set, closed with the app; null otherwise. */

@@ -36,6 +36,22 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
+/**
+ * An http(s) URL, or unset when blank. The message never repeats the value: a collector URL may carry credentials.
+ */
+const optionalHttpUrl = optionalString.refine((v) => v === undefined || isHttpUrl(v), { message: 'must be an http:// or https:// URL' });
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** The service name traces are reported under when OTEL_SERVICE_NAME is unset. */
+export const DEFAULT_SERVICE_NAME = 'shopify-profile-subgraph';
+
 /** Defaults of the document limits (src/hardening.ts explains the numbers). */
 export const LIMIT_DEFAULTS = { maxDepth: 12, maxAliases: 30, maxTokens: 2_000 } as const;
 
@@ -82,6 +98,8 @@ const EnvSchema = z.object({
   AUTH_AUDIENCE: optionalString,
   DEMO_SEED: int(1, 0, 2 ** 31 - 1),
   DEMO_CUSTOMERS: int(500, 0, 100_000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalHttpUrl,
+  OTEL_SERVICE_NAME: optionalString.transform((v) => v ?? DEFAULT_SERVICE_NAME),
 });
 
 type RawEnv = Record<string, string | undefined>;
@@ -233,6 +251,11 @@ export interface Config {
     audience: string | undefined;
   };
   demo: { seed: number; customers: number };
+  /**
+   * OpenTelemetry traces: off (nothing loaded) unless `endpoint` is set, the OTLP/HTTP collector's base URL (spans go
+   * to its /v1/traces, as OTEL_EXPORTER_OTLP_ENDPOINT means in the OpenTelemetry spec)
+   */
+  tracing: { endpoint: string | undefined; serviceName: string };
 }
 
 /** Thrown with every problem at once; the message names variables and problems, never values of secrets. */
@@ -297,5 +320,6 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       audience: env.AUTH_AUDIENCE,
     },
     demo: { seed: env.DEMO_SEED, customers: env.DEMO_CUSTOMERS },
+    tracing: { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME },
   };
 }

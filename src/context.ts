@@ -8,6 +8,7 @@ import type { Authenticator, Caller } from './auth.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { ResolvedLink } from './domain/lookup.js';
+import type { OperationTrace } from './observability/tracing.js';
 import type { ProfileRef } from './domain/model.js';
 import type { ShopifyClient } from './shopify/client.js';
 import type { CustomerSource } from './shopify/customers.js';
@@ -34,6 +35,8 @@ export interface RequestContext {
   deps: AppDeps;
   caller: Caller;
   logger: Logger;
+  /** this operation's span, when tracing is on (the tracing plugin names and ends it) */
+  trace?: OperationTrace;
   loaders: {
     links: DataLoader<ProfileRef, ResolvedLink, string>;
     customers: CustomerLoader;

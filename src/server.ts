@@ -14,6 +14,7 @@ import { GraphQLError, parse, type GraphQLFormattedError, type ValidationRule } 
 import { routerSecretMatches } from './auth.js';
 import type { AppDeps, RequestContext } from './context.js';
 import { createContext } from './request.js';
+import { tracingPlugin, type Tracing } from './observability/tracing.js';
 import { isAppError } from './errors.js';
 import { queryLimitsRule } from './hardening.js';
 import { representationsPlugin } from './representations.js';
@@ -36,6 +37,8 @@ export interface CreateServerOptions {
   plugins?: ApolloServerPlugin<RequestContext>[];
   /** extra validation rules, after the depth and alias limits from config */
   validationRules?: ValidationRule[];
+  /** OpenTelemetry tracing (observability/tracing.ts); none = off, and then no span is ever started */
+  tracing?: Tracing | null;
 }
 
 export interface SubgraphServer {
@@ -113,6 +116,7 @@ function createApollo(deps: AppDeps, options: CreateServerOptions): ApolloServer
       // Every answer is one agent's, never cacheable, and the schema has no @cacheControl: the default plugin only
       // spent a hook call on every resolved field (about 6% of executing a 1000-profile _entities call).
       ApolloServerPluginCacheControlDisabled(),
+      ...(options.tracing ? [tracingPlugin()] : []),
       ...(options.plugins ?? []),
     ],
     formatError: (formatted, error) => formatError(formatted, error, deps),
@@ -143,7 +147,17 @@ function requestHandler(deps: AppDeps, apollo: ApolloServer<RequestContext>, opt
 
     const raw = await readBody(req, MAX_BODY_BYTES);
     if (raw === null) return sendJson(res, 413, { error: 'request body too large' });
-    return serveGraphQL(apollo, req, res, raw, (headers) => createContext(deps, headers));
+    // A GET without a query is the landing page, not an operation: it gets no span.
+    const traced = options.tracing && (req.method === 'POST' || url.searchParams.has('query'));
+    const trace = traced ? options.tracing!.startOperation((name) => header(req, name)) : undefined;
+    if (!trace) return serveGraphQL(apollo, req, res, raw, (headers) => createContext(deps, headers));
+    try {
+      await serveGraphQL(apollo, req, res, raw, (headers) => createContext(deps, headers, trace));
+    } finally {
+      // The plugin ends the span when Apollo ran the operation; this ends it when Apollo answered without running it
+      // (a CSRF refusal, a context that could not be built, a failure writing the answer).
+      trace.end({ status: res.statusCode });
+    }
   };
 }
 

@@ -41,6 +41,8 @@ export interface RequestOptions {
   mutation?: { replaySafe: boolean };
   /** the incoming request's cap on Shopify calls in flight (see request-scope.ts); none = unlimited */
   limiter?: Limiter;
+  /** the incoming operation's trace, handed down explicitly like the limiter (see request-scope.ts); none = untraced */
+  trace?: ShopifyTrace;
 }
 
 /** One Shopify request as seen by logs and metrics. */
@@ -53,6 +55,33 @@ export interface RequestEvent {
   requestedCost?: number;
   actualCost?: number | null;
   available?: number;
+}
+
+/**
+ * Where one incoming operation's Shopify attempts are traced: observability/tracing.ts implements it over
+ * OpenTelemetry, so this folder names no tracing library. Absent when tracing is off, which costs one `?.` per attempt.
+ */
+export interface ShopifyTrace {
+  /** Starts the span of one attempt (waiting for the breaker and the budget included); end it exactly once. */
+  attempt(start: AttemptStart): AttemptSpan;
+}
+
+/** What is known of an attempt before it is sent. */
+export interface AttemptStart {
+  operation: string;
+  mutation: boolean;
+  attempt: number;
+  /** the points this attempt takes from the budget: our estimate, or Shopify's requested cost after THROTTLED */
+  estimatedCost: number;
+  storeDomain: string;
+}
+
+/** One attempt's span; the first end (or abandon) counts, later calls are ignored. */
+export interface AttemptSpan {
+  /** The attempt was sent (or refused by the breaker): the event the metrics get, and the time it waited for budget. */
+  end(event: RequestEvent, budgetWaitMs: number): void;
+  /** The attempt was never sent: the budget would not hold it within the deadline, or waiting for it failed. */
+  abandon(error: unknown): void;
 }
 
 export interface ShopifyClientOptions {
@@ -161,21 +190,39 @@ class AdminClient implements ShopifyClient {
   private async attemptWithBudget(call: Call, attempt: number): Promise<Attempt> {
     const { operation, cost } = call;
     if (attempt === 1) call.deadline = Date.now() + this.opts.maxWaitMs;
+    const span = call.options.trace?.attempt({
+      operation,
+      mutation: call.isMutation,
+      attempt,
+      estimatedCost: cost,
+      storeDomain: this.endpoint.storeDomain,
+    });
+    try {
+      this.admit(operation, attempt, span);
+      // After THROTTLED the budget holds Shopify's level, so this wait is (requested − available) / restoreRate.
+      const waited = await this.budget.take(cost, call.deadline);
+      if (waited === null) {
+        throw new ShopifyThrottledError(
+          `${operation} needs ${cost} points and the budget would not hold them within ${this.opts.maxWaitMs} ms`,
+        );
+      }
+      if (waited > 0) this.opts.onWait?.(waited, call.waitReason);
+      return await this.attemptOnce(call.document, call.variables, operation, attempt, cost, { span, waited });
+    } catch (error) {
+      // Only attempts that never reached report() end here; the span ignores a second end.
+      span?.abandon(error);
+      throw error;
+    }
+  }
+
+  /** Throws while the circuit is open, after reporting the refused attempt. */
+  private admit(operation: string, attempt: number, span: AttemptSpan | undefined): void {
     try {
       this.opts.breaker?.admit();
     } catch (error) {
-      this.report({ operation, attempt, durationMs: 0, outcome: 'breaker_open' });
+      this.report({ operation, attempt, durationMs: 0, outcome: 'breaker_open' }, span, 0);
       throw error;
     }
-    // After THROTTLED the budget holds Shopify's level, so this wait is (requested − available) / restoreRate.
-    const waited = await this.budget.take(cost, call.deadline);
-    if (waited === null) {
-      throw new ShopifyThrottledError(
-        `${operation} needs ${cost} points and the budget would not hold them within ${this.opts.maxWaitMs} ms`,
-      );
-    }
-    if (waited > 0) this.opts.onWait?.(waited, call.waitReason);
-    return this.attemptOnce(call.document, call.variables, operation, attempt, cost);
   }
 
   /** After THROTTLED: Shopify did not run it, so even a mutation may go again once the bucket can hold it. */
@@ -228,6 +275,7 @@ class AdminClient implements ShopifyClient {
     operation: string,
     attempt: number,
     taken: number,
+    trace: { span: AttemptSpan | undefined; waited: number },
   ): Promise<Attempt> {
     const started = performance.now();
     const signal = AbortSignal.timeout(this.opts.timeoutMs);
@@ -255,16 +303,20 @@ class AdminClient implements ShopifyClient {
           ? (cost.actualQueryCost ?? cost.requestedQueryCost)
           : taken;
     await this.budget.settle(taken, cost?.throttleStatus ?? null, charged);
-    this.report({
-      operation,
-      attempt,
-      durationMs,
-      outcome: timedOut ? 'timeout' : result.kind === 'ok' ? 'ok' : result.kind === 'throttled' ? 'throttled' : outcomeOf(response),
-      status: response.errors?.networkStatusCode,
-      requestedCost: cost?.requestedQueryCost,
-      actualCost: cost?.actualQueryCost,
-      available: cost?.throttleStatus.currentlyAvailable,
-    });
+    this.report(
+      {
+        operation,
+        attempt,
+        durationMs,
+        outcome: timedOut ? 'timeout' : result.kind === 'ok' ? 'ok' : result.kind === 'throttled' ? 'throttled' : outcomeOf(response),
+        status: response.errors?.networkStatusCode,
+        requestedCost: cost?.requestedQueryCost,
+        actualCost: cost?.actualQueryCost,
+        available: cost?.throttleStatus.currentlyAvailable,
+      },
+      trace.span,
+      trace.waited,
+    );
     this.tellBreaker(result);
     return result;
   }
@@ -277,7 +329,9 @@ class AdminClient implements ShopifyClient {
     else breaker.neutral();
   }
 
-  private report(event: RequestEvent): void {
+  /** Feeds one attempt to the metrics, the log and (when traced) its span. */
+  private report(event: RequestEvent, span: AttemptSpan | undefined, budgetWaitMs: number): void {
+    span?.end(event, budgetWaitMs);
     this.opts.onRequest?.(event);
     const level = event.outcome === 'ok' ? 'info' : 'warn';
     this.opts.logger[level]({ shopify: event }, 'shopify request');

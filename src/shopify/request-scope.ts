@@ -12,15 +12,25 @@
  * the event loop). Each request's context carries its own {@link Limiter}: resolvers reach Shopify through
  * `ctx.deps.shopify`, a {@link limitedClient} for that request, and the customer loader hands the limiter to
  * `CustomerSource.load`. Code outside any request (webhooks, tests calling the client directly) is unlimited.
+ *
+ * The operation's trace (observability/tracing.ts) rides on the same object for the same reason: the limiter already
+ * reaches every place that sends for the request (the loaders, the cache's loads, `ctx.deps.shopify`), so each
+ * Shopify attempt's span finds its parent, the operation's span, without any async-context lookup.
  */
-import type { ShopifyClient } from './client.js';
+import type { ShopifyClient, ShopifyTrace } from './client.js';
 
-/** A counting semaphore: at most `limit` holders at once; waiters are served first come, first served. */
+/**
+ * A counting semaphore: at most `limit` holders at once; waiters are served first come, first served. Also carries the
+ * request's trace (none when tracing is off), which every call made under it is attributed to.
+ */
 export class Limiter {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(readonly limit: number) {
+  constructor(
+    readonly limit: number,
+    readonly trace?: ShopifyTrace,
+  ) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a whole number of at least 1, got ${limit}`);
   }
 
@@ -39,12 +49,16 @@ export class Limiter {
   }
 }
 
-/** The client as one request sees it: every call it makes waits for a place under that request's limiter. */
+/**
+ * The client as one request sees it: every call it makes waits for a place under that request's limiter, and is traced
+ * in that request's operation when tracing is on.
+ */
 export function limitedClient(client: ShopifyClient, limiter: Limiter): ShopifyClient {
   return {
     endpoint: client.endpoint,
     apiVersion: client.apiVersion,
     budget: client.budget,
-    request: (document, variables, options) => client.request(document, variables, { ...options, limiter }),
+    request: (document, variables, options) =>
+      client.request(document, variables, { ...options, limiter, trace: options.trace ?? limiter.trace }),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, ENV_VARIABLES, loadConfig } from '../../src/config.js';
 
 describe('config', () => {
   it('defaults to the demo store, SQLite, auto-link on, no auth checks', () => {
@@ -75,6 +75,29 @@ describe('config', () => {
       loadConfig({ SHOPIFY_STORE_DOMAIN: 'acme.myshopify.com', SHOPIFY_ADMIN_ACCESS_TOKEN: 'shpat_x', AUTH_MODE: 'none' }).auth.mode,
     ).toBe('none');
     expect(() => loadConfig({ SHOPIFY_STORE_DOMAIN: 'acme.myshopify.com' })).toThrow(/SHOPIFY_ADMIN_ACCESS_TOKEN: is required/);
+  });
+
+  it('tracing: off unless OTEL_EXPORTER_OTLP_ENDPOINT is an http(s) URL; the service name has a default (issue 12)', () => {
+    expect(loadConfig({}).tracing).toEqual({ endpoint: undefined, serviceName: 'shopify-profile-subgraph' });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: ' ', OTEL_SERVICE_NAME: '' }).tracing).toEqual({
+      endpoint: undefined,
+      serviceName: 'shopify-profile-subgraph',
+    });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SERVICE_NAME: 'support-shopify' }).tracing).toEqual({
+      endpoint: 'http://collector:4318',
+      serviceName: 'support-shopify',
+    });
+    // The value is not repeated: a collector URL may carry credentials.
+    for (const bad of ['collector:4318', 'grpc://user:pw@collector:4317', 'not a url']) {
+      let error: unknown;
+      try {
+        loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: bad });
+      } catch (e) {
+        error = e;
+      }
+      expect((error as ConfigError).problems).toEqual(['OTEL_EXPORTER_OTLP_ENDPOINT: must be an http:// or https:// URL']);
+    }
+    expect(ENV_VARIABLES).toEqual(expect.arrayContaining(['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME']));
   });
 
   describe('production refuses to start unsafe (issue 10, defect 6)', () => {
