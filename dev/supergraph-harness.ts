@@ -32,6 +32,8 @@ export function composeSupergraph(profilesUrl = 'http://profiles', shopifyUrl = 
 export interface SupergraphHarness {
   gatewayUrl: string;
   subgraphUrl: string;
+  /** the demo profiles subgraph, for tests that compose their own router over the same subgraphs */
+  profilesUrl: string;
   simulatorUrl: string;
   app: App;
   /** POST a GraphQL request to the gateway. */
@@ -109,6 +111,7 @@ export async function startSupergraph(opts: HarnessOptions): Promise<SupergraphH
     return {
       gatewayUrl,
       subgraphUrl,
+      profilesUrl: profilesServer.url,
       simulatorUrl: simulatorUrl!,
       app,
       sim,
