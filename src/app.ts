@@ -143,7 +143,7 @@ async function tracingIfConfigured(
   options: TracingOptions | undefined,
   closers: Closers,
 ): Promise<Tracing | null> {
-  const tracing = await startTracing(config.tracing, options);
+  const tracing = await startTracing(config.tracing, logger, options);
   if (!tracing) return null;
   closers.push(() => tracing.shutdown());
   // The origin only: a collector URL may carry credentials in its user info or query.

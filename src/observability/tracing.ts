@@ -16,7 +16,9 @@
  */
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { Logger } from '../logger.js';
 import type { AttemptSpan, AttemptStart, RequestEvent, ShopifyTrace } from '../shopify/client.js';
 
 /** What tracing is built from (Config['tracing']). */
@@ -35,7 +37,7 @@ export interface TracingOptions {
 export interface Tracing {
   /** Starts one incoming operation's span, continuing the trace in its `traceparent` header when there is one. */
   startOperation(header: (name: string) => string | undefined): OperationTrace;
-  /** Exports every ended span now. */
+  /** Exports every ended span now; rejects when the export fails. */
   forceFlush(): Promise<void>;
   /** Exports what is left and stops, giving up after a few seconds so a dead collector cannot hold a shutdown. */
   shutdown(): Promise<void>;
@@ -59,6 +61,7 @@ export interface TracedContext extends BaseContext {
 
 /** Span and attribute names, written once: the README and the tracing test name the same ones. */
 export const SPAN = { operation: 'graphql.operation', shopify: 'shopify.request' } as const;
+/** Attribute keys: OpenTelemetry's semantic conventions where one exists (graphql.*, http.*, error.type), else ours. */
 export const ATTR = {
   operationName: 'graphql.operation.name',
   operationType: 'graphql.operation.type',
@@ -82,7 +85,7 @@ export const ATTR = {
 const SHUTDOWN_TIMEOUT_MS = 3_000;
 
 /** Starts this app's tracer provider when an endpoint is configured; null (nothing loaded) otherwise. */
-export async function startTracing(config: TracingConfig, options: TracingOptions = {}): Promise<Tracing | null> {
+export async function startTracing(config: TracingConfig, logger: Logger, options: TracingOptions = {}): Promise<Tracing | null> {
   if (!config.endpoint) return null;
   const [api, core, sdk, resources] = await Promise.all([
     import('@opentelemetry/api'),
@@ -90,9 +93,11 @@ export async function startTracing(config: TracingConfig, options: TracingOption
     import('@opentelemetry/sdk-trace-base'),
     import('@opentelemetry/resources'),
   ]);
-  const exporter =
+  const exporter = reportingFailures(
     options.exporter ??
-    new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter({ url: tracesUrl(config.endpoint) });
+      new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter({ url: tracesUrl(config.endpoint) }),
+    logger,
+  );
   const provider = new sdk.BasicTracerProvider({
     resource: resources.defaultResource().merge(resources.resourceFromAttributes({ 'service.name': config.serviceName })),
     // Batched: ending a span only queues it, so a request never waits on the collector.
@@ -122,6 +127,31 @@ export async function startTracing(config: TracingConfig, options: TracingOption
 /** OTLP/HTTP traces go to `<endpoint>/v1/traces`, as the spec defines OTEL_EXPORTER_OTLP_ENDPOINT. */
 export function tracesUrl(endpoint: string): string {
   return `${endpoint.endsWith('/') ? endpoint : `${endpoint}/`}v1/traces`;
+}
+
+/**
+ * The SDK drops spans it cannot export without a word (its diagnostics logger is a no-op unless made global): say when
+ * exports start failing and when they work again, once each, so a wrong endpoint or a dead collector is seen.
+ */
+function reportingFailures(exporter: SpanExporter, logger: Logger): SpanExporter {
+  let failing = false;
+  return {
+    export(spans: ReadableSpan[], done: (result: ExportResult) => void) {
+      exporter.export(spans, (result) => {
+        // ExportResultCode.SUCCESS is 0. The error's message may name the collector's URL (credentials): its name only.
+        if (result.code !== 0 && !failing) {
+          failing = true;
+          logger.warn({ tracing: { dropped: spans.length, error: result.error?.name } }, 'OpenTelemetry export failed; spans are dropped');
+        } else if (result.code === 0 && failing) {
+          failing = false;
+          logger.info('OpenTelemetry export works again');
+        }
+        done(result);
+      });
+    },
+    shutdown: () => exporter.shutdown(),
+    forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
+  };
 }
 
 /** The few runtime pieces of the API the spans need, from the dynamically loaded module. */

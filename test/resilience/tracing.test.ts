@@ -7,12 +7,17 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSupergraph, type SupergraphHarness } from '../../dev/supergraph-harness.js';
 import { signDemoToken } from '../../dev/demo-token.js';
-import { tracesUrl } from '../../src/observability/tracing.js';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger, silentLogger } from '../../src/logger.js';
+import { startTracing, tracesUrl } from '../../src/observability/tracing.js';
 
 const JWT_SECRET = 'tracing-test-secret-for-agent-tokens-0123';
 const TOKEN = 'shpat_simulator';
@@ -256,7 +261,7 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     }
   });
 
-  // Last of the Shopify requests: the bucket has no restore rate, so the client's budget keeps the 5 points it learnt.
+  // Last request of this app: with no restore rate, its budget keeps the 5-point bucket it learnt from THROTTLED.
   it('THROTTLED: the attempt shows what Shopify asked for and what the bucket held; the operation its error code', async () => {
     const c = customerWithOrders();
     const router = routerSpan();
@@ -302,7 +307,8 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
       expect(attempt['shopify.cost.requested']).toBeGreaterThan(5);
       expect(after.available).toBe(5);
     } finally {
-      await h.sim('throttle', { maximumAvailable: BUCKET });
+      // Back to the starting plan with a full bucket (without a restore rate, raising the maximum would not refill it).
+      await h.sim('reset', {});
     }
   });
 
@@ -324,6 +330,75 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     expect(text).not.toContain(TOKEN);
     expect(text).not.toContain(jwt);
     expect(text).not.toContain(JWT_SECRET);
+  });
+});
+
+describe('the OTLP/HTTP exporter', () => {
+  it('posts the spans to <endpoint>/v1/traces, and those still queued when the app closes', async () => {
+    // A local collector: whatever the exporter posts is kept as it arrived.
+    const posts: Array<{ path: string | undefined; type: string | undefined; body: any }> = [];
+    const collector = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        posts.push({ path: req.url, type: req.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const config = loadConfig({
+      SHOPIFY_STORE_DOMAIN: h.simulatorUrl,
+      SHOPIFY_ADMIN_ACCESS_TOKEN: TOKEN,
+      AUTH_MODE: 'none',
+      SQLITE_PATH: ':memory:',
+      NODE_ENV: 'test',
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}/otlp`,
+    });
+    const app = await buildApp(config, silentLogger());
+    try {
+      await new Promise<void>((resolve) => app.server.http.listen(0, '127.0.0.1', resolve));
+      const router = routerSpan();
+      const res = await fetch(`http://127.0.0.1:${(app.server.http.address() as AddressInfo).port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: router.traceparent },
+        body: JSON.stringify({ query: SEARCH, variables: { q: 'nobody' } }),
+      });
+      expect(((await res.json()) as any).errors).toBeUndefined();
+    } finally {
+      // Spans are batched for 5 s; closing the app (as graceful shutdown does) exports what is queued.
+      await app.close();
+      collector.close();
+    }
+    expect(posts.map((p) => [p.path, p.type])).toEqual([['/otlp/v1/traces', 'application/json']]);
+    const [resourceSpans] = posts[0]!.body.resourceSpans;
+    expect(resourceSpans.resource.attributes).toEqual(
+      expect.arrayContaining([{ key: 'service.name', value: { stringValue: 'shopify-profile-subgraph' } }]),
+    );
+    const spans = resourceSpans.scopeSpans.flatMap((s: any) => s.spans);
+    expect(spans.map((s: any) => s.name).sort()).toEqual(['graphql.operation Search', 'shopify.request CustomerSearch']);
+  });
+
+  it('says once when exports start failing and once when they work again, naming no URL', async () => {
+    const lines: any[] = [];
+    const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    let up = false;
+    const collector: SpanExporter = {
+      export: (_spans, done) =>
+        done(up ? { code: 0 } : { code: 1, error: new Error('connect ECONNREFUSED http://user:pw@collector:4318') }),
+      shutdown: async () => undefined,
+    };
+    const tracing = (await startTracing({ endpoint: 'http://user:pw@collector:4318', serviceName: 's' }, logger, { exporter: collector }))!;
+    for (const state of [false, false, true, true]) {
+      up = state;
+      tracing.startOperation(() => undefined).end({ status: 200, codes: [] });
+      // A flush whose export failed rejects; the app never waits on one (only shutdown flushes, and it swallows that).
+      await tracing.forceFlush().catch(() => undefined);
+    }
+    await tracing.shutdown();
+    expect(lines.map((l) => [l.msg, l.tracing])).toEqual([
+      ['OpenTelemetry export failed; spans are dropped', { dropped: 1, error: 'Error' }],
+      ['OpenTelemetry export works again', undefined],
+    ]);
   });
 });
 
