@@ -34,7 +34,9 @@ const services: Record<string, any> = file.services;
 
 /** A service's environment with compose's interpolation applied (nothing set in the shell: the file's defaults). */
 function environment(name: string): Record<string, string> {
-  return Object.fromEntries(Object.entries((services[name].environment ?? {}) as Record<string, string>).map(([k, v]) => [k, interpolate(v)]));
+  return Object.fromEntries(
+    Object.entries((services[name].environment ?? {}) as Record<string, string>).map(([k, v]) => [k, interpolate(v)]),
+  );
 }
 
 /** The value after `--flag` in a service's command. */
@@ -153,7 +155,11 @@ describe('compose.yaml', () => {
     const shopifyUrl = new URL(argument('supergraph', '--shopify-url'));
     const profilesUrl = new URL(argument('supergraph', '--profiles-url'));
     expect([shopifyUrl.hostname, shopifyUrl.port, shopifyUrl.pathname]).toEqual(['shopify', environment('shopify').PORT, '/graphql']);
-    expect([profilesUrl.hostname, profilesUrl.port, profilesUrl.pathname]).toEqual(['profiles', argument('profiles', '--port'), '/graphql']);
+    expect([profilesUrl.hostname, profilesUrl.port, profilesUrl.pathname]).toEqual([
+      'profiles',
+      argument('profiles', '--port'),
+      '/graphql',
+    ]);
     expect(services.profiles.expose).toEqual([profilesUrl.port]);
     expect(healthcheckUrl('profiles').port).toBe(profilesUrl.port);
     const composed = composeSupergraph(localSubgraphs({ profiles: profilesUrl.href, shopify: shopifyUrl.href }));
@@ -173,9 +179,9 @@ describe('compose.yaml', () => {
     expect(argument('router', '--config-path')).toBe('/gateway/hive/gateway.config.ts');
     expect(existsSync(join(REPO_ROOT, 'deploy/hive-gateway/gateway.config.ts'))).toBe(true);
     const router = environment('router');
-    expect(Object.keys(router).filter((k) => !(GATEWAY_ENV_VARIABLES as readonly string[]).includes(k) && !HIVE_CLI_VARIABLES.includes(k))).toEqual(
-      [],
-    );
+    expect(
+      Object.keys(router).filter((k) => !(GATEWAY_ENV_VARIABLES as readonly string[]).includes(k) && !HIVE_CLI_VARIABLES.includes(k)),
+    ).toEqual([]);
     // The gateway's own validation accepts its environment, and it signs nothing the subgraph would refuse.
     expect(() => readGatewayAuthSettings(router)).not.toThrow();
     const subgraph = environment('shopify');
@@ -253,7 +259,9 @@ describe('the demo store over TLS, as compose wires it', () => {
       );
       expect(card).toEqual({
         status: 200,
-        body: { data: { _entities: [{ shopifyCustomer: { ...CUSTOMER_1, shopifyUrl: `https://localhost:${tlsPort}/admin/customers/1000001` } }] } },
+        body: {
+          data: { _entities: [{ shopifyCustomer: { ...CUSTOMER_1, shopifyUrl: `https://localhost:${tlsPort}/admin/customers/1000001` } }] },
+        },
       });
     } finally {
       subgraph?.process.kill('SIGKILL');

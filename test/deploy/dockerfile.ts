@@ -68,7 +68,8 @@ export function parseDockerfile(text: string): Dockerfile {
   for (const ins of instructions) {
     if (ins.keyword === 'FROM') {
       const [image, as, name] = ins.shell!.split(/\s+/);
-      if (as?.toUpperCase() !== 'AS' || !name) throw new Error(`Dockerfile line ${ins.line}: every stage needs a name (FROM image AS name)`);
+      if (as?.toUpperCase() !== 'AS' || !name)
+        throw new Error(`Dockerfile line ${ins.line}: every stage needs a name (FROM image AS name)`);
       stages.push({ name, from: image!.replace(/\$\{(\w+)\}/g, (_, v: string) => globalArgs[v] ?? ''), instructions: [] });
     } else if (stages.length === 0) {
       if (ins.keyword !== 'ARG') throw new Error(`Dockerfile line ${ins.line}: only ARG may come before the first FROM`);
@@ -92,7 +93,14 @@ export function dockerignore(text: string): (path: string) => boolean {
       const pattern = posix.normalize((negate ? l.slice(1) : l).replace(/^\/+/, ''));
       const source = pattern
         .split('/')
-        .map((part) => (part === '**' ? '(?:.*)' : part.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')))
+        .map((part) =>
+          part === '**'
+            ? '(?:.*)'
+            : part
+                .replace(/[.+^${}()|\\]/g, '\\$&')
+                .replace(/\*/g, '[^/]*')
+                .replace(/\?/g, '[^/]'),
+        )
         .join('/')
         .replace(/\(\?:\.\*\)\//g, '(?:.*/)?');
       return { negate, regex: new RegExp(`^${source}$`) };
@@ -145,7 +153,9 @@ const HOST_TOOLS: Record<string, string> = { python3: 'python3', make: 'make', '
 /** Performs every stage in order; returns each stage's result by name. */
 export function buildDockerfile(file: Dockerfile, opts: BuildOptions): Map<string, StageResult> {
   const results = new Map<string, StageResult>();
-  const ignored = dockerignore(existsSync(join(opts.context, '.dockerignore')) ? readFileSync(join(opts.context, '.dockerignore'), 'utf8') : '');
+  const ignored = dockerignore(
+    existsSync(join(opts.context, '.dockerignore')) ? readFileSync(join(opts.context, '.dockerignore'), 'utf8') : '',
+  );
   for (const stage of file.stages) {
     const root = join(opts.workspace, stage.name);
     const parent = results.get(stage.from);
@@ -155,7 +165,18 @@ export function buildDockerfile(file: Dockerfile, opts: BuildOptions): Map<strin
     else mkdirSync(root, { recursive: true });
     const state: StageResult = parent
       ? { ...parent, name: stage.name, root, env: { ...parent.env }, exposed: [...parent.exposed], chowns: [...parent.chowns] }
-      : { name: stage.name, root, workdir: '/', env: {}, user: null, exposed: [], healthcheck: null, cmd: null, chowns: [], systemPackages: [] };
+      : {
+          name: stage.name,
+          root,
+          workdir: '/',
+          env: {},
+          user: null,
+          exposed: [],
+          healthcheck: null,
+          cmd: null,
+          chowns: [],
+          systemPackages: [],
+        };
     const inRoot = (path: string) => join(root, posix.resolve(state.workdir, path));
     for (const ins of stage.instructions) {
       opts.onStep?.(stage.name, ins);
@@ -237,7 +258,10 @@ function run(ins: Instruction, state: StageResult, cwd: string, baseEnv: NodeJS.
     throw new Error(`Dockerfile line ${ins.line}: only the npm cache mount is supported, not ${mount}`);
   }
   let command = ins.shell!;
-  const apt = /^apt-get update\s+&&\s+apt-get install -y --no-install-recommends ([\w+.\- ]+?)\s+&&\s+rm -rf \/var\/lib\/apt\/lists\/\*$/.exec(command);
+  const apt =
+    /^apt-get update\s+&&\s+apt-get install -y --no-install-recommends ([\w+.\- ]+?)\s+&&\s+rm -rf \/var\/lib\/apt\/lists\/\*$/.exec(
+      command,
+    );
   if (apt) {
     // System packages are not installed on this machine: the tools they provide must already be here.
     const packages = apt[1]!.split(/\s+/);

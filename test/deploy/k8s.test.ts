@@ -58,7 +58,11 @@ describe('deploy/k8s', () => {
   });
 
   it('sets only variables the subgraph reads, whether from the ConfigMap, the Secret or env', () => {
-    const names = [...Object.keys(configMap.data), ...container.env.map((e: { name: string }) => e.name), ...Object.keys(secret.stringData)];
+    const names = [
+      ...Object.keys(configMap.data),
+      ...container.env.map((e: { name: string }) => e.name),
+      ...Object.keys(secret.stringData),
+    ];
     expect(names.filter((n) => !ENV_VARIABLES.includes(n))).toEqual([]);
     // A value set twice (ConfigMap and env) would depend on Kubernetes' precedence; each is set once.
     const podNames = [...Object.keys(configMap.data), ...container.env.map((e: { name: string }) => e.name)];
@@ -159,7 +163,12 @@ describe('deploy/k8s', () => {
     // The image's USER is `node`, uid 1000 in the official Node images.
     const runtime = parseDockerfile(readRepoFile('Dockerfile')).stages.at(-1)!;
     expect(runtime.instructions.filter((i) => i.keyword === 'USER').map((i) => i.shell)).toEqual(['node']);
-    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(container.securityContext).toEqual({
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
