@@ -39,7 +39,8 @@ async function deliver(body: string | Buffer, headers: Record<string, string | u
   const t0 = performance.now();
   const res = await fetch(url, {
     method: 'POST',
-    body,
+    // a copy as a plain Uint8Array: the DOM typings now in the tree no longer take a Buffer as a BodyInit
+    body: typeof body === 'string' ? body : new Uint8Array(body),
     headers: Object.fromEntries(
       Object.entries({ 'content-type': 'application/json', 'x-shopify-topic': 'orders/updated', ...headers }).filter(
         ([, v]) => v !== undefined,
