@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { SimCustomer } from '../dev/profiles-subgraph.js';
 import { benchAuth, subgraphEnv } from './latency.js';
-import { startChild } from './processes.js';
+import { startChild, startCompiledSubgraph } from './processes.js';
 import { entitiesQuery, type Representation } from './queries.js';
 import { HUGE_BUCKET } from './requests.js';
 
@@ -181,7 +181,7 @@ async function startProcesses(closers: Array<() => Promise<unknown>>): Promise<P
   closers.push(() => simChild.stop());
   const sim = simChild.ready as unknown as { url: string; token: string };
   const auth = await benchAuth();
-  const subgraph = await startChild('./subgraph-process.ts', { env: subgraphEnv(sim, auth, join(tmp, 'isolation.sqlite'), 0) });
+  const subgraph = await startCompiledSubgraph(subgraphEnv(sim, auth, join(tmp, 'isolation.sqlite'), 0));
   closers.push(() => subgraph.stop());
   const graphqlUrl = String(subgraph.ready.url);
   const base = graphqlUrl.replace(/\/graphql$/, '');

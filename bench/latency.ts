@@ -16,7 +16,7 @@ import { startGateway } from '../dev/gateway.js';
 import { startProfilesSubgraph, type DemoProfile } from '../dev/profiles-subgraph.js';
 import { composeSupergraph } from '../dev/supergraph-harness.js';
 import type { HttpJob, LoadFigures, ShapeJob } from './autocannon-worker.js';
-import { processMemory, sampleRss, startChild, type Child } from './processes.js';
+import { processMemory, sampleRss, startChild, startCompiledSubgraph, type Child } from './processes.js';
 import type { Shape } from './proxy.js';
 import { entitiesQuery, representations, supergraphQuery } from './queries.js';
 import { HUGE_BUCKET, STORE } from './requests.js';
@@ -145,11 +145,11 @@ export async function startLatencyProcesses(opts: { cacheRows: boolean }): Promi
     closers.push(() => simChild.stop());
     const sim = simChild.ready as unknown as LatencyProcesses['sim'];
     const auth = await benchAuth();
-    // Started together (each is seconds of TypeScript loading); the cache-on subgraph idles until its rows.
+    // Started together (each takes seconds to load); the cache-on subgraph idles until its rows.
     const started = await Promise.allSettled([
-      startChild('./subgraph-process.ts', { env: subgraphEnv(sim, auth, join(tmp, 'off.sqlite'), 0), execArgv: ['--expose-gc'] }),
+      startCompiledSubgraph(subgraphEnv(sim, auth, join(tmp, 'off.sqlite'), 0), ['--expose-gc']),
       startChild('./autocannon-worker.ts'),
-      ...(opts.cacheRows ? [startChild('./subgraph-process.ts', { env: subgraphEnv(sim, auth, join(tmp, 'on.sqlite'), 30) })] : []),
+      ...(opts.cacheRows ? [startCompiledSubgraph(subgraphEnv(sim, auth, join(tmp, 'on.sqlite'), 30))] : []),
     ]);
     for (const s of started) if (s.status === 'fulfilled') closers.push(() => s.value.stop());
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');

@@ -3,8 +3,9 @@
  * process (and event loop), talk over IPC, and are tracked here so that nothing outlives `npm run bench` — not on
  * success, not on an error, not on Ctrl-C.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root: children run from here so `--import tsx` and relative paths resolve. */
@@ -26,7 +27,7 @@ export interface Child {
 }
 
 /**
- * Forks a TypeScript module (through tsx) with an IPC channel, and waits (at most `readyTimeoutMs`) for its
+ * Forks a module with an IPC channel (TypeScript through tsx; a `.mjs` file with plain node), and waits (at most `readyTimeoutMs`) for its
  * `ready` message. The child is killed if it does not get ready in time.
  */
 export async function startChild(
@@ -35,7 +36,7 @@ export async function startChild(
 ): Promise<Child> {
   const child = fork(fileURLToPath(new URL(script, import.meta.url)), opts.args ?? [], {
     cwd: ROOT,
-    execArgv: ['--import', 'tsx', ...(opts.execArgv ?? [])],
+    execArgv: script.endsWith('.mjs') ? (opts.execArgv ?? []) : ['--import', 'tsx', ...(opts.execArgv ?? [])],
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -190,4 +191,27 @@ export function sampleRss(pid: number, everyMs = 200): { stop(): number | null }
       return max;
     },
   };
+}
+
+/**
+ * The subgraph as production runs it: compiled dist/ through bench/compiled-subgraph.mjs (built first when sources
+ * are newer than the last build), on a free loopback port, configured by `env` like `npm start`.
+ */
+export async function startCompiledSubgraph(env: Record<string, string>, execArgv: string[] = []): Promise<Child> {
+  const built = spawnSync(process.execPath, ['scripts/build-stamp.mjs', 'ensure'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (built.status !== 0) throw new Error('building dist/ for the bench failed (see above)');
+  const port = await freePort();
+  return startChild('./compiled-subgraph.mjs', { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, execArgv });
+}
+
+/** A loopback port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
