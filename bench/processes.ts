@@ -5,8 +5,8 @@
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../dev/ports.js';
 
 /** The repository root: children run from here so `--import tsx` and relative paths resolve. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -202,16 +202,4 @@ export async function startCompiledSubgraph(env: Record<string, string>, execArg
   if (built.status !== 0) throw new Error('building dist/ for the bench failed (see above)');
   const port = await freePort();
   return startChild('./compiled-subgraph.mjs', { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, execArgv });
-}
-
-/** A loopback port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }

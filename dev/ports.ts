@@ -90,3 +90,18 @@ export function reachableHost(host: string): string {
   if (host === '' || host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
 }
+
+/**
+ * A loopback port nothing listens on right now, for a child process that must be told its port up front (the bench's
+ * compiled subgraph, the hive-gateway CLI, which logs the port it was given rather than the one it bound).
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}

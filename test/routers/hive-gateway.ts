@@ -7,10 +7,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../dev/ports.js';
 
 /** The shipped config file the CLI loads. */
 export const HIVE_CONFIG_PATH = fileURLToPath(new URL('../../deploy/hive-gateway/gateway.config.ts', import.meta.url));
@@ -24,18 +24,6 @@ function hiveGatewayBin(): string {
   const manifestPath = require.resolve('@graphql-hive/gateway/package.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { bin: Record<string, string> };
   return join(dirname(manifestPath), manifest.bin['hive-gateway']!);
-}
-
-/** A loopback port free right now. The CLI logs the port it was given, not the one bound, so `--port 0` cannot work. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A running Hive Gateway. */
