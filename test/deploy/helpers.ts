@@ -5,10 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import { SignJWT } from 'jose';
+
+export { freePort } from '../../dev/ports.js';
 
 /** The repository root (the Docker build context). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -44,18 +45,6 @@ export function drainForceExitMs(): number {
   const match = /setTimeout\(\(\) => process\.exit\(1\), ([\d_]+)\)/.exec(readRepoFile('src/main.ts'));
   if (!match) throw new Error('src/main.ts no longer forces the exit with setTimeout(() => process.exit(1), N): update this test');
   return Number(match[1]!.replace(/_/g, ''));
-}
-
-/** A loopback port free right now (for servers that must be told their port, not pick one). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** An HS256 agent token, signed as a support desk would sign it. */
