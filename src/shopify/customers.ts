@@ -115,15 +115,17 @@ export class ShopifyCustomerSource implements CustomerSource {
     let work: Work[] = targets.map((t, i) => ({ t, i, matchedEmail: null }));
 
     const emailWork = work.filter((w) => w.t.kind === 'emails');
+    // The packing of `work` as it stands, when deciding step 1 already computed it.
+    let packed: Packing<Work> | undefined;
     if (emailWork.length > 0) {
       // Step 1: emails → GIDs, cheaply, when that takes fewer requests in all; and always for a target with an email
       // that cannot go into a search query. Step 2 below then treats them as linked customers.
-      const first = new Set(
-        this.resolveEmailsFirst(targets, plan) ? emailWork : emailWork.filter((w) => !emailsOf(w.t).every(isPlainEmail)),
-      );
+      const choice = this.resolveEmailsFirst(work, plan);
+      const first = new Set(choice.first ? emailWork : emailWork.filter((w) => !emailsOf(w.t).every(isPlainEmail)));
       if (first.size > 0) work = [...work.filter((w) => !first.has(w)), ...(await this.resolveToIds([...first], results))];
+      else packed = choice.direct;
     }
-    const undecided = await this.fetchCards(work, plan, results, truncated);
+    const undecided = await this.fetchCards(work, plan, results, truncated, packed);
     // A full search page left these unknown: their emails are looked up to the end, then their cards fetched by id.
     if (undecided.length > 0) await this.fetchCards(await this.resolveToIds(undecided, results), plan, results, truncated);
 
@@ -140,11 +142,13 @@ export class ShopifyCustomerSource implements CustomerSource {
     plan: FetchPlan,
     results: Array<CustomerHit | null | Error>,
     truncated: Set<OrderModel>,
+    packed: Packing<Work> = packByCost(
+      work,
+      cardPricer(work, (w) => w.t, plan, this.lineItemsFirst),
+    ),
   ): Promise<Work[]> {
     const undecided: Work[] = [];
-    const { groups, oversized } = packByCost(work, (group) =>
-      costOf(PROFILE_CUSTOMERS, profileVariables(...splitTargets(group.map((w) => w.t)), plan, this.lineItemsFirst, false)),
-    );
+    const { groups, oversized } = packed;
     for (const w of oversized) {
       results[w.i] = new ShopifyUnavailableError("this profile has too many emails to look up within Shopify's 1000-point query limit");
     }
@@ -197,18 +201,25 @@ export class ShopifyCustomerSource implements CustomerSource {
     });
   }
 
-  /** True when looking emails up first takes fewer requests than fetching the full card for every email. */
-  private resolveEmailsFirst(targets: readonly CustomerTarget[], plan: FetchPlan): boolean {
-    const price = (g: readonly CustomerTarget[]) =>
-      costOf(PROFILE_CUSTOMERS, profileVariables(...splitTargets(g), plan, this.lineItemsFirst, false));
-    const direct = packByCost(targets, price);
-    if (direct.oversized.length > 0) return true;
-    const emails = targets.flatMap(emailsOf);
+  /**
+   * `first`: true when looking emails up first takes fewer requests than fetching the full card for every email.
+   * `direct`: the packing of `work` as it is, which fetchCards reuses when nothing is looked up first.
+   */
+  private resolveEmailsFirst(work: readonly Work[], plan: FetchPlan): { first: boolean; direct: Packing<Work> } {
+    const direct = packByCost(
+      work,
+      cardPricer(work, (w) => w.t, plan, this.lineItemsFirst),
+    );
+    if (direct.oversized.length > 0) return { first: true, direct };
+    const emails = work.flatMap((w) => emailsOf(w.t));
     const lookup = packByCost(emails, (g) => costOf(CUSTOMER_IDS_BY_EMAIL, { query: '', first: lookupFirst(g.length) }), undefined, 100);
     // Worst case for step 2: every email target matches a customer.
-    const asIds = targets.map((t, i): CustomerTarget => (t.kind === 'id' ? t : { kind: 'id', customerId: `gid://shopify/Customer/${i}` }));
-    const then = packByCost(asIds, price);
-    return lookup.groups.length + then.groups.length < direct.groups.length;
+    const asIds = work.map(({ t }, i): CustomerTarget => (t.kind === 'id' ? t : { kind: 'id', customerId: `gid://shopify/Customer/${i}` }));
+    const then = packByCost(
+      asIds,
+      cardPricer(asIds, (t) => t, plan, this.lineItemsFirst),
+    );
+    return { first: lookup.groups.length + then.groups.length < direct.groups.length, direct };
   }
 
   private bundle(c: Customer, plan: FetchPlan, truncated: Set<OrderModel>): CustomerBundle {
@@ -275,6 +286,64 @@ function firstOwned(emails: readonly string[], page: Map<string, unknown>, compl
     if (!complete) return undefined;
   }
   return null;
+}
+
+type Packing<T> = ReturnType<typeof packByCost<T>>;
+
+/**
+ * The packer's price of a group of targets: PROFILE_CUSTOMERS's requested cost, which depends only on how many distinct
+ * ids and emails the group holds (and the plan). Packing a large batch prices hundreds of candidate groups; each is
+ * counted in place and each count priced once, instead of building its variables (copied arrays, Sets, a cost key).
+ */
+function cardPricer<T>(
+  items: readonly T[],
+  targetOf: (item: T) => CustomerTarget,
+  plan: FetchPlan,
+  lineItemsFirst: number,
+): (group: readonly T[]) => number {
+  // Plain counting equals counting distinct values only when no id or email repeats among all the items.
+  const distinct = noRepeats(items.map(targetOf));
+  const costs = new Map<string, number>();
+  return (group) => {
+    let ids = 0;
+    let emails = 0;
+    if (distinct) {
+      for (const item of group) {
+        const t = targetOf(item);
+        if (t.kind === 'id') ids++;
+        else emails += t.emails.length;
+      }
+    } else {
+      const [i, e] = splitTargets(group.map(targetOf));
+      [ids, emails] = [i.length, e.length];
+    }
+    const key = `${ids}/${emails}`;
+    let cost = costs.get(key);
+    if (cost === undefined) {
+      const blank = (n: number) => Array.from({ length: n }, () => '');
+      cost = costOf(PROFILE_CUSTOMERS, profileVariables(blank(ids), blank(emails), plan, lineItemsFirst, false));
+      costs.set(key, cost);
+    }
+    return cost;
+  };
+}
+
+/** True when no customer id and no email occurs twice among `targets`. */
+function noRepeats(targets: readonly CustomerTarget[]): boolean {
+  const ids = new Set<string>();
+  const emails = new Set<string>();
+  for (const t of targets) {
+    if (t.kind === 'id') {
+      if (ids.has(t.customerId)) return false;
+      ids.add(t.customerId);
+    } else {
+      for (const e of t.emails) {
+        if (emails.has(e)) return false;
+        emails.add(e);
+      }
+    }
+  }
+  return true;
 }
 
 function splitTargets(targets: readonly CustomerTarget[]): [string[], string[]] {

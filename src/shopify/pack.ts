@@ -12,7 +12,8 @@ import { MAX_QUERY_COST } from './cost.js';
  * requests found by bisection on how many fit. Item by item, packing 500 same-shaped targets priced each against
  * every request so far (~60 000 pricings, a third of a second of blocked event loop); as runs it is a few pricings
  * per request. If two such items were not interchangeable, packing would only be less tight: every request is
- * still priced exactly, never over the limit.
+ * still priced exactly, never over the limit. `costOfGroup` must not keep the array it is given: a request's items
+ * are priced in place, with the candidate appended.
  */
 export function packByCost<T>(
   items: readonly T[],
@@ -36,9 +37,14 @@ export function packByCost<T>(
     let next = 0;
     for (const group of groups) {
       while (next < run.length && group.items.length < maxItems) {
-        const cost = costOfGroup([...group.items, run[next]!]);
-        if (cost > limit) break;
-        group.items.push(run[next++]!);
+        // Tried in place rather than on a copy: a large batch tries hundreds of candidates per request.
+        group.items.push(run[next]!);
+        const cost = costOfGroup(group.items);
+        if (cost > limit) {
+          group.items.pop();
+          break;
+        }
+        next++;
         group.cost = cost;
       }
       if (next === run.length) break;
