@@ -1,5 +1,5 @@
-// The subgraph exactly as production starts it — `node dist/main.js`, configured by its environment, no TypeScript
-// tooling loaded — plus the bench's IPC (bench/processes.ts): `ready` once /healthz answers, and a `memory` job
+// The subgraph exactly as production starts it — `node dist/main.js` with the node flags of package.json's `start`
+// (bench/processes.ts passes them), configured by its environment, no TypeScript tooling loaded — plus the bench's IPC (bench/processes.ts): `ready` once /healthz answers, and a `memory` job
 // (after a full collection when started with --expose-gc). Plain JavaScript, so the memory read from /proc is the
 // compiled service's own. The bench gives it a free PORT; main.js drains and exits on SIGTERM.
 const port = process.env.PORT;

@@ -44,7 +44,13 @@ export interface LatencyRow {
 }
 
 export interface LatencyMemory {
+  /** RSS right after start (section 1 runs meanwhile, so about a second after the subgraph answered /healthz) */
   idleRssMb: number | null;
+  /**
+   * RSS 15 s after the subgraph was ready, still before any request: V8 has shrunk the young generation that loading
+   * grew by then (its memory reducer starts 8 s after the last allocation burst), so this is what an idle replica holds
+   */
+  settledIdleRssMb: number | null;
   peakRssMb: number | null;
   cacheOnPeakRssMb: number | null;
   /** V8 heap in use right after a full GC: before any request, and after the whole section (what stays retained) */
@@ -120,6 +126,8 @@ export function subgraphEnv(
 }
 
 const JOB_SLACK_MS = 60_000;
+/** How long after ready the settled idle RSS is read. */
+const SETTLE_MS = 15_000;
 
 /** The processes section 2 measures; started early (while section 1 runs) because loading them takes a while. */
 export interface LatencyProcesses {
@@ -129,6 +137,8 @@ export interface LatencyProcesses {
   cached: Child | null;
   cannon: Child;
   auth: BenchAuth;
+  /** when the subgraph answered /healthz (Date.now()) */
+  readyAt: number;
   close(): Promise<void>;
 }
 
@@ -146,8 +156,12 @@ export async function startLatencyProcesses(opts: { cacheRows: boolean }): Promi
     const sim = simChild.ready as unknown as LatencyProcesses['sim'];
     const auth = await benchAuth();
     // Started together (each takes seconds to load); the cache-on subgraph idles until its rows.
+    let readyAt = 0;
     const started = await Promise.allSettled([
-      startCompiledSubgraph(subgraphEnv(sim, auth, join(tmp, 'off.sqlite'), 0), ['--expose-gc']),
+      startCompiledSubgraph(subgraphEnv(sim, auth, join(tmp, 'off.sqlite'), 0), ['--expose-gc']).then((child) => {
+        readyAt = Date.now();
+        return child;
+      }),
       startChild('./autocannon-worker.ts'),
       ...(opts.cacheRows ? [startCompiledSubgraph(subgraphEnv(sim, auth, join(tmp, 'on.sqlite'), 30))] : []),
     ]);
@@ -155,7 +169,7 @@ export async function startLatencyProcesses(opts: { cacheRows: boolean }): Promi
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     const [subgraph, cannon, cached] = started.map((s) => (s as PromiseFulfilledResult<Child>).value) as [Child, Child, Child | undefined];
-    return { sim, subgraph, cannon, cached: cached ?? null, auth, close };
+    return { sim, subgraph, cannon, cached: cached ?? null, auth, readyAt, close };
   } catch (error) {
     await close();
     throw error;
@@ -238,6 +252,9 @@ export async function runLatency(procs: LatencyProcesses, opts: LatencyOptions):
       );
 
     const idleRssMb = processMemory(subgraph.pid)?.rssMb ?? null;
+    // Read before the forced GC below, which would shrink the heap itself.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, procs.readyAt + SETTLE_MS - Date.now())));
+    const settledIdleRssMb = processMemory(subgraph.pid)?.rssMb ?? null;
     const idleHeap = await heapAfterGc();
     const rows: LatencyRow[] = [];
     const add = (row: LatencyRow) => {
@@ -348,7 +365,7 @@ export async function runLatency(procs: LatencyProcesses, opts: LatencyOptions):
         `simulator bucket ${HUGE_BUCKET.maximumAvailable.toExponential(0)} (never throttles); overhead = p50 (mean) − simulator p50 (mean) at the same K, latency and c; ` +
         `cache on = a second subgraph process with SHOPIFY_CACHE_TTL_S=30 asked the same call again and again (every lookup a hit after warm-up)`,
       rows,
-      memory: { idleRssMb, peakRssMb, cacheOnPeakRssMb, heapAfterGcMb: { idle: idleHeap, end: endHeap } },
+      memory: { idleRssMb, settledIdleRssMb, peakRssMb, cacheOnPeakRssMb, heapAfterGcMb: { idle: idleHeap, end: endHeap } },
     };
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);

@@ -25,8 +25,14 @@ export function memoryRows(latency: LatencyResult | null, budget: BudgetResult |
     rows.push({
       id: 'memory/subgraph/idle',
       process: 'subgraph',
-      during: '(2) after start, before any request',
+      during: '(2) idle, right after start (~1 s after ready), before any request',
       rssMb: latency.memory.idleRssMb,
+    });
+    rows.push({
+      id: 'memory/subgraph/idle-settled',
+      process: 'subgraph',
+      during: '(2) idle, settled: 15 s after ready, before any request',
+      rssMb: latency.memory.settledIdleRssMb ?? null,
     });
     for (const c of [...new Set(direct.map((r) => r.concurrency))]) {
       rows.push({

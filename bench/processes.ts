@@ -5,6 +5,7 @@
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../dev/ports.js';
 
@@ -194,12 +195,31 @@ export function sampleRss(pid: number, everyMs = 200): { stop(): number | null }
 }
 
 /**
+ * The node flags production starts with, read from package.json's `start` script (`node [flags] dist/main.js`): the
+ * one place they are written, so the bench measures the heap configuration `npm start` runs with (V8 sizes its heap
+ * from the flags, and from the machine's memory when none are given).
+ */
+export function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const start = pkg.scripts?.start ?? '';
+  const words = start.trim().split(/\s+/);
+  if (words[0] !== 'node' || words.at(-1) !== 'dist/main.js' || words.slice(1, -1).some((w) => !w.startsWith('--'))) {
+    throw new Error(`package.json's start script should be "node [--flags] dist/main.js", got "${start}"`);
+  }
+  return words.slice(1, -1);
+}
+
+/**
  * The subgraph as production runs it: compiled dist/ through bench/compiled-subgraph.mjs (built first when sources
- * are newer than the last build), on a free loopback port, configured by `env` like `npm start`.
+ * are newer than the last build) with `npm start`'s node flags, on a free loopback port, configured by `env` like
+ * `npm start`. `execArgv`: the bench's own additions (--expose-gc), after production's flags.
  */
 export async function startCompiledSubgraph(env: Record<string, string>, execArgv: string[] = []): Promise<Child> {
   const built = spawnSync(process.execPath, ['scripts/build-stamp.mjs', 'ensure'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   if (built.status !== 0) throw new Error('building dist/ for the bench failed (see above)');
   const port = await freePort();
-  return startChild('./compiled-subgraph.mjs', { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, execArgv });
+  return startChild('./compiled-subgraph.mjs', {
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    execArgv: [...productionNodeFlags(), ...execArgv],
+  });
 }
