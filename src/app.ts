@@ -12,7 +12,7 @@ import type { AppDeps } from './context.js';
 import type { Logger } from './logger.js';
 import { measureBatches } from './observability/batch.js';
 import { createMetrics, metricsRoute, type Metrics } from './observability/metrics.js';
-import { observabilityPlugin } from './observability/plugin.js';
+import { fieldTimings, observabilityPlugin } from './observability/plugin.js';
 import { startTracing, type Tracing, type TracingOptions } from './observability/tracing.js';
 import { createServer, type CreateServerOptions, type SubgraphServer } from './server.js';
 import { CircuitBreaker } from './shopify/breaker.js';
@@ -80,6 +80,7 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
       routes: [metricsRoute(wiring.metrics), ...(options.routes ?? []), ...webhookRoutes(wiring, store, cache)],
       readiness: [...(options.readiness ?? []), ...readinessChecks(breaker, wiring.redis)],
       plugins: [observabilityPlugin(wiring.metrics, logger), ...(options.plugins ?? [])],
+      fieldTimings: fieldTimings(wiring.metrics, logger),
       tracing,
     });
     await server.start();

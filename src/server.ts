@@ -15,6 +15,7 @@ import { routerSecretMatches } from './auth.js';
 import type { AppDeps, RequestContext } from './context.js';
 import { createContext } from './request.js';
 import { tracingPlugin, type Tracing } from './observability/tracing.js';
+import { timeResolvers, type FieldTimings } from './observability/plugin.js';
 import { isAppError } from './errors.js';
 import { queryLimitsRule } from './hardening.js';
 import { representationsPlugin } from './representations.js';
@@ -39,6 +40,8 @@ export interface CreateServerOptions {
   validationRules?: ValidationRule[];
   /** OpenTelemetry tracing (observability/tracing.ts); none = off, and then no span is ever started */
   tracing?: Tracing | null;
+  /** reports the duration of every I/O resolver (observability/plugin.ts fieldTimings); none = not timed */
+  fieldTimings?: FieldTimings;
 }
 
 export interface SubgraphServer {
@@ -94,8 +97,10 @@ export function createServer(deps: AppDeps, options: CreateServerOptions = {}): 
 /** The ApolloServer: our schema, the query limits, and no landing page, suggestions or cache hints in production. */
 function createApollo(deps: AppDeps, options: CreateServerOptions): ApolloServer<RequestContext> {
   const production = deps.config.env === 'production';
+  const schema = buildSchema();
+  if (options.fieldTimings) timeResolvers(schema, options.fieldTimings);
   return new ApolloServer<RequestContext>({
-    schema: buildSchema(),
+    schema,
     // Apollo's own messages (e.g. "Enabling inline tracing") go to our JSON logs, not stdout.
     logger: deps.logger,
     // main.ts owns SIGTERM/SIGINT and drains HTTP first; Apollo's own handlers would start a second stop()

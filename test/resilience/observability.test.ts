@@ -132,11 +132,14 @@ describe('a full run', () => {
       /^shopify_customer_batch_size_bucket\{le="10"\} [1-9]/m,
       /^shopify_cache_lookups_total\{result="hit"\} [1-9]/m,
       /^graphql_resolver_duration_seconds_count\{field="CustomerProfile.orders"\} [1-9]/m,
+      /^graphql_resolver_duration_seconds_count\{field="Mutation.refundOrder"\} 1$/m,
       /^shopify_breaker_state 0$/m,
       /^shopify_webhooks_total\{topic="refunds\/create",result="processed"\} 1$/m,
       /^shopify_budget_available_points \d+/m,
       /^process_cpu_user_seconds_total /m,
     ])
       expect(text).toMatch(pattern);
+    // Only the I/O resolvers are timed: plain reads such as an order's number are not.
+    expect(text).not.toMatch(/field="ShopifyOrder\.orderNumber"/);
   });
 });
