@@ -56,4 +56,6 @@ EXPOSE 4001
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4001) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form, no npm or shell in between: SIGTERM reaches node, which drains in-flight requests and exits 0.
-CMD ["node", "dist/main.js"]
+# The V8 flags are package.json's `start` (test/deploy/dockerfile.test.ts keeps the two equal): they size the heap
+# for a ~100 MB service instead of the host's memory (README, Performance: memory).
+CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=1024", "dist/main.js"]

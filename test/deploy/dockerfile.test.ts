@@ -84,7 +84,10 @@ describe('the Dockerfile as written', () => {
     expect(healthcheck!.exec![0]).toBe('node');
     expect(healthcheck!.exec![2]).toContain("fetch('http://127.0.0.1:' + (process.env.PORT || 4001) + '/healthz')");
     expect(healthcheck!.flags).toEqual({ interval: '15s', timeout: '3s', 'start-period': '30s', retries: '3' });
-    expect(instructions(final, 'CMD').map((i) => i.exec)).toEqual([['node', 'dist/main.js']]);
+    // The same command as `npm start`, node flags included: one start command, wherever it runs.
+    const start = (JSON.parse(readRepoFile('package.json')) as { scripts: { start: string } }).scripts.start;
+    expect(start).toMatch(/^node (--[\w-]+=\S+ )*dist\/main\.js$/);
+    expect(instructions(final, 'CMD').map((i) => i.exec)).toEqual([start.split(' ')]);
   });
 });
 
