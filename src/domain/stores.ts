@@ -1,0 +1,24 @@
+/**
+ * Stores are first-class: every Shopify call, budget, breaker, cache key, link, webhook and audit record belongs to
+ * one. These are the plain shapes every folder speaks; config.ts builds them from the environment or a stores file.
+ */
+
+/** A store's stable handle (`us`, `eu`): lower-case letters, digits and dashes, starting with a letter, ≤ 32. */
+export type StoreHandle = string;
+
+/** The handle of the store configured by SHOPIFY_STORE_DOMAIN alone, and of every link made before stores existed. */
+export const DEFAULT_STORE_HANDLE: StoreHandle = 'default';
+
+/** The pattern every handle matches. */
+export const STORE_HANDLE_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** Agent actions a store can turn off. */
+export type StoreAction = 'cancel' | 'refund' | 'discount';
+
+/**
+ * How profiles link to this store's customers by email when no manual link exists:
+ * - `first`: the first of the profile's emails, in order, that matches a customer;
+ * - `unique`: only when exactly one customer matches and no other email of the profile matches a different one;
+ * - `off`: manual links only.
+ */
+export type AutoLinkPolicy = 'first' | 'unique' | 'off';
