@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { loadStoresFile, singleStore, singleStoreVariableChecks, type StoreConfig } from './config-stores.js';
+import { DEFAULT_STORE_HANDLE, STORE_HANDLE_PATTERN } from './domain/stores.js';
 import { ADMIN_API_VERSION } from './shopify/schema.js';
 import { parseStoreDomain, type StoreEndpoint } from './shopify/transport.js';
+
+export { MAX_STORES, type StoreConfig } from './config-stores.js';
 
 /**
  * The environment, validated once at boot. Every problem is reported in one message, by variable name;
@@ -60,8 +64,17 @@ const EnvSchema = z.object({
   PORT: int(4001, 0, 65535),
   HOST: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+  SHOPIFY_STORES_FILE: optionalString,
   SHOPIFY_STORE_DOMAIN: optionalString,
   SHOPIFY_ADMIN_ACCESS_TOKEN: optionalString,
+  SHOPIFY_STORE_HANDLE: optionalString
+    .refine((v) => v === undefined || STORE_HANDLE_PATTERN.test(v), {
+      message: 'must be 1 to 32 lower-case letters, digits or dashes, starting with a letter',
+    })
+    .transform((v) => v ?? DEFAULT_STORE_HANDLE),
+  SHOPIFY_STORE_NAME: optionalString.refine((v) => v === undefined || v.trim().length <= 100, {
+    message: 'must be at most 100 characters',
+  }),
   SHOPIFY_API_VERSION: z
     .string()
     .regex(/^\d{4}-\d{2}$|^unstable$/, 'must look like 2026-07')
@@ -117,7 +130,8 @@ function presentValues(source: RawEnv): RawEnv {
 function crossChecks(env: RawEnv, auth: AuthMode): string[] {
   const problems: string[] = [];
   const problem = (variable: string, message: string) => problems.push(`${variable}: ${message}`);
-  if (Boolean(env.SHOPIFY_STORE_DOMAIN) !== Boolean(env.SHOPIFY_ADMIN_ACCESS_TOKEN)) {
+  // With a stores file the token variable may be named by a store's tokenEnv; singleStoreVariableChecks judges it.
+  if (!env.SHOPIFY_STORES_FILE && Boolean(env.SHOPIFY_STORE_DOMAIN) !== Boolean(env.SHOPIFY_ADMIN_ACCESS_TOKEN)) {
     const missing = env.SHOPIFY_STORE_DOMAIN ? 'SHOPIFY_ADMIN_ACCESS_TOKEN' : 'SHOPIFY_STORE_DOMAIN';
     problem(missing, 'is required when the other Shopify credential is set (set both, or neither for the demo store)');
   }
@@ -135,7 +149,7 @@ function crossChecks(env: RawEnv, auth: AuthMode): string[] {
     problem('REDIS_URL', 'must start with redis:// or rediss://');
   }
   const production = env.NODE_ENV === 'production';
-  if (production && !env.SHOPIFY_STORE_DOMAIN && !env.SHOPIFY_ADMIN_ACCESS_TOKEN) {
+  if (production && !env.SHOPIFY_STORES_FILE && !env.SHOPIFY_STORE_DOMAIN && !env.SHOPIFY_ADMIN_ACCESS_TOKEN) {
     problem(
       'SHOPIFY_STORE_DOMAIN',
       'is required in production (without a store the built-in demo store would be served); set it and SHOPIFY_ADMIN_ACCESS_TOKEN',
@@ -174,7 +188,7 @@ function crossChecks(env: RawEnv, auth: AuthMode): string[] {
  */
 function authMode(env: RawEnv): AuthMode {
   if (env.AUTH_MODE === 'jwt' || env.AUTH_MODE === 'none') return env.AUTH_MODE;
-  return env.SHOPIFY_STORE_DOMAIN || env.NODE_ENV === 'production' ? 'jwt' : 'none';
+  return env.SHOPIFY_STORE_DOMAIN || env.SHOPIFY_STORES_FILE || env.NODE_ENV === 'production' ? 'jwt' : 'none';
 }
 
 /**
@@ -210,9 +224,21 @@ export interface Config {
   port: number;
   host: string | undefined;
   logLevel: string;
-  /** null: run the built-in demo store (the simulator) in-process */
+  /**
+   * The stores served, in config order (SHOPIFY_STORES_FILE's order; the one store of SHOPIFY_STORE_DOMAIN).
+   * Empty: run the built-in demo store (the simulator) in-process; never empty in production.
+   */
+  stores: StoreConfig[];
+  /**
+   * The first store's credentials (null: the demo store), as before stores existed; multi-store wiring moves
+   * callers to config.stores.
+   */
   shopify: ShopifyConfig | null;
   apiVersion: string;
+  /**
+   * The first store's auto-link (`unique` reads as true), or SHOPIFY_AUTO_LINK for the demo store; multi-store
+   * wiring moves callers to config.stores.
+   */
   autoLink: boolean;
   timeoutMs: number;
   maxWaitMs: number;
@@ -221,6 +247,10 @@ export interface Config {
   cacheMaxEntries: number;
   /** consecutive failed Shopify attempts that open the circuit, and how long it stays open before a probe */
   breaker: { threshold: number; cooldownMs: number };
+  /**
+   * The first store's webhook secret, or SHOPIFY_WEBHOOK_SECRET for the demo store; multi-store wiring moves
+   * callers to config.stores.
+   */
   webhookSecret: string | undefined;
   databaseUrl: string | undefined;
   sqlitePath: string;
@@ -272,32 +302,48 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   const present = presentValues(source);
   // Decided once, from the raw values, so the check that a jwt mode has a key and the mode served are the same mode.
   const auth = authMode(present);
+  const apiVersion = parsed.success ? parsed.data.SHOPIFY_API_VERSION : ADMIN_API_VERSION;
+  // The file is read even when a variable is wrong, so its problems are listed in the same message.
+  const file = present.SHOPIFY_STORES_FILE
+    ? loadStoresFile(present.SHOPIFY_STORES_FILE, source, apiVersion)
+    : { stores: [], problems: [], namedVariables: new Set<string>() };
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`)),
+    ...file.problems,
+    ...singleStoreVariableChecks(present, file.namedVariables),
     ...crossChecks(present, auth),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
+  const stores = env.SHOPIFY_STORE_DOMAIN
+    ? [
+        singleStore({
+          domain: env.SHOPIFY_STORE_DOMAIN,
+          accessToken: env.SHOPIFY_ADMIN_ACCESS_TOKEN!,
+          handle: env.SHOPIFY_STORE_HANDLE,
+          name: env.SHOPIFY_STORE_NAME,
+          webhookSecret: env.SHOPIFY_WEBHOOK_SECRET,
+          autoLink: env.SHOPIFY_AUTO_LINK,
+          apiVersion,
+        }),
+      ]
+    : file.stores;
+  const first = stores[0];
   return {
     env: env.NODE_ENV,
     port: env.PORT,
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
-    shopify: env.SHOPIFY_STORE_DOMAIN
-      ? {
-          endpoint: parseStoreDomain(env.SHOPIFY_STORE_DOMAIN),
-          accessToken: env.SHOPIFY_ADMIN_ACCESS_TOKEN!,
-          apiVersion: env.SHOPIFY_API_VERSION,
-        }
-      : null,
-    apiVersion: env.SHOPIFY_API_VERSION,
-    autoLink: env.SHOPIFY_AUTO_LINK,
+    stores,
+    shopify: first ? { endpoint: first.endpoint, accessToken: first.accessToken, apiVersion } : null,
+    apiVersion,
+    autoLink: first ? first.autoLink !== 'off' : env.SHOPIFY_AUTO_LINK,
     timeoutMs: env.SHOPIFY_TIMEOUT_MS,
     maxWaitMs: env.SHOPIFY_MAX_WAIT_MS,
     cacheTtlSeconds: env.SHOPIFY_CACHE_TTL_S,
     cacheMaxEntries: env.SHOPIFY_CACHE_MAX_ENTRIES,
     breaker: { threshold: env.SHOPIFY_BREAKER_THRESHOLD, cooldownMs: env.SHOPIFY_BREAKER_COOLDOWN_MS },
-    webhookSecret: env.SHOPIFY_WEBHOOK_SECRET,
+    webhookSecret: first ? (first.webhookSecret ?? undefined) : env.SHOPIFY_WEBHOOK_SECRET,
     databaseUrl: env.DATABASE_URL,
     sqlitePath: env.SQLITE_PATH,
     redisUrl: env.REDIS_URL,

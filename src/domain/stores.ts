@@ -22,3 +22,12 @@ export type StoreAction = 'cancel' | 'refund' | 'discount';
  * - `off`: manual links only.
  */
 export type AutoLinkPolicy = 'first' | 'unique' | 'off';
+
+/** Every agent action, in the order configuration and messages list them. */
+export const STORE_ACTIONS: readonly StoreAction[] = ['cancel', 'refund', 'discount'];
+
+/** Which agent actions a store allows (a store turns one off, for example, when refunds are handled elsewhere). */
+export type StoreActions = Readonly<Record<StoreAction, boolean>>;
+
+/** Every auto-link policy, in the order configuration and messages list them. */
+export const AUTO_LINK_POLICIES: readonly AutoLinkPolicy[] = ['first', 'unique', 'off'];
