@@ -9,6 +9,7 @@ import { MemoryKv } from './cache/kv.js';
 import { connectRedis, RedisKv } from './cache/redis-kv.js';
 import type { Config } from './config.js';
 import type { AppDeps } from './context.js';
+import { DEFAULT_STORE_HANDLE } from './domain/stores.js';
 import type { Logger } from './logger.js';
 import { measureBatches } from './observability/batch.js';
 import { createMetrics, metricsRoute, type Metrics } from './observability/metrics.js';
@@ -210,6 +211,7 @@ function appDeps(
   return {
     config,
     store: parts.store,
+    storeHandle: DEFAULT_STORE_HANDLE,
     shopify: parts.client,
     customers: measureBatches(parts.customers, (size) => metrics.batch(size)),
     authenticate: createAuthenticator(config.auth),

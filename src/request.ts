@@ -26,13 +26,13 @@ export async function createContext(
     caller,
     logger: deps.logger,
     loaders: {
-      links: createLinkLoader(deps.store, deps.config.autoLink, {
+      links: createLinkLoader(deps.store, deps.storeHandle, deps.config.autoLink, {
         maxEmails: deps.config.limits.maxEmailsPerProfile,
         onIgnored: deps.onEmailsIgnored,
       }),
       customers: createCustomerLoader(deps.customers, limiter),
       agentActions: new DataLoader(async (orderIds) => {
-        const byOrder = await deps.store.audit.listByOrders(orderIds, MAX_AGENT_ACTIONS);
+        const byOrder = await deps.store.audit.listByOrders(orderIds, MAX_AGENT_ACTIONS, deps.storeHandle);
         return orderIds.map((id) => byOrder.get(id) ?? []);
       }),
     },

@@ -106,7 +106,7 @@ async function resolveCustomer(ctx: RequestContext, req: DiscountRequest): Promi
     field = 'input.customerId';
   } else {
     field = 'input.profileId';
-    const link = (await ctx.deps.store.links.getMany([req.target.profileId])).get(req.target.profileId);
+    const link = (await ctx.deps.store.links.getMany(ctx.deps.storeHandle, [req.target.profileId])).get(req.target.profileId);
     if (!link) {
       // A mutation gets no profile emails from the router, so an e-mail match cannot be made here.
       throw new BadInputError(

@@ -8,6 +8,7 @@ import { isAppError } from '../errors.js';
 import type { AuditAction, AuditOutcome, NewAuditEntry } from '../store/index.js';
 import { AUDIT_BOUNDS, isAuditAmount } from '../store/audit.js';
 import { isGid, profileIdProblem } from '../domain/ids.js';
+import { STORE_HANDLE_PATTERN, type StoreHandle } from '../domain/stores.js';
 
 /** Control and format characters (NUL, ESC, zero-width, bidi overrides): never part of an id, and PostgreSQL refuses NUL. */
 const UNPRINTABLE = /[\p{Cc}\p{Cf}]/u;
@@ -46,6 +47,8 @@ function amountOf({ amount, currencyCode }: NewAuditEntry): Pick<NewAuditEntry, 
 export function boundedEntry(entry: NewAuditEntry): NewAuditEntry {
   return {
     ...entry,
+    // Raw input (a `store` argument) may reach here: anything but a well-formed handle is "store not known".
+    store: typeof entry.store === 'string' && STORE_HANDLE_PATTERN.test(entry.store) ? entry.store : null,
     agentId: clean(entry.agentId, AUDIT_BOUNDS.agentId),
     orderId: gid(entry.orderId, 'Order'),
     customerId: gid(entry.customerId, 'Customer'),
@@ -65,6 +68,11 @@ export function boundedEntry(entry: NewAuditEntry): NewAuditEntry {
 }
 
 export interface AuditFacts {
+  /**
+   * The store the attempt acts in; unset means the context's store (ctx.deps.storeHandle). Null, or a malformed
+   * handle, records an attempt refused before its store was known.
+   */
+  store?: StoreHandle | null;
   orderId?: string | null;
   customerId?: string | null;
   profileId?: string | null;
@@ -110,6 +118,7 @@ export class AttemptAudit {
     this.recorded = true;
     const { ctx, facts } = this;
     const entry = boundedEntry({
+      store: facts.store === undefined ? ctx.deps.storeHandle : facts.store,
       agentId: ctx.caller.authenticated ? ctx.caller.agentId : null,
       action: this.action,
       outcome,
@@ -128,6 +137,7 @@ export class AttemptAudit {
         audit: {
           action: entry.action,
           outcome,
+          store: entry.store,
           agentId: entry.agentId,
           orderId: entry.orderId,
           customerId: entry.customerId,

@@ -2,7 +2,7 @@
  * What a customer lookup asks for and what it answers, in domain terms: the request context, the linking rules,
  * the caches and the Shopify gateway all speak these shapes, so none of them has to import another to name them.
  */
-import type { ShopifyLinkRecord } from '../store/index.js';
+import type { ShopifyLinkRecord } from './links.js';
 import type { CustomerBundle } from './model.js';
 
 /** How to find a profile's customer. */

@@ -16,13 +16,13 @@ export const linkShopifyCustomer: MutationResolvers['linkShopifyCustomer'] = (_r
     const customerId = requireGid(args.customerId, 'Customer', 'customerId');
     const customer = await customerById(ctx.deps.shopify, customerId);
     if (!customer) throw new BadInputError('customerId', 'no Shopify customer has this id');
-    const record = await ctx.deps.store.links.upsert({ profileId, customerId, linkedBy: agentId });
+    const record = await ctx.deps.store.links.upsert({ store: ctx.deps.storeHandle, profileId, customerId, linkedBy: agentId });
     return { profileId, link: manualLink(record), customer };
   });
 
 export const unlinkShopifyCustomer: MutationResolvers['unlinkShopifyCustomer'] = (_root, args, ctx) =>
   audited(ctx, 'unlinkShopifyCustomer', 'shopify:link', { profileId: args.profileId, customerId: null }, async () => {
     const profileId = requireProfileId(args.profileId, 'profileId');
-    await ctx.deps.store.links.remove(profileId);
+    await ctx.deps.store.links.remove(ctx.deps.storeHandle, profileId);
     return { profileId, link: null, customer: null };
   });

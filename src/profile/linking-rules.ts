@@ -7,6 +7,7 @@ import type { ShopifyLinkRecord, Store } from '../store/index.js';
 import type { CustomerTarget, ResolvedLink } from '../domain/lookup.js';
 import { isPlainEmail } from '../shopify/search-syntax.js';
 import type { ProfileRef } from '../domain/model.js';
+import type { StoreHandle } from '../domain/stores.js';
 
 /** The most distinct emails one profile is looked up by unless configured otherwise (SHOPIFY_MAX_EMAILS_PER_PROFILE). */
 export const DEFAULT_MAX_EMAILS_PER_PROFILE = 10;
@@ -74,8 +75,13 @@ function targetOf(
   return emails.length > 0 ? { kind: 'emails', emails } : null;
 }
 
-/** Per request: one store query for all the profiles of a batch. */
-export function createLinkLoader(store: Store, autoLink: boolean, limits: EmailLimits = {}): DataLoader<ProfileRef, ResolvedLink, string> {
+/** Per request: one database query for all the profiles of a batch, reading their manual links in `storeHandle`. */
+export function createLinkLoader(
+  store: Store,
+  storeHandle: StoreHandle,
+  autoLink: boolean,
+  limits: EmailLimits = {},
+): DataLoader<ProfileRef, ResolvedLink, string> {
   // Every field of a profile asks for its link with the same object: its emails are read once, not once per field
   // and again for the batch (a representation may carry hundreds of thousands of entries).
   const selected = new WeakMap<ProfileRef, { key: string; emails: SelectedEmails }>();
@@ -91,7 +97,10 @@ export function createLinkLoader(store: Store, autoLink: boolean, limits: EmailL
   };
   return new DataLoader<ProfileRef, ResolvedLink, string>(
     async (profiles) => {
-      const manual = await store.links.getMany(profiles.map((p) => p.id));
+      const manual = await store.links.getMany(
+        storeHandle,
+        profiles.map((p) => p.id),
+      );
       return profiles.map((p) => {
         const link = manual.get(p.id) ?? null;
         return { manual: link, target: targetOf(() => select(p).emails, link, autoLink, limits.onIgnored) };

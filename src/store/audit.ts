@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { STORE_HANDLE_PATTERN, type StoreHandle } from '../domain/stores.js';
 import { toDate, type AuditLogTable, type Database } from './db.js';
 
 export type AuditAction = 'cancelOrder' | 'refundOrder' | 'createDiscount' | 'linkShopifyCustomer' | 'unlinkShopifyCustomer';
@@ -13,6 +14,11 @@ export interface AuditEntry {
   /** UUIDv7: sorts by creation time, which breaks ties between entries with the same `at`. */
   id: string;
   at: Date;
+  /**
+   * The store the attempt was made in. Null only when the attempt was refused before a store could be known (with
+   * several stores: no, an unknown or a malformed `store` argument); with one store it is always that store.
+   */
+  store: StoreHandle | null;
   agentId: string | null;
   action: AuditAction;
   outcome: AuditOutcome;
@@ -32,6 +38,8 @@ export interface AuditEntry {
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'> & { at?: Date };
 
 export interface AuditFilter {
+  /** A handle: that store's entries only; null: only entries whose store was never known. */
+  store?: StoreHandle | null;
   action?: AuditAction;
   outcome?: AuditOutcome;
   idempotencyKey?: string;
@@ -42,8 +50,12 @@ export interface AuditFilter {
 export interface AuditRepository {
   /** Appends an entry (at defaults to now); emails in `detail` are redacted. Returns the stored entry. */
   record(entry: NewAuditEntry): Promise<AuditEntry>;
-  /** Newest-first entries per order, at most limitPerOrder each, in one query; every requested id is a key. */
-  listByOrders(orderIds: readonly string[], limitPerOrder: number): Promise<Map<string, AuditEntry[]>>;
+  /**
+   * Newest-first entries per order, at most limitPerOrder each, in one query; every requested id is a key. Order GIDs
+   * are unique within a store only, so a caller that knows the orders' store passes it and sees that store's entries
+   * (an entry whose store was never known belongs to none); without it, every store's entries for the GID.
+   */
+  listByOrders(orderIds: readonly string[], limitPerOrder: number, store?: StoreHandle): Promise<Map<string, AuditEntry[]>>;
   /** Newest-first entries matching the filter. */
   list(filter?: AuditFilter): Promise<AuditEntry[]>;
 }
@@ -89,7 +101,7 @@ export function createAuditRepository(db: Kysely<Database>, now: () => number): 
       await db.insertInto('audit_log').values(row).execute();
       return toEntry(row);
     },
-    listByOrders: (orderIds, limitPerOrder) => listByOrders(db, orderIds, limitPerOrder),
+    listByOrders: (orderIds, limitPerOrder, store) => listByOrders(db, orderIds, limitPerOrder, store),
     list: (filter) => listEntries(db, filter),
   };
 }
@@ -105,8 +117,12 @@ export function isAuditAmount(amount: unknown, currencyCode: unknown): amount is
   );
 }
 
-/** Refuses an unknown action or outcome, a malformed amount or currency, non-string ids, and over-long values. */
+/** Refuses an unknown action or outcome, a malformed store, amount or currency, non-string ids, and over-long values. */
 function requireValidEntry(entry: NewAuditEntry): void {
+  // undefined is refused too: an entry must say its store, or say (null) that it was never known.
+  if (entry.store !== null && !isStoreHandle(entry.store)) {
+    throw new TypeError(`store must be null or a store handle matching ${String(STORE_HANDLE_PATTERN)}`);
+  }
   if (!ACTIONS.includes(entry.action)) throw new TypeError(`unknown audit action ${JSON.stringify(entry.action)}`);
   if (!OUTCOMES.includes(entry.outcome)) throw new TypeError(`unknown audit outcome ${JSON.stringify(entry.outcome)}`);
   if (entry.amount !== null && (typeof entry.amount !== 'string' || !DECIMAL.test(entry.amount))) {
@@ -126,6 +142,7 @@ function toRow(entry: NewAuditEntry, id: string, at: number) {
   return {
     id,
     at,
+    store: entry.store,
     agent_id: entry.agentId,
     action: entry.action,
     outcome: entry.outcome,
@@ -141,19 +158,28 @@ function toRow(entry: NewAuditEntry, id: string, at: number) {
   };
 }
 
-async function listByOrders(db: Kysely<Database>, orderIds: readonly string[], limitPerOrder: number): Promise<Map<string, AuditEntry[]>> {
+async function listByOrders(
+  db: Kysely<Database>,
+  orderIds: readonly string[],
+  limitPerOrder: number,
+  store: StoreHandle | undefined,
+): Promise<Map<string, AuditEntry[]>> {
   requireLimit('limitPerOrder', limitPerOrder);
+  if (store !== undefined && !isStoreHandle(store))
+    throw new TypeError(`store must be a store handle matching ${String(STORE_HANDLE_PATTERN)}`);
   const unique = [...new Set(orderIds)];
   const byOrder = new Map<string, AuditEntry[]>(unique.map((id) => [id, []]));
   for (let i = 0; i < unique.length; i += MAX_IDS_PER_QUERY) {
     // row_number() per order keeps it one query however many orders are asked for (both dialects
     // have window functions); the outer ORDER BY makes each order's list newest first.
-    const ranked = db
+    // The store is filtered before ranking, so limitPerOrder counts that store's entries only.
+    let inOrders = db
       .selectFrom('audit_log')
       .selectAll()
       .select(sql<number>`row_number() over (partition by order_id order by at desc, id desc)`.as('rn'))
-      .where('order_id', 'in', unique.slice(i, i + MAX_IDS_PER_QUERY))
-      .as('ranked');
+      .where('order_id', 'in', unique.slice(i, i + MAX_IDS_PER_QUERY));
+    if (store !== undefined) inOrders = inOrders.where('store', '=', store);
+    const ranked = inOrders.as('ranked');
     const rows = await db
       .selectFrom(ranked)
       .selectAll()
@@ -171,6 +197,8 @@ async function listEntries(db: Kysely<Database>, filter: AuditFilter = {}): Prom
   const limit = filter.limit ?? DEFAULT_LIMIT;
   requireLimit('limit', limit);
   let query = db.selectFrom('audit_log').selectAll();
+  if (filter.store === null) query = query.where('store', 'is', null);
+  else if (filter.store !== undefined) query = query.where('store', '=', filter.store);
   if (filter.action !== undefined) query = query.where('action', '=', filter.action);
   if (filter.outcome !== undefined) query = query.where('outcome', '=', filter.outcome);
   if (filter.idempotencyKey !== undefined) query = query.where('idempotency_key', '=', filter.idempotencyKey);
@@ -182,6 +210,7 @@ function toEntry(row: Selectable<AuditLogTable>): AuditEntry {
   return {
     id: row.id,
     at: toDate(row.at),
+    store: row.store,
     agentId: row.agent_id,
     action: row.action as AuditAction,
     outcome: row.outcome as AuditOutcome,
@@ -231,6 +260,10 @@ function boundedDetail(text: string): string {
     .replace(EMAIL, '[email]')
     .replace(UNPRINTABLE, ' ');
   return printable.length > AUDIT_BOUNDS.detail ? `${printable.slice(0, AUDIT_BOUNDS.detail - 1)}…` : printable;
+}
+
+function isStoreHandle(value: unknown): value is StoreHandle {
+  return typeof value === 'string' && STORE_HANDLE_PATTERN.test(value);
 }
 
 function requireLimit(name: string, value: number): void {

@@ -37,7 +37,10 @@ export interface StoreOptions {
 export type Millis = ColumnType<number | string, number, number>;
 export type NullableMillis = ColumnType<number | string | null, number | null, number | null>;
 
+/** Primary key (store, profile_id): one link per profile in each store. */
 export interface ShopifyLinksTable {
+  /** store handle */
+  store: string;
   profile_id: string;
   customer_id: string;
   method: string;
@@ -61,6 +64,8 @@ export interface IdempotencyKeysTable {
 export interface AuditLogTable {
   id: string;
   at: Millis;
+  /** store handle; null only for an attempt refused before its store was known */
+  store: string | null;
   agent_id: string | null;
   action: string;
   outcome: string;

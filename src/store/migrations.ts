@@ -95,9 +95,71 @@ async function createWebhookEvents(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('webhook_events_seen_at').on('webhook_events').column('seen_at').execute();
 }
 
+// Issue 13: links and audit entries belong to a store. Rows written before stores existed were all made against the
+// single configured store, whose handle is 'default' (DEFAULT_STORE_HANDLE): an upgraded deployment keeps them there.
+// The literal, not the import: what a shipped migration writes must not change if the constant ever does.
+const storesBeforeStores = 'default';
+
+const stores: Migration = {
+  async up(db: Kysely<any>) {
+    // Atomic on its own: Kysely wraps PostgreSQL migrations in a transaction and migrateToLatest wraps SQLite's in
+    // BEGIN IMMEDIATE, but a half-rebuilt links table must be impossible whoever runs this, so a savepoint too.
+    await withSavepoint(db, 'migration_0002_stores', async () => {
+      await rebuildShopifyLinksPerStore(db);
+      await addAuditStore(db);
+    });
+  },
+};
+
+/**
+ * The primary key becomes (store, profile_id). SQLite cannot change a primary key in place, so the table is rebuilt
+ * (create, copy, drop, rename: SQLite's documented procedure) — on PostgreSQL too, so both dialects end identical.
+ */
+async function rebuildShopifyLinksPerStore(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('shopify_links_per_store')
+    .addColumn('store', 'text', (c) => c.notNull())
+    .addColumn('profile_id', 'text', (c) => c.notNull())
+    .addColumn('customer_id', 'text', (c) => c.notNull())
+    .addColumn('method', 'text', (c) => c.notNull())
+    .addColumn('linked_by', 'text')
+    .addColumn('linked_at', 'bigint', (c) => c.notNull())
+    // Named apart from the old table's shopify_links_pkey: PostgreSQL constraint indexes share the schema's namespace.
+    .addPrimaryKeyConstraint('shopify_links_store_profile_pkey', ['store', 'profile_id'])
+    .execute();
+  await sql`insert into shopify_links_per_store (store, profile_id, customer_id, method, linked_by, linked_at)
+    select ${sql.lit(storesBeforeStores)}, profile_id, customer_id, method, linked_by, linked_at from shopify_links`.execute(db);
+  await db.schema.dropTable('shopify_links').execute();
+  await db.schema.alterTable('shopify_links_per_store').renameTo('shopify_links').execute();
+  // Customer GIDs are unique within a store only: "which profile is linked to this customer" is asked per store.
+  await db.schema.createIndex('shopify_links_store_customer_id').on('shopify_links').columns(['store', 'customer_id']).execute();
+}
+
+/** Nullable: an attempt refused before its store was known (see AuditEntry.store) has none. */
+async function addAuditStore(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('audit_log').addColumn('store', 'text').execute();
+  await db.updateTable('audit_log').set({ store: storesBeforeStores }).execute();
+  // Serves list({ store }) newest first; listByOrders keeps using audit_log_order_at and filters the store.
+  await db.schema.createIndex('audit_log_store_at').on('audit_log').columns(['store', 'at desc', 'id desc']).execute();
+}
+
+/** Runs the steps all-or-nothing, inside or outside an enclosing transaction (both dialects nest savepoints). */
+async function withSavepoint(db: Kysely<any>, name: string, run: () => Promise<void>): Promise<void> {
+  await sql`savepoint ${sql.id(name)}`.execute(db);
+  try {
+    await run();
+  } catch (error) {
+    await sql`rollback to savepoint ${sql.id(name)}`.execute(db);
+    await sql`release savepoint ${sql.id(name)}`.execute(db);
+    throw error;
+  }
+  await sql`release savepoint ${sql.id(name)}`.execute(db);
+}
+
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
+  '0002_stores': stores,
 });
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };

@@ -128,7 +128,7 @@ describe('token claims (issue 10, defect 5)', () => {
         ]);
       }
       expect((await simStats(h)).requests).toBe(before.requests);
-      expect(await h.app.deps.store.links.getMany(['p-sub'])).toEqual(new Map());
+      expect(await h.app.deps.store.links.getMany('default', ['p-sub'])).toEqual(new Map());
       expect((await h.app.deps.store.audit.list({ idempotencyKey: key })).map((a) => [a.agentId, a.outcome])).toEqual([[null, 'denied']]);
     }
     const longest = await h.query(

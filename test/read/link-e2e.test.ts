@@ -48,16 +48,20 @@ describe.each(databases)('manual links on $name', (db) => {
       shopifyCustomer: { id: other.id },
       shopifyLink: { customerId: other.id, method: 'MANUAL', matchedEmail: null, linkedBy: 'anonymous' },
     });
+    // One store configured: the link is stored under its handle.
+    const stored = await h.app.deps.store.links.getManyAllStores(['p1']);
+    expect(stored.get('p1')?.map((l) => [l.store, l.customerId])).toEqual([['default', other.id]]);
 
     const unlinked = await h.query(UNLINK, { p: 'p1' });
     expect(unlinked.body.data.unlinkShopifyCustomer).toEqual({ profileId: 'p1', link: null, customer: null });
     expect((await view()).shopifyCustomer).toEqual({ id: byEmail.id });
 
     const audit = await h.app.deps.store.audit.list({ limit: 10 });
-    expect(audit.map((a) => [a.action, a.outcome, a.profileId])).toEqual([
-      ['unlinkShopifyCustomer', 'succeeded', 'p1'],
-      ['linkShopifyCustomer', 'succeeded', 'p1'],
+    expect(audit.map((a) => [a.store, a.action, a.outcome, a.profileId])).toEqual([
+      ['default', 'unlinkShopifyCustomer', 'succeeded', 'p1'],
+      ['default', 'linkShopifyCustomer', 'succeeded', 'p1'],
     ]);
+    expect(await h.app.deps.store.links.getManyAllStores(['p1'])).toEqual(new Map());
   });
 
   it('refuses a malformed or unknown customer id with BAD_USER_INPUT naming customerId, storing nothing', async () => {
@@ -71,6 +75,6 @@ describe.each(databases)('manual links on $name', (db) => {
       message: 'customerId: no Shopify customer has this id',
       extensions: { code: 'BAD_USER_INPUT' },
     });
-    expect(await h.app.deps.store.links.getMany(['p1'])).toEqual(new Map());
+    expect(await h.app.deps.store.links.getMany('default', ['p1'])).toEqual(new Map());
   });
 });

@@ -14,6 +14,7 @@ describe('linking rules', () => {
 
   it('a manual link wins; else emails when auto-link is on; else nothing', () => {
     const manual = {
+      store: 'default',
       profileId: 'p1',
       customerId: 'gid://shopify/Customer/1',
       method: 'MANUAL' as const,

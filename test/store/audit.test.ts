@@ -7,6 +7,7 @@ const T0 = new Date('2026-03-01T09:00:00.000Z');
 
 function entry(overrides: Partial<NewAuditEntry>): NewAuditEntry {
   return {
+    store: 'us',
     agentId: 'agent-1',
     action: 'refundOrder',
     outcome: 'succeeded',
@@ -46,6 +47,7 @@ describe.each(databases)('audit on $name', (database) => {
     expect(recorded).toEqual({
       id: recorded.id,
       at: T0,
+      store: 'us',
       agentId: 'agent-1',
       action: 'refundOrder',
       outcome: 'succeeded',
@@ -99,6 +101,11 @@ describe.each(databases)('audit on $name', (database) => {
     await expect(store.audit.record(entry({ customerId: 'gid://shopify/Customer/1\u0000' }))).rejects.toThrow(
       'customerId must not contain control characters',
     );
+    await expect(store.audit.record(entry({ store: 'u'.repeat(33) }))).rejects.toThrow(
+      'store must be null or a store handle matching /^[a-z][a-z0-9-]{0,31}$/',
+    );
+    await expect(store.audit.record(entry({ store: 'US' }))).rejects.toThrow('store must be null or a store handle');
+    await expect(store.audit.record(entry({ store: undefined as never }))).rejects.toThrow('store must be null or a store handle');
     const many = Object.fromEntries([...Array(11)].map((_, i) => [`id${i}`, `gid://shopify/Refund/${i}`]));
     await expect(store.audit.record(entry({ shopifyIds: many }))).rejects.toThrow('shopifyIds must have at most 10 entries, got 11');
     expect(await store.audit.list()).toEqual([]);
@@ -150,5 +157,60 @@ describe.each(databases)('audit on $name', (database) => {
     const one = await store.audit.listByOrders([o1], 1);
     expect(one.get(o1)?.map((e) => e.detail)).toEqual(['o1-d']);
     expect((await store.audit.listByOrders([], 5)).size).toBe(0);
+  });
+  it('an entry whose store was never known is stored with a null store; boundedEntry nulls a malformed handle', async () => {
+    const unknown = await store.audit.record(entry({ store: null, agentId: null, outcome: 'denied', errorCode: 'UNAUTHENTICATED' }));
+    expect(unknown.store).toBeNull();
+    expect((await store.audit.list())[0]).toEqual(unknown);
+
+    for (const raw of ['EU', 'e'.repeat(33), 'eu\u0000', '', 42, undefined]) {
+      expect(boundedEntry(entry({ store: raw as never })).store).toBeNull();
+    }
+    expect(boundedEntry(entry({ store: 'eu-2' })).store).toBe('eu-2');
+  });
+
+  it('list filters by store; a null store filter finds the entries whose store was never known', async () => {
+    const us = await store.audit.record(entry({ store: 'us' }));
+    const eu = await store.audit.record(entry({ store: 'eu' }));
+    const unknown = await store.audit.record(entry({ store: null, outcome: 'denied', amount: null, currencyCode: null }));
+    clock = at(1_000);
+    const us2 = await store.audit.record(entry({ store: 'us', action: 'cancelOrder', amount: null, currencyCode: null }));
+
+    expect((await store.audit.list({ store: 'us' })).map((e) => e.id)).toEqual([us2.id, us.id]);
+    expect((await store.audit.list({ store: 'eu' })).map((e) => e.id)).toEqual([eu.id]);
+    expect((await store.audit.list({ store: null })).map((e) => e.id)).toEqual([unknown.id]);
+    expect((await store.audit.list({ store: 'uk' })).map((e) => e.id)).toEqual([]);
+    expect((await store.audit.list({ store: 'us', action: 'refundOrder' })).map((e) => e.id)).toEqual([us.id]);
+    expect((await store.audit.list()).map((e) => e.id)).toEqual([us2.id, unknown.id, eu.id, us.id]);
+  });
+
+  it('listByOrders with a store: only that store’s entries, limitPerOrder counted within it', async () => {
+    // The same order GID in two stores names two different orders.
+    const o1 = 'gid://shopify/Order/1';
+    const steps: Array<[string, string | null, number]> = [
+      ['us-a', 'us', 0],
+      ['eu-a', 'eu', 500],
+      ['us-b', 'us', 1_000],
+      ['none', null, 1_500],
+      ['eu-b', 'eu', 2_000],
+      ['eu-c', 'eu', 2_500],
+    ];
+    for (const [name, storeHandle, ms] of steps) {
+      clock = at(ms);
+      await store.audit.record(entry({ store: storeHandle, orderId: o1, detail: name }));
+    }
+    const details = (m: Map<string, { detail: string | null }[]>) => m.get(o1)?.map((e) => e.detail);
+
+    expect(details(await store.audit.listByOrders([o1], 2, 'us'))).toEqual(['us-b', 'us-a']);
+    expect(details(await store.audit.listByOrders([o1], 2, 'eu'))).toEqual(['eu-c', 'eu-b']);
+    expect(await store.audit.listByOrders([o1, 'gid://shopify/Order/2'], 5, 'uk')).toEqual(
+      new Map([
+        [o1, []],
+        ['gid://shopify/Order/2', []],
+      ]),
+    );
+    // Without a store, every entry for the GID, as before stores existed.
+    expect(details(await store.audit.listByOrders([o1], 10))).toEqual(['eu-c', 'eu-b', 'none', 'us-b', 'eu-a', 'us-a']);
+    await expect(store.audit.listByOrders([o1], 2, 'US')).rejects.toThrow('store must be a store handle matching');
   });
 });
