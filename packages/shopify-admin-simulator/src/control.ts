@@ -1,7 +1,7 @@
 /**
  * The control API under /__simulator/ for tests, demos and benchmarks: JSON in and out, no token (it is never on a
- * path a real store serves). It reads and resets the simulator's state, adds customers and chooses how `email:` search
- * matches; it never goes through the GraphQL bucket.
+ * path a real store serves). It reads and resets the simulator's state, tells who the shop is, adds customers and
+ * chooses how `email:` search matches; it never goes through the GraphQL bucket.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -62,10 +62,16 @@ export async function handleControl(
     // POST only: a stray GET (a browser prefetch, a link checker) must never wipe the store.
     if (route === 'POST /reset') {
       const r = resetSchema.parse(input);
-      state.reset(r);
+      try {
+        state.reset(r);
+      } catch (err) {
+        // a store that shares customers cannot take every size (the other store may have too few to share)
+        return send(res, 400, { error: err instanceof Error ? err.message : String(err) });
+      }
       return send(res, 200, { ok: true, seed: state.seed, customers: state.store.customers.size, orders: state.store.orders.size });
     }
     if (route === 'GET /stats') return send(res, 200, state.stats);
+    if (route === 'GET /shop') return send(res, 200, shop(state));
     if (route === 'GET /customers') return send(res, 200, customers(state));
     if (route === 'POST /customers') {
       const c = newCustomerSchema.parse(input);
@@ -118,6 +124,24 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** Who the shop is and whom it shares customers with: what a test or demo needs to set up a second store beside it. */
+function shop(state: SimulatorState) {
+  const store = state.store;
+  const shared = state.shop.sharedCustomers;
+  return {
+    name: store.shop.name,
+    currencyCode: store.shopCurrency,
+    myshopifyDomain: store.myshopifyDomain(),
+    idOffset: store.shop.idOffset,
+    seed: state.seed,
+    // the seeded count (what reset takes), not counting customers added through this API
+    customers: state.customers,
+    sharedCustomers: shared
+      ? { seed: shared.seed, customers: shared.customers ?? 500, currencyCode: shared.currencyCode ?? 'USD', fraction: shared.fraction }
+      : null,
+  };
 }
 
 function customers(state: SimulatorState) {

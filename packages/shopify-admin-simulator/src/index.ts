@@ -5,12 +5,15 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { ADMIN_API_VERSION, loadAdminSchema } from 'shopify-admin-schema';
+import type { Currency } from './model.js';
+import { seedOptionProblems, type SharedCustomersOptions } from './seed.js';
 import { createSimulatorServer } from './server.js';
 import { SimulatorState } from './state.js';
 
 export { signWebhook } from './webhooks.js';
-export { mulberry32, seedStore } from './seed.js';
-export { RATES } from './model.js';
+export { mulberry32, seedStore, SHARED_ID_OFFSET, type SeedOptions, type SharedCustomersOptions } from './seed.js';
+export { CURRENCIES, DEFAULT_SHOP_CURRENCY, RATES, type Currency } from './model.js';
+export { DEFAULT_SHOP_NAME } from './store.js';
 export { actualCost, MAX_QUERY_COST, requestedCost, type FieldCost, type QueryCost } from './cost.js';
 
 /** The default access token the simulator accepts. */
@@ -34,6 +37,19 @@ export interface SimulatorOptions {
   /** how long orderCancel's job waits before the order is cancelled; default 0 (next tick) */
   jobDelayMs?: number;
   logger?: Logger;
+  /** the shop's own currency: every shopMoney amount, Customer.amountSpent and discount amount is in it; default USD */
+  currencyCode?: Currency;
+  /** the shop's name (`shop { name }`); default "Simulator Supply Co." */
+  name?: string;
+  /**
+   * `shop { myshopifyDomain }` and webhooks' X-Shopify-Shop-Domain; default the simulator's own host:port, so a
+   * client that knows the simulator's URL recognises its webhooks
+   */
+  myshopifyDomain?: string;
+  /** added to every id the store gives out, so two stores never share a GID; default 0 (SHARED_ID_OFFSET with sharedCustomers) */
+  idOffset?: number;
+  /** share a fraction of this store's customers (email and name) with the store of another seed, e.g. { seed: 1, fraction: 0.3 } */
+  sharedCustomers?: SharedCustomersOptions;
 }
 
 export interface Simulator {
@@ -45,6 +61,12 @@ export interface Simulator {
   apiVersion: string;
   /** the GraphQL endpoint */
   graphqlUrl: string;
+  /** the shop's name, as `shop { name }` answers it */
+  name: string;
+  /** the shop's own currency, as `shop { currencyCode }` answers it */
+  currencyCode: Currency;
+  /** as `shop { myshopifyDomain }` answers it and webhooks' X-Shopify-Shop-Domain carries it */
+  myshopifyDomain: string;
   /** waits until every webhook delivery started so far has finished */
   settleWebhooks(): Promise<void>;
   /** stops listening and ends every connection, hanging ones included */
@@ -56,6 +78,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? DEFAULT_TOKEN;
   let authority = '';
+  const problems = optionProblems(options);
+  if (problems.length) throw new Error(`invalid simulator options: ${problems.join('; ')}`);
+  const { currencyCode, name, idOffset, sharedCustomers, myshopifyDomain } = options;
   loadAdminSchema();
   const state = new SimulatorState({
     token,
@@ -64,7 +89,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     maximumAvailable: options.maximumAvailable ?? 2000,
     restoreRate: options.restoreRate ?? 100,
     logger: options.logger,
-    shopDomain: () => authority,
+    shopDomain: () => myshopifyDomain ?? authority,
+    shop: { currencyCode, name, idOffset, sharedCustomers },
   });
   const server = createSimulatorServer({ state, jobDelayMs: options.jobDelayMs ?? 0, logger: options.logger });
   await new Promise<void>((resolve, reject) => {
@@ -85,6 +111,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     token,
     apiVersion: ADMIN_API_VERSION,
     graphqlUrl: `${url}/admin/api/${ADMIN_API_VERSION}/graphql.json`,
+    name: state.store.shop.name,
+    currencyCode: state.store.shopCurrency,
+    myshopifyDomain: myshopifyDomain ?? authority,
     settleWebhooks: () => state.webhooks.settle(),
     close: () => {
       closed ??= new Promise<void>((resolve) => {
@@ -95,4 +124,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return closed;
     },
   };
+}
+
+/** Every problem with the options (all at once, so a caller fixes them in one go); empty when they are valid. */
+function optionProblems(options: SimulatorOptions): string[] {
+  const problems = seedOptionProblems(options);
+  const domain = options.myshopifyDomain;
+  if (domain !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i.test(domain))
+    problems.push(`myshopifyDomain must be a host name (e.g. eu-store.myshopify.com), got ${JSON.stringify(domain)}`);
+  return problems;
 }

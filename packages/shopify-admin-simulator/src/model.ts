@@ -6,10 +6,20 @@
  */
 
 export type Currency = 'USD' | 'EUR' | 'GBP' | 'CAD';
-/** The shop's own currency: shopMoney amounts and Customer.amountSpent are in it. */
-export const SHOP_CURRENCY: Currency = 'USD';
-/** Fixed shop-currency value of one presentment unit (deterministic, no live rates). */
+/** Every currency the simulator can price in: a shop's own currency is one of these. */
+export const CURRENCIES: readonly Currency[] = ['USD', 'EUR', 'GBP', 'CAD'];
+/** A shop's own currency unless it is started with another: shopMoney amounts and Customer.amountSpent are in it. */
+export const DEFAULT_SHOP_CURRENCY: Currency = 'USD';
+/**
+ * Fixed USD value of one unit of each currency (deterministic, no live rates). For a USD shop (the default) this is
+ * exactly the shop-currency value of one presentment unit; other shops convert through USD (see toShop).
+ */
 export const RATES: Record<Currency, number> = { USD: 1, EUR: 1.08, GBP: 1.27, CAD: 0.74 };
+
+/** Whether a string names a currency the simulator can price in. */
+export function isCurrency(value: unknown): value is Currency {
+  return typeof value === 'string' && (CURRENCIES as readonly string[]).includes(value);
+}
 
 export type EmailMarketingState = 'SUBSCRIBED' | 'NOT_SUBSCRIBED' | 'PENDING' | 'UNSUBSCRIBED' | 'REDACTED' | 'INVALID';
 
@@ -157,9 +167,14 @@ export function parseMoney(value: unknown): number | null {
   return Math.round(Number(s) * 100);
 }
 
-/** A presentment amount converted to the shop currency, rounded to the minor unit. */
-export function toShop(minor: number, currency: Currency): number {
-  return Math.round(minor * RATES[currency]);
+/**
+ * A presentment amount converted to the shop currency, rounded to the minor unit. The same currency is never
+ * converted; a USD shop multiplies by RATES alone (dividing by USD's 1 is exact), so its figures are what they were
+ * before shops could have another currency.
+ */
+export function toShop(minor: number, currency: Currency, shop: Currency): number {
+  if (currency === shop) return minor;
+  return Math.round((minor * RATES[currency]) / RATES[shop]);
 }
 
 export function refundedQuantity(order: OrderRec, lineItemId: number): number {

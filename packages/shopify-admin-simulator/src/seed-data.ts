@@ -128,8 +128,18 @@ export const COUNTRIES: CountryProfile[] = [
   { code: 'DE', currency: 'EUR', locale: 'de', phonePrefix: '+4915550', phoneDigits: 6 },
   { code: 'FR', currency: 'EUR', locale: 'fr', phonePrefix: '+33639980', phoneDigits: 4 },
 ];
-/** How often each country is drawn (same order as COUNTRIES). */
+/** How often each country is drawn (same order as COUNTRIES) in a USD shop: the default shop's customers. */
 export const COUNTRY_WEIGHTS = [45, 20, 15, 12, 8];
+/**
+ * How often each country is drawn in a shop of each currency: most customers live where the shop sells in its own
+ * currency (an EU store's are mostly German and French), as in a brand's regional stores.
+ */
+export const COUNTRY_WEIGHTS_BY_SHOP_CURRENCY: Record<Currency, number[]> = {
+  USD: COUNTRY_WEIGHTS,
+  CAD: [25, 55, 8, 7, 5],
+  GBP: [12, 6, 58, 14, 10],
+  EUR: [10, 4, 12, 44, 30],
+};
 
 export interface ProductDef {
   title: string;

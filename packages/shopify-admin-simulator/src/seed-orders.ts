@@ -50,7 +50,7 @@ type Scenario = 'paid' | 'capture' | 'authorized' | 'pending' | 'partial' | 'ref
  */
 export function buildOrder(store: Store, plan: OrderPlan): void {
   const setting = orderSetting(store, plan);
-  const order = newOrder(setting, seededLineItems(store, setting));
+  const order = newOrder(store, setting, seededLineItems(store, setting));
   const scenario = recordPayment(store, setting, order);
   if (scenario.paid && scenario.name !== 'cancelled') fulfilOrder(store, setting, order, scenario.name);
   store.addOrder(order);
@@ -60,7 +60,8 @@ export function buildOrder(store: Store, plan: OrderPlan): void {
 function orderSetting(store: Store, plan: OrderPlan): OrderSetting {
   const rng = mulberry32(plan.seed);
   const id = store.nextId('order');
-  const currency: Currency = rng() < 0.85 ? plan.country.currency : 'USD';
+  // most customers pay in their own country's currency, the rest in the shop's
+  const currency: Currency = rng() < 0.85 ? plan.country.currency : store.shopCurrency;
   const channel = weighted(
     rng,
     D.CHANNELS,
@@ -101,8 +102,8 @@ function seededLineItems(store: Store, { rng, currency, pos, discount }: OrderSe
       unitMinor: unit,
       discountedUnitMinor: unit - off,
       imageUrl: def.image ? `https://cdn.shopify.com/s/files/1/0000/0001/files/${ascii(def.title)}-${v + 1}.jpg` : null,
-      productId: 80000001 + p,
-      variantId: 90000001 + p * 10 + v,
+      productId: store.firstId('product') + p,
+      variantId: store.firstId('variant') + p * 10 + v,
       giftCard: Boolean(def.giftCard),
       requiresShipping: !def.giftCard && !pos,
     };
@@ -110,8 +111,13 @@ function seededLineItems(store: Store, { rng, currency, pos, discount }: OrderSe
 }
 
 /** The order record before any payment: numbering, shipping (free from 150.00), note and tags. */
-function newOrder({ rng, plan, id, currency, channel, location, discount }: OrderSetting, lineItems: LineItemRec[]): OrderRec {
-  const number = 1001 + (id - 5000001);
+function newOrder(
+  store: Store,
+  { rng, plan, id, currency, channel, location, discount }: OrderSetting,
+  lineItems: LineItemRec[],
+): OrderRec {
+  // every shop numbers its own orders from #1001, whatever its ids
+  const number = 1001 + (id - store.firstId('order'));
   const subtotal = lineItems.reduce((s, li) => s + li.discountedUnitMinor * li.quantity, 0);
   const ships = lineItems.some((li) => li.requiresShipping);
   const shipping = !ships || subtotal >= 15000 ? 0 : pick(rng, [500, 995, 1495]);

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import { Bucket } from './bucket.js';
 import { Faults } from './faults.js';
-import { seedStore } from './seed.js';
+import { seedStore, type SeedOptions } from './seed.js';
 import type { Store } from './store.js';
 import { Webhooks } from './webhooks.js';
 
@@ -40,7 +40,10 @@ export interface StateOptions {
   maximumAvailable: number;
   restoreRate: number;
   logger?: Logger;
+  /** the shop's myshopify domain: what `shop { myshopifyDomain }` answers and webhooks send as X-Shopify-Shop-Domain */
   shopDomain: () => string;
+  /** who the shop is and whom it shares customers with; kept across resets (a reset re-seeds the same shop) */
+  shop?: Pick<SeedOptions, 'currencyCode' | 'name' | 'idOffset' | 'sharedCustomers'>;
 }
 
 export class SimulatorState {
@@ -56,12 +59,16 @@ export class SimulatorState {
   onReset: () => void = () => undefined;
   private unsubscribe: () => void = () => undefined;
   private readonly plan: { maximumAvailable: number; restoreRate: number };
+  readonly shop: NonNullable<StateOptions['shop']>;
+  private readonly shopDomain: () => string;
 
   constructor(options: StateOptions) {
     this.plan = { maximumAvailable: options.maximumAvailable, restoreRate: options.restoreRate };
     this.token = options.token;
     this.seed = options.seed;
     this.customers = options.customers;
+    this.shop = options.shop ?? {};
+    this.shopDomain = options.shopDomain;
     this.bucket = new Bucket({ maximumAvailable: options.maximumAvailable, restoreRate: options.restoreRate });
     this.webhooks = new Webhooks(options.shopDomain, options.logger);
     this.load();
@@ -69,9 +76,11 @@ export class SimulatorState {
 
   /** Re-seeds (optionally with another seed or size), clears faults and stats, restores the starting plan and refills the bucket. */
   reset(options: { seed?: number; customers?: number } = {}): void {
-    if (options.seed != null) this.seed = options.seed;
-    if (options.customers != null) this.customers = options.customers;
-    this.load();
+    // seed first: a size the shared store cannot serve throws here and leaves the running store as it was
+    const store = this.seedShop(options.seed ?? this.seed, options.customers ?? this.customers);
+    this.seed = options.seed ?? this.seed;
+    this.customers = options.customers ?? this.customers;
+    this.load(store);
     this.faults.clear();
     this.stats = emptyStats();
     this.bucket.configure(this.plan);
@@ -80,9 +89,14 @@ export class SimulatorState {
     this.onReset();
   }
 
-  private load(): void {
+  private seedShop(seed: number, customers: number): Store {
+    const store = seedStore({ seed, customers, ...this.shop });
+    store.myshopifyDomain = this.shopDomain;
+    return store;
+  }
+
+  private load(store = this.seedShop(this.seed, this.customers)): void {
     this.unsubscribe();
-    const store = seedStore({ seed: this.seed, customers: this.customers });
     store.live = true;
     this.unsubscribe = store.onChange((e) => this.webhooks.handle(store, e));
     this.store = store;

@@ -4,9 +4,10 @@
  * holds state, so a reset is "build a new Store".
  */
 import {
+  DEFAULT_SHOP_CURRENCY,
   orderTotals,
-  SHOP_CURRENCY,
   toShop,
+  type Currency,
   type CustomerRec,
   type FulfillmentRec,
   type LocationRec,
@@ -71,6 +72,22 @@ const FIRST_IDS = {
 
 export type IdKind = keyof typeof FIRST_IDS;
 
+/** The shop's name before the simulator is started with another. */
+export const DEFAULT_SHOP_NAME = 'Simulator Supply Co.';
+
+/** Who the shop is: what `shop { name currencyCode }` answers and the currency every shopMoney amount is in. */
+export interface ShopIdentity {
+  name: string;
+  currency: Currency;
+  /**
+   * Added to every id the store gives out (and to its catalog's product and variant ids): two stores with different
+   * offsets never share a GID, as on Shopify, where ids are unique across shops. 0 keeps today's ids.
+   */
+  idOffset: number;
+}
+
+export const DEFAULT_SHOP: ShopIdentity = { name: DEFAULT_SHOP_NAME, currency: DEFAULT_SHOP_CURRENCY, idOffset: 0 };
+
 export class Store {
   readonly customers = new Map<number, CustomerRec>();
   readonly orders = new Map<number, OrderRec>();
@@ -95,9 +112,21 @@ export class Store {
    * `prefix` lets a test prove a client maps results back by exact email and never takes a full page as complete.
    */
   emailSearch: 'exact' | 'prefix' = 'exact';
+  /**
+   * The shop's .myshopify.com domain, as `shop { myshopifyDomain }` and webhooks' X-Shopify-Shop-Domain give it.
+   * A function because a running simulator only knows its address once it listens.
+   */
+  myshopifyDomain: () => string = () => 'simulator.myshopify.com';
+
+  constructor(readonly shop: ShopIdentity = DEFAULT_SHOP) {}
+
+  /** The first id of a kind in this store (order numbers and catalog ids count from it). */
+  firstId(kind: IdKind): number {
+    return FIRST_IDS[kind] + this.shop.idOffset;
+  }
 
   nextId(kind: IdKind): number {
-    const next = this.seq.get(kind) ?? FIRST_IDS[kind];
+    const next = this.seq.get(kind) ?? this.firstId(kind);
     this.seq.set(kind, next + 1);
     return next;
   }
@@ -169,12 +198,12 @@ export class Store {
   /** Customer.amountSpent in shop minor units: what the customer's orders took, less what was refunded. */
   amountSpentMinor(c: CustomerRec): number {
     let n = 0;
-    for (const o of this.ordersOf(c)) n += toShop(orderTotals(o).net, o.currency);
+    for (const o of this.ordersOf(c)) n += toShop(orderTotals(o).net, o.currency, this.shop.currency);
     return n;
   }
 
-  get shopCurrency(): string {
-    return SHOP_CURRENCY;
+  get shopCurrency(): Currency {
+    return this.shop.currency;
   }
 
   /** A customer's figures changed (amount spent after a refund or cancel): bump updatedAt and tell subscribers. */

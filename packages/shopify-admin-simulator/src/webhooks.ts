@@ -15,6 +15,7 @@ import {
   gid,
   isoTime,
   orderTotals,
+  toShop,
   type OrderRec,
   type RefundRec,
 } from './model.js';
@@ -115,6 +116,17 @@ export class Webhooks {
 
 const lower = (s: string) => s.toLowerCase();
 
+/**
+ * REST's MoneyBag (`*_set`): shop_money in the shop's currency, presentment_money in the order's. The flat amounts
+ * beside them (total_price, price, subtotal…) stay in the order's presentment currency, as they always were here.
+ */
+function moneySet(store: Store, o: OrderRec, minor: number) {
+  return {
+    shop_money: { amount: fmt(toShop(minor, o.currency, store.shopCurrency)), currency_code: store.shopCurrency },
+    presentment_money: { amount: fmt(minor), currency_code: o.currency },
+  };
+}
+
 function orderPayload(store: Store, o: OrderRec) {
   const t = orderTotals(o);
   const customer = o.customerId != null ? store.customers.get(o.customerId) : undefined;
@@ -141,6 +153,12 @@ function orderPayload(store: Store, o: OrderRec) {
     current_subtotal_price: fmt(t.currentSubtotal),
     total_discounts: fmt(t.discounts),
     total_outstanding: fmt(t.outstanding),
+    subtotal_price_set: moneySet(store, o, t.subtotal),
+    total_price_set: moneySet(store, o, t.total),
+    current_total_price_set: moneySet(store, o, t.currentTotal),
+    current_subtotal_price_set: moneySet(store, o, t.currentSubtotal),
+    total_discounts_set: moneySet(store, o, t.discounts),
+    total_shipping_price_set: moneySet(store, o, t.shipping),
     note: o.note,
     tags: o.tags.join(', '),
     customer: customer ? { id: customer.id, admin_graphql_api_id: gid('Customer', customer.id) } : null,
@@ -153,6 +171,7 @@ function orderPayload(store: Store, o: OrderRec) {
       quantity: li.quantity,
       current_quantity: currentQuantity(o, li),
       price: fmt(li.unitMinor),
+      price_set: moneySet(store, o, li.unitMinor),
       gift_card: li.giftCard,
     })),
     refunds: o.refunds.map((r) => refundPayload(store, o, r)),
@@ -174,6 +193,7 @@ function refundPayload(store: Store, o: OrderRec, r: RefundRec) {
       quantity: l.quantity,
       restock_type: lower(l.restockType),
       subtotal: fmt(l.subtotalMinor),
+      subtotal_set: moneySet(store, o, l.subtotalMinor),
       total_tax: '0.00',
     })),
     transactions: r.transactionIds.map((id) => {

@@ -68,7 +68,7 @@ describe('seed', () => {
     for (const c of customers) {
       const mine = orders.filter((o) => o.customerId === c.id);
       expect(c.orderIds.length).toBe(mine.length);
-      expect(store.amountSpentMinor(c)).toBe(mine.reduce((s, o) => s + toShop(orderTotals(o).net, o.currency), 0));
+      expect(store.amountSpentMinor(c)).toBe(mine.reduce((s, o) => s + toShop(orderTotals(o).net, o.currency, store.shopCurrency), 0));
     }
   });
 });

@@ -16,13 +16,14 @@ import {
 import { firstOf, paginate } from '../paging.js';
 import { PRODUCTS } from '../seed-data.js';
 import type { Store } from '../store.js';
-import { bag, formattedGateway, type ResolverMap, type SimContext } from './common.js';
+import { formattedGateway, orderMoney, type ResolverMap, type SimContext } from './common.js';
 
 const orderOf = (ctx: SimContext, li: LineItemRec): OrderRec => ctx.store.orderOfLineItem(li.id)!;
+const lineMoney = (ctx: SimContext, li: LineItemRec, minor: number) => orderMoney(ctx, orderOf(ctx, li), minor);
 
 /** Product and ProductVariant as far as the seed catalog knows them (id, title, vendor, sku). */
-export function productView(productId: number) {
-  const def = PRODUCTS[productId - 80000001];
+export function productView(store: Store, productId: number) {
+  const def = PRODUCTS[productId - store.firstId('product')];
   if (!def) return null;
   return {
     __typename: 'Product',
@@ -34,9 +35,10 @@ export function productView(productId: number) {
   };
 }
 
-export function variantView(variantId: number, sku: string | null) {
-  const p = Math.floor((variantId - 90000001) / 10);
-  const v = (variantId - 90000001) % 10;
+/** A catalog variant (variant ids are the product's index × 10 + the variant's, from the store's first variant id). */
+export function variantView(store: Store, variantId: number, sku: string | null) {
+  const p = Math.floor((variantId - store.firstId('variant')) / 10);
+  const v = (variantId - store.firstId('variant')) % 10;
   const def = PRODUCTS[p];
   if (!def || v >= def.variants.length) return null;
   return {
@@ -46,7 +48,7 @@ export function variantView(variantId: number, sku: string | null) {
     title: def.variants[v] ?? 'Default Title',
     displayName: `${def.title} - ${def.variants[v] ?? 'Default Title'}`,
     sku,
-    product: productView(80000001 + p),
+    product: productView(store, store.firstId('product') + p),
   };
 }
 
@@ -73,18 +75,18 @@ export const lineItemResolvers: ResolverMap = {
   discountAllocations: () => [],
   duties: () => [],
   customAttributes: () => [],
-  originalUnitPriceSet: (li: LineItemRec, _a, ctx) => bag(li.unitMinor, orderOf(ctx, li).currency),
-  discountedUnitPriceSet: (li: LineItemRec, _a, ctx) => bag(li.discountedUnitMinor, orderOf(ctx, li).currency),
-  discountedUnitPriceAfterAllDiscountsSet: (li: LineItemRec, _a, ctx) => bag(li.discountedUnitMinor, orderOf(ctx, li).currency),
-  originalTotalSet: (li: LineItemRec, _a, ctx) => bag(li.unitMinor * li.quantity, orderOf(ctx, li).currency),
-  discountedTotalSet: (li: LineItemRec, _a, ctx) => bag(li.discountedUnitMinor * li.quantity, orderOf(ctx, li).currency),
-  totalDiscountSet: (li: LineItemRec, _a, ctx) => bag((li.unitMinor - li.discountedUnitMinor) * li.quantity, orderOf(ctx, li).currency),
+  originalUnitPriceSet: (li: LineItemRec, _a, ctx) => lineMoney(ctx, li, li.unitMinor),
+  discountedUnitPriceSet: (li: LineItemRec, _a, ctx) => lineMoney(ctx, li, li.discountedUnitMinor),
+  discountedUnitPriceAfterAllDiscountsSet: (li: LineItemRec, _a, ctx) => lineMoney(ctx, li, li.discountedUnitMinor),
+  originalTotalSet: (li: LineItemRec, _a, ctx) => lineMoney(ctx, li, li.unitMinor * li.quantity),
+  discountedTotalSet: (li: LineItemRec, _a, ctx) => lineMoney(ctx, li, li.discountedUnitMinor * li.quantity),
+  totalDiscountSet: (li: LineItemRec, _a, ctx) => lineMoney(ctx, li, (li.unitMinor - li.discountedUnitMinor) * li.quantity),
   unfulfilledDiscountedTotalSet: (li: LineItemRec, _a, ctx) =>
-    bag(li.discountedUnitMinor * unfulfilledQuantity(orderOf(ctx, li), li), orderOf(ctx, li).currency),
+    lineMoney(ctx, li, li.discountedUnitMinor * unfulfilledQuantity(orderOf(ctx, li), li)),
   image: (li: LineItemRec) =>
     li.imageUrl ? { url: li.imageUrl, src: li.imageUrl, originalSrc: li.imageUrl, transformedSrc: li.imageUrl, altText: li.title } : null,
-  product: (li: LineItemRec) => (li.productId != null ? productView(li.productId) : null),
-  variant: (li: LineItemRec) => (li.variantId != null ? variantView(li.variantId, li.sku) : null),
+  product: (li: LineItemRec, _a, ctx) => (li.productId != null ? productView(ctx.store, li.productId) : null),
+  variant: (li: LineItemRec, _a, ctx) => (li.variantId != null ? variantView(ctx.store, li.variantId, li.sku) : null),
 };
 
 export function refundTotalMinor(store: Store, r: RefundRec): number {
@@ -102,7 +104,7 @@ export const refundResolvers: ResolverMap = {
   updatedAt: (r: RefundRec) => r.createdAt,
   note: (r: RefundRec) => r.note,
   order: (r: RefundRec, _a, ctx) => ctx.store.orders.get(r.orderId),
-  totalRefundedSet: (r: RefundRec, _a, ctx) => bag(refundTotalMinor(ctx.store, r), ctx.store.orders.get(r.orderId)!.currency),
+  totalRefundedSet: (r: RefundRec, _a, ctx) => orderMoney(ctx, ctx.store.orders.get(r.orderId)!, refundTotalMinor(ctx.store, r)),
   refundLineItems: (r: RefundRec, args, ctx) => {
     const order = ctx.store.orders.get(r.orderId)!;
     const items = r.lines.map((l) => {
@@ -114,9 +116,9 @@ export const refundResolvers: ResolverMap = {
         restockType: l.restockType,
         restocked: l.restockType !== 'NO_RESTOCK',
         location: null,
-        priceSet: bag(li.discountedUnitMinor, order.currency),
-        subtotalSet: bag(l.subtotalMinor, order.currency),
-        totalTaxSet: bag(0, order.currency),
+        priceSet: orderMoney(ctx, order, li.discountedUnitMinor),
+        subtotalSet: orderMoney(ctx, order, l.subtotalMinor),
+        totalTaxSet: orderMoney(ctx, order, 0),
       };
     });
     return paginate(items, args, (x) => x.id);
@@ -131,7 +133,7 @@ export const transactionResolvers: ResolverMap = {
   status: (t: TransactionRec) => t.status,
   gateway: (t: TransactionRec) => t.gateway,
   formattedGateway: (t: TransactionRec) => formattedGateway(t.gateway),
-  amountSet: (t: TransactionRec, _a, ctx) => bag(t.amountMinor, ctx.store.orders.get(t.orderId)!.currency),
+  amountSet: (t: TransactionRec, _a, ctx) => orderMoney(ctx, ctx.store.orders.get(t.orderId)!, t.amountMinor),
   createdAt: (t: TransactionRec) => t.createdAt,
   processedAt: (t: TransactionRec) => t.createdAt,
   test: () => false,
@@ -141,7 +143,7 @@ export const transactionResolvers: ResolverMap = {
   maximumRefundableV2: (t: TransactionRec, _a, ctx) => {
     if (t.status !== 'SUCCESS' || (t.kind !== 'SALE' && t.kind !== 'CAPTURE')) return null;
     const order = ctx.store.orders.get(t.orderId)!;
-    return bag(parentRefundable(order, t), order.currency).presentmentMoney;
+    return orderMoney(ctx, order, parentRefundable(order, t)).presentmentMoney;
   },
   fees: () => [],
 };
@@ -167,8 +169,8 @@ export const fulfillmentResolvers: ResolverMap = {
         id: gid('FulfillmentLineItem', f.id * 100 + i),
         lineItem: li,
         quantity: l.quantity,
-        originalTotalSet: bag(li.unitMinor * l.quantity, order.currency),
-        discountedTotalSet: bag(li.discountedUnitMinor * l.quantity, order.currency),
+        originalTotalSet: orderMoney(ctx, order, li.unitMinor * l.quantity),
+        discountedTotalSet: orderMoney(ctx, order, li.discountedUnitMinor * l.quantity),
       };
     });
     return paginate(items, args, (x) => x.id);

@@ -3,7 +3,7 @@
  * map exists for each record-backed type; fields a map does not name resolve to null or empty (never made up).
  */
 import type { GraphQLResolveInfo } from 'graphql';
-import { fmt, SHOP_CURRENCY, toShop, type Currency } from '../model.js';
+import { fmt, toShop, type Currency, type OrderRec } from '../model.js';
 import type { Store } from '../store.js';
 
 export interface SimContext {
@@ -22,14 +22,24 @@ export interface MoneyV2 {
   currencyCode: string;
 }
 
-/** MoneyV2 in the shop's currency. */
-export function shopMoney(minor: number): MoneyV2 {
-  return { amount: fmt(minor), currencyCode: SHOP_CURRENCY };
+export interface MoneyBag {
+  shopMoney: MoneyV2;
+  presentmentMoney: MoneyV2;
 }
 
-/** MoneyBag for an amount held in the order's presentment currency. */
-export function bag(minor: number, currency: Currency): { shopMoney: MoneyV2; presentmentMoney: MoneyV2 } {
-  return { shopMoney: shopMoney(toShop(minor, currency)), presentmentMoney: { amount: fmt(minor), currencyCode: currency } };
+/** MoneyV2 in the shop's currency. */
+export function shopMoney(minor: number, shop: Currency): MoneyV2 {
+  return { amount: fmt(minor), currencyCode: shop };
+}
+
+/** MoneyBag for an amount held in a presentment currency, with shopMoney converted to the shop's currency. */
+export function bag(minor: number, currency: Currency, shop: Currency): MoneyBag {
+  return { shopMoney: shopMoney(toShop(minor, currency, shop), shop), presentmentMoney: { amount: fmt(minor), currencyCode: currency } };
+}
+
+/** MoneyBag for an amount of an order (held in its presentment currency) in this request's store. */
+export function orderMoney(ctx: SimContext, order: OrderRec, minor: number): MoneyBag {
+  return bag(minor, order.currency, ctx.store.shopCurrency);
 }
 
 /** Shopify's display name of a payment gateway. */

@@ -38,7 +38,7 @@ export const customerResolvers: ResolverMap = {
           consentUpdatedAt: null,
         }
       : null,
-  amountSpent: (c: CustomerRec, _a, ctx) => shopMoney(ctx.store.amountSpentMinor(c)),
+  amountSpent: (c: CustomerRec, _a, ctx) => shopMoney(ctx.store.amountSpentMinor(c), ctx.store.shopCurrency),
   numberOfOrders: (c: CustomerRec) => String(c.orderIds.length),
   lastOrder: (c: CustomerRec, _a, ctx) => {
     const orders = ctx.store.ordersOf(c);

@@ -49,7 +49,11 @@ function basicView(store: Store, d: DiscountRec) {
       value:
         d.value.type === 'percentage'
           ? { __typename: 'DiscountPercentage', percentage: d.value.percentage }
-          : { __typename: 'DiscountAmount', amount: shopMoney(d.value.amountMinor), appliesOnEachItem: d.value.appliesOnEachItem },
+          : {
+              __typename: 'DiscountAmount',
+              amount: shopMoney(d.value.amountMinor, store.shopCurrency),
+              appliesOnEachItem: d.value.appliesOnEachItem,
+            },
     },
     customerSelection: customers ?? { __typename: 'DiscountCustomerAll', allCustomers: true },
     context: customers ?? { __typename: 'DiscountBuyerSelectionAll', all: 'ALL' },

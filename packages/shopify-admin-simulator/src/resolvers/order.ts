@@ -13,9 +13,10 @@ import {
 } from '../model.js';
 import { firstOf, paginate } from '../paging.js';
 import { suggestRefund } from '../refunds.js';
-import { bag, formattedGateway, type ResolverMap } from './common.js';
+import { formattedGateway, orderMoney, type ResolverMap, type SimContext } from './common.js';
 
-const money = (pick: (t: ReturnType<typeof orderTotals>) => number) => (o: OrderRec) => bag(pick(orderTotals(o)), o.currency);
+const money = (pick: (t: ReturnType<typeof orderTotals>) => number) => (o: OrderRec, _a: unknown, ctx: SimContext) =>
+  orderMoney(ctx, o, pick(orderTotals(o)));
 
 export const orderResolvers: ResolverMap = {
   id: (o: OrderRec) => gid('Order', o.id),
@@ -59,7 +60,8 @@ export const orderResolvers: ResolverMap = {
   totalReceivedSet: money((t) => t.received),
   netPaymentSet: money((t) => t.net),
   totalOutstandingSet: money((t) => t.outstanding),
-  totalCapturableSet: (o: OrderRec) => bag(o.cancelledAt ? 0 : openAuthorizations(o).reduce((s, t) => s + t.amountMinor, 0), o.currency),
+  totalCapturableSet: (o: OrderRec, _a, ctx) =>
+    orderMoney(ctx, o, o.cancelledAt ? 0 : openAuthorizations(o).reduce((s, t) => s + t.amountMinor, 0)),
   displayFinancialStatus: (o: OrderRec) => financialStatus(o),
   displayFulfillmentStatus: (o: OrderRec) => fulfillmentStatus(o),
   fullyPaid: (o: OrderRec) => orderTotals(o).outstanding === 0 && orderTotals(o).received > 0,
@@ -88,7 +90,7 @@ export const orderResolvers: ResolverMap = {
         }
       : null,
   retailLocation: (o: OrderRec, _a, ctx) => (o.locationId != null ? (ctx.store.locations.get(o.locationId) ?? null) : null),
-  shippingLine: (o: OrderRec) =>
+  shippingLine: (o: OrderRec, _a, ctx) =>
     o.shippingTitle
       ? {
           title: o.shippingTitle,
@@ -96,9 +98,9 @@ export const orderResolvers: ResolverMap = {
           source: 'shopify',
           custom: false,
           isRemoved: false,
-          originalPriceSet: bag(o.shippingMinor, o.currency),
-          discountedPriceSet: bag(o.shippingMinor, o.currency),
-          currentDiscountedPriceSet: bag(orderTotals(o).currentShipping, o.currency),
+          originalPriceSet: orderMoney(ctx, o, o.shippingMinor),
+          discountedPriceSet: orderMoney(ctx, o, o.shippingMinor),
+          currentDiscountedPriceSet: orderMoney(ctx, o, orderTotals(o).currentShipping),
           discountAllocations: [],
           taxLines: [],
         }
@@ -112,11 +114,11 @@ export const orderResolvers: ResolverMap = {
     return firstOf(list, args.first);
   },
   transactionsCount: (o: OrderRec) => ({ count: o.transactions.length, precision: 'EXACT' }),
-  suggestedRefund: (o: OrderRec, args) => suggestedRefundView(o, args),
+  suggestedRefund: (o: OrderRec, args, ctx) => suggestedRefundView(ctx, o, args),
 };
 
 /** Order.suggestedRefund(...) as the SuggestedRefund object. */
-function suggestedRefundView(o: OrderRec, args: Record<string, any>) {
+function suggestedRefundView(ctx: SimContext, o: OrderRec, args: Record<string, any>) {
   const lines = ((args.refundLineItems as Array<Record<string, unknown>> | null) ?? [])
     .map((l) => ({
       lineItemId: parseGid(l.lineItemId, 'LineItem') ?? -1,
@@ -130,20 +132,20 @@ function suggestedRefundView(o: OrderRec, args: Record<string, any>) {
     shippingMinor: args.shippingAmount != null ? parseMoney(args.shippingAmount) : null,
     full: Boolean(args.suggestFullRefund),
   });
-  const c = o.currency;
-  const zero = bag(0, c);
+  const m = (minor: number) => orderMoney(ctx, o, minor);
+  const zero = m(0);
   return {
-    amountSet: bag(s.amountMinor, c),
-    subtotalSet: bag(s.subtotalMinor, c),
-    discountedSubtotalSet: bag(s.subtotalMinor, c),
-    maximumRefundableSet: bag(s.maximumRefundableMinor, c),
+    amountSet: m(s.amountMinor),
+    subtotalSet: m(s.subtotalMinor),
+    discountedSubtotalSet: m(s.subtotalMinor),
+    maximumRefundableSet: m(s.maximumRefundableMinor),
     // discounts are allocated to line items, so nothing is left at cart level
     totalCartDiscountAmountSet: zero,
     totalTaxSet: zero,
     totalDutiesSet: zero,
     refundDuties: [],
     suggestedRefundMethods: [],
-    shipping: { amountSet: bag(s.shippingMinor, c), maximumRefundableSet: bag(s.maximumShippingMinor, c), taxSet: zero },
+    shipping: { amountSet: m(s.shippingMinor), maximumRefundableSet: m(s.maximumShippingMinor), taxSet: zero },
     refundLineItems: s.lines.map((l) => {
       const li = o.lineItems.find((x) => x.id === l.lineItemId)!;
       return {
@@ -153,14 +155,14 @@ function suggestedRefundView(o: OrderRec, args: Record<string, any>) {
         restockType: l.restockType,
         restocked: false,
         location: null,
-        priceSet: bag(li.discountedUnitMinor, c),
-        subtotalSet: bag(l.subtotalMinor, c),
+        priceSet: m(li.discountedUnitMinor),
+        subtotalSet: m(l.subtotalMinor),
         totalTaxSet: zero,
       };
     }),
     suggestedTransactions: s.transactions.map((t) => ({
-      amountSet: bag(t.amountMinor, c),
-      maximumRefundableSet: bag(t.maximumMinor, c),
+      amountSet: m(t.amountMinor),
+      maximumRefundableSet: m(t.maximumMinor),
       gateway: t.parent.gateway,
       formattedGateway: formattedGateway(t.parent.gateway),
       kind: 'SUGGESTED_REFUND',

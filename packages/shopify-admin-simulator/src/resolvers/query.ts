@@ -1,6 +1,6 @@
 /** QueryRoot: look-ups by id, identifier and search, plus `node`/`nodes` over every record type the store holds. */
 import { customerSearch, orderSearch, sortCustomers, sortOrders } from '../filters.js';
-import { gid, parseGid } from '../model.js';
+import { gid, parseGid, type Currency } from '../model.js';
 import { paginate } from '../paging.js';
 import type { Store } from '../store.js';
 import { productView, variantView } from './children.js';
@@ -33,12 +33,45 @@ export function nodeById(store: Store, id: unknown): unknown {
     case 'Job':
       return store.jobs.get(id) ?? null;
     case 'Product':
-      return productView(n);
+      return productView(store, n);
     case 'ProductVariant':
-      return variantView(n, null);
+      return variantView(store, n, null);
     default:
       return null;
   }
+}
+
+const PRESENTMENT_ORDER: Currency[] = ['USD', 'CAD', 'EUR', 'GBP'];
+
+/** The Shop object: the store's identity, currency and domain; fields it does not name answer null or empty. */
+export function shopView(store: Store) {
+  const domain = store.myshopifyDomain();
+  // a host:port authority is the simulator itself, which only speaks plain http
+  const local = /:\d+$/.test(domain);
+  const url = `${local ? 'http' : 'https'}://${domain}`;
+  const currency = store.shopCurrency;
+  return {
+    __typename: 'Shop',
+    id: gid('Shop', 1 + store.shop.idOffset),
+    name: store.shop.name,
+    currencyCode: currency,
+    // the shop's own currency first; for a USD shop this is the list the simulator always answered
+    enabledPresentmentCurrencies: [currency, ...PRESENTMENT_ORDER.filter((c) => c !== currency)],
+    ianaTimezone: 'UTC',
+    timezoneAbbreviation: 'UTC',
+    myshopifyDomain: domain,
+    url,
+    primaryDomain: {
+      __typename: 'Domain',
+      id: gid('Domain', 1 + store.shop.idOffset),
+      host: domain.replace(/:\d+$/, ''),
+      url,
+      sslEnabled: !local,
+    },
+    orderNumberFormatPrefix: '#',
+    orderNumberFormatSuffix: '',
+    taxesIncluded: false,
+  };
 }
 
 const count = (n: number, limit: number | null | undefined) => {
@@ -47,15 +80,7 @@ const count = (n: number, limit: number | null | undefined) => {
 };
 
 export const queryResolvers: ResolverMap = {
-  shop: (_s, _a, ctx) => ({
-    __typename: 'Shop',
-    id: gid('Shop', 1),
-    name: 'Simulator Supply Co.',
-    currencyCode: ctx.store.shopCurrency,
-    enabledPresentmentCurrencies: ['USD', 'CAD', 'EUR', 'GBP'],
-    ianaTimezone: 'UTC',
-    timezoneAbbreviation: 'UTC',
-  }),
+  shop: (_s, _a, ctx) => shopView(ctx.store),
   customer: (_s, args, ctx) => ctx.store.customers.get(parseGid(args.id, 'Customer') ?? -1) ?? null,
   customerByIdentifier: (_s, args, ctx) => {
     const i = args.identifier as Record<string, string | undefined>;
