@@ -1,7 +1,8 @@
 /**
  * Deterministic seed: the same seed number always gives the same shop (ids, names, dates, money), because every
  * draw comes from one small PRNG and no date is read from the clock. Refunds and cancellations in the seed go
- * through the same rules as the mutations, so seeded and live state can never disagree.
+ * through the same rules as the mutations, so seeded and live state can never disagree. The shop's currency, name, id
+ * offset and the customers it shares with another seed's store are options; without them it is the default USD shop.
  */
 import { DEFAULT_SHOP_CURRENCY, isCurrency, isoTime, type Currency, type CustomerRec, type EmailMarketingState } from './model.js';
 import * as D from './seed-data.js';
@@ -36,7 +37,7 @@ export const SHARED_ID_OFFSET = 1_000_000_000;
 /** Ids stay safe integers (and ~13 digits, like Shopify's) below this offset. */
 const MAX_ID_OFFSET = 1_000_000_000_000;
 
-/** Every problem with the options that shape a shop, in one message; nothing when they are valid. */
+/** Every problem with the options that shape a shop (all of them, so they are fixed in one go); empty when valid. */
 export function seedOptionProblems(options: SeedOptions): string[] {
   const problems: string[] = [];
   if (options.currencyCode !== undefined && !isCurrency(options.currencyCode))
