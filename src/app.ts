@@ -7,7 +7,7 @@ import { createAuthenticator } from './auth.js';
 import { CachedCustomerSource } from './cache/customer-cache.js';
 import { MemoryKv } from './cache/kv.js';
 import { connectRedis, RedisKv } from './cache/redis-kv.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import type { AppDeps } from './context.js';
 import { DEFAULT_STORE_HANDLE } from './domain/stores.js';
 import type { Logger } from './logger.js';
@@ -52,6 +52,7 @@ export interface BuildOptions extends Omit<CreateServerOptions, 'tracing'> {
 
 /** Builds everything the subgraph needs from validated config; nothing listens yet. */
 export async function buildApp(config: Config, logger: Logger, options: BuildOptions = {}): Promise<App> {
+  assertServable(config);
   const closers: Closers = [];
   try {
     // First opened, so last closed: spans of requests drained at shutdown are still exported.
@@ -102,6 +103,26 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
     for (const close of closers.reverse()) await close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * What this version serves of a valid configuration: one store, auto-linking `first` or `off`. The stores file can
+ * already describe several stores and the `unique` policy; refusing them at start, every problem listed, is better
+ * than serving the first store only or linking by another rule than the one configured.
+ */
+function assertServable(config: Config): void {
+  const problems: string[] = [];
+  if (config.stores.length > 1) {
+    problems.push(
+      `SHOPIFY_STORES_FILE stores: lists ${config.stores.length} stores; this version serves one store per process (several at once are not available yet)`,
+    );
+  }
+  config.stores.forEach((store, i) => {
+    if (store.autoLink === 'unique') {
+      problems.push(`SHOPIFY_STORES_FILE stores[${i}].autoLink: "unique" is not available yet; use "first" or "off"`);
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
 }
 
 /** What is shut down with the app, in reverse order of opening. */
@@ -211,7 +232,7 @@ function appDeps(
   return {
     config,
     store: parts.store,
-    storeHandle: DEFAULT_STORE_HANDLE,
+    storeHandle: config.stores[0]?.handle ?? DEFAULT_STORE_HANDLE,
     shopify: parts.client,
     customers: measureBatches(parts.customers, (size) => metrics.batch(size)),
     authenticate: createAuthenticator(config.auth),

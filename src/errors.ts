@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'SHOPIFY_OUTCOME_UNKNOWN'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'IDEMPOTENCY_IN_PROGRESS'
+  | 'ACTION_DISABLED'
   | 'INTERNAL_SERVER_ERROR';
 
 /** How an action attempt that ended in this error is recorded: no permission, refused input, failed, or not known. */
@@ -71,6 +72,14 @@ export class UnauthenticatedError extends AppError {
 export class ForbiddenError extends AppError {
   constructor(scope: string) {
     super('FORBIDDEN', `This needs the scope "${scope}", which the agent's token does not carry`, { scope }, 'denied');
+  }
+}
+
+/** The store has this action turned off (its `actions` in the stores file): refused before any Shopify call. */
+export class ActionDisabledError extends AppError {
+  // Plain strings: domain/ imports this file, so it names no domain type.
+  constructor(action: string, store: string) {
+    super('ACTION_DISABLED', `The store "${store}" has the ${action} action turned off`, { store, action }, 'denied');
   }
 }
 

@@ -23,7 +23,14 @@ async function main(): Promise<void> {
       'ROUTER_SECRET_OPTIONAL=true: no router secret is checked; the network must let only the router reach this port (anyone who does can read _service and query _entities)',
     );
   }
-  const app = await buildApp(config, logger);
+  const app = await buildApp(config, logger).catch((error: unknown) => {
+    // What the environment describes but this version cannot serve (app.ts assertServable) is a config problem too.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  });
   const { http } = app.server;
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -7,6 +7,8 @@ import { requireScope, type Scope } from '../auth.js';
 import type { MutationResolvers, Resolvers } from '../__generated__/resolvers.js';
 import type { RequestContext } from '../context.js';
 import type { AuditAction } from '../store/index.js';
+import type { StoreAction } from '../domain/stores.js';
+import { ActionDisabledError } from '../errors.js';
 import { AttemptAudit, type AuditFacts } from '../audit/attempt.js';
 import { isGid, MAX_PROFILE_ID_LENGTH } from '../domain/ids.js';
 import { cancelSpec, orderAfterCancel } from './cancel.js';
@@ -42,6 +44,8 @@ const state = (payload: object) => payload as PayloadState;
 interface Run<Req extends { idempotencyKey: string }, Sent, O extends Outcome> {
   action: AuditAction;
   scope: Scope;
+  /** the switch that turns this action off for a store (stores file `actions`) */
+  storeAction: StoreAction;
   raw: Parameters<typeof rawIds>[0] & { idempotencyKey?: string };
   parse: () => Req;
   spec: ActionSpec<Req, Sent, O>;
@@ -49,6 +53,13 @@ interface Run<Req extends { idempotencyKey: string }, Sent, O extends Outcome> {
   facts: (req: Req, outcome?: O) => AuditFacts;
   /** ids of what a successful action changed, for cache invalidation */
   changed: (outcome: O) => { orderIds?: string[]; customerIds?: string[] };
+}
+
+/** Refuses an action the store has turned off, before the input is read or Shopify is asked anything. */
+function requireEnabled(ctx: RequestContext, action: StoreAction): void {
+  const store = ctx.deps.config.stores.find((s) => s.handle === ctx.deps.storeHandle);
+  // No configured store is the demo store, where every action is on.
+  if (store && !store.actions[action]) throw new ActionDisabledError(action, store.handle);
 }
 
 /** Runs one action attempt end to end and records it exactly once, whatever happens. */
@@ -63,6 +74,7 @@ async function act<Req extends { idempotencyKey: string }, Sent, O extends Outco
   if (isIdempotencyKey(rawKey)) audit.keyed(rawKey);
   try {
     const agentId = requireScope(ctx.caller, run.scope);
+    requireEnabled(ctx, run.storeAction);
     const req = run.parse();
     audit.note(run.facts(req));
     const { outcome, replayed } = await runExactlyOnce(ctx, run.spec, req, agentId);
@@ -84,6 +96,7 @@ export const cancelOrder: MutationResolvers['cancelOrder'] = async (_root, { inp
   const outcome = await act(ctx, {
     action: 'cancelOrder',
     scope: 'shopify:orders:cancel',
+    storeAction: 'cancel',
     raw: input,
     parse: () => parseCancel(input),
     spec: cancelSpec,
@@ -101,6 +114,7 @@ export const refundOrder: MutationResolvers['refundOrder'] = async (_root, { inp
   const outcome = await act(ctx, {
     action: 'refundOrder',
     scope: 'shopify:orders:refund',
+    storeAction: 'refund',
     raw: input,
     parse: () => parseRefund(input),
     spec: refundSpec,
@@ -117,6 +131,7 @@ export const createDiscount: MutationResolvers['createDiscount'] = async (_root,
   const outcome = await act(ctx, {
     action: 'createDiscount',
     scope: 'shopify:discounts:create',
+    storeAction: 'discount',
     raw: input,
     parse: () => parseDiscount(input, Date.now()),
     spec: discountSpec,
