@@ -8,23 +8,15 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { startSupergraph, type SupergraphHarness } from '../../dev/supergraph-harness.js';
+import type { SimCustomer } from 'shopify-admin-simulator/testing';
 
 const SECRET = 'webhook-secret-for-the-log-test';
 const TOKEN = 'shpat_simulator';
 const CARD = `query($ids: [ID!]!) { profiles(ids: $ids) { id name shopifyCustomer { id displayName email phone } orders(limit: 5) { id orderNumber refundable products { name } } shopifyLink { matchedEmail } } }`;
 
-interface SeededCustomer {
-  id: string;
-  email: string | null;
-  phone: string | null;
-  displayName: string;
-  firstName: string | null;
-  lastName: string | null;
-}
-
 const lines: string[] = [];
 let h: SupergraphHarness;
-let seeded: SeededCustomer[];
+let seeded: SimCustomer[];
 
 beforeAll(async () => {
   const sink = new Writable({

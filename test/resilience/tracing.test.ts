@@ -18,6 +18,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, silentLogger } from '../../src/logger.js';
 import { startTracing, tracesUrl } from '../../src/observability/tracing.js';
+import type { SimCustomer } from 'shopify-admin-simulator/testing';
 
 const JWT_SECRET = 'tracing-test-secret-for-agent-tokens-0123';
 const TOKEN = 'shpat_simulator';
@@ -33,20 +34,10 @@ const CARD = `query Card__shopify__1($representations: [_Any!]!) {
 }`;
 const SEARCH = `query Search($q: String!) { shopifyCustomerSearch(query: $q, first: 5) { id email displayName } }`;
 
-interface SeededCustomer {
-  id: string;
-  email: string | null;
-  phone: string | null;
-  displayName: string;
-  firstName: string | null;
-  lastName: string | null;
-  numberOfOrders: number;
-}
-
 const exporter = new InMemorySpanExporter();
 let h: SupergraphHarness;
 let jwt: string;
-let seeded: SeededCustomer[];
+let seeded: SimCustomer[];
 let store: string;
 
 beforeAll(async () => {
@@ -109,7 +100,7 @@ async function simulatorSide() {
   return { ...stats, available: throttle.currentlyAvailable as number };
 }
 
-function customerWithOrders(): SeededCustomer {
+function customerWithOrders(): SimCustomer {
   return seeded.find((c) => c.email && c.phone && c.numberOfOrders > 1)!;
 }
 
