@@ -33,6 +33,7 @@ const config: CodegenConfig = {
           ShopifyProduct: '../domain/model.js#LineItemModel',
           ShopifyLink: '../domain/model.js#LinkModel',
           ShopifyAgentAction: '../store/index.js#AuditEntry',
+          ShopifyStore: '../domain/stores.js#StoreModel',
         },
       },
     },

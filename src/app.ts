@@ -23,6 +23,7 @@ import { ShopifyCustomerSource, type CustomerSource } from './shopify/customers.
 import { RedisCostBudget } from './shopify/redis-budget.js';
 import { costSchema } from './shopify/schema.js';
 import { parseStoreDomain } from './shopify/transport.js';
+import { createStoreDirectory } from './shopify/shop.js';
 import { openStore, type Store, type StoreOptions } from './store/index.js';
 import { webhookRoute } from './webhooks/route.js';
 
@@ -76,7 +77,7 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
     };
     const { client, breaker } = shopifyClient(wiring, shopify);
     const { customers, cache } = customerSource(wiring, client);
-    const deps = appDeps(wiring, { store, client, customers, cache });
+    const deps = appDeps(wiring, { store, client, customers, cache, domain: shopify.endpoint.storeDomain });
     const server = createServer(deps, {
       ...options,
       routes: [metricsRoute(wiring.metrics), ...(options.routes ?? []), ...webhookRoutes(wiring, store, cache)],
@@ -227,12 +228,18 @@ function customerSource({ config, logger, metrics, redis, storeKey }: Wiring, cl
 /** The request handlers' collaborators (see context.ts). */
 function appDeps(
   { config, logger, metrics }: Wiring,
-  parts: { store: Store; client: ShopifyClient; customers: CustomerSource; cache: CachedCustomerSource | null },
+  parts: { store: Store; client: ShopifyClient; customers: CustomerSource; cache: CachedCustomerSource | null; domain: string },
 ): AppDeps {
+  // One store per process for now (assertServable): the configured one, or the built-in demo store.
+  const served = config.stores[0];
+  const storeHandle = served?.handle ?? DEFAULT_STORE_HANDLE;
   return {
     config,
     store: parts.store,
-    storeHandle: config.stores[0]?.handle ?? DEFAULT_STORE_HANDLE,
+    storeHandle,
+    stores: createStoreDirectory([
+      { handle: storeHandle, name: served?.name ?? 'Demo store', domain: parts.domain, shopify: parts.client },
+    ]),
     shopify: parts.client,
     customers: measureBatches(parts.customers, (size) => metrics.batch(size)),
     authenticate: createAuthenticator(config.auth),

@@ -14,7 +14,7 @@ import type { ShopifyClient } from './shopify/client.js';
 import type { CustomerSource } from './shopify/customers.js';
 import type { CustomerLoader } from './shopify/loaders.js';
 import type { AuditEntry, Store } from './store/index.js';
-import type { StoreHandle } from './domain/stores.js';
+import type { StoreDirectory, StoreHandle } from './domain/stores.js';
 
 /** The collaborators the server is built from; tests pass the simulator-backed ones. */
 export interface AppDeps {
@@ -22,6 +22,8 @@ export interface AppDeps {
   store: Store;
   /** the Shopify store links and audit entries are read and written in (the single configured one, until routing per store) */
   storeHandle: StoreHandle;
+  /** the stores served, in config order, with their currencies */
+  stores: StoreDirectory;
   shopify: ShopifyClient;
   /** customer data (Shopify, or a cache in front of it) */
   customers: CustomerSource;

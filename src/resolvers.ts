@@ -4,12 +4,14 @@ import { actionPayloadResolvers, cancelOrder, createDiscount, refundOrder } from
 import { linkShopifyCustomer, unlinkShopifyCustomer } from './profile/link-mutations.js';
 import { profileResolvers } from './profile/resolvers.js';
 import { shopifyCustomerSearch } from './profile/search.js';
+import { shopifyStores, storeResolvers } from './profile/stores.js';
 import { DateTimeScalar } from './scalars.js';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   ...profileResolvers,
   ...actionPayloadResolvers,
-  Query: { shopifyCustomerSearch },
+  ...storeResolvers,
+  Query: { shopifyCustomerSearch, shopifyStores },
   Mutation: { linkShopifyCustomer, unlinkShopifyCustomer, cancelOrder, refundOrder, createDiscount },
 };

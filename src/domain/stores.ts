@@ -31,3 +31,18 @@ export type StoreActions = Readonly<Record<StoreAction, boolean>>;
 
 /** Every auto-link policy, in the order configuration and messages list them. */
 export const AUTO_LINK_POLICIES: readonly AutoLinkPolicy[] = ['first', 'unique', 'off'];
+
+/** A served store as the contract shows it (ShopifyStore); its currency is asked of Shopify when selected. */
+export interface StoreModel {
+  handle: StoreHandle;
+  name: string;
+  /** host[:port], as configured */
+  domain: string;
+}
+
+/** The stores this process serves, in config order, and what is known of each only by asking Shopify. */
+export interface StoreDirectory {
+  readonly stores: readonly StoreModel[];
+  /** the store's own currency; asked once, remembered; rejects (and is asked again next time) when Shopify fails */
+  currency(handle: StoreHandle): Promise<string>;
+}

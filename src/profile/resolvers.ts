@@ -11,6 +11,7 @@ import { requireIntInRange } from '../domain/numbers.js';
 import type { ShopifyLinkRecord } from '../store/index.js';
 import type { LinkModel, ProfileRef } from '../domain/model.js';
 import { orderPlan, PRODUCTS_PLAN, selectedFieldNames } from './selection.js';
+import { orderStore } from './stores.js';
 
 /** The profile's Shopify customer with what `plan` asks, or null when it has none. */
 async function customerOf(profile: ProfileRef, ctx: RequestContext, plan: FetchPlan): Promise<CustomerHit | null> {
@@ -56,6 +57,7 @@ export const profileResolvers: Resolvers = {
     },
   },
   ShopifyOrder: {
+    store: orderStore,
     products: (order) => order.products ?? [],
     async agentActions(order, { limit }, ctx) {
       requireScope(ctx.caller, 'shopify:read');

@@ -18,6 +18,8 @@ import type {
   OrderLineItemsQueryVariables,
   ProfileCustomersQuery,
   ProfileCustomersQueryVariables,
+  ShopCurrencyQuery,
+  ShopCurrencyQueryVariables,
 } from './__generated__/admin.js';
 import { typedDocument } from './typed-request.js';
 
@@ -265,3 +267,13 @@ export const CUSTOMER_ID_BY_EMAIL_ADDRESS = typedDocument<CustomerIdByEmailAddre
     }
   `,
 );
+
+/** The shop's own currency: ShopifyStore.currencyCode, asked once per store and remembered (shop.ts). */
+export const SHOP_CURRENCY = typedDocument<ShopCurrencyQuery, ShopCurrencyQueryVariables>(/* GraphQL */ `
+  #graphql
+  query ShopCurrency {
+    shop {
+      currencyCode
+    }
+  }
+`);

@@ -55,6 +55,7 @@ export const CASES: Record<string, [string, Record<string, unknown>]> = {
   'customer search, 10': ['CUSTOMER_SEARCH', { query: 'email:agent@example.com', first: 10 }],
   'customer by order name': ['CUSTOMER_BY_ORDER_NAME', { query: 'name:#1001' }],
   'customer by id': ['CUSTOMER_BY_ID', { id: 'gid://shopify/Customer/1000001' }],
+  'shop currency': ['SHOP_CURRENCY', {}],
   'customer ids by 40 emails': ['CUSTOMER_IDS_BY_EMAIL', { query: emailQuery(40), first: 40, after: null }],
   'customer id by email address': ['CUSTOMER_ID_BY_EMAIL_ADDRESS', { email: 'agent"odd@example.com' }],
   'action order (payload)': [

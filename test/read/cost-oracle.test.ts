@@ -39,6 +39,7 @@ describe('cost oracle: client estimate vs the simulator’s own rules', () => {
       'customer search, 10': both(42),
       'customer by order name': both(7),
       'customer by id': both(4),
+      'shop currency': both(1),
       'customer ids by 40 emails': both(82),
       'customer id by email address': both(2),
       'action order (payload)': both(511),

@@ -20,7 +20,7 @@ function allDocuments(): Array<[string, string]> {
 }
 
 describe('Shopify documents', () => {
-  it('are all found: seven for the read path, nine for the actions', () => {
+  it('are all found: eight for the read path, nine for the actions', () => {
     expect(
       allDocuments()
         .map(([name]) => name)
@@ -42,6 +42,7 @@ describe('Shopify documents', () => {
       'CUSTOMER_SEARCH',
       'ORDER_LINE_ITEMS',
       'PROFILE_CUSTOMERS',
+      'SHOP_CURRENCY',
     ]);
   });
 
