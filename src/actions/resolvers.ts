@@ -7,7 +7,7 @@ import { requireScope, type Scope } from '../auth.js';
 import type { MutationResolvers, Resolvers } from '../__generated__/resolvers.js';
 import type { RequestContext } from '../context.js';
 import type { AuditAction } from '../store/index.js';
-import type { StoreAction } from '../domain/stores.js';
+import { selectStore, type StoreAction, type StoreHandle } from '../domain/stores.js';
 import { ActionDisabledError } from '../errors.js';
 import { AttemptAudit, type AuditFacts } from '../audit/attempt.js';
 import { isGid, MAX_PROFILE_ID_LENGTH } from '../domain/ids.js';
@@ -46,7 +46,7 @@ interface Run<Req extends { idempotencyKey: string }, Sent, O extends Outcome> {
   scope: Scope;
   /** the switch that turns this action off for a store (stores file `actions`) */
   storeAction: StoreAction;
-  raw: Parameters<typeof rawIds>[0] & { idempotencyKey?: string };
+  raw: Parameters<typeof rawIds>[0] & { idempotencyKey?: string; store?: string | null };
   parse: () => Req;
   spec: ActionSpec<Req, Sent, O>;
   /** audit facts of the request and of its outcome */
@@ -56,8 +56,8 @@ interface Run<Req extends { idempotencyKey: string }, Sent, O extends Outcome> {
 }
 
 /** Refuses an action the store has turned off, before the input is read or Shopify is asked anything. */
-function requireEnabled(ctx: RequestContext, action: StoreAction): void {
-  const store = ctx.deps.config.stores.find((s) => s.handle === ctx.deps.storeHandle);
+function requireEnabled(ctx: RequestContext, handle: StoreHandle, action: StoreAction): void {
+  const store = ctx.deps.config.stores.find((s) => s.handle === handle);
   // No configured store is the demo store, where every action is on.
   if (store && !store.actions[action]) throw new ActionDisabledError(action, store.handle);
 }
@@ -74,7 +74,9 @@ async function act<Req extends { idempotencyKey: string }, Sent, O extends Outco
   if (isIdempotencyKey(rawKey)) audit.keyed(rawKey);
   try {
     const agentId = requireScope(ctx.caller, run.scope);
-    requireEnabled(ctx, run.storeAction);
+    const store = selectStore(ctx.deps.stores, run.raw.store, 'input.store');
+    audit.note({ store });
+    requireEnabled(ctx, store, run.storeAction);
     const req = run.parse();
     audit.note(run.facts(req));
     const { outcome, replayed } = await runExactlyOnce(ctx, run.spec, req, agentId);

@@ -171,12 +171,12 @@ export async function audited<T>(
   action: AuditAction,
   scope: Scope,
   facts: AuditFacts,
-  run: (agentId: string) => Promise<T>,
+  run: (agentId: string, audit: AttemptAudit) => Promise<T>,
 ): Promise<T> {
   const audit = new AttemptAudit(ctx, action);
   audit.note(facts);
   try {
-    const result = await run(requireScope(ctx.caller, scope));
+    const result = await run(requireScope(ctx.caller, scope), audit);
     await audit.record('succeeded');
     return result;
   } catch (error) {

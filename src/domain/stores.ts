@@ -2,6 +2,7 @@
  * Stores are first-class: every Shopify call, budget, breaker, cache key, link, webhook and audit record belongs to
  * one. These are the plain shapes every folder speaks; config.ts builds them from the environment or a stores file.
  */
+import { BadInputError } from '../errors.js';
 
 /** A store's stable handle (`us`, `eu`): lower-case letters, digits and dashes, starting with a letter, ≤ 32. */
 export type StoreHandle = string;
@@ -45,4 +46,22 @@ export interface StoreDirectory {
   readonly stores: readonly StoreModel[];
   /** the store's own currency; asked once, remembered; rejects (and is asked again next time) when Shopify fails */
   currency(handle: StoreHandle): Promise<string>;
+}
+
+/**
+ * The store a mutation acts in: `raw` when given (the handle of a served store), else the only served store.
+ * BAD_USER_INPUT naming `field` when it is malformed, unknown, or left out while several stores are served.
+ */
+export function selectStore(directory: StoreDirectory, raw: unknown, field: string): StoreHandle {
+  const handles = directory.stores.map((s) => s.handle).join(', ');
+  if (raw === undefined || raw === null) {
+    if (directory.stores.length === 1) return directory.stores[0]!.handle;
+    throw new BadInputError(field, `several stores are served (${handles}): name one`);
+  }
+  if (typeof raw !== 'string' || !STORE_HANDLE_PATTERN.test(raw)) {
+    throw new BadInputError(field, 'must be a store handle: lower-case letters, digits and dashes, starting with a letter, at most 32');
+  }
+  if (!directory.stores.some((s) => s.handle === raw))
+    throw new BadInputError(field, `no served store has this handle (served: ${handles})`);
+  return raw;
 }

@@ -8,21 +8,32 @@ import { BadInputError } from '../errors.js';
 import type { MutationResolvers } from '../__generated__/resolvers.js';
 import { customerById } from '../shopify/customer-lookup.js';
 import { requireGid, requireProfileId } from '../domain/ids.js';
+import { selectStore } from '../domain/stores.js';
 import { manualLink } from './resolvers.js';
 
 export const linkShopifyCustomer: MutationResolvers['linkShopifyCustomer'] = (_root, args, ctx) =>
-  audited(ctx, 'linkShopifyCustomer', 'shopify:link', { profileId: args.profileId, customerId: args.customerId }, async (agentId) => {
-    const profileId = requireProfileId(args.profileId, 'profileId');
-    const customerId = requireGid(args.customerId, 'Customer', 'customerId');
-    const customer = await customerById(ctx.deps.shopify, customerId);
-    if (!customer) throw new BadInputError('customerId', 'no Shopify customer has this id');
-    const record = await ctx.deps.store.links.upsert({ store: ctx.deps.storeHandle, profileId, customerId, linkedBy: agentId });
-    return { profileId, link: manualLink(record), customer };
-  });
+  audited(
+    ctx,
+    'linkShopifyCustomer',
+    'shopify:link',
+    { profileId: args.profileId, customerId: args.customerId },
+    async (agentId, audit) => {
+      const store = selectStore(ctx.deps.stores, args.store, 'store');
+      audit.note({ store });
+      const profileId = requireProfileId(args.profileId, 'profileId');
+      const customerId = requireGid(args.customerId, 'Customer', 'customerId');
+      const customer = await customerById(ctx.deps.shopify, customerId);
+      if (!customer) throw new BadInputError('customerId', 'no Shopify customer has this id');
+      const record = await ctx.deps.store.links.upsert({ store, profileId, customerId, linkedBy: agentId });
+      return { profileId, link: manualLink(record), customer };
+    },
+  );
 
 export const unlinkShopifyCustomer: MutationResolvers['unlinkShopifyCustomer'] = (_root, args, ctx) =>
-  audited(ctx, 'unlinkShopifyCustomer', 'shopify:link', { profileId: args.profileId, customerId: null }, async () => {
+  audited(ctx, 'unlinkShopifyCustomer', 'shopify:link', { profileId: args.profileId, customerId: null }, async (_agentId, audit) => {
+    const store = selectStore(ctx.deps.stores, args.store, 'store');
+    audit.note({ store });
     const profileId = requireProfileId(args.profileId, 'profileId');
-    await ctx.deps.store.links.remove(ctx.deps.storeHandle, profileId);
+    await ctx.deps.store.links.remove(store, profileId);
     return { profileId, link: null, customer: null };
   });

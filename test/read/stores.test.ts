@@ -55,6 +55,54 @@ describe('the served store', () => {
   });
 });
 
+describe('naming the store in a mutation', () => {
+  const LINK = `mutation($p: ID!, $c: ID!, $s: String) { linkShopifyCustomer(profileId: $p, customerId: $c, store: $s) { link { customerId } } }`;
+  const UNLINK = `mutation($p: ID!, $s: String) { unlinkShopifyCustomer(profileId: $p, store: $s) { link { customerId } } }`;
+
+  it('links and unlinks in the named store, or the only one when left out', async () => {
+    const named = await asAgent(h, LINK, { p: 'profile-store-1', c: order.customerId, s: 'us' });
+    const implicit = await asAgent(h, LINK, { p: 'profile-store-2', c: order.customerId });
+    for (const res of [named, implicit])
+      expect(res.body).toEqual({ data: { linkShopifyCustomer: { link: { customerId: order.customerId } } } });
+    const links = await h.app.deps.store.links.getMany('us', ['profile-store-1', 'profile-store-2']);
+    expect([...links.values()].map((l) => [l.profileId, l.store])).toEqual([
+      ['profile-store-1', 'us'],
+      ['profile-store-2', 'us'],
+    ]);
+    const unlinked = await asAgent(h, UNLINK, { p: 'profile-store-1', s: 'us' });
+    expect(unlinked.body).toEqual({ data: { unlinkShopifyCustomer: { link: null } } });
+    expect([...(await h.app.deps.store.links.getMany('us', ['profile-store-1', 'profile-store-2'])).keys()]).toEqual(['profile-store-2']);
+  });
+
+  it('refuses an unknown or malformed store with BAD_USER_INPUT naming the field, before any Shopify request', async () => {
+    const before = await simStats(h);
+    const cases = [
+      [LINK, { p: 'profile-store-3', c: order.customerId, s: 'eu' }, 'store', 'store: no served store has this handle (served: us)'],
+      [
+        UNLINK,
+        { p: 'profile-store-3', s: 'US!' },
+        'store',
+        'store: must be a store handle: lower-case letters, digits and dashes, starting with a letter, at most 32',
+      ],
+      [
+        `mutation($input: ShopifyRefundOrderInput!) { refundOrder(input: $input) { userErrors { code } } }`,
+        { input: { orderId: order.id, idempotencyKey: newKey(), store: 'eu' } },
+        'input.store',
+        'input.store: no served store has this handle (served: us)',
+      ],
+    ] as const;
+    for (const [doc, variables, field, message] of cases) {
+      const res = await asAgent(h, doc, variables);
+      expect(res.body.errors.map((e: { message: string; extensions: Record<string, unknown> }) => [e.message, e.extensions])).toEqual([
+        [message, { code: 'BAD_USER_INPUT', field }],
+      ]);
+    }
+    expect((await simStats(h)).requests).toBe(before.requests);
+    const refused = await h.app.deps.store.audit.list({ action: 'refundOrder' });
+    expect(refused.map((a) => [a.outcome, a.errorCode, a.store])).toContainEqual(['rejected', 'BAD_USER_INPUT', 'us']);
+  });
+});
+
 describe('when Shopify cannot tell the currency', () => {
   let failing: Stack;
   beforeAll(async () => {
