@@ -80,7 +80,7 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
     const deps = appDeps(wiring, { store, client, customers, cache, domain: shopify.endpoint.storeDomain });
     const server = createServer(deps, {
       ...options,
-      routes: [metricsRoute(wiring.metrics), ...(options.routes ?? []), ...webhookRoutes(wiring, store, cache)],
+      routes: [metricsRoute(wiring.metrics), ...(options.routes ?? []), ...webhookRoutes(wiring, deps, cache)],
       readiness: [...(options.readiness ?? []), ...readinessChecks(breaker, wiring.redis)],
       plugins: [observabilityPlugin(wiring.metrics, logger), ...(options.plugins ?? [])],
       fieldTimings: fieldTimings(wiring.metrics, logger),
@@ -252,13 +252,21 @@ function appDeps(
   };
 }
 
-/** The webhook endpoint, when SHOPIFY_WEBHOOK_SECRET is set: deliveries invalidate the cache. */
-function webhookRoutes({ config, logger, metrics }: Wiring, store: Store, cache: CachedCustomerSource | null) {
-  if (!config.webhookSecret) return [];
+/**
+ * The webhook endpoint, when a served store has a webhook secret (its stores-file entry, or SHOPIFY_WEBHOOK_SECRET):
+ * deliveries are routed by X-Shopify-Shop-Domain to that store, verified with its secret, and invalidate the cache.
+ */
+function webhookRoutes({ config, logger, metrics }: Wiring, deps: AppDeps, cache: CachedCustomerSource | null) {
+  const shops = deps.stores.stores.flatMap((served) => {
+    // The demo store has no stores-file entry: SHOPIFY_WEBHOOK_SECRET is its secret.
+    const secret = config.stores.length > 0 ? config.stores.find((s) => s.handle === served.handle)?.webhookSecret : config.webhookSecret;
+    return secret ? [{ store: served.handle, domain: served.domain, secret }] : [];
+  });
+  if (shops.length === 0) return [];
   return [
     webhookRoute({
-      secret: config.webhookSecret,
-      events: store.webhookEvents,
+      shops,
+      events: deps.store.webhookEvents,
       invalidate: async (what) => {
         metrics.cacheInvalidations.inc({ source: 'webhook' });
         await cache?.invalidate(what);

@@ -1,8 +1,9 @@
 /**
  * POST /webhooks/shopify: Shopify tells us an order or customer changed, so the cache drops it.
  *
- * Order of checks: signature on the raw bytes (401 for anything not signed with our secret), then topic, then
- * de-duplication by event id (Shopify delivers at least once and retries), then invalidation. Shopify allows 5 s
+ * Order of checks: the shop (X-Shopify-Shop-Domain names one of the served stores, else 401), its signature on the
+ * raw bytes with that store's secret (401 for anything not signed with it), then topic, then de-duplication by event
+ * id (Shopify delivers at least once and retries), then invalidation. Shopify allows 5 s
  * per delivery and counts slow answers as failures; we answer within 1 s and finish in the background if needed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { header, sendJson } from '../http.js';
 import type { Route } from '../http.js';
 import type { WebhookEventRepository } from '../store/index.js';
+import type { StoreHandle } from '../domain/stores.js';
 import { invalidationFor, isTopic } from './topics.js';
 import { verifyWebhook } from './verify.js';
 
@@ -18,8 +20,16 @@ export const WEBHOOK_PATH = '/webhooks/shopify';
 /** Longest we make Shopify wait; the rest of the work continues after the answer. */
 const ANSWER_WITHIN_MS = 900;
 
-export interface WebhookRouteOptions {
+/** A served store whose webhooks are accepted: deliveries naming its domain are verified with its secret. */
+export interface WebhookShop {
+  store: StoreHandle;
+  /** host[:port], as X-Shopify-Shop-Domain names it (`acme-us.myshopify.com`) */
+  domain: string;
   secret: string;
+}
+
+export interface WebhookRouteOptions {
+  shops: readonly WebhookShop[];
   events: WebhookEventRepository;
   invalidate: (what: Invalidation) => Promise<void>;
   logger: Logger;
@@ -29,6 +39,7 @@ export interface WebhookRouteOptions {
 
 /** The webhook route. */
 export function webhookRoute(opts: WebhookRouteOptions): Route {
+  const shops = new Map(opts.shops.map((shop) => [shop.domain.toLowerCase(), shop]));
   async function handleEvent(
     topic: string,
     eventId: string | undefined,
@@ -46,6 +57,7 @@ export function webhookRoute(opts: WebhookRouteOptions): Route {
       const started = performance.now();
       const topic = header(req, 'x-shopify-topic') ?? 'unknown';
       const eventId = header(req, 'x-shopify-event-id') ?? header(req, 'x-shopify-webhook-id');
+      const shop = shops.get((header(req, 'x-shopify-shop-domain') ?? '').trim().toLowerCase());
       const done = (status: number, result: string) => {
         // Only known topics become label values: a forged header must not grow the metric without bound.
         const label = isTopic(topic) ? topic : 'other';
@@ -53,6 +65,8 @@ export function webhookRoute(opts: WebhookRouteOptions): Route {
         opts.logger.info(
           {
             webhook: {
+              // The handle of a served store only: a forged shop header is never logged.
+              store: shop?.store,
               topic: label,
               eventId,
               result,
@@ -66,7 +80,8 @@ export function webhookRoute(opts: WebhookRouteOptions): Route {
         sendJson(res, status, { result });
       };
 
-      if (!verifyWebhook(raw, header(req, 'x-shopify-hmac-sha256'), opts.secret)) return done(401, 'unauthorized');
+      // An unknown shop is refused like a bad signature: nothing tells a sender which domains are served.
+      if (!shop || !verifyWebhook(raw, header(req, 'x-shopify-hmac-sha256'), shop.secret)) return done(401, 'unauthorized');
       if (!isTopic(topic)) return done(200, 'ignored');
       const body = parseObject(raw);
       if (!body) return done(400, 'invalid');

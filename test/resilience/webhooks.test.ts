@@ -10,6 +10,8 @@ import { startSupergraph, type SupergraphHarness } from '../../dev/supergraph-ha
 const SECRET = 'webhook-secret-for-the-webhook-test';
 let h: SupergraphHarness;
 let url: string;
+/** The served store's domain, as Shopify names it in X-Shopify-Shop-Domain (the simulator's host:port here). */
+let shopDomain: string;
 
 beforeAll(async () => {
   h = await startSupergraph({
@@ -22,6 +24,7 @@ beforeAll(async () => {
         .map((c, i) => ({ id: `p${i}`, name: `Name ${i}`, emails: [c.email!] })),
   });
   url = h.subgraphUrl.replace(/\/graphql$/, '/webhooks/shopify');
+  shopDomain = new URL(h.simulatorUrl).host;
 });
 afterAll(async () => h?.close());
 
@@ -42,9 +45,12 @@ async function deliver(body: string | Buffer, headers: Record<string, string | u
     // a copy as a plain Uint8Array: the DOM typings now in the tree no longer take a Buffer as a BodyInit
     body: typeof body === 'string' ? body : new Uint8Array(body),
     headers: Object.fromEntries(
-      Object.entries({ 'content-type': 'application/json', 'x-shopify-topic': 'orders/updated', ...headers }).filter(
-        ([, v]) => v !== undefined,
-      ),
+      Object.entries({
+        'content-type': 'application/json',
+        'x-shopify-topic': 'orders/updated',
+        'x-shopify-shop-domain': shopDomain,
+        ...headers,
+      }).filter(([, v]) => v !== undefined),
     ) as Record<string, string>,
   });
   const json = (await res.json()) as { result: string };
@@ -72,6 +78,22 @@ describe('signature', () => {
     const { body, hmac } = tamper(orderBody());
     const res = await deliver(body, { 'x-shopify-hmac-sha256': hmac, 'x-shopify-event-id': randomUUID() });
     expect(res).toMatchObject({ status: 401, result: 'unauthorized' });
+  });
+
+  it.each([
+    ['another shop', () => 'other-shop.myshopify.com'],
+    ['no shop header', () => undefined],
+    ['a served domain with another port', () => shopDomain.replace(/:\d+$/, ':1')],
+  ])('signed with our secret but from %s → 401, nothing processed', async (_name, domain) => {
+    const body = orderBody();
+    const res = await deliver(body, { ...signed(body), 'x-shopify-shop-domain': domain() });
+    expect(res).toMatchObject({ status: 401, result: 'unauthorized' });
+  });
+
+  it('the shop domain is compared without regard to case', async () => {
+    const body = orderBody();
+    const res = await deliver(body, { ...signed(body), 'x-shopify-shop-domain': ` ${shopDomain.toUpperCase()} ` });
+    expect(res).toMatchObject({ status: 200, result: 'processed' });
   });
 
   it('a signed delivery of a topic we do not handle is acknowledged and ignored', async () => {
