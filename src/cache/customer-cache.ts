@@ -10,7 +10,7 @@
  */
 import type { Logger } from '../logger.js';
 import type { Limiter } from '../shopify/request-scope.js';
-import type { CustomerHit, CustomerTarget, FetchPlan } from '../domain/lookup.js';
+import { linkingEmail, type CustomerHit, type CustomerTarget, type FetchPlan } from '../domain/lookup.js';
 import { targetKey, type CustomerSource } from '../shopify/customers.js';
 import {
   covers,
@@ -263,12 +263,14 @@ export class CachedCustomerSource implements CustomerSource {
 /** What the email index says about a target: a GID (and the email that matched), null (no customer), undefined (unknown). */
 function resolve(t: CustomerTarget, owners: Map<string, string | null>): { gid: string; matchedEmail: string | null } | null | undefined {
   if (t.kind === 'id') return { gid: t.customerId, matchedEmail: null };
-  for (const email of t.emails) {
+  // Not in the cache (null or undefined) is unknown; the NO_CUSTOMER marker is a known absence.
+  const ownerOf = (email: string) => {
     const owner = owners.get(email);
-    if (owner === null || owner === undefined) return undefined; // the first unknown email decides nothing yet
-    if (owner !== NO_CUSTOMER) return { gid: owner, matchedEmail: email };
-  }
-  return null;
+    return owner === null || owner === undefined ? undefined : owner === NO_CUSTOMER ? null : owner;
+  };
+  const email = linkingEmail(t.emails, ownerOf);
+  if (email === null || email === undefined) return email;
+  return { gid: ownerOf(email)!, matchedEmail: email };
 }
 
 /** The answer for one miss, shaped for this request's plan and carrying the email that linked it. */

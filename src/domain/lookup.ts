@@ -32,3 +32,19 @@ export interface ResolvedLink {
   /** null: nothing to look up (no manual link and no usable email, or auto-link off) */
   target: CustomerTarget | null;
 }
+
+/**
+ * Which of a profile's emails links it to a customer (auto-link `first`): the first email, in order, that a customer
+ * owns. `ownerOf` says what is known of an email: a customer id, null when it is known to have none, undefined when
+ * not known yet. Returns the email, null when none is owned, or undefined when an email before any match is unknown
+ * (the answer is not decided yet). The one statement of the rule: a search page, a complete email lookup and the
+ * cache's email index all decide through it.
+ */
+export function linkingEmail(emails: readonly string[], ownerOf: (email: string) => string | null | undefined): string | null | undefined {
+  for (const email of emails) {
+    const owner = ownerOf(email);
+    if (owner === undefined) return undefined;
+    if (owner !== null) return email;
+  }
+  return null;
+}

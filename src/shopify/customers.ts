@@ -13,7 +13,7 @@
  */
 import { toCustomer, toLineItem, toOrder } from './mappers.js';
 import type { CustomerBundle, OrderModel } from '../domain/model.js';
-import { CUSTOMER_ONLY, type CustomerHit, type CustomerTarget, type FetchPlan } from '../domain/lookup.js';
+import { CUSTOMER_ONLY, linkingEmail, type CustomerHit, type CustomerTarget, type FetchPlan } from '../domain/lookup.js';
 import { ShopifyUnavailableError } from '../errors.js';
 import type { ProfileCustomersQuery, ProfileCustomersQueryVariables } from './__generated__/admin.js';
 import type { ShopifyClient } from './client.js';
@@ -172,7 +172,8 @@ export class ShopifyCustomerSource implements CustomerSource {
               results[w.i] = c ? { bundle: this.bundle(c, plan, truncated), matchedEmail: w.matchedEmail } : null;
               continue;
             }
-            const matchedEmail = firstOwned(w.t.emails, byEmail, complete);
+            // An email missing from a page that was cut short is unknown, not unowned.
+            const matchedEmail = linkingEmail(w.t.emails, (e) => byEmail.get(e)?.id ?? (complete ? null : undefined));
             if (matchedEmail === undefined) undecided.push(w);
             else results[w.i] = matchedEmail ? { bundle: this.bundle(byEmail.get(matchedEmail)!, plan, truncated), matchedEmail } : null;
           }
@@ -195,7 +196,7 @@ export class ShopifyCustomerSource implements CustomerSource {
         results[w.i] = owners;
         return [];
       }
-      const matchedEmail = emailsOf(w.t).find((e) => owners.has(e));
+      const matchedEmail = linkingEmail(emailsOf(w.t), (e) => owners.get(e) ?? null);
       if (!matchedEmail) return [];
       return [{ t: { kind: 'id', customerId: owners.get(matchedEmail)! }, i: w.i, matchedEmail }];
     });
@@ -274,18 +275,6 @@ export class ShopifyCustomerSource implements CustomerSource {
       if (order) results[i] = failed.get(order)!;
     });
   }
-}
-
-/**
- * The first of a target's emails (in order) that a customer in the page has; null when none has and the page was
- * complete; undefined when an email before any match is not in a page that was cut short (unknown, not absent).
- */
-function firstOwned(emails: readonly string[], page: Map<string, unknown>, complete: boolean): string | null | undefined {
-  for (const e of emails) {
-    if (page.has(e)) return e;
-    if (!complete) return undefined;
-  }
-  return null;
 }
 
 type Packing<T> = ReturnType<typeof packByCost<T>>;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { linkingEmail } from '../../src/domain/lookup.js';
 import { linkTarget, normalizeEmails } from '../../src/profile/linking-rules.js';
 import { toShopifySearch } from '../../src/profile/search.js';
 import { emailQuery } from '../../src/shopify/search-syntax.js';
@@ -68,5 +69,17 @@ describe('customer search input', () => {
     expect(toShopifySearch('+1 (416) 555-0199 OR *')).toEqual({ kind: 'customers', query: '+1 416 555-0199' });
     expect(toShopifySearch('+1 (416) 555-0199')).toEqual({ kind: 'customers', query: 'phone:"+14165550199"' });
     expect(toShopifySearch('#1001*')).toEqual({ kind: 'customers', query: '#1001' });
+  });
+
+  it('links by the first owned email, and decides nothing while an email before the match is unknown', () => {
+    const known = (owners: Record<string, string | null>) => (e: string) => (e in owners ? owners[e] : undefined);
+    const emails = ['a@x.io', 'b@x.io', 'c@x.io'];
+    expect(
+      linkingEmail(emails, known({ 'a@x.io': null, 'b@x.io': 'gid://shopify/Customer/2', 'c@x.io': 'gid://shopify/Customer/3' })),
+    ).toBe('b@x.io');
+    expect(linkingEmail(emails, known({ 'a@x.io': 'gid://shopify/Customer/1' }))).toBe('a@x.io');
+    expect(linkingEmail(emails, known({ 'a@x.io': null, 'c@x.io': 'gid://shopify/Customer/3' }))).toBeUndefined();
+    expect(linkingEmail(emails, known({ 'a@x.io': null, 'b@x.io': null, 'c@x.io': null }))).toBeNull();
+    expect(linkingEmail([], known({}))).toBeNull();
   });
 });
