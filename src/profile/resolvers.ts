@@ -12,6 +12,7 @@ import type { ShopifyLinkRecord } from '../store/index.js';
 import type { LinkModel, ProfileRef } from '../domain/model.js';
 import { orderPlan, PRODUCTS_PLAN, selectedFieldNames } from './selection.js';
 import { orderStore } from './stores.js';
+import { selectStore } from '../domain/stores.js';
 
 /** The profile's Shopify customer with what `plan` asks, or null when it has none. */
 async function customerOf(profile: ProfileRef, ctx: RequestContext, plan: FetchPlan): Promise<CustomerHit | null> {
@@ -47,8 +48,10 @@ export const profileResolvers: Resolvers = {
       const hit = await customerOf(profile, ctx, PRODUCTS_PLAN);
       return (hit?.bundle.orders ?? []).flatMap((o) => o.products ?? []);
     },
-    async shopifyLink(profile, _args, ctx) {
+    async shopifyLink(profile, args, ctx) {
       requireScope(ctx.caller, 'shopify:read');
+      // One store is served per process for now: naming it (or another) is checked, and the link read is that store's.
+      selectStore(ctx.deps.stores, args.store, 'store');
       const link = await ctx.loaders.links.load(profile);
       if (link.manual) return manualLink(link.manual);
       const hit = await customerOf(profile, ctx, CUSTOMER_ONLY);

@@ -103,6 +103,27 @@ describe('naming the store in a mutation', () => {
   });
 });
 
+describe('a profile link in a named store', () => {
+  const LINK_OF = `query($r: [_Any!]!, $s: String) { _entities(representations: $r) { ... on CustomerProfile { shopifyLink(store: $s) { customerId method } } } }`;
+  const ref = (id: string) => [{ __typename: 'CustomerProfile', id, emails: [] }];
+
+  it('reads the link of the named store, or of the only one when left out; an unknown store is BAD_USER_INPUT', async () => {
+    await asAgent(h, `mutation($p: ID!, $c: ID!) { linkShopifyCustomer(profileId: $p, customerId: $c) { profileId } }`, {
+      p: 'profile-store-9',
+      c: order.customerId,
+    });
+    for (const s of ['us', undefined]) {
+      const res = await asAgent(h, LINK_OF, { r: ref('profile-store-9'), s });
+      expect(res.body).toEqual({ data: { _entities: [{ shopifyLink: { customerId: order.customerId, method: 'MANUAL' } }] } });
+    }
+    const unknown = await asAgent(h, LINK_OF, { r: ref('profile-store-9'), s: 'eu' });
+    expect(unknown.body.data).toEqual({ _entities: [{ shopifyLink: null }] });
+    expect(unknown.body.errors.map((e: { message: string; extensions: { code: string } }) => [e.message, e.extensions.code])).toEqual([
+      ['store: no served store has this handle (served: us)', 'BAD_USER_INPUT'],
+    ]);
+  });
+});
+
 describe('when Shopify cannot tell the currency', () => {
   let failing: Stack;
   beforeAll(async () => {
