@@ -53,15 +53,16 @@ export interface StoreDirectory {
  * BAD_USER_INPUT naming `field` when it is malformed, unknown, or left out while several stores are served.
  */
 export function selectStore(directory: StoreDirectory, raw: unknown, field: string): StoreHandle {
-  const handles = directory.stores.map((s) => s.handle).join(', ');
+  // Only an error lists the handles: shopifyLink asks this once per profile of a batch.
+  const handles = () => directory.stores.map((s) => s.handle).join(', ');
   if (raw === undefined || raw === null) {
     if (directory.stores.length === 1) return directory.stores[0]!.handle;
-    throw new BadInputError(field, `several stores are served (${handles}): name one`);
+    throw new BadInputError(field, `several stores are served (${handles()}): name one`);
   }
   if (typeof raw !== 'string' || !STORE_HANDLE_PATTERN.test(raw)) {
     throw new BadInputError(field, 'must be a store handle: lower-case letters, digits and dashes, starting with a letter, at most 32');
   }
   if (!directory.stores.some((s) => s.handle === raw))
-    throw new BadInputError(field, `no served store has this handle (served: ${handles})`);
+    throw new BadInputError(field, `no served store has this handle (served: ${handles()})`);
   return raw;
 }

@@ -21,7 +21,7 @@ function costShape(variables: Record<string, unknown>): string {
 /**
  * Requested cost of one of our documents with these variables, by Shopify's rules. Documents are parsed once and
  * costs remembered by variable shape: packing tries thousands of candidate groups per large batch, and walking the
- * document against the 3,500-type Admin schema each time made packing most of the subgraph's own latency.
+ * document against the schema each time made packing most of the subgraph's own latency.
  */
 export function costOf(document: string, variables: Record<string, unknown>): number {
   let entry = parsed.get(document);
