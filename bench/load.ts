@@ -138,7 +138,7 @@ export async function runLoad(opts: LoadOptions = {}): Promise<LoadReport> {
     const offeredPerS = overload * sustainablePerS;
 
     // Start from a full bucket, as Shopify's is after the reset below (our estimate would otherwise lag behind it).
-    const budget = h.app.deps.shopify.budget;
+    const budget = h.app.deps.served[0]!.shopify.budget;
     while ((budget.snapshot()?.currentlyAvailable ?? plan.maximumAvailable) < plan.maximumAvailable - 1) {
       await new Promise((r) => setTimeout(r, 100));
     }

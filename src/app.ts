@@ -7,9 +7,9 @@ import { createAuthenticator } from './auth.js';
 import { CachedCustomerSource } from './cache/customer-cache.js';
 import { MemoryKv } from './cache/kv.js';
 import { connectRedis, RedisKv } from './cache/redis-kv.js';
-import { ConfigError, type Config } from './config.js';
-import type { AppDeps } from './context.js';
-import { DEFAULT_STORE_HANDLE } from './domain/stores.js';
+import { ConfigError, type Config, type StoreConfig } from './config.js';
+import type { AppDeps, ServedStore } from './context.js';
+import type { StoreHandle } from './domain/stores.js';
 import type { Logger } from './logger.js';
 import { measureBatches } from './observability/batch.js';
 import { createMetrics, metricsRoute, type Metrics } from './observability/metrics.js';
@@ -18,7 +18,7 @@ import { startTracing, type Tracing, type TracingOptions } from './observability
 import { createServer, type CreateServerOptions, type SubgraphServer } from './server.js';
 import { CircuitBreaker } from './shopify/breaker.js';
 import { LocalCostBudget } from './shopify/budget.js';
-import { createShopifyClient, type ShopifyClient } from './shopify/client.js';
+import { createShopifyClient } from './shopify/client.js';
 import { ShopifyCustomerSource, type CustomerSource } from './shopify/customers.js';
 import { RedisCostBudget } from './shopify/redis-budget.js';
 import { costSchema } from './shopify/schema.js';
@@ -32,16 +32,29 @@ export interface App {
   server: SubgraphServer;
   /** this app's Prometheus registry and metrics */
   metrics: Metrics;
-  /** the Shopify circuit breaker (readiness, tests) */
-  breaker: CircuitBreaker;
-  /** the cross-request customer cache; null when SHOPIFY_CACHE_TTL_S=0 */
-  cache: CachedCustomerSource | null;
-  /** set when the built-in demo store runs in this process */
-  demoStore: { url: string; token: string } | null;
+  /** each served store's circuit breaker and cache (null when SHOPIFY_CACHE_TTL_S=0), in config order */
+  stores: ReadonlyArray<StoreParts>;
+  /** the built-in demo stores running in this process (none when stores are configured) */
+  demoStores: DemoStore[];
   /** this app's OpenTelemetry tracer provider; null (nothing loaded) unless OTEL_EXPORTER_OTLP_ENDPOINT is set */
   tracing: Tracing | null;
-  /** Stops the server (draining), then the demo store and the database, and last exports the remaining spans. */
+  /** Stops the server (draining), then the demo stores and the database, and last exports the remaining spans. */
   close(): Promise<void>;
+}
+
+/** What the app keeps of one served store besides what requests use (readiness, tests). */
+export interface StoreParts {
+  handle: StoreHandle;
+  breaker: CircuitBreaker;
+  /** the store's own cross-request customer cache; null when SHOPIFY_CACHE_TTL_S=0 */
+  cache: CachedCustomerSource | null;
+}
+
+/** A built-in demo store: the Shopify simulator, started in-process when no store is configured. */
+export interface DemoStore {
+  handle: StoreHandle;
+  url: string;
+  token: string;
 }
 
 export interface BuildOptions extends Omit<CreateServerOptions, 'tracing'> {
@@ -58,7 +71,7 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
   try {
     // First opened, so last closed: spans of requests drained at shutdown are still exported.
     const tracing = await tracingIfConfigured(config, logger, options.tracing, closers);
-    const { shopify, demoStore } = await shopifyCredentials(config, logger, closers);
+    const { stores, demoStores } = await servedStores(config, logger, closers);
     // The cut schema that packing prices requests against (~20 ms to build): at boot, not in the first request.
     costSchema();
     const store = await openStore(options.storeOptions ?? { databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
@@ -71,16 +84,14 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
       logger,
       metrics: createMetrics(),
       redis: await redisIfConfigured(config, logger, closers),
-      // Keys name the store: one Redis can serve several stores (and test runs) without their buckets mixing.
-      storeKey: `${config.redisKeyPrefix}${shopify.endpoint.storeDomain}:`,
     };
-    const { client, breaker } = shopifyClient(wiring, shopify);
-    const { customers, cache } = customerSource(wiring, client);
-    const deps = appDeps(wiring, { store, client, customers, cache, domain: shopify.endpoint.storeDomain });
+    const built = stores.map((s) => storeRuntime(wiring, s));
+    const deps = appDeps(wiring, store, built);
     const server = createServer(deps, {
       ...options,
-      routes: [metricsRoute(wiring.metrics), ...(options.routes ?? []), ...webhookRoutes(wiring, deps, cache)],
-      readiness: [...(options.readiness ?? []), ...readinessChecks(breaker, wiring.redis)],
+      routes: [metricsRoute(wiring.metrics), ...(options.routes ?? []), ...webhookRoutes(wiring, deps, built)],
+      readiness: [...(options.readiness ?? []), ...readinessChecks(built, wiring.redis)],
+      storeStatus: () => Object.fromEntries(built.map((b) => [b.parts.handle, { circuit: b.parts.breaker.state }])),
       plugins: [observabilityPlugin(wiring.metrics, logger), ...(options.plugins ?? [])],
       fieldTimings: fieldTimings(wiring.metrics, logger),
       tracing,
@@ -90,9 +101,8 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
       deps,
       server,
       metrics: wiring.metrics,
-      breaker,
-      cache,
-      demoStore,
+      stores: built.map((b) => b.parts),
+      demoStores,
       tracing,
       async close() {
         await server.stop();
@@ -106,17 +116,12 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
 }
 
 /**
- * What this version serves of a valid configuration: one store, auto-linking `first` or `off`. The stores file can
- * already describe several stores and the `unique` policy; refusing them at start, every problem listed, is better
- * than serving the first store only or linking by another rule than the one configured.
+ * What this version serves of a valid configuration: auto-linking `first` or `off`. The stores file can already
+ * describe the `unique` policy; refusing it at start, every problem listed, is better than linking by another rule
+ * than the one configured.
  */
 function assertServable(config: Config): void {
   const problems: string[] = [];
-  if (config.stores.length > 1) {
-    problems.push(
-      `SHOPIFY_STORES_FILE stores: lists ${config.stores.length} stores; this version serves one store per process (several at once are not available yet)`,
-    );
-  }
   config.stores.forEach((store, i) => {
     if (store.autoLink === 'unique') {
       problems.push(`SHOPIFY_STORES_FILE stores[${i}].autoLink: "unique" is not available yet; use "first" or "off"`);
@@ -133,30 +138,57 @@ interface Wiring {
   config: Config;
   logger: Logger;
   metrics: Metrics;
-  /** the shared Redis when REDIS_URL is set: budget and cache then span replicas */
+  /** the shared Redis when REDIS_URL is set: budgets and caches then span replicas */
   redis: Redis | null;
-  /** prefix of this store's Redis keys */
-  storeKey: string;
 }
 
-/** The configured store's credentials, or the built-in demo store's when there are none (started here). */
-async function shopifyCredentials(
-  config: Config,
-  logger: Logger,
-  closers: Closers,
-): Promise<{ shopify: NonNullable<Config['shopify']>; demoStore: App['demoStore'] }> {
-  if (config.shopify) return { shopify: config.shopify, demoStore: null };
+/** The demo stores' handles, currencies and names: a brand's US and EU stores sharing some customers. */
+const DEMO_STORES = [
+  { handle: 'us', name: 'US demo store', currencyCode: 'USD' },
+  { handle: 'eu', name: 'EU demo store', currencyCode: 'EUR' },
+] as const;
+/** The share of the EU demo store's customers who are also customers of the US one (same email and name). */
+const DEMO_SHARED_FRACTION = 0.3;
+
+/**
+ * The configured stores, or, when there are none, the two built-in demo stores (started here): `us` in USD and `eu`
+ * in EUR, where 30 % of the EU store's customers are also US customers, so some profiles are linked in both.
+ */
+async function servedStores(config: Config, logger: Logger, closers: Closers): Promise<{ stores: StoreConfig[]; demoStores: DemoStore[] }> {
+  if (config.stores.length > 0) return { stores: config.stores, demoStores: [] };
   const { startSimulator } = await import('shopify-admin-simulator');
-  const sim = await startSimulator({ port: 0, seed: config.demo.seed, customers: config.demo.customers });
-  closers.push(() => sim.close());
+  const { seed, customers } = config.demo;
+  const [us, eu] = DEMO_STORES;
+  const usSim = await startSimulator({ port: 0, seed, customers, currencyCode: us.currencyCode, name: us.name });
+  closers.push(() => usSim.close());
+  const euSim = await startSimulator({
+    port: 0,
+    seed: seed + 1,
+    customers,
+    currencyCode: eu.currencyCode,
+    name: eu.name,
+    sharedCustomers: { seed, customers, currencyCode: us.currencyCode, fraction: DEMO_SHARED_FRACTION },
+  });
+  closers.push(() => euSim.close());
+  const sims = [usSim, euSim];
+  const demoStores = DEMO_STORES.map((d, i) => ({ handle: d.handle, url: sims[i]!.url, token: sims[i]!.token }));
   logger.warn(
-    { demoStore: sim.url, customers: config.demo.customers, seed: config.demo.seed },
-    'No Shopify credentials (SHOPIFY_STORE_DOMAIN, SHOPIFY_ADMIN_ACCESS_TOKEN): serving the built-in demo store (Shopify simulator)',
+    { demoStores: demoStores.map(({ handle, url }) => ({ handle, url })), customers, seed },
+    'No Shopify credentials (SHOPIFY_STORE_DOMAIN, SHOPIFY_ADMIN_ACCESS_TOKEN, SHOPIFY_STORES_FILE): serving the two built-in demo stores (Shopify simulators)',
   );
-  return {
-    shopify: { endpoint: parseStoreDomain(sim.storeDomain), accessToken: sim.token, apiVersion: config.apiVersion },
-    demoStore: { url: sim.url, token: sim.token },
-  };
+  const stores = DEMO_STORES.map(
+    (d, i): StoreConfig => ({
+      handle: d.handle,
+      name: d.name,
+      endpoint: parseStoreDomain(sims[i]!.storeDomain),
+      accessToken: sims[i]!.token,
+      webhookSecret: config.webhookSecret ?? null,
+      actions: { cancel: true, refund: true, discount: true },
+      autoLink: config.autoLink ? 'first' : 'off',
+      apiVersion: config.apiVersion,
+    }),
+  );
+  return { stores, demoStores };
 }
 
 /** OpenTelemetry tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set (flushed and stopped with the app); null otherwise. */
@@ -185,102 +217,125 @@ async function redisIfConfigured(config: Config, logger: Logger, closers: Closer
   return redis;
 }
 
-/** The Shopify client with its cost budget (shared through Redis when there is one) and circuit breaker. */
-function shopifyClient({ config, logger, metrics, redis, storeKey }: Wiring, shopify: NonNullable<Config['shopify']>) {
+/** One served store, built: what requests use (ServedStore) and what the app keeps (StoreParts). */
+interface BuiltStore {
+  served: ServedStore;
+  parts: StoreParts;
+  /** the store's webhook secret; null when its webhooks cannot be verified (and are refused) */
+  webhookSecret: string | null;
+}
+
+/**
+ * One store's runtime: its own Shopify client with its own cost budget (shared through Redis between replicas, keyed
+ * by the store's domain: Shopify's bucket is per shop) and circuit breaker, and its own cache namespace; every metric
+ * it feeds names it.
+ */
+function storeRuntime({ config, logger, metrics, redis }: Wiring, store: StoreConfig): BuiltStore {
+  const { handle } = store;
+  const domain = store.endpoint.storeDomain;
+  const storeKey = `${config.redisKeyPrefix}${domain}:`;
+  const storeLogger = logger.child({ store: handle });
+  metrics.watchBreaker(handle);
   const breaker = new CircuitBreaker({
     ...config.breaker,
     onChange: (state) => {
-      metrics.breaker(state);
-      logger.warn({ breaker: state }, `Shopify circuit ${state.replace('_', '-')}`);
+      metrics.breaker(handle, state);
+      storeLogger.warn({ breaker: state }, `Shopify circuit ${state.replace('_', '-')} (store ${handle})`);
     },
   });
-  const budget = redis ? new RedisCostBudget(redis, `${storeKey}budget`, logger) : new LocalCostBudget();
-  metrics.watchBudget(() => budget.snapshot());
+  const budget = redis ? new RedisCostBudget(redis, `${storeKey}budget`, storeLogger) : new LocalCostBudget();
+  metrics.watchBudget(handle, () => budget.snapshot());
   const client = createShopifyClient({
-    endpoint: shopify.endpoint,
-    accessToken: shopify.accessToken,
-    apiVersion: shopify.apiVersion,
+    endpoint: { ...store.endpoint, handle },
+    accessToken: store.accessToken,
+    apiVersion: store.apiVersion,
     timeoutMs: config.timeoutMs,
     maxWaitMs: config.maxWaitMs,
-    logger,
+    logger: storeLogger,
     budget,
     breaker,
-    onRequest: (event) => metrics.shopifyRequest(event),
-    onWait: (ms, reason) => metrics.shopifyWait(ms, reason),
+    onRequest: (event) => metrics.shopifyRequest(handle, event),
+    onWait: (ms, reason) => metrics.shopifyWait(handle, ms, reason),
   });
-  return { client, breaker };
-}
-
-/** Customer data from Shopify, behind the cross-request cache unless SHOPIFY_CACHE_TTL_S=0. */
-function customerSource({ config, logger, metrics, redis, storeKey }: Wiring, client: ShopifyClient) {
   const shopify = new ShopifyCustomerSource(client);
-  if (config.cacheTtlSeconds <= 0) return { customers: shopify as CustomerSource, cache: null };
-  const cache = new CachedCustomerSource(shopify, {
-    kv: redis ? new RedisKv(redis, `${storeKey}cache:`) : new MemoryKv(config.cacheMaxEntries),
-    ttlMs: config.cacheTtlSeconds * 1000,
-    logger,
-    onLookup: (result, count) => metrics.cache(result, count),
-  });
-  return { customers: cache as CustomerSource, cache };
+  const cache =
+    config.cacheTtlSeconds <= 0
+      ? null
+      : new CachedCustomerSource(shopify, {
+          kv: redis ? new RedisKv(redis, `${storeKey}cache:`) : new MemoryKv(config.cacheMaxEntries),
+          ttlMs: config.cacheTtlSeconds * 1000,
+          logger: storeLogger,
+          onLookup: (result, count) => metrics.cache(handle, result, count),
+        });
+  const customers: CustomerSource = cache ?? shopify;
+  return {
+    served: {
+      model: { handle, name: store.name, domain },
+      actions: store.actions,
+      autoLink: store.autoLink,
+      shopify: client,
+      customers: measureBatches(customers, (size) => metrics.batch(handle, size)),
+      async invalidate(ids) {
+        metrics.cacheInvalidations.inc({ store: handle, source: 'action' });
+        await cache?.invalidate(ids);
+      },
+    },
+    parts: { handle, breaker, cache },
+    webhookSecret: store.webhookSecret,
+  };
 }
 
 /** The request handlers' collaborators (see context.ts). */
-function appDeps(
-  { config, logger, metrics }: Wiring,
-  parts: { store: Store; client: ShopifyClient; customers: CustomerSource; cache: CachedCustomerSource | null; domain: string },
-): AppDeps {
-  // One store per process for now (assertServable): the configured one, or the built-in demo store.
-  const served = config.stores[0];
-  const storeHandle = served?.handle ?? DEFAULT_STORE_HANDLE;
+function appDeps({ config, logger, metrics }: Wiring, store: Store, built: readonly BuiltStore[]): AppDeps {
+  const served = built.map((b) => b.served);
   return {
     config,
-    store: parts.store,
-    storeHandle,
-    stores: createStoreDirectory([
-      { handle: storeHandle, name: served?.name ?? 'Demo store', domain: parts.domain, shopify: parts.client },
-    ]),
-    shopify: parts.client,
-    customers: measureBatches(parts.customers, (size) => metrics.batch(size)),
+    store,
+    stores: createStoreDirectory(served.map((s) => ({ ...s.model, shopify: s.shopify }))),
+    served,
     authenticate: createAuthenticator(config.auth),
     logger,
-    async invalidate(ids) {
-      metrics.cacheInvalidations.inc({ source: 'action' });
-      await parts.cache?.invalidate(ids);
-    },
     onEmailsIgnored: (count) => metrics.profileEmailsIgnored.inc(count),
   };
 }
 
 /**
  * The webhook endpoint, when a served store has a webhook secret (its stores-file entry, or SHOPIFY_WEBHOOK_SECRET):
- * deliveries are routed by X-Shopify-Shop-Domain to that store, verified with its secret, and invalidate the cache.
+ * deliveries are routed by X-Shopify-Shop-Domain to that store, verified with its secret, and invalidate that store's
+ * cache only.
  */
-function webhookRoutes({ config, logger, metrics }: Wiring, deps: AppDeps, cache: CachedCustomerSource | null) {
-  const shops = deps.stores.stores.flatMap((served) => {
-    // The demo store has no stores-file entry: SHOPIFY_WEBHOOK_SECRET is its secret.
-    const secret = config.stores.length > 0 ? config.stores.find((s) => s.handle === served.handle)?.webhookSecret : config.webhookSecret;
-    return secret ? [{ store: served.handle, domain: served.domain, secret }] : [];
-  });
+function webhookRoutes({ logger, metrics }: Wiring, deps: AppDeps, built: readonly BuiltStore[]) {
+  const shops = built.flatMap((b) =>
+    b.webhookSecret ? [{ store: b.parts.handle, domain: b.served.model.domain, secret: b.webhookSecret }] : [],
+  );
   if (shops.length === 0) return [];
+  const caches = new Map(built.map((b) => [b.parts.handle, b.parts.cache]));
   return [
     webhookRoute({
       shops,
       events: deps.store.webhookEvents,
-      invalidate: async (what) => {
-        metrics.cacheInvalidations.inc({ source: 'webhook' });
-        await cache?.invalidate(what);
+      invalidate: async (store, what) => {
+        metrics.cacheInvalidations.inc({ store, source: 'webhook' });
+        await caches.get(store)?.invalidate(what);
       },
       logger,
-      onDelivery: (topic, result) => metrics.webhooks.inc({ topic, result }),
+      onDelivery: (store, topic, result) => metrics.webhooks.inc({ store: store ?? 'none', topic, result }),
     }),
   ];
 }
 
-/** Not ready while the Shopify circuit is open, or while Redis (when used) does not answer. */
-function readinessChecks(breaker: CircuitBreaker, redis: Redis | null): NonNullable<CreateServerOptions['readiness']> {
+/**
+ * Not ready while every store's Shopify circuit is open (a replica that can reach no store serves nothing), or while
+ * Redis (when used) does not answer. One store down leaves the replica ready for the others: every replica shares
+ * that store's state, so taking them all out would turn one store's outage into the whole desk's. /readyz reports
+ * each store's circuit.
+ */
+function readinessChecks(built: readonly BuiltStore[], redis: Redis | null): NonNullable<CreateServerOptions['readiness']> {
   return [
     () => {
-      if (breaker.state === 'open') throw new Error('the Shopify circuit is open after repeated failures');
+      if (built.every((b) => b.parts.breaker.state === 'open')) {
+        throw new Error(built.length === 1 ? 'the Shopify circuit is open after repeated failures' : "every store's Shopify circuit is open after repeated failures");
+      }
     },
     ...(redis ? [async () => void (await redis.ping())] : []),
   ];

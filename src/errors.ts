@@ -142,6 +142,16 @@ export function restoreError(stored: StoredError): AppError {
   return new AppError(stored.code as ErrorCode, stored.message, extensions, auditOutcome);
 }
 
+/**
+ * The error as one store's: its extensions name the store (`extensions.store`), so a client reading several stores
+ * knows which one failed. Errors that are not ours (bugs) are left as they are: they are masked anyway.
+ */
+export function inStore(error: Error, store: string): Error {
+  if (!isAppError(error) || error.extensions.store === store) return error;
+  const { code: _code, ...extensions } = error.extensions;
+  return new AppError(error.code, error.message, { ...extensions, store }, error.auditOutcome);
+}
+
 /** True when an unknown error is one of ours (safe to show as is). */
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;

@@ -3,11 +3,13 @@
  * (shopify/) that context.ts may only name, so that no folder the resolvers import depends on them in turn.
  */
 import DataLoader from 'dataloader';
-import { MAX_AGENT_ACTIONS, type AppDeps, type RequestContext } from './context.js';
+import { MAX_AGENT_ACTIONS, type AppDeps, type RequestContext, type StoreOrderKey, type StoreScope } from './context.js';
+import type { StoreHandle } from './domain/stores.js';
 import type { OperationTrace } from './observability/tracing.js';
 import { createLinkLoader } from './profile/linking-rules.js';
 import { createCustomerLoader } from './shopify/loaders.js';
 import { Limiter, limitedClient } from './shopify/request-scope.js';
+import type { AuditEntry } from './store/index.js';
 
 /** Builds the context for one GraphQL request; `trace` is its operation's span when tracing is on. */
 export async function createContext(
@@ -16,25 +18,52 @@ export async function createContext(
   trace?: OperationTrace,
 ): Promise<RequestContext> {
   const caller = await deps.authenticate(headers.get('authorization') ?? undefined);
-  // This request's cap on Shopify calls in flight: every call it makes, through the loaders or `deps.shopify`, waits
-  // for a place under it, so one request cannot fill the budget's queue ahead of other agents (request-scope.ts).
-  // It carries the trace too, explicitly, to the same places: each Shopify attempt's span is a child of the operation's.
-  const limiter = new Limiter(deps.config.limits.maxConcurrentShopifyRequests, trace);
+  const stores = new Map<StoreHandle, StoreScope>();
+  for (const served of deps.served) {
+    // This request's cap on Shopify calls in flight to this store: every call it makes there, through the loaders or
+    // the scope's client, waits for a place under it, so one request cannot fill that store's budget queue ahead of
+    // other agents (request-scope.ts). Each store has its own: stores answer in parallel, each under its own budget.
+    // It carries the trace too, explicitly: each Shopify attempt's span is a child of the operation's.
+    const limiter = new Limiter(deps.config.limits.maxConcurrentShopifyRequests, trace);
+    const handle = served.model.handle;
+    stores.set(handle, {
+      handle,
+      served,
+      shopify: limitedClient(served.shopify, limiter),
+      customers: createCustomerLoader(served.customers, handle, limiter),
+    });
+  }
   return {
     trace,
-    deps: { ...deps, shopify: limitedClient(deps.shopify, limiter) },
+    deps,
     caller,
     logger: deps.logger,
+    stores,
     loaders: {
-      links: createLinkLoader(deps.store, deps.storeHandle, deps.config.autoLink, {
-        maxEmails: deps.config.limits.maxEmailsPerProfile,
-        onIgnored: deps.onEmailsIgnored,
-      }),
-      customers: createCustomerLoader(deps.customers, limiter),
-      agentActions: new DataLoader(async (orderIds) => {
-        const byOrder = await deps.store.audit.listByOrders(orderIds, MAX_AGENT_ACTIONS, deps.storeHandle);
-        return orderIds.map((id) => byOrder.get(id) ?? []);
-      }),
+      links: createLinkLoader(
+        deps.store,
+        deps.served.map((s) => ({ handle: s.model.handle, autoLink: s.autoLink })),
+        { maxEmails: deps.config.limits.maxEmailsPerProfile, onIgnored: deps.onEmailsIgnored },
+      ),
+      agentActions: new DataLoader<StoreOrderKey, AuditEntry[], string>(
+        async (keys) => {
+          // One query per store the batch's orders belong to (an order id is unique within its store only).
+          const byStore = new Map<StoreHandle, string[]>();
+          for (const k of keys) byStore.set(k.store, [...(byStore.get(k.store) ?? []), k.orderId]);
+          const found = new Map<string, AuditEntry[]>();
+          await Promise.all(
+            [...byStore].map(async ([store, orderIds]) => {
+              const byOrder = await deps.store.audit.listByOrders(orderIds, MAX_AGENT_ACTIONS, store);
+              for (const [orderId, entries] of byOrder) found.set(orderKey({ store, orderId }), entries);
+            }),
+          );
+          return keys.map((k) => found.get(orderKey(k)) ?? []);
+        },
+        { cacheKeyFn: orderKey },
+      ),
     },
+    partialErrors: [],
   };
 }
+
+const orderKey = (k: StoreOrderKey) => `${k.store}\u0000${k.orderId}`;

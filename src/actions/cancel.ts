@@ -3,7 +3,7 @@
  * Shopify answers with a job, so the payload polls the order briefly until the cancellation shows.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RequestContext } from '../context.js';
+import type { ActingContext } from '../context.js';
 import { BadInputError } from '../errors.js';
 import type { OrderCancelArgs } from '../domain/actions.js';
 import type { OrderModel } from '../domain/model.js';
@@ -72,12 +72,12 @@ export const cancelSpec: ActionSpec<CancelRequest, CancelSent, CancelOutcome> = 
   },
 };
 
-function cancelledAt(ctx: RequestContext, orderId: string): Promise<string | null> {
+function cancelledAt(ctx: ActingContext, orderId: string): Promise<string | null> {
   return orderGateway(ctx).cancelledAt(orderId);
 }
 
 /** The order after a successful cancel: polled up to CANCEL_POLL_MS until the cancel job shows, then read in full. */
-export async function orderAfterCancel(ctx: RequestContext, orderId: string, cancelled: boolean): Promise<OrderModel | null> {
+export async function orderAfterCancel(ctx: ActingContext, orderId: string, cancelled: boolean): Promise<OrderModel | null> {
   if (cancelled) {
     const deadline = Date.now() + CANCEL_POLL_MS;
     while (!(await cancelledAt(ctx, orderId)) && Date.now() < deadline) await sleep(CANCEL_POLL_EVERY_MS);

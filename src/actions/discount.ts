@@ -4,8 +4,10 @@
  * lost answer, a retry looks the code up (codeDiscountNodeByCode) before creating anything again.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { RequestContext } from '../context.js';
+import type { ActingContext, RequestContext } from '../context.js';
+import { selectStore, type StoreHandle } from '../domain/stores.js';
 import { BadInputError } from '../errors.js';
+import { profileIdProblem } from '../domain/ids.js';
 import type { ShopifyDiscount } from '../domain/actions.js';
 import { discountsGateway } from '../shopify/discounts.js';
 import type { ActionSpec, Outcome, UserError } from './idempotency.js';
@@ -81,7 +83,7 @@ export const discountSpec: ActionSpec<DiscountRequest, DiscountSent, DiscountOut
   },
   async send(ctx, sent) {
     // Sent once: a lost answer is settled by reconcile (the code looked up), never by resending.
-    const result = await discountsGateway(ctx.deps.shopify).createBasicCode(sent.discount);
+    const result = await discountsGateway(ctx.acting.shopify).createBasicCode(sent.discount);
     const userErrors: UserError[] = result
       ? toUserErrors(result.userErrors, { ...FIELDS, context: 'customerId', customerSelection: 'customerId' })
       : [{ field: null, message: 'Shopify returned no result for discountCodeBasicCreate', code: 'INTERNAL_ERROR' }];
@@ -92,13 +94,31 @@ export const discountSpec: ActionSpec<DiscountRequest, DiscountSent, DiscountOut
   },
   async reconcile(ctx, _req, sent) {
     const { code, title } = sent.discount;
-    const node = await discountsGateway(ctx.deps.shopify).byCode(code);
+    const node = await discountsGateway(ctx.acting.shopify).byCode(code);
     if (!node?.basic || node.basic.title !== title) return null;
     return { customerId: sent.customerId, discount: toDiscount(node, code), userErrors: [] };
   },
 };
 
-async function resolveCustomer(ctx: RequestContext, req: DiscountRequest): Promise<string> {
+/**
+ * The store a discount is created in: the one named, or the only one served; otherwise, for a profile, the store of
+ * its linked customer (the one store where it has a manual link). BAD_USER_INPUT naming `input.store` when that leaves
+ * no single store.
+ */
+export async function discountStore(ctx: RequestContext, input: { store?: string | null; profileId?: string | null }): Promise<StoreHandle> {
+  const directory = ctx.deps.stores;
+  const profileId = input.profileId;
+  if (input.store != null || directory.stores.length === 1 || typeof profileId !== 'string' || profileIdProblem(profileId) !== null) {
+    return selectStore(directory, input.store, 'input.store');
+  }
+  const id = profileId.trim();
+  const linked = ((await ctx.deps.store.links.getManyAllStores([id])).get(id) ?? []).filter((l) => ctx.stores.has(l.store));
+  if (linked.length === 1) return linked[0]!.store;
+  const where = linked.length === 0 ? 'in none of them' : `in several of them (${linked.map((l) => l.store).join(', ')})`;
+  throw new BadInputError('input.store', `several stores are served and this profile is linked by hand ${where}: name the store`);
+}
+
+async function resolveCustomer(ctx: ActingContext, req: DiscountRequest): Promise<string> {
   let customerId: string;
   let field: string;
   if ('customerId' in req.target) {
@@ -106,7 +126,7 @@ async function resolveCustomer(ctx: RequestContext, req: DiscountRequest): Promi
     field = 'input.customerId';
   } else {
     field = 'input.profileId';
-    const link = (await ctx.deps.store.links.getMany(ctx.deps.storeHandle, [req.target.profileId])).get(req.target.profileId);
+    const link = (await ctx.deps.store.links.getMany(ctx.acting.handle, [req.target.profileId])).get(req.target.profileId);
     if (!link) {
       // A mutation gets no profile emails from the router, so an e-mail match cannot be made here.
       throw new BadInputError(
@@ -116,7 +136,7 @@ async function resolveCustomer(ctx: RequestContext, req: DiscountRequest): Promi
     }
     customerId = link.customerId;
   }
-  const customer = await discountsGateway(ctx.deps.shopify).checkCustomer(customerId);
+  const customer = await discountsGateway(ctx.acting.shopify).checkCustomer(customerId);
   if (!customer.exists) throw new BadInputError(field, 'no Shopify customer has this id');
   checkDiscountCurrency(req, customer.shopCurrency);
   return customerId;

@@ -16,7 +16,8 @@
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RequestContext } from '../context.js';
+import type { ActingContext, RequestContext } from '../context.js';
+import { DEFAULT_STORE_HANDLE, type StoreHandle } from '../domain/stores.js';
 import {
   BadInputError,
   IdempotencyInProgressError,
@@ -54,11 +55,11 @@ export interface ActionSpec<Req, Sent, O extends Outcome> {
    * Reads Shopify, checks the request against it (throws BadInputError) and returns what to send. Runs before the
    * claim; what it returns is written ahead, so a later attempt can check for it and resend it unchanged.
    */
-  prepare(ctx: RequestContext, req: Req): Promise<Sent>;
+  prepare(ctx: ActingContext, req: Req): Promise<Sent>;
   /** Sends the mutation (once). */
-  send(ctx: RequestContext, sent: Sent): Promise<O>;
+  send(ctx: ActingContext, sent: Sent): Promise<O>;
   /** After a lost answer: the outcome if Shopify shows the action happened, else null (it is then sent again). */
-  reconcile(ctx: RequestContext, req: Req, sent: Sent): Promise<O | null>;
+  reconcile(ctx: ActingContext, req: Req, sent: Sent): Promise<O | null>;
 }
 
 /** The result of a run: the outcome, and whether it was replayed from an earlier attempt. */
@@ -78,6 +79,20 @@ interface StoredResult<Sent, O> {
 export function hashInput(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex');
 }
+
+/**
+ * The hash a key's request is compared by: its input without the key, and the store it acts in. The same key sent for
+ * another store is another request (IDEMPOTENCY_KEY_REUSED), never a replay of the first store's outcome. The store
+ * of SHOPIFY_STORE_DOMAIN alone (`default`) is left out, so keys stored before stores existed keep their hash and a
+ * retry across the upgrade still replays.
+ */
+export function requestHash(req: { idempotencyKey: string }, store: StoreHandle): string {
+  const { idempotencyKey: _key, ...rest } = req;
+  return hashInput(store === DEFAULT_STORE_HANDLE ? rest : { ...rest, [STORE_HASH_FIELD]: store });
+}
+
+/** Where the store goes in the hashed request: not a name any action input uses. */
+const STORE_HASH_FIELD = '@store';
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -118,7 +133,7 @@ export function maybePurge(ctx: RequestContext): void {
 
 /** Runs an action exactly once per idempotency key (see the file comment). */
 export function runExactlyOnce<Req extends { idempotencyKey: string }, Sent, O extends Outcome>(
-  ctx: RequestContext,
+  ctx: ActingContext,
   spec: ActionSpec<Req, Sent, O>,
   req: Req,
   agentId: string,
@@ -134,15 +149,14 @@ class ExactlyOnceRun<Req extends { idempotencyKey: string }, Sent, O extends Out
   private readonly leaseMs: number;
 
   constructor(
-    private readonly ctx: RequestContext,
+    private readonly ctx: ActingContext,
     private readonly spec: ActionSpec<Req, Sent, O>,
     private readonly req: Req,
     private readonly agentId: string,
   ) {
     this.repo = ctx.deps.store.idempotency;
     this.key = req.idempotencyKey;
-    const { idempotencyKey: _key, ...rest } = req;
-    this.inputHash = hashInput(rest);
+    this.inputHash = requestHash(req, ctx.acting.handle);
     this.leaseMs = leaseMsFor(ctx.deps.config);
   }
 

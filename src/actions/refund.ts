@@ -4,7 +4,7 @@
  * refundCreate carries Shopify's @idempotent key derived from ours, so resending it after a lost answer is safe.
  */
 import { createHash } from 'node:crypto';
-import type { RequestContext } from '../context.js';
+import type { ActingContext } from '../context.js';
 import { BadInputError } from '../errors.js';
 import type { CheckedOrder, RefundLine, RefundSuggestion } from '../domain/actions.js';
 import type { Money } from '../domain/model.js';
@@ -162,7 +162,7 @@ function refundLines(order: CheckedOrder, req: RefundRequest): RefundLine[] {
 
 /** What Shopify would refund for these lines and this shipping (SHOPIFY_UNAVAILABLE when it suggests nothing). */
 function suggest(
-  ctx: RequestContext,
+  ctx: ActingContext,
   req: RefundRequest,
   lines: RefundLine[],
   shipping: RefundRequest['shipping'],

@@ -5,14 +5,15 @@
  */
 import { requireScope, type Scope } from '../auth.js';
 import type { MutationResolvers, Resolvers } from '../__generated__/resolvers.js';
-import type { RequestContext } from '../context.js';
+import type { ActingContext, ChangedIds, RequestContext } from '../context.js';
+import { actingIn } from '../store-scope.js';
 import type { AuditAction } from '../store/index.js';
 import { selectStore, type StoreAction, type StoreHandle } from '../domain/stores.js';
 import { ActionDisabledError } from '../errors.js';
 import { AttemptAudit, type AuditFacts } from '../audit/attempt.js';
 import { isGid, MAX_PROFILE_ID_LENGTH } from '../domain/ids.js';
 import { cancelSpec, orderAfterCancel } from './cancel.js';
-import { discountSpec } from './discount.js';
+import { discountSpec, discountStore } from './discount.js';
 import { runExactlyOnce, type ActionSpec, type Outcome } from './idempotency.js';
 import { invalidate } from './invalidate.js';
 import { payloadOrder } from './orders.js';
@@ -37,6 +38,8 @@ function present(ids: Record<string, string | null | undefined>): Record<string,
 /** What the mutation resolvers hand their payload's field resolvers besides the contract's fields. */
 interface PayloadState {
   orderId: string;
+  /** the store the action acted in: the payload's order is read there */
+  store: StoreHandle;
   cancelled?: boolean;
 }
 const state = (payload: object) => payload as PayloadState;
@@ -52,21 +55,21 @@ interface Run<Req extends { idempotencyKey: string }, Sent, O extends Outcome> {
   /** audit facts of the request and of its outcome */
   facts: (req: Req, outcome?: O) => AuditFacts;
   /** ids of what a successful action changed, for cache invalidation */
-  changed: (outcome: O) => { orderIds?: string[]; customerIds?: string[] };
+  changed: (outcome: O) => ChangedIds;
+  /** the store to act in when it is not simply the named (or only) one: a discount goes to the linked customer's */
+  chooseStore?: (ctx: RequestContext) => Promise<StoreHandle>;
 }
 
 /** Refuses an action the store has turned off, before the input is read or Shopify is asked anything. */
-function requireEnabled(ctx: RequestContext, handle: StoreHandle, action: StoreAction): void {
-  const store = ctx.deps.config.stores.find((s) => s.handle === handle);
-  // No configured store is the demo store, where every action is on.
-  if (store && !store.actions[action]) throw new ActionDisabledError(action, store.handle);
+function requireEnabled(ctx: ActingContext, action: StoreAction): void {
+  if (!ctx.acting.served.actions[action]) throw new ActionDisabledError(action, ctx.acting.handle);
 }
 
 /** Runs one action attempt end to end and records it exactly once, whatever happens. */
 async function act<Req extends { idempotencyKey: string }, Sent, O extends Outcome>(
   ctx: RequestContext,
   run: Run<Req, Sent, O>,
-): Promise<O> {
+): Promise<O & { store: StoreHandle }> {
   const audit = new AttemptAudit(ctx, run.action);
   audit.note(rawIds(run.raw));
   // Even a denied or rejected attempt names its key when the key itself is well-formed: it ties retries together.
@@ -74,20 +77,21 @@ async function act<Req extends { idempotencyKey: string }, Sent, O extends Outco
   if (isIdempotencyKey(rawKey)) audit.keyed(rawKey);
   try {
     const agentId = requireScope(ctx.caller, run.scope);
-    const store = selectStore(ctx.deps.stores, run.raw.store, 'input.store');
+    const store = run.chooseStore ? await run.chooseStore(ctx) : selectStore(ctx.deps.stores, run.raw.store, 'input.store');
     audit.note({ store });
-    requireEnabled(ctx, store, run.storeAction);
+    const acting = actingIn(ctx, store);
+    requireEnabled(acting, run.storeAction);
     const req = run.parse();
     audit.note(run.facts(req));
-    const { outcome, replayed } = await runExactlyOnce(ctx, run.spec, req, agentId);
+    const { outcome, replayed } = await runExactlyOnce(acting, run.spec, req, agentId);
     audit.note(run.facts(req, outcome));
     const ok = outcome.userErrors.length === 0;
-    if (ok && !replayed) await invalidate(ctx, run.changed(outcome));
+    if (ok && !replayed) await invalidate(acting, run.changed(outcome));
     await audit.record(
       replayed ? 'replayed' : ok ? 'succeeded' : 'failed',
       ok ? null : (outcome.userErrors[0]!.code ?? SHOPIFY_USER_ERROR),
     );
-    return outcome;
+    return { ...outcome, store };
   } catch (error) {
     await audit.recordError(error);
     throw error;
@@ -109,7 +113,8 @@ export const cancelOrder: MutationResolvers['cancelOrder'] = async (_root, { inp
     }),
     changed: (o) => ({ orderIds: [o.orderId], customerIds: o.customerId ? [o.customerId] : [] }),
   });
-  return { orderId: outcome.orderId, cancelled: outcome.userErrors.length === 0, jobId: outcome.jobId, userErrors: outcome.userErrors };
+  const payload = { orderId: outcome.orderId, cancelled: outcome.userErrors.length === 0, jobId: outcome.jobId, userErrors: outcome.userErrors };
+  return { ...payload, store: outcome.store };
 };
 
 export const refundOrder: MutationResolvers['refundOrder'] = async (_root, { input }, ctx) => {
@@ -126,7 +131,7 @@ export const refundOrder: MutationResolvers['refundOrder'] = async (_root, { inp
     }),
     changed: (o) => ({ orderIds: [o.orderId], customerIds: o.customerId ? [o.customerId] : [] }),
   });
-  return { orderId: outcome.orderId, refund: outcome.refund, userErrors: outcome.userErrors };
+  return { orderId: outcome.orderId, refund: outcome.refund, userErrors: outcome.userErrors, store: outcome.store };
 };
 
 export const createDiscount: MutationResolvers['createDiscount'] = async (_root, { input }, ctx) => {
@@ -143,6 +148,7 @@ export const createDiscount: MutationResolvers['createDiscount'] = async (_root,
       ...(o ? { customerId: o.customerId, shopifyIds: present({ discountId: o.discount?.id }) } : {}),
     }),
     changed: (o) => ({ customerIds: [o.customerId] }),
+    chooseStore: (c) => discountStore(c, input),
   });
   return { discount: outcome.discount, userErrors: outcome.userErrors };
 };
@@ -150,9 +156,12 @@ export const createDiscount: MutationResolvers['createDiscount'] = async (_root,
 /** Payload field resolvers: the order is read fresh, after the action, and only when asked for. */
 export const actionPayloadResolvers: Resolvers = {
   ShopifyCancelOrderPayload: {
-    order: (payload, _args, ctx) => orderAfterCancel(ctx, state(payload).orderId, state(payload).cancelled === true),
+    order: (payload, _args, ctx) => {
+      const { orderId, store, cancelled } = state(payload);
+      return orderAfterCancel(actingIn(ctx, store), orderId, cancelled === true);
+    },
   },
   ShopifyRefundOrderPayload: {
-    order: (payload, _args, ctx) => payloadOrder(ctx, state(payload).orderId),
+    order: (payload, _args, ctx) => payloadOrder(actingIn(ctx, state(payload).store), state(payload).orderId),
   },
 };

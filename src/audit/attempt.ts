@@ -69,8 +69,8 @@ export function boundedEntry(entry: NewAuditEntry): NewAuditEntry {
 
 export interface AuditFacts {
   /**
-   * The store the attempt acts in; unset means the context's store (ctx.deps.storeHandle). Null, or a malformed
-   * handle, records an attempt refused before its store was known.
+   * The store the attempt acts in. Unset means the only served store when one is served (the attempt could act in no
+   * other), else not known; null, or a malformed handle, records an attempt refused before its store was known.
    */
   store?: StoreHandle | null;
   orderId?: string | null;
@@ -79,6 +79,11 @@ export interface AuditFacts {
   amount?: { amount: string; currencyCode: string } | null;
   shopifyIds?: Record<string, string>;
   detail?: string | null;
+}
+
+/** The one served store's handle, or null when several are served. */
+function onlyStore(ctx: RequestContext): StoreHandle | null {
+  return ctx.deps.served.length === 1 ? ctx.deps.served[0]!.model.handle : null;
 }
 
 /** The audit outcome of an error: each of ours says its own (errors.ts); anything else — a bug — failed. */
@@ -118,7 +123,7 @@ export class AttemptAudit {
     this.recorded = true;
     const { ctx, facts } = this;
     const entry = boundedEntry({
-      store: facts.store === undefined ? ctx.deps.storeHandle : facts.store,
+      store: facts.store !== undefined ? facts.store : onlyStore(ctx),
       agentId: ctx.caller.authenticated ? ctx.caller.agentId : null,
       action: this.action,
       outcome,
@@ -150,7 +155,7 @@ export class AttemptAudit {
     try {
       await ctx.deps.store.audit.record(entry);
       // The payload's order may show agentActions in this same request: drop what this request's loader cached.
-      if (entry.orderId) ctx.loaders.agentActions.clear(entry.orderId);
+      if (entry.orderId && entry.store) ctx.loaders.agentActions.clear({ store: entry.store, orderId: entry.orderId });
     } catch (error) {
       ctx.logger.error({ action: entry.action, outcome, err: { message: (error as Error).message } }, 'could not write the audit entry');
     }

@@ -33,6 +33,9 @@ export interface ResolvedLink {
   target: CustomerTarget | null;
 }
 
+/** A profile's link in each served store, by handle (every served store has an entry). */
+export type ProfileLinks = ReadonlyMap<string, ResolvedLink>;
+
 /**
  * Which of a profile's emails links it to a customer (auto-link `first`): the first email, in order, that a customer
  * owns. `ownerOf` says what is known of an email: a customer id, null when it is known to have none, undefined when

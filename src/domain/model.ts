@@ -28,6 +28,8 @@ export interface CustomerModel {
   totalSpent: Money;
   totalOrders: number;
   tags: string[];
+  /** the handle of the served store it was read from (absent only when mapped outside one: unit tests) */
+  store?: string;
 }
 
 export type FinancialStatus =
@@ -66,6 +68,8 @@ export interface OrderModel {
   products: LineItemModel[] | null;
   canCancel: boolean;
   refundable: boolean;
+  /** the handle of the served store it was read from (absent only when mapped outside one: unit tests) */
+  store?: string;
 }
 
 export interface LineItemModel {

@@ -66,3 +66,16 @@ export function selectStore(directory: StoreDirectory, raw: unknown, field: stri
     throw new BadInputError(field, `no served store has this handle (served: ${handles()})`);
   return raw;
 }
+
+/**
+ * The stores a read spans: the handles in `raw` (each a served store; repeats read once), in config order, or every
+ * served store when `raw` is left out. BAD_USER_INPUT naming `field` for an empty list, a malformed or an unknown one.
+ */
+export function selectStores(directory: StoreDirectory, raw: readonly unknown[] | null | undefined, field: string): StoreHandle[] {
+  const all = directory.stores.map((s) => s.handle);
+  if (raw === undefined || raw === null) return all;
+  if (raw.length === 0) throw new BadInputError(field, 'must name at least one store (leave it out for every store)');
+  if (raw.length > all.length * 2 + 10) throw new BadInputError(field, `must name at most ${all.length} stores`);
+  const named = new Set(raw.map((h) => selectStore(directory, h, field)));
+  return all.filter((h) => named.has(h));
+}

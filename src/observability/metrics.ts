@@ -1,7 +1,8 @@
 /**
  * Prometheus metrics, one registry per app (never prom-client's global one: tests build several apps in one
  * process, and two replicas in one test must not share counters). Label values are closed sets (operation names,
- * outcomes, field coordinates): never ids, emails or anything a caller controls.
+ * outcomes, field coordinates, configured store handles): never ids, emails or anything a caller controls. Every
+ * Shopify-side metric carries the `store` it belongs to (its configured handle).
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -32,46 +33,47 @@ function shopifyMetrics(registry: Registry) {
   const shopifyRequests = new Counter({
     name: 'shopify_requests_total',
     help: 'Shopify Admin API attempts, by operation and outcome (ok, throttled, http_error, network_error, timeout, malformed, breaker_open, …)',
-    labelNames: ['operation', 'outcome'] as const,
+    labelNames: ['store', 'operation', 'outcome'] as const,
     registers: [registry],
   });
   const shopifyDuration = new Histogram({
     name: 'shopify_request_duration_seconds',
     help: 'Duration of one Shopify attempt',
-    labelNames: ['operation'] as const,
+    labelNames: ['store', 'operation'] as const,
     buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
   const shopifyCost = new Counter({
     name: 'shopify_cost_points_total',
     help: 'Shopify query cost points: requested (reserved before running) and actual (charged)',
-    labelNames: ['kind'] as const,
+    labelNames: ['store', 'kind'] as const,
     registers: [registry],
   });
   const waits = new Counter({
     name: 'shopify_waits_total',
     help: 'Waits before a Shopify attempt: budget (bucket too low), throttled (after THROTTLED), backoff (after a failure)',
-    labelNames: ['reason'] as const,
+    labelNames: ['store', 'reason'] as const,
     registers: [registry],
   });
   const waitSeconds = new Counter({
     name: 'shopify_wait_seconds_total',
     help: 'Time spent in those waits',
-    labelNames: ['reason'] as const,
+    labelNames: ['store', 'reason'] as const,
     registers: [registry],
   });
   return {
-    /** Feeds one Shopify attempt (client onRequest). */
-    shopifyRequest(event: RequestEvent): void {
-      shopifyRequests.inc({ operation: event.operation, outcome: event.outcome });
-      if (event.outcome !== 'breaker_open') shopifyDuration.observe({ operation: event.operation }, event.durationMs / 1000);
-      if (event.requestedCost != null) shopifyCost.inc({ kind: 'requested' }, event.requestedCost);
-      if (event.actualCost != null) shopifyCost.inc({ kind: 'actual' }, event.actualCost);
+    /** Feeds one Shopify attempt in `store` (its client's onRequest). */
+    shopifyRequest(store: string, event: RequestEvent): void {
+      const { operation, outcome } = event;
+      shopifyRequests.inc({ store, operation, outcome });
+      if (outcome !== 'breaker_open') shopifyDuration.observe({ store, operation }, event.durationMs / 1000);
+      if (event.requestedCost != null) shopifyCost.inc({ store, kind: 'requested' }, event.requestedCost);
+      if (event.actualCost != null) shopifyCost.inc({ store, kind: 'actual' }, event.actualCost);
     },
-    /** Feeds one wait (client onWait). */
-    shopifyWait(ms: number, reason: string): void {
-      waits.inc({ reason });
-      waitSeconds.inc({ reason }, ms / 1000);
+    /** Feeds one wait before a Shopify attempt in `store` (its client's onWait). */
+    shopifyWait(store: string, ms: number, reason: string): void {
+      waits.inc({ store, reason });
+      waitSeconds.inc({ store, reason }, ms / 1000);
     },
   };
 }
@@ -80,20 +82,21 @@ function shopifyMetrics(registry: Registry) {
 function readMetrics(registry: Registry) {
   const batchSize = new Histogram({
     name: 'shopify_customer_batch_size',
-    help: 'Profiles (distinct lookup targets) per customer loader batch',
+    help: 'Profiles (distinct lookup targets) per customer loader batch, per store',
+    labelNames: ['store'] as const,
     buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500],
     registers: [registry],
   });
   const cacheLookups = new Counter({
     name: 'shopify_cache_lookups_total',
     help: 'Customer cache lookups by result: hit (stored), coalesced (joined a Shopify load in flight), miss',
-    labelNames: ['result'] as const,
+    labelNames: ['store', 'result'] as const,
     registers: [registry],
   });
   const cacheInvalidations = new Counter({
     name: 'shopify_cache_invalidations_total',
-    help: 'Cache invalidations, by source (action, webhook)',
-    labelNames: ['source'] as const,
+    help: 'Cache invalidations, by store and source (action, webhook)',
+    labelNames: ['store', 'source'] as const,
     registers: [registry],
   });
   const profileEmailsIgnored = new Counter({
@@ -104,11 +107,11 @@ function readMetrics(registry: Registry) {
   return {
     cacheInvalidations,
     profileEmailsIgnored,
-    batch(size: number): void {
-      batchSize.observe(size);
+    batch(store: string, size: number): void {
+      batchSize.observe({ store }, size);
     },
-    cache(result: 'hit' | 'miss' | 'coalesced', count = 1): void {
-      if (count > 0) cacheLookups.inc({ result }, count);
+    cache(store: string, result: 'hit' | 'miss' | 'coalesced', count = 1): void {
+      if (count > 0) cacheLookups.inc({ store, result }, count);
     },
   };
 }
@@ -142,20 +145,25 @@ function graphqlMetrics(registry: Registry) {
 function breakerMetrics(registry: Registry) {
   const breakerState = new Gauge({
     name: 'shopify_breaker_state',
-    help: 'Circuit breaker in front of Shopify: 0 closed, 1 half-open, 2 open',
+    help: "Each store's circuit breaker in front of Shopify: 0 closed, 1 half-open, 2 open",
+    labelNames: ['store'] as const,
     registers: [registry],
   });
-  breakerState.set(0);
   const breakerTransitions = new Counter({
     name: 'shopify_breaker_transitions_total',
-    help: 'Circuit breaker state changes, by new state',
-    labelNames: ['state'] as const,
+    help: 'Circuit breaker state changes, by store and new state',
+    labelNames: ['store', 'state'] as const,
     registers: [registry],
   });
   return {
-    breaker(state: BreakerState): void {
-      breakerState.set(BREAKER_VALUE[state]);
-      breakerTransitions.inc({ state });
+    /** A store's breaker changed state (every store's is reported closed from the start: watchStore). */
+    breaker(store: string, state: BreakerState): void {
+      breakerState.set({ store }, BREAKER_VALUE[state]);
+      breakerTransitions.inc({ store, state });
+    },
+    /** Starts reporting a store: its breaker closed until it says otherwise. */
+    watchBreaker(store: string): void {
+      breakerState.set({ store }, 0);
     },
   };
 }
@@ -163,29 +171,32 @@ function breakerMetrics(registry: Registry) {
 function webhookMetrics(registry: Registry) {
   const webhooks = new Counter({
     name: 'shopify_webhooks_total',
-    help: 'Shopify webhook deliveries, by topic and result (processed, duplicate, ignored, unauthorized, invalid, failed)',
-    labelNames: ['topic', 'result'] as const,
+    help: 'Shopify webhook deliveries, by store (none when the shop is not served), topic and result (processed, duplicate, ignored, unauthorized, invalid, failed)',
+    labelNames: ['store', 'topic', 'result'] as const,
     registers: [registry],
   });
   return { webhooks };
 }
 
-/** The budget's estimate, read at scrape time from whatever watchBudget was given (nothing until then). */
+/** Each store's budget estimate, read at scrape time from what watchBudget was given (nothing until then). */
 function budgetMetrics(registry: Registry) {
-  let budgetSource: (() => ThrottleStatus | null) | null = null;
+  const sources = new Map<string, () => ThrottleStatus | null>();
   new Gauge({
     name: 'shopify_budget_available_points',
-    help: 'Points the Shopify cost bucket is estimated to hold now',
+    help: "Points each store's Shopify cost bucket is estimated to hold now",
+    labelNames: ['store'] as const,
     registers: [registry],
     collect() {
-      const s = budgetSource?.();
-      if (s) this.set(s.currentlyAvailable);
+      for (const [store, snapshot] of sources) {
+        const s = snapshot();
+        if (s) this.set({ store }, s.currentlyAvailable);
+      }
     },
   });
   return {
-    /** Reports the budget's estimate at every scrape. */
-    watchBudget(snapshot: () => ThrottleStatus | null): void {
-      budgetSource = snapshot;
+    /** Reports the store's budget estimate at every scrape. */
+    watchBudget(store: string, snapshot: () => ThrottleStatus | null): void {
+      sources.set(store, snapshot);
     },
   };
 }

@@ -10,6 +10,7 @@ import { customerById } from '../shopify/customer-lookup.js';
 import { requireGid, requireProfileId } from '../domain/ids.js';
 import { selectStore } from '../domain/stores.js';
 import { manualLink } from './resolvers.js';
+import { storeScope } from '../store-scope.js';
 
 export const linkShopifyCustomer: MutationResolvers['linkShopifyCustomer'] = (_root, args, ctx) =>
   audited(
@@ -22,7 +23,7 @@ export const linkShopifyCustomer: MutationResolvers['linkShopifyCustomer'] = (_r
       audit.note({ store });
       const profileId = requireProfileId(args.profileId, 'profileId');
       const customerId = requireGid(args.customerId, 'Customer', 'customerId');
-      const customer = await customerById(ctx.deps.shopify, customerId);
+      const customer = await customerById(storeScope(ctx, store).shopify, customerId);
       if (!customer) throw new BadInputError('customerId', 'no Shopify customer has this id');
       const record = await ctx.deps.store.links.upsert({ store, profileId, customerId, linkedBy: agentId });
       return { profileId, link: manualLink(record), customer };

@@ -1,13 +1,13 @@
 /**
- * Which Shopify customer a profile is linked to: a stored manual link wins; otherwise (when auto-linking is on)
- * the profile's emails, in order, matched against customers' emails.
+ * Which Shopify customer a profile is linked to, in each served store: a stored manual link in that store wins;
+ * otherwise (when the store auto-links) the profile's emails, in order, matched against that store's customers.
  */
 import DataLoader from 'dataloader';
 import type { ShopifyLinkRecord, Store } from '../store/index.js';
-import type { CustomerTarget, ResolvedLink } from '../domain/lookup.js';
+import type { CustomerTarget, ProfileLinks, ResolvedLink } from '../domain/lookup.js';
 import { isPlainEmail } from '../shopify/search-syntax.js';
 import type { ProfileRef } from '../domain/model.js';
-import type { StoreHandle } from '../domain/stores.js';
+import type { AutoLinkPolicy, StoreHandle } from '../domain/stores.js';
 
 /** The most distinct emails one profile is looked up by unless configured otherwise (SHOPIFY_MAX_EMAILS_PER_PROFILE). */
 export const DEFAULT_MAX_EMAILS_PER_PROFILE = 10;
@@ -75,14 +75,22 @@ function targetOf(
   return emails.length > 0 ? { kind: 'emails', emails } : null;
 }
 
-/** Per request: one database query for all the profiles of a batch, reading their manual links in `storeHandle`. */
+/** A served store as linking sees it: its handle and auto-link policy. */
+export interface LinkingStore {
+  handle: StoreHandle;
+  autoLink: AutoLinkPolicy;
+}
+
+/**
+ * Per request: one database query for all the profiles of a batch, reading their manual links in every store, and
+ * each served store's lookup target (its manual link, else the profile's emails when the store auto-links).
+ */
 export function createLinkLoader(
   store: Store,
-  storeHandle: StoreHandle,
-  autoLink: boolean,
+  stores: readonly LinkingStore[],
   limits: EmailLimits = {},
-): DataLoader<ProfileRef, ResolvedLink, string> {
-  // Every field of a profile asks for its link with the same object: its emails are read once, not once per field
+): DataLoader<ProfileRef, ProfileLinks, string> {
+  // Every field of a profile asks for its links with the same object: its emails are read once, not once per field
   // and again for the batch (a representation may carry hundreds of thousands of entries).
   const selected = new WeakMap<ProfileRef, { key: string; emails: SelectedEmails }>();
   const select = (p: ProfileRef) => {
@@ -95,15 +103,25 @@ export function createLinkLoader(
     }
     return entry;
   };
-  return new DataLoader<ProfileRef, ResolvedLink, string>(
+  return new DataLoader<ProfileRef, ProfileLinks, string>(
     async (profiles) => {
-      const manual = await store.links.getMany(
-        storeHandle,
-        profiles.map((p) => p.id),
-      );
+      const manual = await store.links.getManyAllStores(profiles.map((p) => p.id));
       return profiles.map((p) => {
-        const link = manual.get(p.id) ?? null;
-        return { manual: link, target: targetOf(() => select(p).emails, link, autoLink, limits.onIgnored) };
+        const records = manual.get(p.id) ?? [];
+        // Counted once per profile, however many stores look its emails up.
+        let counted = false;
+        const emails = () => {
+          const chosen = select(p).emails;
+          if (!counted && chosen.ignored > 0) limits.onIgnored?.(chosen.ignored);
+          counted = true;
+          return { emails: chosen.emails, ignored: 0 };
+        };
+        const links = new Map<StoreHandle, ResolvedLink>();
+        for (const s of stores) {
+          const link = records.find((r) => r.store === s.handle) ?? null;
+          links.set(s.handle, { manual: link, target: targetOf(emails, link, s.autoLink !== 'off') });
+        }
+        return links;
       });
     },
     { cacheKeyFn: (p) => select(p).key },

@@ -1,25 +1,65 @@
 /**
- * CustomerProfile's Shopify fields and ShopifyOrder's derived fields. Thin: link → loader → model.
- * A failed Shopify call rejects the loader promise, so only that profile's fields become null with the error.
+ * CustomerProfile's Shopify fields and ShopifyOrder's derived fields. Thin: links → each store's loader → models.
+ * Every store is read in parallel, one packed request set per store per batch; a store that fails nulls only what is
+ * its own (an entry of `shopifyCustomers`; its part of merged orders, reported as an error naming it).
  */
+import { locatedError, type GraphQLResolveInfo } from 'graphql';
 import { requireScope } from '../auth.js';
 import type { Resolvers } from '../__generated__/resolvers.js';
-import type { RequestContext } from '../context.js';
+import type { RequestContext, StoreScope } from '../context.js';
 import { MAX_AGENT_ACTIONS } from '../context.js';
 import { CUSTOMER_ONLY, type CustomerHit, type FetchPlan } from '../domain/lookup.js';
 import { requireIntInRange } from '../domain/numbers.js';
 import type { ShopifyLinkRecord } from '../store/index.js';
-import type { LinkModel, ProfileRef } from '../domain/model.js';
+import type { LinkModel, OrderModel, ProfileRef } from '../domain/model.js';
 import { orderPlan, PRODUCTS_PLAN, selectedFieldNames } from './selection.js';
 import { orderStore } from './stores.js';
-import { selectStore } from '../domain/stores.js';
+import { selectStore, selectStores, type StoreHandle } from '../domain/stores.js';
+import { storeOf, storeScope } from '../store-scope.js';
 
-/** The profile's Shopify customer with what `plan` asks, or null when it has none. */
-async function customerOf(profile: ProfileRef, ctx: RequestContext, plan: FetchPlan): Promise<CustomerHit | null> {
+/** What one store answered for a profile: its customer with what the plan asked, none, or why it could not answer. */
+type StoreAnswer = { store: StoreHandle; hit: CustomerHit } | { store: StoreHandle; error: Error };
+
+/**
+ * The profile's customer in each of `handles` (config order) where it is linked or may be by email, with what `plan`
+ * asks; stores where it has none are left out. All stores are asked at once (each through its own loader).
+ */
+async function answersOf(profile: ProfileRef, ctx: RequestContext, plan: FetchPlan, handles?: readonly StoreHandle[]): Promise<StoreAnswer[]> {
   requireScope(ctx.caller, 'shopify:read');
-  const link = await ctx.loaders.links.load(profile);
-  if (!link.target) return null;
-  return ctx.loaders.customers.load({ target: link.target, plan });
+  const links = await ctx.loaders.links.load(profile);
+  const scopes = handles ? handles.map((h) => storeScope(ctx, h)) : [...ctx.stores.values()];
+  const answers = await Promise.all(scopes.map((scope) => answerIn(scope, links.get(scope.handle)?.target ?? null, plan)));
+  return answers.filter((a): a is StoreAnswer => a !== null);
+}
+
+async function answerIn(scope: StoreScope, target: Parameters<StoreScope['customers']['load']>[0]['target'] | null, plan: FetchPlan) {
+  if (!target) return null;
+  try {
+    const hit = await scope.customers.load({ target, plan });
+    return hit ? { store: scope.handle, hit } : null;
+  } catch (error) {
+    return { store: scope.handle, error: error as Error };
+  }
+}
+
+/**
+ * The orders of every answering store, merged newest first (a stable sort: equal times keep config order). A store that
+ * failed is reported as an error located at this field, naming it; when every store failed, the field fails.
+ */
+function mergedOrders(answers: readonly StoreAnswer[], ctx: RequestContext, info: GraphQLResolveInfo): OrderModel[] {
+  const failed = answers.flatMap((a) => ('error' in a ? [a.error] : []));
+  if (failed.length > 0 && failed.length === answers.length) throw failed[0];
+  for (const error of failed) ctx.partialErrors.push(locatedError(error, info.fieldNodes, pathOf(info)));
+  const orders = answers.flatMap((a) => ('hit' in a ? (a.hit.bundle.orders ?? []) : []));
+  if (answers.length < 2) return orders;
+  const time = new Map(orders.map((o) => [o, Date.parse(o.createdAt)]));
+  return orders.sort((a, b) => time.get(b)! - time.get(a)!);
+}
+
+function pathOf(info: GraphQLResolveInfo): Array<string | number> {
+  const path: Array<string | number> = [];
+  for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) path.unshift(p.key);
+  return path;
 }
 
 /** A stored manual link as the contract shows it. */
@@ -37,26 +77,39 @@ export const profileResolvers: Resolvers = {
   CustomerProfile: {
     __resolveReference: (ref) => ({ id: ref.id, emails: (ref as ProfileRef).emails }),
     async shopifyCustomer(profile, _args, ctx) {
-      return (await customerOf(profile, ctx, CUSTOMER_ONLY))?.bundle.customer ?? null;
+      // The first store in config order that has one; a store before it that failed might have had one.
+      for (const answer of await answersOf(profile, ctx, CUSTOMER_ONLY)) {
+        if ('error' in answer) throw answer.error;
+        return answer.hit.bundle.customer;
+      }
+      return null;
     },
-    async orders(profile, { limit }, ctx, info) {
+    async shopifyCustomers(profile, _args, ctx) {
+      // A failed store's entry is a rejected promise: graphql-js nulls that entry alone, with its error at its index.
+      return (await answersOf(profile, ctx, CUSTOMER_ONLY)).map((a) => ('error' in a ? Promise.reject(a.error) : a.hit.bundle.customer));
+    },
+    async orders(profile, { limit, stores }, ctx, info) {
       requireIntInRange(limit, 1, 10, 'limit');
-      const hit = await customerOf(profile, ctx, orderPlan(limit, selectedFieldNames(info)));
-      return hit?.bundle.orders?.slice(0, limit) ?? [];
+      const handles = selectStores(ctx.deps.stores, stores, 'stores');
+      const answers = await answersOf(profile, ctx, orderPlan(limit, selectedFieldNames(info)), handles);
+      return mergedOrders(answers, ctx, info).slice(0, limit);
     },
-    async products(profile, _args, ctx) {
-      const hit = await customerOf(profile, ctx, PRODUCTS_PLAN);
-      return (hit?.bundle.orders ?? []).flatMap((o) => o.products ?? []);
+    async products(profile, { stores }, ctx, info) {
+      const handles = selectStores(ctx.deps.stores, stores, 'stores');
+      const answers = await answersOf(profile, ctx, PRODUCTS_PLAN, handles);
+      return mergedOrders(answers, ctx, info)
+        .slice(0, PRODUCTS_PLAN.ordersFirst)
+        .flatMap((o) => o.products ?? []);
     },
     async shopifyLink(profile, args, ctx) {
       requireScope(ctx.caller, 'shopify:read');
-      // One store is served per process for now: naming it (or another) is checked, and the link read is that store's.
-      selectStore(ctx.deps.stores, args.store, 'store');
-      const link = await ctx.loaders.links.load(profile);
-      if (link.manual) return manualLink(link.manual);
-      const hit = await customerOf(profile, ctx, CUSTOMER_ONLY);
-      if (!hit) return null;
-      return { customerId: hit.bundle.customer.id, method: 'AUTO_EMAIL', matchedEmail: hit.matchedEmail, linkedAt: null, linkedBy: null };
+      const store = selectStore(ctx.deps.stores, args.store, 'store');
+      const link = (await ctx.loaders.links.load(profile)).get(store);
+      if (link?.manual) return manualLink(link.manual);
+      const [answer] = await answersOf(profile, ctx, CUSTOMER_ONLY, [store]);
+      if (!answer) return null;
+      if ('error' in answer) throw answer.error;
+      return { customerId: answer.hit.bundle.customer.id, method: 'AUTO_EMAIL', matchedEmail: answer.hit.matchedEmail, linkedAt: null, linkedBy: null };
     },
   },
   ShopifyOrder: {
@@ -65,7 +118,7 @@ export const profileResolvers: Resolvers = {
     async agentActions(order, { limit }, ctx) {
       requireScope(ctx.caller, 'shopify:read');
       requireIntInRange(limit, 1, MAX_AGENT_ACTIONS, 'limit');
-      return (await ctx.loaders.agentActions.load(order.id)).slice(0, limit);
+      return (await ctx.loaders.agentActions.load({ store: storeOf(order), orderId: order.id })).slice(0, limit);
     },
   },
   ShopifyAgentAction: {

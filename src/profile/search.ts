@@ -10,6 +10,8 @@ import { BadInputError } from '../errors.js';
 import type { QueryResolvers } from '../__generated__/resolvers.js';
 import { customerByOrderName, searchCustomers } from '../shopify/customer-lookup.js';
 import { emailTerm, isPlainEmail } from '../shopify/search-syntax.js';
+import { selectStore } from '../domain/stores.js';
+import { storeScope } from '../store-scope.js';
 
 export type SearchQuery = { kind: 'order'; query: string } | { kind: 'customers'; query: string };
 
@@ -36,13 +38,14 @@ export function toShopifySearch(text: string): SearchQuery {
   return { kind: 'customers', query: words.join(' ') };
 }
 
-export const shopifyCustomerSearch: QueryResolvers['shopifyCustomerSearch'] = async (_root, { query, first }, ctx) => {
+export const shopifyCustomerSearch: QueryResolvers['shopifyCustomerSearch'] = async (_root, { query, first, store }, ctx) => {
   requireScope(ctx.caller, 'shopify:read');
+  const { shopify } = storeScope(ctx, selectStore(ctx.deps.stores, store, 'store'));
   if (query.trim() === '') throw new BadInputError('query', 'must not be empty');
   if (query.length > 200) throw new BadInputError('query', 'must be at most 200 characters');
   requireIntInRange(first, 1, 25, 'first');
   const search = toShopifySearch(query);
   return search.kind === 'order'
-    ? customerByOrderName(ctx.deps.shopify, search.query)
-    : searchCustomers(ctx.deps.shopify, search.query, first);
+    ? customerByOrderName(shopify, search.query)
+    : searchCustomers(shopify, search.query, first);
 };

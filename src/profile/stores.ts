@@ -1,17 +1,16 @@
 /**
- * The served stores as the contract shows them: `shopifyStores`, the `store` of customers and orders, and each
- * store's currency (asked of Shopify once; a failure nulls that field only, with the error).
+ * The served stores as the contract shows them: `shopifyStores`, the `store` of customers and orders (the store each
+ * was read from), and each store's currency (asked of Shopify once; a failure nulls that field only, with the error).
  */
 import { requireScope } from '../auth.js';
 import type { QueryResolvers, Resolvers } from '../__generated__/resolvers.js';
 import type { RequestContext } from '../context.js';
 import type { StoreModel } from '../domain/stores.js';
+import { storeOf, storeScope } from '../store-scope.js';
 
-/** The store this process serves; every customer and order it reads comes from it (one store per process for now). */
-function servedStore(ctx: RequestContext): StoreModel {
-  const store = ctx.deps.stores.stores.find((s) => s.handle === ctx.deps.storeHandle);
-  if (!store) throw new Error(`the served store ${ctx.deps.storeHandle} is not in the directory`);
-  return store;
+/** The served store a customer or order was read from. */
+function storeModel(model: { store?: string }, ctx: RequestContext): StoreModel {
+  return storeScope(ctx, storeOf(model)).served.model;
 }
 
 export const shopifyStores: QueryResolvers['shopifyStores'] = (_root, _args, ctx) => {
@@ -24,9 +23,9 @@ export const storeResolvers: Resolvers = {
     currencyCode: (store, _args, ctx) => ctx.deps.stores.currency(store.handle),
   },
   ShopifyCustomer: {
-    store: (_customer, _args, ctx) => servedStore(ctx),
+    store: (customer, _args, ctx) => storeModel(customer, ctx),
   },
 };
 
 /** ShopifyOrder's store, merged into profileResolvers' ShopifyOrder (one object per type in the resolver map). */
-export const orderStore = (_order: unknown, _args: unknown, ctx: RequestContext): StoreModel => servedStore(ctx);
+export const orderStore = (order: { store?: string }, _args: unknown, ctx: RequestContext): StoreModel => storeModel(order, ctx);

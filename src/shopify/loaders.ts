@@ -8,6 +8,10 @@ import { Pacer } from './pacer.js';
 import type { Limiter } from './request-scope.js';
 import type { CustomerHit, CustomerTarget, FetchPlan } from '../domain/lookup.js';
 import { mergePlans, targetKey, type CustomerSource } from './customers.js';
+import type { StoreHandle } from '../domain/stores.js';
+import { inStore } from '../errors.js';
+
+const named = <T>(answer: T | Error, store: StoreHandle): T | Error => (answer instanceof Error ? inStore(answer, store) : answer);
 
 export interface CustomerKey {
   target: CustomerTarget;
@@ -42,8 +46,16 @@ class PacedLoader<K, V> extends DataLoader<K, V, string> {
   }
 }
 
-/** The customer loader for one request; `limiter` caps that request's Shopify calls in flight. */
-export function createCustomerLoader(source: CustomerSource, limiter?: Limiter, pacer: Pacer = new Pacer()): CustomerLoader {
+/**
+ * The customer loader of one store for one request; `limiter` caps that request's Shopify calls in flight to the
+ * store, and every error it hands out names the store (`extensions.store`).
+ */
+export function createCustomerLoader(
+  source: CustomerSource,
+  store: StoreHandle,
+  limiter?: Limiter,
+  pacer: Pacer = new Pacer(),
+): CustomerLoader {
   return new PacedLoader<CustomerKey, CustomerHit | null>(
     async (keys) => {
       // Each batch packs in a slice of its own: a 1000-profile call's four batches do not pack in one stretch.
@@ -55,7 +67,7 @@ export function createCustomerLoader(source: CustomerSource, limiter?: Limiter, 
       for (const k of keys) unique.set(targetKey(k.target), k.target);
       const targets = [...unique.values()];
       const answers = await source.load(targets, plan, limiter);
-      const byTarget = new Map(targets.map((t, i) => [targetKey(t), answers[i]!]));
+      const byTarget = new Map(targets.map((t, i) => [targetKey(t), named(answers[i]!, store)]));
       return keys.map((k) => byTarget.get(targetKey(k.target))!);
     },
     { cacheKeyFn: (k) => `${targetKey(k.target)}|${planKey(k.plan)}`, maxBatchSize: MAX_BATCH },

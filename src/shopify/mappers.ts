@@ -23,6 +23,7 @@ export function toCustomer(c: CustomerCardFragment, endpoint: StoreEndpoint): Cu
     totalSpent: toMoney(c.amountSpent),
     totalOrders: Number.parseInt(c.numberOfOrders, 10),
     tags: [...c.tags],
+    store: endpoint.handle,
   };
 }
 
@@ -52,6 +53,7 @@ export function toOrder(o: ProfileOrderFragment, endpoint: StoreEndpoint): Order
     products: o.lineItems ? o.lineItems.nodes.map((li) => toLineItem(li, o.id)) : null,
     canCancel: canCancel(o.cancelledAt, fulfillmentStatus),
     refundable: o.refundable,
+    store: endpoint.handle,
   };
 }
 

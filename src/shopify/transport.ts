@@ -15,6 +15,8 @@ export interface StoreEndpoint {
   storeDomain: string;
   /** http only for loopback hosts */
   protocol: 'https' | 'http';
+  /** the handle of the served store behind this endpoint: every customer and order read through it names its store */
+  handle?: string;
 }
 
 /**

@@ -31,22 +31,24 @@ export interface WebhookShop {
 export interface WebhookRouteOptions {
   shops: readonly WebhookShop[];
   events: WebhookEventRepository;
-  invalidate: (what: Invalidation) => Promise<void>;
+  /** drops what the delivery names from that store's cache */
+  invalidate: (store: StoreHandle, what: Invalidation) => Promise<void>;
   logger: Logger;
-  /** counts deliveries by topic and result */
-  onDelivery?: (topic: string, result: string) => void;
+  /** counts deliveries by store (undefined when the shop is not served), topic and result */
+  onDelivery?: (store: StoreHandle | undefined, topic: string, result: string) => void;
 }
 
 /** The webhook route. */
 export function webhookRoute(opts: WebhookRouteOptions): Route {
   const shops = new Map(opts.shops.map((shop) => [shop.domain.toLowerCase(), shop]));
   async function handleEvent(
+    store: StoreHandle,
     topic: string,
     eventId: string | undefined,
     body: Record<string, unknown>,
   ): Promise<'processed' | 'duplicate'> {
     if (eventId && !(await opts.events.markSeen(eventId, topic))) return 'duplicate';
-    if (isTopic(topic)) await opts.invalidate(invalidationFor(topic, body));
+    if (isTopic(topic)) await opts.invalidate(store, invalidationFor(topic, body));
     return 'processed';
   }
 
@@ -61,7 +63,7 @@ export function webhookRoute(opts: WebhookRouteOptions): Route {
       const done = (status: number, result: string) => {
         // Only known topics become label values: a forged header must not grow the metric without bound.
         const label = isTopic(topic) ? topic : 'other';
-        opts.onDelivery?.(label, result);
+        opts.onDelivery?.(shop?.store, label, result);
         opts.logger.info(
           {
             webhook: {
@@ -86,7 +88,7 @@ export function webhookRoute(opts: WebhookRouteOptions): Route {
       const body = parseObject(raw);
       if (!body) return done(400, 'invalid');
 
-      const work = handleEvent(topic, eventId, body);
+      const work = handleEvent(shop.store, topic, eventId, body);
       try {
         const result = await within(work, ANSWER_WITHIN_MS);
         if (result !== 'late') return done(200, result);

@@ -46,18 +46,20 @@ export interface Stack {
  * Shopify client; the request itself still goes to the simulator.
  */
 export function onceBefore(h: Pick<Stack, 'app'>, operation: string, meanwhile: () => Promise<unknown>): void {
-  const real = h.app.deps.shopify;
+  // The first served store's client: these tests serve one store.
+  const store = h.app.deps.served[0]!;
+  const real = store.shopify;
   const wrapped: ShopifyClient = {
     ...real,
     async request(document, variables, options) {
       if (options.operationName === operation) {
-        h.app.deps.shopify = real;
+        store.shopify = real;
         await meanwhile();
       }
       return real.request(document, variables, options);
     },
   };
-  h.app.deps.shopify = wrapped;
+  store.shopify = wrapped;
 }
 
 /** A small simulator with a bucket that never throttles (tests about throttling arm it themselves). */

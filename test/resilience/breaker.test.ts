@@ -76,7 +76,7 @@ describe('breaker in the running subgraph', () => {
     await h.sim('faults', { failNext: { count: 1000, status: 503 } });
     const failing = await h.query(VIEW, { ids: ['p0'] });
     expect(failing.body.errors?.[0].extensions.code).toBe('SHOPIFY_UNAVAILABLE');
-    expect(h.app.breaker.state).toBe('open');
+    expect(h.app.stores[0]!.breaker.state).toBe('open');
 
     const sent = (await h.sim('stats')).requests;
     const t0 = performance.now();
@@ -96,7 +96,7 @@ describe('breaker in the running subgraph', () => {
     await new Promise((r) => setTimeout(r, 1600));
     const probe = await h.query(VIEW, { ids: ['p0'] });
     expect(probe.body.errors).toBeUndefined();
-    expect(h.app.breaker.state).toBe('closed');
+    expect(h.app.stores[0]!.breaker.state).toBe('closed');
     expect((await fetch(`${base()}/readyz`)).status).toBe(200);
     expect(await fetch(`${base()}/metrics`).then((r) => r.text())).toMatch(/^shopify_breaker_state 0$/m);
   });

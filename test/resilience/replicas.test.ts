@@ -63,7 +63,7 @@ describe('two replicas sharing Redis', () => {
     expect((await b.query(VIEW, { id: 'p20' })).body).toEqual(first.body);
     expect((await a.sim('stats')).requests).toBe(0);
 
-    await b.app.deps.invalidate!({ customerIds: [first.body.data.profile.shopifyCustomer.id] });
+    await b.app.deps.served[0]!.invalidate!({ customerIds: [first.body.data.profile.shopifyCustomer.id] });
     expect((await a.query(VIEW, { id: 'p20' })).body).toEqual(first.body);
     expect((await a.sim('stats')).requests).toBe(1);
   });
