@@ -1,6 +1,6 @@
 /**
- * Composition root: turns a Config into running collaborators (store, Shopify client, demo store when there are
- * no credentials) and the server. main.ts, the local supergraph and end-to-end tests all build through here.
+ * Composition root: turns a Config into running collaborators (the database, and for each served store its Shopify
+ * client, budget, breaker and cache; the two demo stores when none is configured) and the server. main.ts, the local supergraph and end-to-end tests all build through here.
  */
 import type { Redis } from 'ioredis';
 import { createAuthenticator } from './auth.js';
@@ -22,8 +22,8 @@ import { createShopifyClient } from './shopify/client.js';
 import { ShopifyCustomerSource, type CustomerSource } from './shopify/customers.js';
 import { RedisCostBudget } from './shopify/redis-budget.js';
 import { costSchema } from './shopify/schema.js';
-import { parseStoreDomain } from './shopify/transport.js';
 import { createStoreDirectory } from './shopify/shop.js';
+import { startDemoStores } from './demo-stores.js';
 import { openStore, type Store, type StoreOptions } from './store/index.js';
 import { webhookRoute } from './webhooks/route.js';
 
@@ -142,53 +142,24 @@ interface Wiring {
   redis: Redis | null;
 }
 
-/** The demo stores' handles, currencies and names: a brand's US and EU stores sharing some customers. */
-const DEMO_STORES = [
-  { handle: 'us', name: 'US demo store', currencyCode: 'USD' },
-  { handle: 'eu', name: 'EU demo store', currencyCode: 'EUR' },
-] as const;
-/** The share of the EU demo store's customers who are also customers of the US one (same email and name). */
-const DEMO_SHARED_FRACTION = 0.3;
-
-/**
- * The configured stores, or, when there are none, the two built-in demo stores (started here): `us` in USD and `eu`
- * in EUR, where 30 % of the EU store's customers are also US customers, so some profiles are linked in both.
- */
+/** The configured stores, or, when there are none, the two built-in demo stores (demo-stores.ts), started here. */
 async function servedStores(config: Config, logger: Logger, closers: Closers): Promise<{ stores: StoreConfig[]; demoStores: DemoStore[] }> {
   if (config.stores.length > 0) return { stores: config.stores, demoStores: [] };
-  const { startSimulator } = await import('shopify-admin-simulator');
   const { seed, customers } = config.demo;
-  const [us, eu] = DEMO_STORES;
-  const usSim = await startSimulator({ port: 0, seed, customers, currencyCode: us.currencyCode, name: us.name });
-  closers.push(() => usSim.close());
-  const euSim = await startSimulator({
-    port: 0,
-    seed: seed + 1,
+  const demo = await startDemoStores({
+    seed,
     customers,
-    currencyCode: eu.currencyCode,
-    name: eu.name,
-    sharedCustomers: { seed, customers, currencyCode: us.currencyCode, fraction: DEMO_SHARED_FRACTION },
+    apiVersion: config.apiVersion,
+    webhookSecret: config.webhookSecret ?? null,
+    autoLink: config.autoLink,
   });
-  closers.push(() => euSim.close());
-  const sims = [usSim, euSim];
-  const demoStores = DEMO_STORES.map((d, i) => ({ handle: d.handle, url: sims[i]!.url, token: sims[i]!.token }));
+  for (const d of demo) closers.push(() => d.simulator.close());
+  const demoStores = demo.map((d) => ({ handle: d.handle, url: d.simulator.url, token: d.simulator.token }));
   logger.warn(
     { demoStores: demoStores.map(({ handle, url }) => ({ handle, url })), customers, seed },
     'No Shopify credentials (SHOPIFY_STORE_DOMAIN, SHOPIFY_ADMIN_ACCESS_TOKEN, SHOPIFY_STORES_FILE): serving the two built-in demo stores (Shopify simulators)',
   );
-  const stores = DEMO_STORES.map(
-    (d, i): StoreConfig => ({
-      handle: d.handle,
-      name: d.name,
-      endpoint: parseStoreDomain(sims[i]!.storeDomain),
-      accessToken: sims[i]!.token,
-      webhookSecret: config.webhookSecret ?? null,
-      actions: { cancel: true, refund: true, discount: true },
-      autoLink: config.autoLink ? 'first' : 'off',
-      apiVersion: config.apiVersion,
-    }),
-  );
-  return { stores, demoStores };
+  return { stores: demo.map((d) => d.config), demoStores };
 }
 
 /** OpenTelemetry tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set (flushed and stopped with the app); null otherwise. */

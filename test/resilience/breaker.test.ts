@@ -90,7 +90,7 @@ describe('breaker in the running subgraph', () => {
     const ready = await fetch(`${base()}/readyz`);
     expect(ready.status).toBe(503);
     expect(await fetch(`${base()}/healthz`).then((r) => r.status)).toBe(200);
-    expect(await fetch(`${base()}/metrics`).then((r) => r.text())).toMatch(/^shopify_breaker_state 2$/m);
+    expect(await fetch(`${base()}/metrics`).then((r) => r.text())).toMatch(/^shopify_breaker_state\{store="default"\} 2$/m);
 
     await h.sim('faults', {});
     await new Promise((r) => setTimeout(r, 1600));
@@ -98,6 +98,6 @@ describe('breaker in the running subgraph', () => {
     expect(probe.body.errors).toBeUndefined();
     expect(h.app.stores[0]!.breaker.state).toBe('closed');
     expect((await fetch(`${base()}/readyz`)).status).toBe(200);
-    expect(await fetch(`${base()}/metrics`).then((r) => r.text())).toMatch(/^shopify_breaker_state 0$/m);
+    expect(await fetch(`${base()}/metrics`).then((r) => r.text())).toMatch(/^shopify_breaker_state\{store="default"\} 0$/m);
   });
 });

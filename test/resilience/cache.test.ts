@@ -110,7 +110,7 @@ describe('cache', () => {
     expect(small.body.data.profiles[5].orders).toEqual(first.body.data.profiles[5].orders.slice(0, 3).map((o: any) => ({ id: o.id })));
     expect((await h.sim('stats')).requests).toBe(0);
     const metrics = await fetch(h.subgraphUrl.replace(/\/graphql$/, '/metrics')).then((r) => r.text());
-    expect(metrics).toMatch(/^shopify_cache_lookups_total\{result="hit"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^shopify_cache_lookups_total\{store="default",result="hit"\} [1-9]\d*$/m);
   });
 
   it('after refundOrder the next view shows the refund (our own action invalidates)', async () => {

@@ -117,17 +117,17 @@ describe('a full run', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
     for (const pattern of [
-      /^shopify_requests_total\{operation="ProfileCustomers",outcome="ok"\} [1-9]/m,
-      /^shopify_requests_total\{operation="CustomerSearch",outcome="http_error"\} [1-9]/m,
-      /^shopify_cost_points_total\{kind="actual"\} [1-9]/m,
-      /^shopify_waits_total\{reason="backoff"\} [1-9]/m,
-      /^shopify_customer_batch_size_bucket\{le="10"\} [1-9]/m,
-      /^shopify_cache_lookups_total\{result="hit"\} [1-9]/m,
+      /^shopify_requests_total\{store="default",operation="ProfileCustomers",outcome="ok"\} [1-9]/m,
+      /^shopify_requests_total\{store="default",operation="CustomerSearch",outcome="http_error"\} [1-9]/m,
+      /^shopify_cost_points_total\{store="default",kind="actual"\} [1-9]/m,
+      /^shopify_waits_total\{store="default",reason="backoff"\} [1-9]/m,
+      /^shopify_customer_batch_size_bucket\{le="10",store="default"\} [1-9]/m,
+      /^shopify_cache_lookups_total\{store="default",result="hit"\} [1-9]/m,
       /^graphql_resolver_duration_seconds_count\{field="CustomerProfile.orders"\} [1-9]/m,
       /^graphql_resolver_duration_seconds_count\{field="Mutation.refundOrder"\} 1$/m,
-      /^shopify_breaker_state 0$/m,
-      /^shopify_webhooks_total\{topic="refunds\/create",result="processed"\} 1$/m,
-      /^shopify_budget_available_points \d+/m,
+      /^shopify_breaker_state\{store="default"\} 0$/m,
+      /^shopify_webhooks_total\{store="default",topic="refunds\/create",result="processed"\} 1$/m,
+      /^shopify_budget_available_points\{store="default"\} \d+/m,
       /^process_cpu_user_seconds_total /m,
     ])
       expect(text).toMatch(pattern);

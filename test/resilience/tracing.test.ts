@@ -406,7 +406,7 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT unset', () => {
       const res = await fetch('http://127.0.0.1:' + app.server.http.address().port + '/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
-        body: JSON.stringify({ query: '{ shopifyCustomerSearch(query: "a", first: 1) { id } }' }),
+        body: JSON.stringify({ query: '{ shopifyCustomerSearch(query: \"a\", first: 1, store: \"us\") { id } }' }),
       });
       const served = res.status === 200 && !(await res.json()).errors;
       // prom-client loads the API package (a no-op facade) for its exemplars; anything else would be the SDK.

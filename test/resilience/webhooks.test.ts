@@ -111,7 +111,7 @@ describe('de-duplication', () => {
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(results.map((r) => r.result).sort()).toEqual(['duplicate', 'duplicate', 'processed']);
     const metrics = await fetch(url.replace('/webhooks/shopify', '/metrics')).then((r) => r.text());
-    expect(metrics).toMatch(/^shopify_webhooks_total\{topic="orders\/updated",result="duplicate"\} 2$/m);
+    expect(metrics).toMatch(/^shopify_webhooks_total\{store="default",topic="orders\/updated",result="duplicate"\} 2$/m);
   });
 
   it('X-Shopify-Webhook-Id is accepted as the event id', async () => {
