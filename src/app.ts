@@ -7,7 +7,7 @@ import { createAuthenticator } from './auth.js';
 import { CachedCustomerSource } from './cache/customer-cache.js';
 import { MemoryKv } from './cache/kv.js';
 import { connectRedis, RedisKv } from './cache/redis-kv.js';
-import { ConfigError, type Config, type StoreConfig } from './config.js';
+import type { Config, StoreConfig } from './config.js';
 import type { AppDeps, ServedStore } from './context.js';
 import type { StoreHandle } from './domain/stores.js';
 import type { Logger } from './logger.js';
@@ -66,7 +66,6 @@ export interface BuildOptions extends Omit<CreateServerOptions, 'tracing'> {
 
 /** Builds everything the subgraph needs from validated config; nothing listens yet. */
 export async function buildApp(config: Config, logger: Logger, options: BuildOptions = {}): Promise<App> {
-  assertServable(config);
   const closers: Closers = [];
   try {
     // First opened, so last closed: spans of requests drained at shutdown are still exported.
@@ -113,21 +112,6 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
     for (const close of closers.reverse()) await close().catch(() => undefined);
     throw error;
   }
-}
-
-/**
- * What this version serves of a valid configuration: auto-linking `first` or `off`. The stores file can already
- * describe the `unique` policy; refusing it at start, every problem listed, is better than linking by another rule
- * than the one configured.
- */
-function assertServable(config: Config): void {
-  const problems: string[] = [];
-  config.stores.forEach((store, i) => {
-    if (store.autoLink === 'unique') {
-      problems.push(`SHOPIFY_STORES_FILE stores[${i}].autoLink: "unique" is not available yet; use "first" or "off"`);
-    }
-  });
-  if (problems.length > 0) throw new ConfigError(problems);
 }
 
 /** What is shut down with the app, in reverse order of opening. */

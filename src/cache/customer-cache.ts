@@ -205,7 +205,11 @@ export class CachedCustomerSource implements CustomerSource {
         // No customer: for an email search, none of the emails has one; for an id the index pointed at, it is gone.
         // A source answers null only when Shopify answered completely (a cut-short page is an Error or is completed
         // first: see CustomerSource), so this is a fact worth a TTL, never a guess.
-        if (m.target.kind === 'emails') writes.push({ pairs: m.target.emails.map((e) => [emailKey(e), NO_CUSTOMER] as const), drops: [] });
+        // Under `unique`, null may also mean two of the emails belong to different customers: nothing is known of any
+        // single email then, so nothing is written (such a profile is asked again; its emails' owners are not cached).
+        if (m.target.kind === 'emails' && m.target.policy !== 'unique') {
+          writes.push({ pairs: m.target.emails.map((e) => [emailKey(e), NO_CUSTOMER] as const), drops: [] });
+        }
         else if (m.matchedEmail) writes.push({ pairs: [], drops: [emailKey(m.matchedEmail)] });
         continue;
       }
@@ -218,7 +222,10 @@ export class CachedCustomerSource implements CustomerSource {
       for (const o of answer.bundle.orders ?? []) pairs.push([orderKey(o.id), gid]);
       if (matched) pairs.push([emailKey(matched), gid]);
       if (m.original.kind === 'emails' && matched) {
-        for (const e of m.original.emails.slice(0, m.original.emails.indexOf(matched))) pairs.push([emailKey(e), NO_CUSTOMER]);
+        // `first`: the emails before the match are known to have no customer. `unique`: all the others are (a customer
+        // has one email, and another's would have made the link ambiguous).
+        const unowned = m.original.policy === 'unique' ? m.original.emails.filter((e) => e !== matched) : m.original.emails.slice(0, m.original.emails.indexOf(matched));
+        for (const e of unowned) pairs.push([emailKey(e), NO_CUSTOMER]);
       }
       writes.push({ pairs, drops: [] });
     }
@@ -268,7 +275,7 @@ function resolve(t: CustomerTarget, owners: Map<string, string | null>): { gid: 
     const owner = owners.get(email);
     return owner === null || owner === undefined ? undefined : owner === NO_CUSTOMER ? null : owner;
   };
-  const email = linkingEmail(t.emails, ownerOf);
+  const email = linkingEmail(t.emails, ownerOf, t.policy);
   if (email === null || email === undefined) return email;
   return { gid: ownerOf(email)!, matchedEmail: email };
 }

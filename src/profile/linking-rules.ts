@@ -119,7 +119,8 @@ export function createLinkLoader(
         const links = new Map<StoreHandle, ResolvedLink>();
         for (const s of stores) {
           const link = records.find((r) => r.store === s.handle) ?? null;
-          links.set(s.handle, { manual: link, target: targetOf(emails, link, s.autoLink !== 'off') });
+          const target = targetOf(emails, link, s.autoLink !== 'off');
+          links.set(s.handle, { manual: link, target: target?.kind === 'emails' && s.autoLink === 'unique' ? { ...target, policy: 'unique' } : target });
         }
         return links;
       });

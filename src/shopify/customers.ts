@@ -47,7 +47,7 @@ export const LINE_ITEMS_FOLLOW_UPS = [20, 190] as const;
 
 /** A target's key: equal keys are one lookup. */
 export function targetKey(t: CustomerTarget): string {
-  return t.kind === 'id' ? `id:${t.customerId}` : `emails:${t.emails.join(',')}`;
+  return t.kind === 'id' ? `id:${t.customerId}` : `${t.policy === 'unique' ? 'unique' : 'emails'}:${t.emails.join(',')}`;
 }
 
 /** Merges plans: the union of what was asked. */
@@ -64,6 +64,7 @@ export function mergePlans(plans: readonly FetchPlan[]): FetchPlan {
 }
 
 const emailsOf = (t: CustomerTarget) => (t.kind === 'emails' ? t.emails : []);
+const policyOf = (t: CustomerTarget) => (t.kind === 'emails' ? t.policy : undefined);
 
 /** Variables of PROFILE_CUSTOMERS; without the query string when only pricing (cost does not depend on it). */
 function profileVariables(
@@ -173,7 +174,7 @@ export class ShopifyCustomerSource implements CustomerSource {
               continue;
             }
             // An email missing from a page that was cut short is unknown, not unowned.
-            const matchedEmail = linkingEmail(w.t.emails, (e) => byEmail.get(e)?.id ?? (complete ? null : undefined));
+            const matchedEmail = linkingEmail(w.t.emails, (e) => byEmail.get(e)?.id ?? (complete ? null : undefined), w.t.policy);
             if (matchedEmail === undefined) undecided.push(w);
             else results[w.i] = matchedEmail ? { bundle: this.bundle(byEmail.get(matchedEmail)!, plan, truncated), matchedEmail } : null;
           }
@@ -196,7 +197,7 @@ export class ShopifyCustomerSource implements CustomerSource {
         results[w.i] = owners;
         return [];
       }
-      const matchedEmail = linkingEmail(emailsOf(w.t), (e) => owners.get(e) ?? null);
+      const matchedEmail = linkingEmail(emailsOf(w.t), (e) => owners.get(e) ?? null, policyOf(w.t));
       if (!matchedEmail) return [];
       return [{ t: { kind: 'id', customerId: owners.get(matchedEmail)! }, i: w.i, matchedEmail }];
     });

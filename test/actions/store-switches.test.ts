@@ -1,18 +1,13 @@
 /**
  * A store configured from SHOPIFY_STORES_FILE: its `actions` switches refuse an action before anything reaches
- * Shopify (ACTION_DISABLED, audited as denied, in that store), links and audit records carry its handle, and what
- * this version cannot serve yet (several stores, auto-link `unique`) stops the start with every problem listed.
+ * Shopify (ACTION_DISABLED, audited as denied, in that store), and links and audit records carry its handle.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
-import { silentLogger } from '../../src/logger.js';
 import {
   DISCOUNT,
-  JWT_ENV,
   newKey,
   orderPicker,
   paidOrder,
@@ -111,21 +106,5 @@ describe('a store with refunds turned off', () => {
       ['us', order.customerId],
     ]);
     expect((await h.app.deps.store.links.getMany('default', ['profile-switches-1'])).size).toBe(0);
-  });
-});
-
-describe('what this version cannot serve yet', () => {
-  it('refuses several stores and the unique auto-link policy at start, every problem listed', async () => {
-    const path = storesFile('two.json', [
-      { handle: 'us', name: 'US', domain: simulator.url, tokenEnv: 'US_STORE_TOKEN', autoLink: 'unique' },
-      { handle: 'eu', name: 'EU', domain: 'eu-shop.myshopify.com', tokenEnv: 'US_STORE_TOKEN' },
-    ]);
-    const config = loadConfig({ NODE_ENV: 'test', SQLITE_PATH: join(dir, 'two.sqlite'), ...JWT_ENV, ...storesEnv(path) });
-    const error = await buildApp(config, silentLogger()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toEqual([
-      'SHOPIFY_STORES_FILE stores: lists 2 stores; this version serves one store per process (several at once are not available yet)',
-      'SHOPIFY_STORES_FILE stores[0].autoLink: "unique" is not available yet; use "first" or "off"',
-    ]);
   });
 });

@@ -82,4 +82,20 @@ describe('customer search input', () => {
     expect(linkingEmail(emails, known({ 'a@x.io': null, 'b@x.io': null, 'c@x.io': null }))).toBeNull();
     expect(linkingEmail([], known({}))).toBeNull();
   });
+
+  it('unique: links only when the emails that have a customer all have the same one, and only once every email is known', () => {
+    const known = (owners: Record<string, string | null>) => (e: string) => (e in owners ? owners[e] : undefined);
+    const emails = ['a@x.io', 'b@x.io', 'c@x.io'];
+    const [c1, c2] = ['gid://shopify/Customer/1', 'gid://shopify/Customer/2'];
+    // One customer matches, the others have none: linked by that customer's email, wherever it stands.
+    expect(linkingEmail(emails, known({ 'a@x.io': null, 'b@x.io': null, 'c@x.io': c2 }), 'unique')).toBe('c@x.io');
+    // Two emails of different customers: ambiguous, no link — even while a third is unknown.
+    expect(linkingEmail(emails, known({ 'a@x.io': c1, 'b@x.io': null, 'c@x.io': c2 }), 'unique')).toBeNull();
+    expect(linkingEmail(emails, known({ 'a@x.io': c1, 'c@x.io': c2 }), 'unique')).toBeNull();
+    // `first` would link a@x.io here; `unique` must know b and c first.
+    expect(linkingEmail(emails, known({ 'a@x.io': c1 }), 'first')).toBe('a@x.io');
+    expect(linkingEmail(emails, known({ 'a@x.io': c1, 'c@x.io': null }), 'unique')).toBeUndefined();
+    expect(linkingEmail(emails, known({ 'a@x.io': c1, 'b@x.io': c1, 'c@x.io': null }), 'unique')).toBe('a@x.io');
+    expect(linkingEmail(emails, known({ 'a@x.io': null, 'b@x.io': null, 'c@x.io': null }), 'unique')).toBeNull();
+  });
 });
