@@ -225,19 +225,16 @@ export interface Config {
   host: string | undefined;
   logLevel: string;
   /**
-   * The stores served, in config order (SHOPIFY_STORES_FILE's order; the one store of SHOPIFY_STORE_DOMAIN).
-   * Empty: run the built-in demo store (the simulator) in-process; never empty in production.
+   * The stores served, in config order (SHOPIFY_STORES_FILE's order; the one store of SHOPIFY_STORE_DOMAIN): what the
+   * app is built from. Empty: run the two built-in demo stores (demo-stores.ts) in-process; never empty in production.
    */
   stores: StoreConfig[];
-  /**
-   * The first store's credentials (null: the demo store), as before stores existed; multi-store wiring moves
-   * callers to config.stores.
-   */
+  /** The first store's credentials (null: the demo stores), as before stores existed; the app reads `stores`. */
   shopify: ShopifyConfig | null;
   apiVersion: string;
   /**
-   * The first store's auto-link (`unique` reads as true), or SHOPIFY_AUTO_LINK for the demo store; multi-store
-   * wiring moves callers to config.stores.
+   * SHOPIFY_AUTO_LINK, which the demo stores link by (`first` when true); with stores configured, the first store's
+   * (`unique` reads as true) — the app reads each store's own policy.
    */
   autoLink: boolean;
   timeoutMs: number;
@@ -248,8 +245,8 @@ export interface Config {
   /** consecutive failed Shopify attempts that open the circuit, and how long it stays open before a probe */
   breaker: { threshold: number; cooldownMs: number };
   /**
-   * The first store's webhook secret, or SHOPIFY_WEBHOOK_SECRET for the demo store; multi-store wiring moves
-   * callers to config.stores.
+   * SHOPIFY_WEBHOOK_SECRET, which the demo stores verify webhooks with; with stores configured, the first store's —
+   * the app reads each store's own.
    */
   webhookSecret: string | undefined;
   databaseUrl: string | undefined;
