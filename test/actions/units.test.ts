@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { RequestContext } from '../../src/context.js';
 import { generateCode, GENERATED_CODE_LENGTH } from '../../src/actions/discount.js';
-import { hashInput, KEY_TTL_MS, leaseMsFor, maybePurge, purgeExpiredKeys } from '../../src/actions/idempotency.js';
+import { hashInput, requestHash, KEY_TTL_MS, leaseMsFor, maybePurge, purgeExpiredKeys } from '../../src/actions/idempotency.js';
 import { shopifyRefundKey } from '../../src/actions/refund.js';
 import { compareDecimal, parseDiscount, parseRefund } from '../../src/actions/validate.js';
 import { silentLogger } from '../../src/logger.js';
@@ -36,6 +36,16 @@ describe('hashInput', () => {
     expect(hashInput(a)).toBe(hashInput(b));
     expect(hashInput({ x: 1, y: undefined })).toBe(hashInput({ x: 1 }));
     expect(hashInput({ ...a, note: 'x' })).not.toBe(hashInput(a));
+  });
+
+  it('requestHash: the key is left out and the store is in, except `default`, whose keys keep their pre-stores hash', () => {
+    const req = parseRefund({ orderId: 'gid://shopify/Order/1', idempotencyKey: 'k' });
+    const { idempotencyKey: _key, ...rest } = req;
+    // A key stored before stores existed (hash of the input alone) still replays in the store it was made in.
+    expect(requestHash(req, 'default')).toBe(hashInput(rest));
+    expect(requestHash({ ...req, idempotencyKey: 'other' }, 'us')).toBe(requestHash(req, 'us'));
+    // The same input in another store is another request.
+    expect(new Set([requestHash(req, 'default'), requestHash(req, 'us'), requestHash(req, 'eu')]).size).toBe(3);
   });
 
   it("Shopify's refund key depends on our key only (not on the agent), and is not our key", () => {
