@@ -1,5 +1,5 @@
 /**
- * `npm run dev`: the local supergraph in one process — demo store, demo profiles subgraph, this subgraph and a
+ * `npm run dev`: the local supergraph in one process — two demo stores, demo profiles subgraph, this subgraph and a
  * gateway whose landing page is Apollo Sandbox, ready to query with the printed demo agent token. Ctrl-C stops it.
  * `npm run dev -- --subgraphs-only` leaves the gateway out, for `rover dev --supergraph-config supergraph.yaml`.
  */
@@ -11,11 +11,13 @@ import { DEFAULT_PORTS, PORT_VARIABLES, startDevStack, type DevStack, type Serve
 
 const USAGE = `Usage: npm run dev [-- --subgraphs-only]
 
-Starts the demo store (Shopify simulator), the demo profiles subgraph, this subgraph and a supergraph gateway.
+Starts two demo stores (Shopify simulators: us in USD, eu in EUR, sharing some customers), the demo profiles
+subgraph, this subgraph serving both stores, and a supergraph gateway.
   --subgraphs-only   no gateway: route with your own router (rover dev --supergraph-config supergraph.yaml)
 
-Ports: GATEWAY_PORT (4000), PORT (4001, this subgraph), PROFILES_PORT (4002), SIMULATOR_PORT (4100); 0 = any free port.
-HOST (127.0.0.1) is the address they listen on. DEMO_SEED and DEMO_CUSTOMERS shape the demo store.`;
+Ports: GATEWAY_PORT (4000), PORT (4001, this subgraph), PROFILES_PORT (4002), SIMULATOR_PORT (4100, the us store),
+SIMULATOR_EU_PORT (4101, the eu store); 0 = any free port. HOST (127.0.0.1) is the address they listen on.
+DEMO_SEED and DEMO_CUSTOMERS shape the demo stores (the eu store's seed is DEMO_SEED + 1).`;
 
 function fail(lines: string[]): never {
   process.stderr.write(`Cannot start the local supergraph:\n${lines.map((l) => `  - ${l}`).join('\n')}\n`);
@@ -48,9 +50,10 @@ async function main(): Promise<void> {
   }
   if (problems.length === 0) problems.push(...(await checkPorts(settings, host)));
   if (problems.length > 0) fail(problems);
-  if (env.SHOPIFY_STORE_DOMAIN) {
+  const ignored = ['SHOPIFY_STORE_DOMAIN', 'SHOPIFY_STORES_FILE'].filter((v) => env[v]?.trim());
+  if (ignored.length > 0) {
     process.stderr.write(
-      'Note: npm run dev always serves the demo store; SHOPIFY_STORE_DOMAIN is ignored here (use npm start for a real store).\n',
+      `Note: npm run dev always serves the two demo stores; ${ignored.join(' and ')} ${ignored.length > 1 ? 'are' : 'is'} ignored here (use npm start for a real store).\n`,
     );
   }
 
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
     // shutdown short; the timer below still ends a shutdown that hangs.
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`\n${signal}: stopping the gateway, the subgraphs and the demo store…\n`);
+    process.stdout.write(`\n${signal}: stopping the gateway, the subgraphs and the demo stores…\n`);
     setTimeout(() => {
       process.stderr.write('Still stopping after 10 s; exiting anyway.\n');
       process.exit(1);
@@ -104,17 +107,27 @@ function display(url: string): string {
 
 function summary(stack: DevStack): string {
   const { urls } = stack;
-  const linked = new Set(stack.customers.flatMap((c) => (c.email ? [c.email.toLowerCase()] : [])));
-  const unmatched = stack.profiles.filter((p) => !p.emails.some((e) => linked.has(e.toLowerCase()))).length;
+  const emailsOf = (customers: DevStack['stores'][number]['customers']) =>
+    new Set(customers.flatMap((c) => (c.email ? [c.email.toLowerCase()] : [])));
+  const byStore = stack.stores.map((s) => emailsOf(s.customers));
+  const storesOf = (emails: string[]) => byStore.filter((set) => emails.some((e) => set.has(e.toLowerCase()))).length;
+  const unmatched = stack.profiles.filter((p) => storesOf(p.emails) === 0).length;
+  const inAll = stack.profiles.filter((p) => storesOf(p.emails) === stack.stores.length).length;
   const rows: Array<[string, string, string]> = [];
   if (urls.gateway) rows.push(['Supergraph + Apollo Sandbox', `${display(urls.gateway)}/`, 'open in a browser']);
   rows.push(['This subgraph (shopify)', display(urls.shopify), 'AUTH_MODE=jwt, dev secret']);
-  rows.push(['Profiles subgraph (demo)', display(urls.profiles), `${stack.profiles.length} profiles (${unmatched} not matched by email)`]);
   rows.push([
-    'Demo store (Shopify simulator)',
-    display(urls.simulator),
-    `${stack.customers.length} customers, seed ${stack.config.demo.seed}`,
+    'Profiles subgraph (demo)',
+    display(urls.profiles),
+    `${stack.profiles.length} profiles (${inAll} in both stores, ${unmatched} not matched by email)`,
   ]);
+  stack.stores.forEach((store, i) => {
+    rows.push([
+      `Demo store ${store.handle} (Shopify simulator)`,
+      display(store.url),
+      `${store.name}, ${store.currencyCode}, ${store.customers.length} customers, seed ${stack.config.demo.seed + i}`,
+    ]);
+  });
   const width = Math.max(...rows.map((r) => r[0].length));
   const urlWidth = Math.max(...rows.map((r) => r[1].length));
   const lines = [
@@ -131,9 +144,10 @@ function summary(stack: DevStack): string {
     lines.push(
       'Try it:',
       `  curl -s ${display(urls.gateway)}/ -H 'content-type: application/json' -H "authorization: Bearer $DEMO_TOKEN" \\`,
-      `    --data '{"query":"{ profiles(first: 3) { id name shopifyCustomer { id displayName totalOrders } orders(limit: 2) { orderNumber status total { amount currencyCode } } } }"}'`,
+      `    --data '{"query":"{ profiles(first: 3) { id name shopifyCustomer { id displayName totalOrders } orders(limit: 2) { orderNumber status store { handle } total { amount currencyCode } } } }"}'`,
       '',
-      `Sandbox opens with docs/operations/profile-card.graphql for ${stack.exampleProfileId}; the other example operations are in docs/operations/.`,
+      `Sandbox opens with docs/operations/profile-card.graphql for ${stack.exampleProfileId}, a profile linked in both stores;`,
+      'docs/operations/two-store-card.graphql shows its customer in each store. The other example operations are in docs/operations/.',
     );
   } else {
     lines.push(

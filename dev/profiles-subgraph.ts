@@ -1,6 +1,6 @@
 /**
  * The demo profiles subgraph: owns CustomerProfile { id name emails } over an in-memory list. `npm run dev` seeds it
- * from the demo store's customers; tests pass their own list.
+ * from the demo stores' customers (a customer of both stores is one profile); tests pass their own list.
  */
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -23,6 +23,8 @@ export interface SimCustomer {
   phone: string | null;
   displayName: string;
   numberOfOrders: number;
+  /** the customer's total spent, a decimal string in the store's currency (the simulator lists it; test fixtures may not) */
+  amountSpent?: string;
 }
 
 /** Where the profiles SDL lives; supergraph.yaml points rover at the same file. */
@@ -74,15 +76,25 @@ const SECOND_EMAIL_EVERY = 7;
 const NO_SHOPIFY_EVERY = 25;
 
 /**
- * Profiles that match the demo store: one per customer, in the store's order, named as the customer, with the
- * customer's email. Every 7th also has a work address *first* that matches nobody (so auto-linking has to look
- * past the first email); customers without an email get a profile without emails (for manual linking); after
- * every 25th customer comes a profile that no Shopify customer matches. Deterministic for a given customer list.
+ * Profiles that match the demo stores: one per customer, in the order given (the first store's customers, then the
+ * next store's), named as the customer, with the customer's email. A customer whose email an earlier customer already
+ * has (the same person in a second store) adds no profile: that one profile is linked in both stores. Every 7th
+ * profile's customer also has a work address *first* that matches nobody (so auto-linking has to look past the first
+ * email); customers without an email get a profile without emails (for manual linking); after every 25th customer
+ * comes a profile that no Shopify customer matches. Deterministic for a given customer list.
  */
 export function demoProfiles(customers: readonly SimCustomer[]): DemoProfile[] {
   const out: DemoProfile[] = [];
   const nextId = () => `profile-${String(out.length + 1).padStart(4, '0')}`;
-  customers.forEach((c, i) => {
+  const seen = new Set<string>();
+  const people = customers.filter((c) => {
+    if (!c.email) return true;
+    const key = c.email.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  people.forEach((c, i) => {
     const emails = c.email ? [c.email] : [];
     if (c.email && (i + 1) % SECOND_EMAIL_EVERY === 0) emails.unshift(`${c.email.split('@')[0]}@work.example`);
     out.push({ id: nextId(), name: c.displayName, emails });

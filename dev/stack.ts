@@ -1,6 +1,7 @@
 /**
- * The local supergraph as one unit: the demo store (simulator), the demo profiles subgraph seeded from its
- * customers, this subgraph with real agent-token checks, and a gateway composed from what those serve.
+ * The local supergraph as one unit: the two demo stores (simulators: `us` in USD, `eu` in EUR, sharing some
+ * customers; src/demo-stores.ts), the demo profiles subgraph seeded from both stores' customers, this subgraph with
+ * real agent-token checks serving both stores, and a gateway composed from what those serve.
  * `npm run dev` runs it; test/dev runs it on free ports.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
+import { startDemoStores, type DemoStore } from '../src/demo-stores.js';
+import type { StoreHandle } from '../src/domain/stores.js';
 import type { Logger } from '../src/logger.js';
-import { parseStoreDomain } from '../src/shopify/transport.js';
 import { startSimulator } from 'shopify-admin-simulator';
 import { composeOrThrow, fetchSubgraphSdl, SUBGRAPH_NAMES } from './compose.js';
 import { generateDevSecret, signDemoToken } from './demo-token.js';
@@ -19,9 +21,21 @@ import { listenHttp, listenOrExplain, reachableHost } from './ports.js';
 import { demoProfiles, startProfilesSubgraph, type DemoProfile, type SimCustomer } from './profiles-subgraph.js';
 
 /** Default ports; each is overridable by the variable that names it. */
-export const DEFAULT_PORTS = { gateway: 4000, shopify: 4001, profiles: 4002, simulator: 4100 } as const;
-/** The variable that sets each port (PORT is this subgraph's own, as in `npm start`). */
-export const PORT_VARIABLES = { gateway: 'GATEWAY_PORT', shopify: 'PORT', profiles: 'PROFILES_PORT', simulator: 'SIMULATOR_PORT' } as const;
+export const DEFAULT_PORTS = { gateway: 4000, shopify: 4001, profiles: 4002, simulator: 4100, simulatorEu: 4101 } as const;
+/**
+ * The variable that sets each port (PORT is this subgraph's own, as in `npm start`). `simulator` is the `us` demo
+ * store's (SIMULATOR_PORT, as before there were two), `simulatorEu` the `eu` one's.
+ */
+export const PORT_VARIABLES = {
+  gateway: 'GATEWAY_PORT',
+  shopify: 'PORT',
+  profiles: 'PROFILES_PORT',
+  simulator: 'SIMULATOR_PORT',
+  simulatorEu: 'SIMULATOR_EU_PORT',
+} as const;
+
+/** The port setting of each demo store, in DEMO_STORES order (us, eu). */
+const DEMO_STORE_PORTS = ['simulator', 'simulatorEu'] as const satisfies readonly ServerName[];
 
 export type ServerName = keyof typeof DEFAULT_PORTS;
 
@@ -37,19 +51,40 @@ export interface DevStackOptions {
   gateway?: boolean;
 }
 
+/** A running demo store, as the local supergraph serves it. */
+export interface DevStore {
+  handle: StoreHandle;
+  name: string;
+  currencyCode: string;
+  /** the simulator's base URL (its control API is under /__simulator/) */
+  url: string;
+  /** its customers as `GET /__simulator/customers` lists them, in the store's order */
+  customers: SimCustomer[];
+}
+
 /** A running local supergraph. */
 export interface DevStack {
-  urls: { gateway: string | null; shopify: string; profiles: string; simulator: string };
+  urls: {
+    gateway: string | null;
+    shopify: string;
+    profiles: string;
+    /** the `us` demo store (the first served) */
+    simulator: string;
+    /** every demo store by handle */
+    simulators: Record<StoreHandle, string>;
+  };
   /** the demo agent's token (all scopes), valid against this run's secret */
   token: string;
   /** the secret the gateway sends as `router-authorization`; null when the subgraph does not ask for one */
   routerSecret: string | null;
-  customers: SimCustomer[];
+  /** the demo stores, in served order (us, eu) */
+  stores: DevStore[];
+  /** one per person across the stores: a customer of both stores is one profile, linked in both */
   profiles: DemoProfile[];
-  /** a profile with a Shopify customer who has orders: the one Sandbox opens with */
+  /** a profile linked in both stores whose customers have orders in both: the one Sandbox opens with */
   exampleProfileId: string;
   config: Config;
-  /** Stops the gateway, the subgraphs, then the demo store; safe to call twice. */
+  /** Stops the gateway, the subgraphs, then the demo stores; safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -69,14 +104,19 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
     const tmp = ownDatabase ? mkdtempSync(join(tmpdir(), 'shopify-subgraph-dev-')) : null;
     if (tmp) closers.push(async () => rmSync(tmp, { recursive: true, force: true }));
 
-    // Validate this subgraph's configuration before anything starts, so a typo costs nothing to report.
+    // Validate this subgraph's configuration before anything starts, so a typo costs nothing to report. The store
+    // variables are replaced (a placeholder store, so the checks that apply to a served store apply, and no stores
+    // file or store name of the developer's): the demo stores started below are what is served.
     const placeholderStore = 'http://127.0.0.1:1';
     let config = loadConfig({
       ...opts.env,
       PORT: String(opts.ports.shopify),
       HOST: opts.host,
+      SHOPIFY_STORES_FILE: '',
       SHOPIFY_STORE_DOMAIN: placeholderStore,
       SHOPIFY_ADMIN_ACCESS_TOKEN: 'shpat_demo',
+      SHOPIFY_STORE_HANDLE: '',
+      SHOPIFY_STORE_NAME: '',
       AUTH_MODE: 'jwt',
       AUTH_JWT_SECRET: secret,
       AUTH_JWKS_URL: '',
@@ -84,19 +124,36 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
       ...(tmp ? { SQLITE_PATH: join(tmp, 'subgraph.sqlite') } : {}),
     });
 
-    // The demo store: a fresh seeded store per run, so the example ids and the data always agree.
-    const sim = await listenOrExplain(
-      () => startSimulator({ port: opts.ports.simulator, host: opts.host, seed: config.demo.seed, customers: config.demo.customers }),
-      opts.ports.simulator,
-      PORT_VARIABLES.simulator,
+    // The demo stores: fresh seeded stores per run, so the example ids and the data always agree. The same two that
+    // `npm start` serves without credentials (src/demo-stores.ts); a busy port is named by its variable.
+    const demo = await startDemoStores(
+      {
+        seed: config.demo.seed,
+        customers: config.demo.customers,
+        ports: [opts.ports[DEMO_STORE_PORTS[0]], opts.ports[DEMO_STORE_PORTS[1]]],
+        host: opts.host,
+        // Reached by loopback even when listening on every interface (HOST=0.0.0.0): plain http is loopback-only.
+        reachableHost: reachableHost(opts.host),
+        apiVersion: config.apiVersion,
+        webhookSecret: config.webhookSecret ?? null,
+        autoLink: config.autoLink,
+      },
+      (options, i) => {
+        const port = DEMO_STORE_PORTS[i]!;
+        return listenOrExplain(() => startSimulator(options), opts.ports[port], PORT_VARIABLES[port]);
+      },
     );
-    closers.push(() => sim.close());
-    // Reached by loopback even when listening on every interface (HOST=0.0.0.0): plain http is loopback-only.
-    const simUrl = `http://${reachableHost(opts.host)}:${new URL(sim.url).port}`;
-    config = { ...config, shopify: { endpoint: parseStoreDomain(simUrl), accessToken: sim.token, apiVersion: config.apiVersion } };
+    for (const d of demo) closers.push(() => d.simulator.close());
+    const first = demo[0]!.config;
+    config = {
+      ...config,
+      stores: demo.map((d) => d.config),
+      // the single-store view of the config (the first store), kept consistent with what is served
+      shopify: { endpoint: first.endpoint, accessToken: first.accessToken, apiVersion: config.apiVersion },
+    };
 
-    const customers = await fetchCustomers(simUrl);
-    const profiles = demoProfiles(customers);
+    const stores = await Promise.all(demo.map(describeStore));
+    const profiles = demoProfiles(stores.flatMap((s) => s.customers));
     const profilesServer = await startProfilesSubgraph({
       profiles,
       port: opts.ports.profiles,
@@ -111,7 +168,7 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
     const shopifyUrl = `http://${reachableHost(opts.host)}:${shopifyPort}/graphql`;
 
     const token = await signDemoToken(secret, { issuer: config.auth.issuer, audience: config.auth.audience });
-    const exampleProfileId = pickExampleProfile(profiles, customers);
+    const exampleProfileId = pickExampleProfile(profiles, stores);
 
     let gatewayUrl: string | null = null;
     if (withGateway) {
@@ -143,10 +200,16 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
 
     let closed: Promise<void> | null = null;
     return {
-      urls: { gateway: gatewayUrl, shopify: shopifyUrl, profiles: profilesServer.url, simulator: simUrl },
+      urls: {
+        gateway: gatewayUrl,
+        shopify: shopifyUrl,
+        profiles: profilesServer.url,
+        simulator: stores[0]!.url,
+        simulators: Object.fromEntries(stores.map((s) => [s.handle, s.url])),
+      },
       token,
       routerSecret,
-      customers,
+      stores,
       profiles,
       exampleProfileId,
       config,
@@ -158,15 +221,36 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
   }
 }
 
-async function fetchCustomers(simulatorUrl: string): Promise<SimCustomer[]> {
-  const res = await fetch(`${simulatorUrl}/__simulator/customers`);
-  if (!res.ok) throw new Error(`The demo store did not list its customers (HTTP ${res.status})`);
-  return (await res.json()) as SimCustomer[];
+/** A demo store as the stack reports it, with its customers read from its control API. */
+async function describeStore(store: DemoStore): Promise<DevStore> {
+  const url = `${store.config.endpoint.protocol}://${store.config.endpoint.storeDomain}`;
+  const res = await fetch(`${url}/__simulator/customers`);
+  if (!res.ok) throw new Error(`The ${store.handle} demo store did not list its customers (HTTP ${res.status})`);
+  return {
+    handle: store.handle,
+    name: store.config.name,
+    currencyCode: store.simulator.currencyCode,
+    url,
+    customers: (await res.json()) as SimCustomer[],
+  };
 }
 
-/** The first profile whose email belongs to a customer with orders, for Sandbox's example operation. */
-export function pickExampleProfile(profiles: readonly DemoProfile[], customers: readonly SimCustomer[]): string {
-  const withOrders = new Set(customers.filter((c) => c.email && c.numberOfOrders > 0).map((c) => c.email!.toLowerCase()));
-  const found = profiles.find((p) => p.emails.some((e) => withOrders.has(e.toLowerCase())));
+/**
+ * The profile Sandbox opens with: a two-store card. The first profile whose emails belong to a customer with orders
+ * in every store, preferring one with at most 10 orders in all (the card's 10 most recent then hold both stores'
+ * orders); failing that (a tiny DEMO_CUSTOMERS), the first with orders in any store, else the first profile.
+ */
+export function pickExampleProfile(profiles: readonly DemoProfile[], stores: ReadonlyArray<Pick<DevStore, 'customers'>>): string {
+  const CARD_ORDERS = 10;
+  const ordersByEmail = stores.map(
+    (s) => new Map(s.customers.filter((c) => c.email && c.numberOfOrders > 0).map((c) => [c.email!.toLowerCase(), c.numberOfOrders])),
+  );
+  const counts = (p: DemoProfile) =>
+    ordersByEmail.map((byEmail) => p.emails.map((e) => byEmail.get(e.toLowerCase()) ?? 0).find((n) => n > 0) ?? 0);
+  const inEvery = profiles.filter((p) => counts(p).every((n) => n > 0));
+  const found =
+    inEvery.find((p) => counts(p).reduce((a, b) => a + b, 0) <= CARD_ORDERS) ??
+    inEvery[0] ??
+    profiles.find((p) => counts(p).some((n) => n > 0));
   return (found ?? profiles[0])?.id ?? 'profile-0001';
 }

@@ -1,7 +1,8 @@
 /**
  * Every example operation in docs/operations, run as a frontend would: through the local supergraph that
- * `npm run dev` starts (same code, free ports), with the demo agent token, against the seeded demo store.
- * Placeholders in the variables files are filled with real ids picked from the store through the supergraph.
+ * `npm run dev` starts (same code, free ports), with the demo agent token, against the two seeded demo stores
+ * (`us` in USD, `eu` in EUR, sharing some customers). Placeholders in the variables files are filled with real ids
+ * picked from the stores through the supergraph; the variables name the `us` store where one must be named.
  */
 import { randomUUID } from 'node:crypto';
 import { parse, validate } from 'graphql';
@@ -9,13 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compose, localSubgraphs } from '../../dev/compose.js';
 import { fillPlaceholders, loadExampleOperation, loadExampleOperations, placeholdersIn } from '../../dev/operations.js';
 import type { SimCustomer } from '../../dev/profiles-subgraph.js';
-import { startDevStack, type DevStack } from '../../dev/stack.js';
+import { startDevStack, type DevStack, type DevStore } from '../../dev/stack.js';
 import { silentLogger } from '../../src/logger.js';
 
 /** Every operation this test runs, in the order it runs them (link before unlink, reads before the actions). */
 const EXPECTED = [
   'three-profiles',
   'profile-card',
+  'two-store-card',
   'customer-search',
   'link-customer',
   'unlink-customer',
@@ -37,6 +39,8 @@ interface CardProduct {
 }
 interface CardOrder {
   id: string;
+  store: { handle: string };
+  createdAt: string;
   financialStatus: string | null;
   fulfillmentStatus: string | null;
   canCancel: boolean;
@@ -62,12 +66,42 @@ async function run<T = any>(name: string, values: Record<string, unknown> = {}):
   return body.data!;
 }
 
-const customerOfProfile = (emails: string[]): SimCustomer | undefined =>
-  stack.customers.find((c) => c.email && emails.some((e) => e.toLowerCase() === c.email!.toLowerCase()));
+/** The store whose handle the example variables name where a store must be named. */
+const NAMED_STORE = 'us';
+
+/** The profile's customer in each store where one has one of its emails (auto-linking finds it), in store order. */
+const customersOfProfile = (emails: string[]): Array<{ store: DevStore; customer: SimCustomer }> =>
+  stack.stores.flatMap((store) => {
+    const customer = store.customers.find((c) => c.email && emails.some((e) => e.toLowerCase() === c.email!.toLowerCase()));
+    return customer ? [{ store, customer }] : [];
+  });
+/** The customer `shopifyCustomer` gives: the one in the first store that has one. */
+async function gqlThroughGateway<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+  const res = await fetch(stack.urls.gateway!, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: unknown[] };
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  return body.data!;
+}
+
+const customerOfProfile = (emails: string[]): SimCustomer | undefined => customersOfProfile(emails)[0]?.customer;
+const ordersOfProfile = (emails: string[]): number =>
+  customersOfProfile(emails).reduce((n, { customer }) => n + customer.numberOfOrders, 0);
+const currencyOf = (handle: string): string => stack.stores.find((s) => s.handle === handle)!.currencyCode;
+
+/** Newest first, as the merged order list must be (ties keep any order). */
+function expectNewestFirst(orders: ReadonlyArray<{ createdAt: string }>): void {
+  const times = orders.map((o) => Date.parse(o.createdAt));
+  expect(times.every((t) => Number.isFinite(t))).toBe(true);
+  expect(times).toEqual([...times].sort((a, b) => b - a));
+}
 
 beforeAll(async () => {
   stack = await startDevStack({
-    ports: { gateway: 0, shopify: 0, profiles: 0, simulator: 0 },
+    ports: { gateway: 0, shopify: 0, profiles: 0, simulator: 0, simulatorEu: 0 },
     host: '127.0.0.1',
     env: { LOG_LEVEL: 'silent' },
     logger: silentLogger(),
@@ -118,37 +152,114 @@ describe('docs/operations', () => {
     }>('three-profiles');
     expect(data.profiles.map((p) => p.id)).toEqual(stack.profiles.slice(0, 3).map((p) => p.id));
     data.profiles.forEach((p, i) => {
-      const customer = customerOfProfile(stack.profiles[i]!.emails);
+      const emails = stack.profiles[i]!.emails;
+      const customer = customerOfProfile(emails);
       expect(p.name).toBe(stack.profiles[i]!.name);
       expect(p.shopifyCustomer?.id ?? null).toBe(customer?.id ?? null);
       expect(p.shopifyCustomer?.totalOrders ?? null).toBe(customer?.numberOfOrders ?? null);
-      expect(p.orders).toHaveLength(Math.min(2, customer?.numberOfOrders ?? 0));
+      // the latest orders of the profile's customers in every store it is linked in
+      expect(p.orders).toHaveLength(Math.min(2, ordersOfProfile(emails)));
     });
   });
 
-  it('profile-card: the customer, 10 most recent orders and their products (Sandbox opens with this one)', async () => {
+  it('profile-card: the customer, 10 most recent orders of both stores and their products (Sandbox opens with this one)', async () => {
     const id = stack.exampleProfileId;
     const profile = stack.profiles.find((p) => p.id === id)!;
-    const customer = customerOfProfile(profile.emails)!;
+    const linked = customersOfProfile(profile.emails);
+    expect(linked.map((l) => l.store.handle)).toEqual(['us', 'eu']);
+    const [us] = linked;
     const { profile: card } = await run('profile-card', { profileId: id });
     expect(card.id).toBe(id);
     expect(card.emails).toEqual(profile.emails);
-    expect(card.shopifyCustomer.id).toBe(customer.id);
-    expect(card.shopifyLink).toMatchObject({ method: 'AUTO_EMAIL', customerId: customer.id, matchedEmail: customer.email });
-    expect(card.orders).toHaveLength(Math.min(10, customer.numberOfOrders));
+    expect(card.shopifyCustomer).toMatchObject({ id: us!.customer.id, store: { handle: 'us', name: us!.store.name } });
+    expect(card.shopifyLink).toMatchObject({ method: 'AUTO_EMAIL', customerId: us!.customer.id, matchedEmail: us!.customer.email });
+    expect(card.orders).toHaveLength(Math.min(10, ordersOfProfile(profile.emails)));
+    expectNewestFirst(card.orders);
+    for (const order of card.orders as CardOrder[]) {
+      expect(order.total.currencyCode, order.id).toBe(currencyOf(order.store.handle));
+      for (const li of order.products) expect(li.unitPrice.currencyCode, li.id).toBe(currencyOf(order.store.handle));
+    }
     const lineItems = card.orders.flatMap((o: CardOrder) => o.products.map((p) => p.id));
     expect(card.products.map((p: CardProduct) => p.id)).toEqual(lineItems);
   });
 
-  it('customer-search, link-customer, unlink-customer: linking a profile that has no email by hand', async () => {
-    const index = stack.customers.findIndex((c) => !c.email);
-    const customer = stack.customers[index]!;
+  it('two-store-card: the customer in each store in its own currency, and both stores’ orders merged newest first', async () => {
+    const id = stack.exampleProfileId;
+    const profile = stack.profiles.find((p) => p.id === id)!;
+    const linked = customersOfProfile(profile.emails);
+    const data = await run<{
+      shopifyStores: Array<{ handle: string; name: string; domain: string; currencyCode: string | null }>;
+      profile: {
+        id: string;
+        shopifyCustomers: Array<{
+          id: string;
+          displayName: string;
+          store: { handle: string; currencyCode: string | null };
+          totalOrders: number;
+          totalSpent: Money;
+        } | null>;
+        orders: Array<{ id: string; orderNumber: string; createdAt: string; store: { handle: string }; total: Money }>;
+      };
+    }>('two-store-card', { profileId: id });
+
+    expect(data.shopifyStores).toEqual(
+      stack.stores.map((s) => ({ handle: s.handle, name: s.name, domain: expect.any(String), currencyCode: s.currencyCode })),
+    );
+    expect(data.shopifyStores.map((s) => [s.handle, s.currencyCode])).toEqual([
+      ['us', 'USD'],
+      ['eu', 'EUR'],
+    ]);
+
+    // One customer per store, each the store's own (its id, its orders), with its total in its store's currency:
+    // exactly what that store says the customer spent, never the two amounts added up.
+    const customers = data.profile.shopifyCustomers;
+    expect(customers).toHaveLength(2);
+    customers.forEach((c, i) => {
+      const { store, customer } = linked[i]!;
+      expect(c).toMatchObject({
+        id: customer.id,
+        displayName: customer.displayName,
+        store: { handle: store.handle, currencyCode: store.currencyCode },
+        totalOrders: customer.numberOfOrders,
+        totalSpent: { amount: customer.amountSpent, currencyCode: store.currencyCode },
+      });
+    });
+    expect(customers[0]!.id).not.toBe(customers[1]!.id);
+    expect(customers[0]!.totalSpent.currencyCode).not.toBe(customers[1]!.totalSpent.currencyCode);
+
+    // The example profile has orders in both stores and at most 10 in all, so the card holds every one of them.
+    const orders = data.profile.orders;
+    const expectedCount = Math.min(10, ordersOfProfile(profile.emails));
+    expect(orders).toHaveLength(expectedCount);
+    expect(new Set(orders.map((o) => o.store.handle))).toEqual(new Set(['us', 'eu']));
+    expectNewestFirst(orders);
+    for (const o of orders) expect(o.total.currencyCode, o.orderNumber).toBe(currencyOf(o.store.handle));
+    for (const { store, customer } of linked) {
+      expect(orders.filter((o) => o.store.handle === store.handle)).toHaveLength(Math.min(customer.numberOfOrders, expectedCount));
+    }
+
+    // The merge is each store's own list interleaved by date: read them one store at a time and compare.
+    const perStore = await gqlThroughGateway<{ profile: Record<string, Array<{ id: string; createdAt: string }>> }>(
+      `query($id: ID!) { profile(id: $id) { us: orders(limit: 10, stores: ["us"]) { id createdAt } eu: orders(limit: 10, stores: ["eu"]) { id createdAt } } }`,
+      { id },
+    );
+    const merged = [...perStore.profile.us!, ...perStore.profile.eu!]
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+      .slice(0, 10);
+    expect(new Set(orders.map((o) => o.id))).toEqual(new Set(merged.map((o) => o.id)));
+  });
+
+  it('customer-search, link-customer, unlink-customer: linking a profile that has no email by hand, in the us store', async () => {
+    const us = stack.stores.find((s) => s.handle === NAMED_STORE)!;
+    const customer = us.customers.find((c) => !c.email)!;
     const profile = stack.profiles.find((p) => p.emails.length === 0 && p.name === customer.displayName)!;
 
-    const { shopifyCustomerSearch } = await run<{ shopifyCustomerSearch: Array<{ id: string }> }>('customer-search', {
-      customerName: customer.displayName,
-    });
+    const { shopifyCustomerSearch } = await run<{ shopifyCustomerSearch: Array<{ id: string; store: { handle: string } }> }>(
+      'customer-search',
+      { customerName: customer.displayName },
+    );
     expect(shopifyCustomerSearch.map((c) => c.id)).toContain(customer.id);
+    expect(new Set(shopifyCustomerSearch.map((c) => c.store.handle))).toEqual(new Set([NAMED_STORE]));
 
     const { linkShopifyCustomer } = await run('link-customer', { unlinkedProfileId: profile.id, customerId: customer.id });
     expect(linkShopifyCustomer).toMatchObject({
@@ -157,7 +268,11 @@ describe('docs/operations', () => {
       customer: { id: customer.id, displayName: customer.displayName },
     });
     const linked = await run('profile-card', { profileId: profile.id });
-    expect(linked.profile.shopifyCustomer.id).toBe(customer.id);
+    expect(linked.profile.shopifyCustomer).toMatchObject({ id: customer.id, store: { handle: NAMED_STORE } });
+    expect(linked.profile.shopifyLink).toMatchObject({ method: 'MANUAL', customerId: customer.id });
+    // linked in the us store only
+    const twoStores = await run('two-store-card', { profileId: profile.id });
+    expect(twoStores.profile.shopifyCustomers.map((c: { store: { handle: string } }) => c.store.handle)).toEqual([NAMED_STORE]);
 
     const { unlinkShopifyCustomer } = await run('unlink-customer', { unlinkedProfileId: profile.id });
     expect(unlinkShopifyCustomer).toEqual({ profileId: profile.id, link: null, customer: null });
@@ -165,19 +280,20 @@ describe('docs/operations', () => {
     expect(unlinked.profile.shopifyCustomer).toBeNull();
   });
 
-  describe('order actions', () => {
+  describe('order actions (in the us store, as the variables name it)', () => {
     let cancellable: CardOrder;
     let partial: { order: CardOrder; lineItem: CardProduct };
     let full: CardOrder;
 
     beforeAll(async () => {
-      // Read profile cards until there is a paid, never-refunded order for each action (three different orders).
+      // Read profile cards until there is a paid, never-refunded us order for each action (three different orders).
       const candidates: CardOrder[] = [];
       for (const profile of stack.profiles) {
-        const customer = customerOfProfile(profile.emails);
-        if (!customer || customer.numberOfOrders === 0) continue;
+        if (!customersOfProfile(profile.emails).some((l) => l.store.handle === NAMED_STORE && l.customer.numberOfOrders > 0)) continue;
         const { profile: card } = await run<{ profile: { orders: CardOrder[] } }>('profile-card', { profileId: profile.id });
-        candidates.push(...card.orders.filter((o) => o.financialStatus === 'PAID' && o.totalRefunded.amount === '0.00'));
+        candidates.push(
+          ...card.orders.filter((o) => o.store.handle === NAMED_STORE && o.financialStatus === 'PAID' && o.totalRefunded.amount === '0.00'),
+        );
         // Shopify refuses to cancel an order with fulfillments, whatever canCancel says.
         const c = candidates.find((o) => o.canCancel && o.fulfillmentStatus === 'UNFULFILLED');
         const p = candidates.find((o) => o !== c && o.refundable && o.products.reduce((n, li) => n + li.quantity, 0) >= 2);
@@ -189,7 +305,7 @@ describe('docs/operations', () => {
           return;
         }
       }
-      throw new Error('the demo store has no three paid orders to act on');
+      throw new Error('the us demo store has no three paid orders to act on');
     }, 60_000);
 
     it('cancel-order: cancels, refunds and restocks an unfulfilled paid order', async () => {
@@ -197,6 +313,7 @@ describe('docs/operations', () => {
       expect(cancelOrder.userErrors).toEqual([]);
       expect(cancelOrder.jobId).toMatch(/^gid:\/\/shopify\/Job\//);
       expect(cancelOrder.order.id).toBe(cancellable.id);
+      expect(cancelOrder.order.store).toEqual({ handle: NAMED_STORE });
       expect(cancelOrder.order.cancelledAt).not.toBeNull();
       expect(cancelOrder.order.canCancel).toBe(false);
     });
@@ -206,8 +323,10 @@ describe('docs/operations', () => {
       expect(refundOrder.userErrors).toEqual([]);
       expect(refundOrder.refund.id).toMatch(/^gid:\/\/shopify\/Refund\//);
       expect(Number(refundOrder.refund.total.amount)).toBeGreaterThan(0);
+      expect(refundOrder.refund.total.currencyCode).toBe(currencyOf(NAMED_STORE));
       expect(refundOrder.order).toMatchObject({
         id: partial.order.id,
+        store: { handle: NAMED_STORE },
         financialStatus: 'PARTIALLY_REFUNDED',
         totalRefunded: refundOrder.refund.total,
         refundable: true,
@@ -218,16 +337,45 @@ describe('docs/operations', () => {
       const { refundOrder } = await run('refund-full', { fullyRefundableOrderId: full.id });
       expect(refundOrder.userErrors).toEqual([]);
       expect(refundOrder.refund.total).toEqual(full.total);
-      expect(refundOrder.order).toMatchObject({ id: full.id, financialStatus: 'REFUNDED', totalRefunded: full.total, refundable: false });
+      expect(refundOrder.order).toMatchObject({
+        id: full.id,
+        store: { handle: NAMED_STORE },
+        financialStatus: 'REFUNDED',
+        totalRefunded: full.total,
+        refundable: false,
+      });
     });
 
     it('create-discount: a single-use 15% code for one customer', async () => {
       const profile = stack.profiles.find((p) => p.id === stack.exampleProfileId)!;
-      const { createDiscount } = await run('create-discount', { customerId: customerOfProfile(profile.emails)!.id });
+      const us = customersOfProfile(profile.emails).find((l) => l.store.handle === NAMED_STORE)!;
+      const { createDiscount } = await run('create-discount', { customerId: us.customer.id });
       expect(createDiscount.userErrors).toEqual([]);
       expect(createDiscount.discount).toMatchObject({ value: '15%', usageLimit: 1, endsAt: null });
       expect(createDiscount.discount.id).toMatch(/^gid:\/\/shopify\/DiscountCodeNode\//);
       expect(createDiscount.discount.code).toMatch(/^[A-Z0-9-]{8,}$/);
+    });
+
+    it('an action without a store, while two are served, is BAD_USER_INPUT naming the field', async () => {
+      const op = loadExampleOperation('create-discount');
+      const profile = stack.profiles.find((p) => p.id === stack.exampleProfileId)!;
+      const variables = fillPlaceholders(op.variables, {
+        idempotencyKey: randomUUID(),
+        customerId: customerOfProfile(profile.emails)!.id,
+      }) as {
+        input: Record<string, unknown>;
+      };
+      delete variables.input.store;
+      const res = await fetch(stack.urls.gateway!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.token}` },
+        body: JSON.stringify({ query: op.document, variables }),
+      });
+      const body = (await res.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+      expect(body.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
+        ['BAD_USER_INPUT', 'input.store: several stores are served (us, eu): name one'],
+      ]);
+      expect(body.data?.createDiscount ?? null).toBeNull();
     });
   });
 });

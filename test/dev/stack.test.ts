@@ -1,6 +1,7 @@
 /**
- * The local supergraph itself: Sandbox's initial state, real agent-token checks through the gateway, the demo
- * profiles subgraph's seed and queries, ports explained by their variables, and `npm run dev` stopping on Ctrl-C.
+ * The local supergraph itself: the two demo stores, Sandbox's initial state, real agent-token checks through the
+ * gateway, the demo profiles subgraph's seed and queries, ports explained by their variables, and `npm run dev`
+ * stopping on Ctrl-C.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,11 +15,11 @@ import { loadExampleOperation } from '../../dev/operations.js';
 import { checkPorts, PortInUseError, readPort } from '../../dev/ports.js';
 import { demoProfiles, type SimCustomer } from '../../dev/profiles-subgraph.js';
 import { PROJECT_ROOT } from '../../dev/schema-check.js';
-import { DEFAULT_PORTS, startDevStack, type DevStack } from '../../dev/stack.js';
+import { DEFAULT_PORTS, PORT_VARIABLES, pickExampleProfile, startDevStack, type DevStack } from '../../dev/stack.js';
 import { silentLogger } from '../../src/logger.js';
 import { composeSupergraph } from '../../dev/supergraph-harness.js';
 
-const FREE = { gateway: 0, shopify: 0, profiles: 0, simulator: 0 };
+const FREE = { gateway: 0, shopify: 0, profiles: 0, simulator: 0, simulatorEu: 0 };
 let stack: DevStack;
 
 async function gql(url: string, query: string, variables: Record<string, unknown> = {}, authorization?: string) {
@@ -44,6 +45,64 @@ afterAll(async () => {
   await stack?.close();
 });
 
+describe('the demo stores', () => {
+  it('are both up: us in USD and eu in EUR, each a simulator of its own, served by this subgraph in that order', async () => {
+    expect(stack.stores.map((s) => [s.handle, s.currencyCode])).toEqual([
+      ['us', 'USD'],
+      ['eu', 'EUR'],
+    ]);
+    expect(stack.urls.simulator).toBe(stack.urls.simulators.us);
+    expect(Object.keys(stack.urls.simulators)).toEqual(['us', 'eu']);
+    expect(stack.urls.simulators.us).not.toBe(stack.urls.simulators.eu);
+    for (const store of stack.stores) {
+      expect(stack.urls.simulators[store.handle]).toBe(store.url);
+      const res = await fetch(`${store.url}/__simulator/shop`);
+      expect(res.status, store.handle).toBe(200);
+      expect(await res.json()).toMatchObject({ currencyCode: store.currencyCode, customers: 60 });
+      expect(store.customers).toHaveLength(60);
+    }
+    expect(stack.config.stores.map((s) => [s.handle, s.endpoint.storeDomain])).toEqual(
+      stack.stores.map((s) => [s.handle, new URL(s.url).host]),
+    );
+    const { data } = await gql(stack.urls.gateway!, '{ shopifyStores { handle currencyCode } }', {}, `Bearer ${stack.token}`);
+    expect(data.shopifyStores).toEqual([
+      { handle: 'us', currencyCode: 'USD' },
+      { handle: 'eu', currencyCode: 'EUR' },
+    ]);
+  });
+
+  it('share customers: a customer of both is one profile, and the example profile is linked in both, with orders in both', async () => {
+    const [us, eu] = stack.stores;
+    const usEmails = new Set(us!.customers.flatMap((c) => (c.email ? [c.email.toLowerCase()] : [])));
+    const shared = eu!.customers.filter((c) => c.email && usEmails.has(c.email.toLowerCase()));
+    expect(shared.length).toBe(Math.round(0.3 * eu!.customers.length));
+    for (const c of shared) {
+      const holders = stack.profiles.filter((p) => p.emails.some((e) => e.toLowerCase() === c.email!.toLowerCase()));
+      expect(holders, c.email!).toHaveLength(1);
+    }
+
+    const profile = stack.profiles.find((p) => p.id === stack.exampleProfileId)!;
+    const inStore = (s: typeof us) => s!.customers.find((c) => c.email && profile.emails.includes(c.email))!;
+    expect(inStore(us).numberOfOrders).toBeGreaterThan(0);
+    expect(inStore(eu).numberOfOrders).toBeGreaterThan(0);
+    const { data, errors } = await gql(
+      stack.urls.gateway!,
+      'query($id: ID!) { profile(id: $id) { shopifyCustomers { id store { handle } } us: shopifyLink(store: "us") { method customerId } eu: shopifyLink(store: "eu") { method customerId } } }',
+      { id: profile.id },
+      `Bearer ${stack.token}`,
+    );
+    expect(errors).toBeUndefined();
+    expect(data.profile).toEqual({
+      shopifyCustomers: [
+        { id: inStore(us).id, store: { handle: 'us' } },
+        { id: inStore(eu).id, store: { handle: 'eu' } },
+      ],
+      us: { method: 'AUTO_EMAIL', customerId: inStore(us).id },
+      eu: { method: 'AUTO_EMAIL', customerId: inStore(eu).id },
+    });
+  });
+});
+
 describe('the gateway', () => {
   it('opens Apollo Sandbox on the profile card, with its variables and the demo token', async () => {
     const res = await fetch(stack.urls.gateway!, { headers: { accept: 'text/html' } });
@@ -53,7 +112,7 @@ describe('the gateway', () => {
     const config = JSON.parse(/var embeddedSandboxConfig = (\{.*\});/.exec(html)![1]!);
     expect(config.initialState).toMatchObject({
       document: loadExampleOperation('profile-card').document,
-      variables: { id: stack.exampleProfileId },
+      variables: { id: stack.exampleProfileId, store: 'us' },
       headers: { Authorization: `Bearer ${stack.token}` },
       pollForSchemaUpdates: false,
     });
@@ -115,6 +174,37 @@ describe('the demo profiles subgraph', () => {
     expect(profiles[25]).toEqual({ id: 'profile-0026', name: 'Walk-in Visitor 1', emails: ['visitor1@no-shop.example'] });
     expect(profiles[26]!.name).toBe('Customer 26');
     expect(demoProfiles(customers)).toEqual(profiles);
+  });
+
+  it('has one profile for a customer of two stores (same email, any case), so it is linked in both', () => {
+    const eu: SimCustomer[] = [
+      { id: 'gid://shopify/Customer/2000001', email: 'C2@example.org', phone: null, displayName: 'Customer 2', numberOfOrders: 1 },
+      { id: 'gid://shopify/Customer/2000002', email: 'eu1@example.org', phone: null, displayName: 'EU 1', numberOfOrders: 0 },
+      { id: 'gid://shopify/Customer/2000003', email: null, phone: null, displayName: 'Customer 3', numberOfOrders: 0 },
+    ];
+    const profiles = demoProfiles([...customers, ...eu]);
+    expect(profiles.slice(0, 31)).toEqual(demoProfiles(customers));
+    expect(profiles.slice(31)).toEqual([
+      { id: 'profile-0032', name: 'EU 1', emails: ['eu1@example.org'] },
+      { id: 'profile-0033', name: 'Customer 3', emails: [] },
+    ]);
+    expect(profiles.filter((p) => p.emails.includes('c2@example.org'))).toHaveLength(1);
+  });
+
+  it('opens Sandbox on a profile with orders in every store, at most 10 in all when there is one', () => {
+    const c = (email: string | null, numberOfOrders: number): SimCustomer => ({
+      id: `id-${email}`,
+      email,
+      phone: null,
+      displayName: 'x',
+      numberOfOrders,
+    });
+    const profiles = ['a', 'b', 'c', 'd'].map((x, i) => ({ id: `p${i + 1}`, name: x, emails: [`${x}@example.org`] }));
+    const us = { customers: [c('a@example.org', 3), c('b@example.org', 9), c('c@example.org', 2), c('d@example.org', 4)] };
+    const eu = { customers: [c('b@example.org', 5), c('c@example.org', 1), c('d@example.org', 1)] };
+    expect(pickExampleProfile(profiles, [us, eu])).toBe('p3');
+    expect(pickExampleProfile(profiles, [us, { customers: [c('b@example.org', 5)] }])).toBe('p2');
+    expect(pickExampleProfile(profiles, [us, { customers: [] }])).toBe('p1');
   });
 
   it('pages with first/after, finds by ids and by email (case-insensitive), and rejects a bad page size', async () => {
@@ -182,6 +272,22 @@ describe('ports', () => {
       await held.release();
     }
   });
+
+  it.each([['simulator'], ['simulatorEu']] as const)('a busy %s port fails naming its own variable', async (name) => {
+    const held = await occupyPort();
+    try {
+      const error = await startDevStack({
+        ports: { ...FREE, [name]: held.port },
+        host: '127.0.0.1',
+        env: { DEMO_CUSTOMERS: '5' },
+        logger: silentLogger(),
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PortInUseError);
+      expect(error).toMatchObject({ variable: PORT_VARIABLES[name], port: held.port });
+    } finally {
+      await held.release();
+    }
+  });
 });
 
 describe('supergraph.yaml (rover dev)', () => {
@@ -208,6 +314,7 @@ describe('npm run dev', () => {
     PORT: '0',
     PROFILES_PORT: '0',
     SIMULATOR_PORT: '0',
+    SIMULATOR_EU_PORT: '0',
     DEMO_CUSTOMERS: '20',
     ...extra,
   });
@@ -240,6 +347,8 @@ describe('npm run dev', () => {
       if (args.length) expect(out).not.toContain('Apollo Sandbox');
       else expect(out).toMatch(/Supergraph \+ Apollo Sandbox\s+http:\/\/localhost:\d+\//);
       expect(out).toMatch(/export DEMO_TOKEN=[\w-]+\.[\w-]+\.[\w-]+/);
+      expect(out).toMatch(/Demo store us \(Shopify simulator\)\s+http:\/\/localhost:\d+\s+US demo store, USD, 20 customers, seed 1/);
+      expect(out).toMatch(/Demo store eu \(Shopify simulator\)\s+http:\/\/localhost:\d+\s+EU demo store, EUR, 20 customers, seed 2/);
       const signalledAt = Date.now();
       child.kill('SIGINT');
       expect(await exited).toBe(0);
