@@ -289,7 +289,11 @@ function readinessChecks(built: readonly BuiltStore[], redis: Redis | null): Non
   return [
     () => {
       if (built.every((b) => b.parts.breaker.state === 'open')) {
-        throw new Error(built.length === 1 ? 'the Shopify circuit is open after repeated failures' : "every store's Shopify circuit is open after repeated failures");
+        throw new Error(
+          built.length === 1
+            ? 'the Shopify circuit is open after repeated failures'
+            : "every store's Shopify circuit is open after repeated failures",
+        );
       }
     },
     ...(redis ? [async () => void (await redis.ping())] : []),

@@ -105,7 +105,10 @@ export const discountSpec: ActionSpec<DiscountRequest, DiscountSent, DiscountOut
  * its linked customer (the one store where it has a manual link). BAD_USER_INPUT naming `input.store` when that leaves
  * no single store.
  */
-export async function discountStore(ctx: RequestContext, input: { store?: string | null; profileId?: string | null }): Promise<StoreHandle> {
+export async function discountStore(
+  ctx: RequestContext,
+  input: { store?: string | null; profileId?: string | null },
+): Promise<StoreHandle> {
   const directory = ctx.deps.stores;
   const profileId = input.profileId;
   if (input.store != null || directory.stores.length === 1 || typeof profileId !== 'string' || profileIdProblem(profileId) !== null) {

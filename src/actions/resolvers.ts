@@ -113,7 +113,12 @@ export const cancelOrder: MutationResolvers['cancelOrder'] = async (_root, { inp
     }),
     changed: (o) => ({ orderIds: [o.orderId], customerIds: o.customerId ? [o.customerId] : [] }),
   });
-  const payload = { orderId: outcome.orderId, cancelled: outcome.userErrors.length === 0, jobId: outcome.jobId, userErrors: outcome.userErrors };
+  const payload = {
+    orderId: outcome.orderId,
+    cancelled: outcome.userErrors.length === 0,
+    jobId: outcome.jobId,
+    userErrors: outcome.userErrors,
+  };
   return { ...payload, store: outcome.store };
 };
 

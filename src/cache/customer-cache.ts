@@ -209,8 +209,7 @@ export class CachedCustomerSource implements CustomerSource {
         // single email then, so nothing is written (such a profile is asked again; its emails' owners are not cached).
         if (m.target.kind === 'emails' && m.target.policy !== 'unique') {
           writes.push({ pairs: m.target.emails.map((e) => [emailKey(e), NO_CUSTOMER] as const), drops: [] });
-        }
-        else if (m.matchedEmail) writes.push({ pairs: [], drops: [emailKey(m.matchedEmail)] });
+        } else if (m.matchedEmail) writes.push({ pairs: [], drops: [emailKey(m.matchedEmail)] });
         continue;
       }
       const gid = answer.bundle.customer.id;
@@ -224,7 +223,10 @@ export class CachedCustomerSource implements CustomerSource {
       if (m.original.kind === 'emails' && matched) {
         // `first`: the emails before the match are known to have no customer. `unique`: all the others are (a customer
         // has one email, and another's would have made the link ambiguous).
-        const unowned = m.original.policy === 'unique' ? m.original.emails.filter((e) => e !== matched) : m.original.emails.slice(0, m.original.emails.indexOf(matched));
+        const unowned =
+          m.original.policy === 'unique'
+            ? m.original.emails.filter((e) => e !== matched)
+            : m.original.emails.slice(0, m.original.emails.indexOf(matched));
         for (const e of unowned) pairs.push([emailKey(e), NO_CUSTOMER]);
       }
       writes.push({ pairs, drops: [] });

@@ -14,8 +14,7 @@ export type EmailPolicy = 'first' | 'unique';
 
 /** How to find a profile's customer. */
 export type CustomerTarget =
-  | { kind: 'id'; customerId: string }
-  | { kind: 'emails'; emails: readonly string[]; /** default `first` */ policy?: EmailPolicy };
+  { kind: 'id'; customerId: string } | { kind: 'emails'; emails: readonly string[]; /** default `first` */ policy?: EmailPolicy };
 
 /** What to fetch with each customer; derived from the GraphQL selection. */
 export interface FetchPlan {

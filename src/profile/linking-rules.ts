@@ -120,7 +120,10 @@ export function createLinkLoader(
         for (const s of stores) {
           const link = records.find((r) => r.store === s.handle) ?? null;
           const target = targetOf(emails, link, s.autoLink !== 'off');
-          links.set(s.handle, { manual: link, target: target?.kind === 'emails' && s.autoLink === 'unique' ? { ...target, policy: 'unique' } : target });
+          links.set(s.handle, {
+            manual: link,
+            target: target?.kind === 'emails' && s.autoLink === 'unique' ? { ...target, policy: 'unique' } : target,
+          });
         }
         return links;
       });

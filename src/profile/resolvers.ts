@@ -24,7 +24,12 @@ type StoreAnswer = { store: StoreHandle; hit: CustomerHit } | { store: StoreHand
  * The profile's customer in each of `handles` (config order) where it is linked or may be by email, with what `plan`
  * asks; stores where it has none are left out. All stores are asked at once (each through its own loader).
  */
-async function answersOf(profile: ProfileRef, ctx: RequestContext, plan: FetchPlan, handles?: readonly StoreHandle[]): Promise<StoreAnswer[]> {
+async function answersOf(
+  profile: ProfileRef,
+  ctx: RequestContext,
+  plan: FetchPlan,
+  handles?: readonly StoreHandle[],
+): Promise<StoreAnswer[]> {
   requireScope(ctx.caller, 'shopify:read');
   const links = await ctx.loaders.links.load(profile);
   const scopes = handles ? handles.map((h) => storeScope(ctx, h)) : [...ctx.stores.values()];
@@ -109,7 +114,13 @@ export const profileResolvers: Resolvers = {
       const [answer] = await answersOf(profile, ctx, CUSTOMER_ONLY, [store]);
       if (!answer) return null;
       if ('error' in answer) throw answer.error;
-      return { customerId: answer.hit.bundle.customer.id, method: 'AUTO_EMAIL', matchedEmail: answer.hit.matchedEmail, linkedAt: null, linkedBy: null };
+      return {
+        customerId: answer.hit.bundle.customer.id,
+        method: 'AUTO_EMAIL',
+        matchedEmail: answer.hit.matchedEmail,
+        linkedAt: null,
+        linkedBy: null,
+      };
     },
   },
   ShopifyOrder: {

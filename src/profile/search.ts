@@ -45,7 +45,5 @@ export const shopifyCustomerSearch: QueryResolvers['shopifyCustomerSearch'] = as
   if (query.length > 200) throw new BadInputError('query', 'must be at most 200 characters');
   requireIntInRange(first, 1, 25, 'first');
   const search = toShopifySearch(query);
-  return search.kind === 'order'
-    ? customerByOrderName(shopify, search.query)
-    : searchCustomers(shopify, search.query, first);
+  return search.kind === 'order' ? customerByOrderName(shopify, search.query) : searchCustomers(shopify, search.query, first);
 };

@@ -24,7 +24,13 @@ function stackWith(autoLink: 'first' | 'unique'): Promise<Stack> {
   writeFileSync(path, JSON.stringify({ stores: [{ handle: 'us', name: 'US', domain: simulator.url, tokenEnv: 'US_TOKEN', autoLink }] }));
   return startStack({
     simulator,
-    env: { SHOPIFY_STORE_DOMAIN: '', SHOPIFY_ADMIN_ACCESS_TOKEN: '', SHOPIFY_STORES_FILE: path, US_TOKEN: simulator.token, SHOPIFY_CACHE_TTL_S: '60' },
+    env: {
+      SHOPIFY_STORE_DOMAIN: '',
+      SHOPIFY_ADMIN_ACCESS_TOKEN: '',
+      SHOPIFY_STORES_FILE: path,
+      US_TOKEN: simulator.token,
+      SHOPIFY_CACHE_TTL_S: '60',
+    },
   });
 }
 

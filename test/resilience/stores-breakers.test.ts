@@ -16,7 +16,11 @@ let h: Stack;
 let shared: SharedCustomer;
 
 beforeAll(async () => {
-  pair = await storePair({ customers: 40, us: { maximumAvailable: 1e6, restoreRate: 1e6 }, eu: { maximumAvailable: 1e6, restoreRate: 1e6 } });
+  pair = await storePair({
+    customers: 40,
+    us: { maximumAvailable: 1e6, restoreRate: 1e6 },
+    eu: { maximumAvailable: 1e6, restoreRate: 1e6 },
+  });
   const path = join(dir, 'stores.json');
   writeFileSync(
     path,
@@ -72,7 +76,10 @@ async function card() {
 
 describe('a circuit breaker per store', () => {
   it('one failing store opens its own circuit only; readiness holds until every store is open', async () => {
-    expect(await readyz()).toEqual({ status: 200, body: { status: 'ready', stores: { us: { circuit: 'closed' }, eu: { circuit: 'closed' } } } });
+    expect(await readyz()).toEqual({
+      status: 200,
+      body: { status: 'ready', stores: { us: { circuit: 'closed' }, eu: { circuit: 'closed' } } },
+    });
     const healthy = await card();
     expect(healthy.errors).toBeUndefined();
     expect(healthy.data._entities[0].shopifyCustomers).toEqual([
@@ -99,7 +106,10 @@ describe('a circuit breaker per store', () => {
       ['_entities.0.orders', 'SHOPIFY_UNAVAILABLE', 'eu'],
     ]);
 
-    expect(await readyz()).toEqual({ status: 200, body: { status: 'ready', stores: { us: { circuit: 'closed' }, eu: { circuit: 'open' } } } });
+    expect(await readyz()).toEqual({
+      status: 200,
+      body: { status: 'ready', stores: { us: { circuit: 'closed' }, eu: { circuit: 'open' } } },
+    });
     const metrics = await fetch(`${base()}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/^shopify_breaker_state\{store="eu"\} 2$/m);
     expect(metrics).toMatch(/^shopify_breaker_state\{store="us"\} 0$/m);

@@ -22,7 +22,11 @@ let shared: SharedCustomer;
 
 beforeAll(async () => {
   // Buckets of different sizes: a budget shared between the stores would show one size for both.
-  pair = await storePair({ customers: 30, us: { maximumAvailable: 4000, restoreRate: 200 }, eu: { maximumAvailable: 1000, restoreRate: 50 } });
+  pair = await storePair({
+    customers: 30,
+    us: { maximumAvailable: 4000, restoreRate: 200 },
+    eu: { maximumAvailable: 1000, restoreRate: 50 },
+  });
   const path = join(dir, 'stores.json');
   writeFileSync(
     path,
@@ -58,7 +62,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const requests = async (sim: { url: string }) => ((await (await fetch(`${sim.url}/__simulator/stats`)).json()) as { requests: number }).requests;
+const requests = async (sim: { url: string }) =>
+  ((await (await fetch(`${sim.url}/__simulator/stats`)).json()) as { requests: number }).requests;
 const VIEW = `query($r: [_Any!]!) { _entities(representations: $r) { ... on CustomerProfile { shopifyCustomers { id store { handle } } } } }`;
 
 async function view(h: Stack) {

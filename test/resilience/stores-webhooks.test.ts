@@ -19,7 +19,11 @@ let h: Stack;
 let shared: SharedCustomer;
 
 beforeAll(async () => {
-  pair = await storePair({ customers: 30, us: { maximumAvailable: 1e6, restoreRate: 1e6 }, eu: { maximumAvailable: 1e6, restoreRate: 1e6 } });
+  pair = await storePair({
+    customers: 30,
+    us: { maximumAvailable: 1e6, restoreRate: 1e6 },
+    eu: { maximumAvailable: 1e6, restoreRate: 1e6 },
+  });
   const path = join(dir, 'stores.json');
   writeFileSync(
     path,
@@ -52,7 +56,8 @@ afterAll(async () => {
 });
 
 const base = () => `http://127.0.0.1:${(h.app.server.http.address() as { port: number }).port}`;
-const requests = async (sim: { url: string }) => ((await (await fetch(`${sim.url}/__simulator/stats`)).json()) as { requests: number }).requests;
+const requests = async (sim: { url: string }) =>
+  ((await (await fetch(`${sim.url}/__simulator/stats`)).json()) as { requests: number }).requests;
 const VIEW = `query($r: [_Any!]!) { _entities(representations: $r) { ... on CustomerProfile { shopifyCustomers { id store { handle } } } } }`;
 
 async function view() {
