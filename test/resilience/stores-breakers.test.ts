@@ -3,42 +3,16 @@
  * with errors naming it, the other store keeps answering from Shopify, /readyz stays ready (reporting each store's
  * circuit) until every store's circuit is open, and /metrics shows each store's breaker.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedCustomers, storePair, type SharedCustomer, type StorePair } from 'shopify-admin-simulator/testing';
-import { startStack, token, type Stack } from '../actions/helpers.js';
+import type { SharedCustomer } from 'shopify-admin-simulator/testing';
+import { baseUrl, simRequests, startTwoStores, type TwoStores } from '../helpers/two-stores.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'stores-breakers-'));
-let pair: StorePair;
-let h: Stack;
+let t: TwoStores;
 let shared: SharedCustomer;
 
 beforeAll(async () => {
-  pair = await storePair({
-    customers: 40,
-    us: { maximumAvailable: 1e6, restoreRate: 1e6 },
-    eu: { maximumAvailable: 1e6, restoreRate: 1e6 },
-  });
-  const path = join(dir, 'stores.json');
-  writeFileSync(
-    path,
-    JSON.stringify({
-      stores: [
-        { handle: 'us', name: 'US store', domain: pair.us.url, tokenEnv: 'US_TOKEN' },
-        { handle: 'eu', name: 'EU store', domain: pair.eu.url, tokenEnv: 'EU_TOKEN' },
-      ],
-    }),
-  );
-  h = await startStack({
-    simulator: pair.us,
+  t = await startTwoStores({
     env: {
-      SHOPIFY_STORE_DOMAIN: '',
-      SHOPIFY_ADMIN_ACCESS_TOKEN: '',
-      SHOPIFY_STORES_FILE: path,
-      US_TOKEN: pair.us.token,
-      EU_TOKEN: pair.eu.token,
       SHOPIFY_BREAKER_THRESHOLD: '3',
       SHOPIFY_BREAKER_COOLDOWN_MS: '60000',
       SHOPIFY_MAX_WAIT_MS: '1000',
@@ -46,36 +20,22 @@ beforeAll(async () => {
       SHOPIFY_CACHE_TTL_S: '0',
     },
   });
-  shared = (await sharedCustomers(pair.us, pair.eu)).find((s) => s.a.numberOfOrders > 0 && s.b.numberOfOrders > 0)!;
+  shared = t.shared.find((s) => s.a.numberOfOrders > 0 && s.b.numberOfOrders > 0)!;
 });
-afterAll(async () => {
-  await h?.close();
-  await pair?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => t?.close());
 
-const CARD = `query($r: [_Any!]!) { _entities(representations: $r) { ... on CustomerProfile {
-  id shopifyCustomers { id store { handle } } orders(limit: 10) { id store { handle } } } } }`;
-const base = () => `http://127.0.0.1:${(h.app.server.http.address() as { port: number }).port}`;
 const readyz = async () => {
-  const res = await fetch(`${base()}/readyz`);
+  const res = await fetch(`${baseUrl(t.h)}/readyz`);
   return { status: res.status, body: (await res.json()) as { status: string; stores: Record<string, { circuit: string }> } };
 };
-const control = (sim: { url: string }, path: string, body: unknown) =>
-  fetch(`${sim.url}/__simulator/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const stats = async (sim: { url: string }) => (await (await fetch(`${sim.url}/__simulator/stats`)).json()) as { requests: number };
-
-async function card() {
-  const res = await h.query(
-    CARD,
-    { r: [{ __typename: 'CustomerProfile', id: 'p-shared', emails: [shared.email] }] },
-    { authorization: `Bearer ${await token()}` },
-  );
-  return res.body as { data: { _entities: any[] }; errors?: Array<{ path: Array<string | number>; extensions: Record<string, unknown> }> };
-}
+const fault = (sim: { url: string }, body: unknown) =>
+  fetch(`${sim.url}/__simulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const card = () => t.profile('shopifyCustomers { id store { handle } } orders(limit: 10) { id store { handle } }', [shared.email]);
+const circuit = (handle: string) => t.h.app.stores.find((s) => s.handle === handle)!.breaker.state;
 
 describe('a circuit breaker per store', () => {
   it('one failing store opens its own circuit only; readiness holds until every store is open', async () => {
+    const { us, eu } = t.pair;
     expect(await readyz()).toEqual({
       status: 200,
       body: { status: 'ready', stores: { us: { circuit: 'closed' }, eu: { circuit: 'closed' } } },
@@ -87,16 +47,15 @@ describe('a circuit breaker per store', () => {
       { id: shared.b.id, store: { handle: 'eu' } },
     ]);
 
-    await control(pair.eu, 'faults', { failNext: { count: 1000, status: 503 } });
+    await fault(eu, { failNext: { count: 1000, status: 503 } });
     for (let i = 0; i < 3; i++) await card();
-    const euState = h.app.stores.find((s) => s.handle === 'eu')!.breaker.state;
-    expect([euState, h.app.stores.find((s) => s.handle === 'us')!.breaker.state]).toEqual(['open', 'closed']);
+    expect([circuit('eu'), circuit('us')]).toEqual(['open', 'closed']);
 
     // Open: the eu store is not called at all; the us store still is, and its data is intact.
-    const [euBefore, usBefore] = [await stats(pair.eu), await stats(pair.us)];
+    const [euBefore, usBefore] = [await simRequests(eu), await simRequests(us)];
     const partial = await card();
-    expect((await stats(pair.eu)).requests).toBe(euBefore.requests);
-    expect((await stats(pair.us)).requests).toBeGreaterThan(usBefore.requests);
+    expect(await simRequests(eu)).toBe(euBefore);
+    expect(await simRequests(us)).toBeGreaterThan(usBefore);
     const entity = partial.data._entities[0];
     expect(entity.shopifyCustomers).toEqual([{ id: shared.a.id, store: { handle: 'us' } }, null]);
     expect(entity.orders.length).toBe(Math.min(10, shared.a.numberOfOrders));
@@ -110,16 +69,16 @@ describe('a circuit breaker per store', () => {
       status: 200,
       body: { status: 'ready', stores: { us: { circuit: 'closed' }, eu: { circuit: 'open' } } },
     });
-    const metrics = await fetch(`${base()}/metrics`).then((r) => r.text());
+    const metrics = await fetch(`${baseUrl(t.h)}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/^shopify_breaker_state\{store="eu"\} 2$/m);
     expect(metrics).toMatch(/^shopify_breaker_state\{store="us"\} 0$/m);
     expect(metrics).toMatch(/^shopify_requests_total\{store="eu",operation="ProfileCustomers",outcome="breaker_open"\} [1-9]/m);
 
-    await control(pair.us, 'faults', { failNext: { count: 1000, status: 503 } });
+    await fault(us, { failNext: { count: 1000, status: 503 } });
     for (let i = 0; i < 3; i++) await card();
     const down = await readyz();
     expect(down.status).toBe(503);
     expect(down.body.stores).toEqual({ us: { circuit: 'open' }, eu: { circuit: 'open' } });
-    await Promise.all([control(pair.us, 'faults', {}), control(pair.eu, 'faults', {})]);
+    await Promise.all([fault(us, {}), fault(eu, {})]);
   });
 });
