@@ -144,13 +144,7 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
       },
     );
     for (const d of demo) closers.push(() => d.simulator.close());
-    const first = demo[0]!.config;
-    config = {
-      ...config,
-      stores: demo.map((d) => d.config),
-      // the single-store view of the config (the first store), kept consistent with what is served
-      shopify: { endpoint: first.endpoint, accessToken: first.accessToken, apiVersion: config.apiVersion },
-    };
+    config = { ...config, stores: demo.map((d) => d.config) };
 
     const stores = await Promise.all(demo.map(describeStore));
     const profiles = demoProfiles(stores.flatMap((s) => s.customers));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { loadStoresFile, singleStore, singleStoreVariableChecks, type StoreConfig } from './config-stores.js';
 import { DEFAULT_STORE_HANDLE, STORE_HANDLE_PATTERN } from './domain/stores.js';
 import { ADMIN_API_VERSION } from './shopify/schema.js';
-import { parseStoreDomain, type StoreEndpoint } from './shopify/transport.js';
+import { parseStoreDomain } from './shopify/transport.js';
 
 export { MAX_STORES, type StoreConfig } from './config-stores.js';
 
@@ -209,12 +209,6 @@ function routerSecretChecks(env: RawEnv, problem: (variable: string, message: st
 
 const MIN_ROUTER_SECRET = 16;
 
-export interface ShopifyConfig {
-  endpoint: StoreEndpoint;
-  accessToken: string;
-  apiVersion: string;
-}
-
 /** Every environment variable the subgraph reads (deployment manifests are checked against this list). */
 export const ENV_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
 
@@ -229,8 +223,6 @@ export interface Config {
    * app is built from. Empty: run the two built-in demo stores (demo-stores.ts) in-process; never empty in production.
    */
   stores: StoreConfig[];
-  /** The first store's credentials (null: the demo stores), as before stores existed; the app reads `stores`. */
-  shopify: ShopifyConfig | null;
   apiVersion: string;
   /**
    * SHOPIFY_AUTO_LINK, which the demo stores link by (`first` when true); with stores configured, the first store's
@@ -332,7 +324,6 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
     stores,
-    shopify: first ? { endpoint: first.endpoint, accessToken: first.accessToken, apiVersion } : null,
     apiVersion,
     autoLink: first ? first.autoLink !== 'off' : env.SHOPIFY_AUTO_LINK,
     timeoutMs: env.SHOPIFY_TIMEOUT_MS,

@@ -92,7 +92,7 @@ describe('compose.yaml', () => {
     expect({
       env: config.env,
       port: config.port,
-      shopify: config.shopify?.endpoint,
+      shopify: config.stores[0]?.endpoint,
       auth: config.auth.mode,
       databaseUrl: config.databaseUrl,
       redisUrl: config.redisUrl,

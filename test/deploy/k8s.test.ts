@@ -91,7 +91,7 @@ describe('deploy/k8s', () => {
     expect({
       env: config.env,
       port: config.port,
-      store: config.shopify?.endpoint,
+      store: config.stores[0]?.endpoint,
       auth: config.auth.mode,
       routerSecret: config.routerSecret === secret.stringData.ROUTER_SECRET,
       webhooks: config.webhookSecret === secret.stringData.SHOPIFY_WEBHOOK_SECRET,

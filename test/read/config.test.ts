@@ -8,7 +8,7 @@ describe('config', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({
       port: 4001,
-      shopify: null,
+      stores: [],
       apiVersion: '2026-07',
       autoLink: true,
       timeoutMs: 10_000,
@@ -26,14 +26,17 @@ describe('config', () => {
       SHOPIFY_ADMIN_ACCESS_TOKEN: 'shpat_x',
       AUTH_JWT_SECRET: 'x'.repeat(32),
     });
-    expect(c.shopify).toEqual({
-      endpoint: { storeDomain: 'acme.myshopify.com', protocol: 'https' },
-      accessToken: 'shpat_x',
-      apiVersion: '2026-07',
-    });
+    expect(c.stores).toMatchObject([
+      {
+        handle: 'default',
+        endpoint: { storeDomain: 'acme.myshopify.com', protocol: 'https' },
+        accessToken: 'shpat_x',
+        apiVersion: '2026-07',
+      },
+    ]);
     expect(c.auth.mode).toBe('jwt');
     expect(
-      loadConfig({ SHOPIFY_STORE_DOMAIN: 'http://127.0.0.1:4100', SHOPIFY_ADMIN_ACCESS_TOKEN: 't', AUTH_MODE: 'none' }).shopify?.endpoint,
+      loadConfig({ SHOPIFY_STORE_DOMAIN: 'http://127.0.0.1:4100', SHOPIFY_ADMIN_ACCESS_TOKEN: 't', AUTH_MODE: 'none' }).stores[0]?.endpoint,
     ).toEqual({ storeDomain: '127.0.0.1:4100', protocol: 'http' });
   });
 
@@ -165,7 +168,7 @@ describe('config', () => {
       });
       expect(optOut).toMatchObject({ auth: { mode: 'jwt' }, routerSecret: undefined, routerSecretOptional: true });
       // Outside production nothing changes: the demo store and AUTH_MODE=none stay the defaults.
-      expect(loadConfig({ NODE_ENV: 'development' })).toMatchObject({ shopify: null, auth: { mode: 'none' }, routerSecret: undefined });
+      expect(loadConfig({ NODE_ENV: 'development' })).toMatchObject({ stores: [], auth: { mode: 'none' }, routerSecret: undefined });
     });
   });
 });

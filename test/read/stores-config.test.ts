@@ -89,8 +89,7 @@ describe('SHOPIFY_STORES_FILE', () => {
       { ...US_STORE, apiVersion: '2026-04' },
       { ...EU_STORE, apiVersion: '2026-04' },
     ]);
-    // The first store's values, where callers not yet moved to config.stores read them.
-    expect(c.shopify).toEqual({ endpoint: US_STORE.endpoint, accessToken: SECRETS.US_TOKEN, apiVersion: '2026-04' });
+    // The first store's values, where the demo stores' settings are read.
     expect(c.webhookSecret).toBe(SECRETS.US_HOOK);
     expect(c.autoLink).toBe(true);
     // A real store: agent tokens are checked unless AUTH_MODE=none says otherwise.
@@ -358,7 +357,7 @@ describe('one store or several, never both', () => {
 describe('SHOPIFY_STORE_DOMAIN: one store, as before stores existed', () => {
   const SINGLE = { SHOPIFY_STORE_DOMAIN: 'https://acme.myshopify.com', SHOPIFY_ADMIN_ACCESS_TOKEN: 'shpat_x', ...NO_AUTH };
 
-  it('is one `default` store with the same credentials, webhook secret and auto-link as config.shopify & co', () => {
+  it('is one `default` store with the same credentials, webhook secret and auto-link as before stores existed', () => {
     const c = loadConfig({ ...SINGLE, SHOPIFY_WEBHOOK_SECRET: 'whsec' });
     expect(c.stores).toEqual([
       {
@@ -372,8 +371,7 @@ describe('SHOPIFY_STORE_DOMAIN: one store, as before stores existed', () => {
         apiVersion: '2026-07',
       },
     ]);
-    const today: Pick<Config, 'shopify' | 'webhookSecret' | 'autoLink' | 'apiVersion'> = {
-      shopify: { endpoint: { storeDomain: 'acme.myshopify.com', protocol: 'https' }, accessToken: 'shpat_x', apiVersion: '2026-07' },
+    const today: Pick<Config, 'webhookSecret' | 'autoLink' | 'apiVersion'> = {
       webhookSecret: 'whsec',
       autoLink: true,
       apiVersion: '2026-07',
@@ -402,7 +400,7 @@ describe('SHOPIFY_STORE_DOMAIN: one store, as before stores existed', () => {
   });
 
   it('no store at all is the demo store: no stores, no credentials; a handle or name alone names nothing', () => {
-    expect(loadConfig({})).toMatchObject({ stores: [], shopify: null, webhookSecret: undefined, autoLink: true, auth: { mode: 'none' } });
+    expect(loadConfig({})).toMatchObject({ stores: [], webhookSecret: undefined, autoLink: true, auth: { mode: 'none' } });
     expect(loadConfig({ SHOPIFY_WEBHOOK_SECRET: 'w', SHOPIFY_AUTO_LINK: 'off' })).toMatchObject({
       stores: [],
       webhookSecret: 'w',
