@@ -121,13 +121,13 @@ function summary(stack: DevStack): string {
     display(urls.profiles),
     `${stack.profiles.length} profiles (${inAll} in both stores, ${unmatched} not matched by email)`,
   ]);
-  stack.stores.forEach((store, i) => {
+  for (const store of stack.stores) {
     rows.push([
       `Demo store ${store.handle} (Shopify simulator)`,
       display(store.url),
-      `${store.name}, ${store.currencyCode}, ${store.customers.length} customers, seed ${stack.config.demo.seed + i}`,
+      `${store.name}, ${store.currencyCode}, ${store.customers.length} customers, seed ${store.seed}`,
     ]);
-  });
+  }
   const width = Math.max(...rows.map((r) => r[0].length));
   const urlWidth = Math.max(...rows.map((r) => r[1].length));
   const lines = [

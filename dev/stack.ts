@@ -56,6 +56,8 @@ export interface DevStore {
   handle: StoreHandle;
   name: string;
   currencyCode: string;
+  /** the seed it was generated from */
+  seed: number;
   /** the simulator's base URL (its control API is under /__simulator/) */
   url: string;
   /** its customers as `GET /__simulator/customers` lists them, in the store's order */
@@ -224,6 +226,7 @@ async function describeStore(store: DemoStore): Promise<DevStore> {
     handle: store.handle,
     name: store.config.name,
     currencyCode: store.simulator.currencyCode,
+    seed: store.seed,
     url,
     customers: (await res.json()) as SimCustomer[],
   };

@@ -38,6 +38,8 @@ export interface DemoStoresOptions {
 /** A running demo store. */
 export interface DemoStore {
   handle: StoreHandle;
+  /** the seed it was generated from */
+  seed: number;
   simulator: Simulator;
   /** its configuration as a stores file would give it */
   config: StoreConfig;
@@ -77,6 +79,7 @@ export async function startDemoStores(
     const url = `http://${options.reachableHost ?? host}:${new URL(simulator.url).port}`;
     return {
       handle: d.handle,
+      seed: plans[i]!.seed!,
       simulator,
       config: {
         handle: d.handle,
