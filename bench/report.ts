@@ -15,8 +15,9 @@ import type { IsolationResult } from './isolation.js';
 import type { LatencyResult } from './latency.js';
 import type { MemoryRow } from './memory.js';
 import { ROOT } from './processes.js';
-import { SELECTIONS } from './queries.js';
+import { SELECTIONS, STORES_SELECTIONS } from './queries.js';
 import type { RequestsResult } from './requests.js';
+import type { StoresResult } from './stores.js';
 
 export const RESULTS_DIR = join(ROOT, 'bench', 'results');
 
@@ -43,6 +44,8 @@ export interface BenchResult {
   budget: BudgetResult | null;
   /** section 5; absent from result files written before it existed */
   isolation?: IsolationResult | null;
+  /** section 6 (several stores); absent from result files written before it existed */
+  stores?: StoresResult | null;
   memory: MemoryRow[];
   /** sections that failed, with their error */
   errors: Record<string, string>;
@@ -100,7 +103,7 @@ export function markdownTable(headers: string[], rows: Cell[][]): string {
 
 const ms = (n: number | null | undefined) => (n === null || n === undefined ? null : Number(n.toFixed(n < 10 ? 2 : 1)));
 
-/** The five sections as (title, conditions, headers, rows). */
+/** The sections as (title, conditions, headers, rows). */
 function sections(r: BenchResult): Array<{ title: string; conditions: string; headers: string[]; rows: Cell[][] }> {
   const out: Array<{ title: string; conditions: string; headers: string[]; rows: Cell[][] }> = [];
   if (r.requests) {
@@ -279,6 +282,74 @@ function sections(r: BenchResult): Array<{ title: string; conditions: string; he
       ]),
     });
   }
+  if (r.stores && r.stores.requests.length > 0) {
+    out.push({
+      title: '6a. Several stores: Shopify requests per store for one batch of K profiles (at most one packed request set per store)',
+      conditions: r.stores.conditions,
+      headers: [
+        'selection',
+        'stores',
+        'K',
+        'linked per store',
+        'requests per store',
+        'total requests',
+        '× one store',
+        'Shopify rounds (per store)',
+        'req. cost per store',
+        'act. cost total',
+        'errors',
+      ],
+      rows: r.stores.requests.map((x) => [
+        STORES_SELECTIONS[x.selection],
+        x.stores,
+        x.k,
+        x.perStore.map((s) => s.linked).join('/'),
+        x.perStore.map((s) => s.requests).join('/'),
+        x.total.requests,
+        x.timesOneStore,
+        `${x.rounds.all} (${x.rounds.perStore.join('/')})`,
+        x.perStore.map((s) => s.requestedCost).join('/'),
+        x.total.actualCost,
+        x.errors.length === 0 ? 0 : x.errors.join('; '),
+      ]),
+    });
+  }
+  if (r.stores && r.stores.latency.length > 0) {
+    out.push({
+      title: '6b. Several stores: the two-store card vs the one-store card (stores answer in parallel)',
+      conditions: r.stores.latencyConditions ?? '',
+      headers: [
+        'K',
+        'stores',
+        'Shopify req. per store',
+        'sim. latency',
+        'c',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'mean ms',
+        'req/s',
+        'errors',
+        'added p50 ms',
+        'added p99 ms',
+      ],
+      rows: r.stores.latency.map((x) => [
+        x.k,
+        x.stores,
+        x.shopifyRequestsPerStore.join('/'),
+        `${x.simulatorLatencyMs} ms`,
+        x.concurrency,
+        ms(x.figures.p50Ms),
+        ms(x.figures.p95Ms),
+        ms(x.figures.p99Ms),
+        ms(x.figures.meanMs),
+        ms(x.figures.requestsPerS),
+        x.figures.errors ? `${x.figures.errors}: ${x.figures.firstError}` : 0,
+        ms(x.addedP50Ms),
+        ms(x.addedP99Ms),
+      ]),
+    });
+  }
   return out;
 }
 
@@ -321,11 +392,22 @@ function keyFigures(r: BenchResult): Map<string, Record<string, number | null>> 
   for (const x of r.memory) m.set(x.id, { rssMb: x.rssMb });
   for (const x of r.isolation?.rows ?? [])
     m.set(x.id, { shopifyRequests: x.shopifyRequests.max, eventLoopMaxP50Ms: x.eventLoopMaxMs.p50, latencyP50Ms: x.latencyMs.p50 });
+  for (const x of r.stores?.requests ?? [])
+    m.set(x.id, {
+      requests: x.total.requests,
+      requestedCost: x.total.requestedCost,
+      actualCost: x.total.actualCost,
+      ...Object.fromEntries(x.perStore.map((s) => [`requests:${s.store}`, s.requests])),
+      rounds: x.rounds.all,
+    });
+  for (const x of r.stores?.latency ?? [])
+    m.set(x.id, { shopifyRequests: x.shopifyRequestsPerStore.reduce((a, b) => a + b, 0), p50Ms: x.figures.p50Ms, p99Ms: x.figures.p99Ms });
   return m;
 }
 
 /** Counts: any change matters. Timings and memory: only changes of 10% or more are shown (runs are noisy). */
 const EXACT_FIGURES = new Set(['requests', 'requestedCost', 'actualCost', 'naiveRequests', 'shopifyRequests']);
+const isExact = (figure: string) => EXACT_FIGURES.has(figure) || figure === 'rounds' || figure.startsWith('requests:');
 
 /** The figures that differ between two runs, row by row (same ids only). */
 export function formatComparison(before: BenchResult, after: BenchResult): string {
@@ -338,7 +420,7 @@ export function formatComparison(before: BenchResult, after: BenchResult): strin
     for (const [k, v] of Object.entries(figs)) {
       const was = old[k];
       if (was === undefined || was === v) continue;
-      if (!EXACT_FIGURES.has(k) && typeof was === 'number' && typeof v === 'number' && Math.abs(v - was) < Math.abs(was) * 0.1) continue;
+      if (!isExact(k) && typeof was === 'number' && typeof v === 'number' && Math.abs(v - was) < Math.abs(was) * 0.1) continue;
       const pct =
         typeof was === 'number' && typeof v === 'number' && was !== 0 ? `${v > was ? '+' : ''}${Math.round(((v - was) / was) * 100)}%` : '';
       rows.push([id, k, was, v, pct]);

@@ -6,9 +6,10 @@
  *   3. profile views per second the Standard plan sustains, cache off and on         (bench/budget.ts)
  *   4. peak memory of the subgraph during 2 and 3                                    (bench/memory.ts)
  *   5. isolation: the largest calls' event-loop delay, and others served meanwhile   (bench/isolation.ts)
+ *   6. several stores: Shopify requests per store for 1, 2 and 5 stores, and the two-store card's added latency (bench/stores.ts)
  * Prints plain tables, writes bench/results/latest.json and a copy named by date and commit, and compares with the
  * newest earlier result of the same mode (quick or full). Every process and server it starts is stopped before it exits, also on errors and Ctrl-C.
- * The full run takes about 10 minutes; --quick (short rows, one budget rung each) under 2.
+ * The full run takes about 11 minutes; --quick (short rows, one budget rung each) under 3.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -19,12 +20,13 @@ import { memoryRows } from './memory.js';
 import { killAllChildren, runningChildren } from './processes.js';
 import { formatComparison, formatMarkdown, formatText, previousResult, runMeta, writeResult, type BenchResult } from './report.js';
 import { runRequests, type RequestsResult } from './requests.js';
+import { runStores } from './stores.js';
 
-const SECTIONS = ['requests', 'latency', 'budget', 'isolation'] as const;
+const SECTIONS = ['requests', 'latency', 'budget', 'isolation', 'stores'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `Usage: npm run bench [-- --quick] [-- --only ${SECTIONS.join(',')}] [-- --markdown]
-  --quick      a sanity run in under 2 minutes (short rows, one budget rung per cache mode, 3 isolation runs per row)
+  --quick      a sanity run in under 3 minutes (short rows, one budget rung per cache mode, 3 isolation runs per row)
   --only       run only these sections (memory comes with latency and budget)
   --markdown   also print the tables as Markdown (for the README's Performance section)`;
 
@@ -41,12 +43,22 @@ const PLANS = {
     latency: { durationS: 1.5, warmupS: 0.5, simulatorLatenciesMs: [0, 50], batches: BATCHES, cacheRows: true },
     budget: { durationS: 6, ladders: { off: [1], on: [3] } },
     isolation: { runs: 3 },
+    stores: {
+      k: 25,
+      storeCounts: [1, 2, 5],
+      latency: { ks: [1, 10], simulatorLatenciesMs: [0, 50], concurrency: 1, durationS: 1.5, warmupS: 0.5 },
+    },
   },
   full: {
     ks: [1, 10, 25, 100],
     latency: { durationS: 10, warmupS: 2, simulatorLatenciesMs: [0, 50], batches: BATCHES, cacheRows: true },
     budget: { durationS: 60, ladders: { off: [1, 1.5, 2], on: [2, 5, 10, 30] } },
     isolation: { runs: 10 },
+    stores: {
+      k: 25,
+      storeCounts: [1, 2, 5],
+      latency: { ks: [1, 10], simulatorLatenciesMs: [0, 50], concurrency: 1, durationS: 10, warmupS: 2 },
+    },
   },
 } as const;
 
@@ -90,7 +102,16 @@ async function main(): Promise<number> {
   const started = performance.now();
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const elapsed = () => `${Math.round((performance.now() - started) / 1000)} s`;
-  const result: BenchResult = { meta: runMeta(mode), requests: null, latency: null, budget: null, isolation: null, memory: [], errors: {} };
+  const result: BenchResult = {
+    meta: runMeta(mode),
+    requests: null,
+    latency: null,
+    budget: null,
+    isolation: null,
+    stores: null,
+    memory: [],
+    errors: {},
+  };
   log(
     `npm run bench (${mode}) — commit ${result.meta.commit}${result.meta.dirty ? ' + uncommitted changes' : ''}, load average ${result.meta.loadAverage.start}`,
   );
@@ -151,6 +172,16 @@ async function main(): Promise<number> {
       if (wrong.length > 0) result.errors.isolation = wrong.map((r) => `${r.id}: ${r.errors.join('; ')}`).join('\n');
     } catch (error) {
       result.errors.isolation = (error as Error).stack ?? String(error);
+    }
+  }
+  if (args.only.has('stores')) {
+    log(`\n[${elapsed()}] 6. several stores behind one desk`);
+    try {
+      const { result: stores, errors } = await runStores({ ...plan.stores, log });
+      result.stores = stores;
+      if (errors.length > 0) result.errors.stores = errors.join('\n');
+    } catch (error) {
+      result.errors.stores = (error as Error).stack ?? String(error);
     }
   }
   result.memory = memoryRows(result.latency, result.budget);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toShape } from '../../bench/proxy.js';
 import { runRequests } from '../../bench/requests.js';
+import { runStoresRequests } from '../../bench/stores.js';
 
 // Counts only: the bench's timings are never asserted in tests.
 describe('bench', () => {
@@ -30,5 +31,38 @@ describe('bench', () => {
       [2, 12],
     ]);
     expect(r.entitiesShapes[2]!.map((round) => round.length)).toEqual([1]);
+  }, 20_000);
+
+  it('several stores: one batch costs one packed request set per store, each what one store costs (N × in all), the stores asked in parallel', async () => {
+    const r = await runStoresRequests({ k: 5, storeCounts: [1, 2], log: () => undefined });
+    expect(r.rows.map((x) => [x.id, x.perStore.map((s) => [s.store, s.linked, s.requests]), x.total.requests, x.errors])).toEqual([
+      ['stores/requests/customer/stores=1/K=5', [['us', 5, 1]], 1, []],
+      ['stores/requests/card/stores=1/K=5', [['us', 5, 3]], 3, []],
+      [
+        'stores/requests/customer/stores=2/K=5',
+        [
+          ['us', 5, 1],
+          ['eu', 5, 1],
+        ],
+        2,
+        [],
+      ],
+      [
+        'stores/requests/card/stores=2/K=5',
+        [
+          ['us', 5, 3],
+          ['eu', 5, 3],
+        ],
+        6,
+        [],
+      ],
+    ]);
+    // Both stores' requests go out in the same round, not one store's after the other's.
+    expect(r.rows.map((x) => x.rounds)).toEqual([
+      { all: 1, perStore: [1] },
+      { all: 1, perStore: [1] },
+      { all: 1, perStore: [1, 1] },
+      { all: 1, perStore: [1, 1] },
+    ]);
   }, 20_000);
 });
