@@ -10,6 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { LoadFigures } from './autocannon-worker.js';
 import type { BudgetResult } from './budget.js';
 import type { IsolationResult } from './isolation.js';
 import type { LatencyResult } from './latency.js';
@@ -101,6 +102,14 @@ export function markdownTable(headers: string[], rows: Cell[][]): string {
   ].join('\n');
 }
 
+/** The headers of figureCells' cells. */
+const FIGURE_HEADERS = ['p50 ms', 'p95 ms', 'p99 ms', 'mean ms', 'req/s', 'errors'];
+
+/** A latency row's figures as table cells: p50, p95, p99, mean, req/s, errors (with the first). */
+function figureCells(f: LoadFigures) {
+  return [ms(f.p50Ms), ms(f.p95Ms), ms(f.p99Ms), ms(f.meanMs), ms(f.requestsPerS), f.errors ? `${f.errors}: ${f.firstError}` : 0];
+}
+
 const ms = (n: number | null | undefined) => (n === null || n === undefined ? null : Number(n.toFixed(n < 10 ? 2 : 1)));
 
 /** The sections as (title, conditions, headers, rows). */
@@ -155,12 +164,7 @@ function sections(r: BenchResult): Array<{ title: string; conditions: string; he
         'cache',
         'sim. latency',
         'c',
-        'p50 ms',
-        'p95 ms',
-        'p99 ms',
-        'mean ms',
-        'req/s',
-        'errors',
+        ...FIGURE_HEADERS,
         'overhead p50 ms',
         'overhead mean ms',
         'subgraph RSS MB',
@@ -172,12 +176,7 @@ function sections(r: BenchResult): Array<{ title: string; conditions: string; he
         x.cache,
         `${x.simulatorLatencyMs} ms`,
         x.concurrency,
-        ms(x.figures.p50Ms),
-        ms(x.figures.p95Ms),
-        ms(x.figures.p99Ms),
-        ms(x.figures.meanMs),
-        ms(x.figures.requestsPerS),
-        x.figures.errors ? `${x.figures.errors}: ${x.figures.firstError}` : 0,
+        ...figureCells(x.figures),
         ms(x.overheadP50Ms),
         ms(x.overheadMeanMs),
         x.subgraphPeakRssMb,
@@ -318,33 +317,14 @@ function sections(r: BenchResult): Array<{ title: string; conditions: string; he
     out.push({
       title: '6b. Several stores: the two-store card vs the one-store card (stores answer in parallel)',
       conditions: r.stores.latencyConditions ?? '',
-      headers: [
-        'K',
-        'stores',
-        'Shopify req. per store',
-        'sim. latency',
-        'c',
-        'p50 ms',
-        'p95 ms',
-        'p99 ms',
-        'mean ms',
-        'req/s',
-        'errors',
-        'added p50 ms',
-        'added p99 ms',
-      ],
+      headers: ['K', 'stores', 'Shopify req. per store', 'sim. latency', 'c', ...FIGURE_HEADERS, 'added p50 ms', 'added p99 ms'],
       rows: r.stores.latency.map((x) => [
         x.k,
         x.stores,
         x.shopifyRequestsPerStore.join('/'),
         `${x.simulatorLatencyMs} ms`,
         x.concurrency,
-        ms(x.figures.p50Ms),
-        ms(x.figures.p95Ms),
-        ms(x.figures.p99Ms),
-        ms(x.figures.meanMs),
-        ms(x.figures.requestsPerS),
-        x.figures.errors ? `${x.figures.errors}: ${x.figures.firstError}` : 0,
+        ...figureCells(x.figures),
         ms(x.addedP50Ms),
         ms(x.addedP99Ms),
       ]),
