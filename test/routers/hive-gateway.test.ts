@@ -101,8 +101,11 @@ describe('Hive Gateway with the shipped config', () => {
         linkedBy: null,
       },
     });
+    // One store served here: SHOPIFY_STORE_DOMAIN's, handle `default`, named after its domain.
+    const store = { handle: 'default', name: new URL(h.simulatorUrl).host };
     expect(profile.shopifyCustomer).toEqual({
       id: 'gid://shopify/Customer/1000001',
+      store,
       displayName: 'customer1@example.org',
       email: 'customer1@example.org',
       phone: null,
@@ -139,6 +142,7 @@ describe('Hive Gateway with the shipped config', () => {
     };
     expect(profile.orders[0]).toEqual({
       id: 'gid://shopify/Order/5004626',
+      store: { handle: 'default' },
       orderNumber: '#5626',
       createdAt: '2026-06-24T23:15:16Z',
       type: 'facebook',
