@@ -93,6 +93,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     shop: { currencyCode, name, idOffset, sharedCustomers },
   });
   const server = createSimulatorServer({ state, jobDelayMs: options.jobDelayMs ?? 0, logger: options.logger });
+  // Idle keep-alive sockets are kept a minute. With Node's 5 s default, a client in the same process whose event loop
+  // was blocked for seconds (a reset reseeding a store under a loaded CI machine) could reuse an idle socket just
+  // before the server's overdue idle timer destroyed it: ECONNRESET on a good request (seen in the shared-customers
+  // test). A socket would now have to sit idle for a minute right before such a block. close() still ends every
+  // connection at once.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
