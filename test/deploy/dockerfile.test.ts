@@ -6,7 +6,7 @@
  * It must serve the profile card to a router, pass its own HEALTHCHECK, and exit 0 on SIGTERM within the drain.
  *
  * Slow by nature (two `npm ci`, better-sqlite3 compiled from source when no prebuilt binary can be downloaded, codegen
- * and tsc): about 3 minutes here, from npm's local cache (npm_config_prefer_offline).
+ * and tsc): 3 to 5 minutes here, from npm's local cache (npm_config_prefer_offline), while other files run beside it.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -104,12 +104,14 @@ describe('the Dockerfile performed without Docker', () => {
       context: REPO_ROOT,
       workspace,
       // npm answers from this machine's cache (the registry is reachable, but a cold download would dominate the run).
-      baseEnv: { ...baseEnv(), npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' },
+      // JOBS: node-gyp compiles better-sqlite3's two sources in parallel (one core each) when it builds from source.
+      baseEnv: { ...baseEnv(), npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false', JOBS: 'max' },
       onStep: (stage, ins) => steps.push(`${stage}:${ins.keyword}`),
     });
     runtime = stages.get('runtime')!;
     simulator = await startSimulator({ port: 0, host: '127.0.0.1' });
-  }, 300_000);
+    // The steps run synchronously: about 3 to 5 minutes, longer while other test files share the cores.
+  }, 480_000);
 
   // Two stages' node_modules: removing them takes tens of seconds on a busy machine.
   afterAll(async () => {
