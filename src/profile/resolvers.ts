@@ -8,7 +8,7 @@ import { requireScope } from '../auth.js';
 import type { Resolvers } from '../__generated__/resolvers.js';
 import type { RequestContext, StoreScope } from '../context.js';
 import { MAX_AGENT_ACTIONS } from '../context.js';
-import { CUSTOMER_ONLY, type CustomerHit, type FetchPlan } from '../domain/lookup.js';
+import { CUSTOMER_ONLY, type CustomerHit, type CustomerTarget, type FetchPlan } from '../domain/lookup.js';
 import { requireIntInRange } from '../domain/numbers.js';
 import type { ShopifyLinkRecord } from '../store/index.js';
 import type { LinkModel, OrderModel, ProfileRef } from '../domain/model.js';
@@ -20,25 +20,34 @@ import { storeOf, storeScope } from '../store-scope.js';
 /** What one store answered for a profile: its customer with what the plan asked, none, or why it could not answer. */
 type StoreAnswer = { store: StoreHandle; hit: CustomerHit } | { store: StoreHandle; error: Error };
 
+/** No store has anything for the profile: shared, never mutated. */
+const NO_ANSWERS: readonly StoreAnswer[] = Object.freeze([]);
+
 /**
- * The profile's customer in each of `handles` (config order) where it is linked or may be by email, with what `plan`
- * asks; stores where it has none are left out. All stores are asked at once (each through its own loader).
+ * The profile's customer in each of `handles` (config order; every served store when left out) where it is linked or
+ * may be by email, with what `plan` asks; stores where it has none are left out. All stores are asked at once (each
+ * through its own loader). Cheap when there is nothing to ask: a router's list of a thousand profiles without emails
+ * resolves every field without creating a promise per store.
  */
 async function answersOf(
   profile: ProfileRef,
   ctx: RequestContext,
   plan: FetchPlan,
   handles?: readonly StoreHandle[],
-): Promise<StoreAnswer[]> {
+): Promise<readonly StoreAnswer[]> {
   requireScope(ctx.caller, 'shopify:read');
   const links = await ctx.loaders.links.load(profile);
-  const scopes = handles ? handles.map((h) => storeScope(ctx, h)) : [...ctx.stores.values()];
-  const answers = await Promise.all(scopes.map((scope) => answerIn(scope, links.get(scope.handle)?.target ?? null, plan)));
+  const asked: Array<Promise<StoreAnswer | null>> = [];
+  for (const scope of handles ? handles.map((h) => storeScope(ctx, h)) : ctx.stores.values()) {
+    const target = links.get(scope.handle)?.target;
+    if (target) asked.push(answerIn(scope, target, plan));
+  }
+  if (asked.length === 0) return NO_ANSWERS;
+  const answers = asked.length === 1 ? [await asked[0]!] : await Promise.all(asked);
   return answers.filter((a): a is StoreAnswer => a !== null);
 }
 
-async function answerIn(scope: StoreScope, target: Parameters<StoreScope['customers']['load']>[0]['target'] | null, plan: FetchPlan) {
-  if (!target) return null;
+async function answerIn(scope: StoreScope, target: CustomerTarget, plan: FetchPlan): Promise<StoreAnswer | null> {
   try {
     const hit = await scope.customers.load({ target, plan });
     return hit ? { store: scope.handle, hit } : null;
@@ -52,6 +61,7 @@ async function answerIn(scope: StoreScope, target: Parameters<StoreScope['custom
  * failed is reported as an error located at this field, naming it; when every store failed, the field fails.
  */
 function mergedOrders(answers: readonly StoreAnswer[], ctx: RequestContext, info: GraphQLResolveInfo): OrderModel[] {
+  if (answers.length === 0) return [];
   const failed = answers.flatMap((a) => ('error' in a ? [a.error] : []));
   if (failed.length > 0 && failed.length === answers.length) throw failed[0];
   for (const error of failed) ctx.partialErrors.push(locatedError(error, info.fieldNodes, pathOf(info)));
@@ -95,12 +105,12 @@ export const profileResolvers: Resolvers = {
     },
     async orders(profile, { limit, stores }, ctx, info) {
       requireIntInRange(limit, 1, 10, 'limit');
-      const handles = selectStores(ctx.deps.stores, stores, 'stores');
+      const handles = stores == null ? undefined : selectStores(ctx.deps.stores, stores, 'stores');
       const answers = await answersOf(profile, ctx, orderPlan(limit, selectedFieldNames(info)), handles);
       return mergedOrders(answers, ctx, info).slice(0, limit);
     },
     async products(profile, { stores }, ctx, info) {
-      const handles = selectStores(ctx.deps.stores, stores, 'stores');
+      const handles = stores == null ? undefined : selectStores(ctx.deps.stores, stores, 'stores');
       const answers = await answersOf(profile, ctx, PRODUCTS_PLAN, handles);
       return mergedOrders(answers, ctx, info)
         .slice(0, PRODUCTS_PLAN.ordersFirst)
