@@ -59,20 +59,21 @@ export function linkTarget(
   autoLink: boolean,
   limits: EmailLimits = {},
 ): CustomerTarget | null {
-  return targetOf(() => selectEmails(profile.emails, limits.maxEmails), manual, autoLink, limits.onIgnored);
+  return targetOf(() => selectEmails(profile.emails, limits.maxEmails), manual, autoLink ? 'first' : 'off', limits.onIgnored);
 }
 
 function targetOf(
   select: () => SelectedEmails,
   manual: ShopifyLinkRecord | null,
-  autoLink: boolean,
+  policy: AutoLinkPolicy,
   onIgnored?: (count: number) => void,
 ): CustomerTarget | null {
   if (manual) return { kind: 'id', customerId: manual.customerId };
-  if (!autoLink) return null;
+  if (policy === 'off') return null;
   const { emails, ignored } = select();
   if (ignored > 0) onIgnored?.(ignored);
-  return emails.length > 0 ? { kind: 'emails', emails } : null;
+  if (emails.length === 0) return null;
+  return policy === 'unique' ? { kind: 'emails', emails, policy } : { kind: 'emails', emails };
 }
 
 /** A served store as linking sees it: its handle and auto-link policy. */
@@ -108,22 +109,18 @@ export function createLinkLoader(
       const manual = await store.links.getManyAllStores(profiles.map((p) => p.id));
       return profiles.map((p) => {
         const records = manual.get(p.id) ?? [];
-        // Counted once per profile, however many stores look its emails up.
-        let counted = false;
+        // Ignored emails are counted once per profile, by the first store that looks its emails up.
+        let onIgnored = limits.onIgnored;
         const emails = () => {
           const chosen = select(p).emails;
-          if (!counted && chosen.ignored > 0) limits.onIgnored?.(chosen.ignored);
-          counted = true;
-          return { emails: chosen.emails, ignored: 0 };
+          if (chosen.ignored > 0) onIgnored?.(chosen.ignored);
+          onIgnored = undefined;
+          return chosen;
         };
         const links = new Map<StoreHandle, ResolvedLink>();
         for (const s of stores) {
           const link = records.find((r) => r.store === s.handle) ?? null;
-          const target = targetOf(emails, link, s.autoLink !== 'off');
-          links.set(s.handle, {
-            manual: link,
-            target: target?.kind === 'emails' && s.autoLink === 'unique' ? { ...target, policy: 'unique' } : target,
-          });
+          links.set(s.handle, { manual: link, target: targetOf(emails, link, s.autoLink) });
         }
         return links;
       });
