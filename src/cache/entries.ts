@@ -35,15 +35,20 @@ export function covers(entry: CustomerEntry, want: FetchPlan): boolean {
   if (have.ordersFirst === 0) return false;
   const allOrders = (entry.bundle.orders?.length ?? 0) < have.ordersFirst;
   if (have.ordersFirst < want.ordersFirst && !allOrders) return false;
-  return (!want.lineItems || have.lineItems) && (!want.tracking || have.tracking) && (!want.location || have.location);
+  return partsCover(have, want);
 }
 
 /** True when an in-flight load for `have` will answer `want` (same rule, before the answer is known). */
 export function planCovers(have: FetchPlan, want: FetchPlan): boolean {
   if (want.ordersFirst === 0) return true;
+  return have.ordersFirst >= want.ordersFirst && partsCover(have, want);
+}
+
+/** Every optional part `want` asks for was fetched under `have`. */
+function partsCover(have: FetchPlan, want: FetchPlan): boolean {
   return (
-    have.ordersFirst >= want.ordersFirst &&
     (!want.lineItems || have.lineItems) &&
+    (!want.productIds || !!have.productIds) &&
     (!want.tracking || have.tracking) &&
     (!want.location || have.location)
   );

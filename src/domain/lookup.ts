@@ -21,6 +21,8 @@ export interface FetchPlan {
   /** 0 = no orders */
   ordersFirst: number;
   lineItems: boolean;
+  /** line items' product GIDs (`ShopifyProduct.productId`): a point per line item, so only when selected; absent = no */
+  productIds?: boolean;
   tracking: boolean;
   location: boolean;
 }
