@@ -17,6 +17,7 @@ import {
 } from './answer.js';
 import type { CircuitBreaker } from './breaker.js';
 import { LocalCostBudget, type CostBudget } from './budget.js';
+import { CostEstimator } from './cost-learning.js';
 import type { Limiter } from './request-scope.js';
 import { endpointFetch, type StoreEndpoint } from './transport.js';
 
@@ -32,7 +33,7 @@ export interface ShopifyResponse<T> {
 export interface RequestOptions {
   /** For logs, metrics and the simulator's per-operation stats. */
   operationName: string;
-  /** Our estimate of the requested cost, so we wait for the bucket instead of being refused. */
+  /** Our estimate of the requested cost, so we wait for the bucket instead of being refused (see ShopifyClient.estimate). */
   estimatedCost?: number;
   /**
    * Mutations are sent once: a lost answer may mean it happened. Set for mutations that carry Shopify's
@@ -94,6 +95,8 @@ export interface ShopifyClientOptions {
   maxWaitMs: number;
   logger: Logger;
   budget?: CostBudget;
+  /** what this store charges, learned from its answers (./cost-learning.ts); default a new one: one per store */
+  estimator?: CostEstimator;
   /** fails fast while Shopify keeps failing; none = always try */
   breaker?: CircuitBreaker;
   fetch?: typeof fetch;
@@ -107,11 +110,24 @@ export interface ShopifyClient {
   readonly endpoint: StoreEndpoint;
   readonly apiVersion: string;
   readonly budget: CostBudget;
+  /**
+   * The requested cost this store will charge for `document` with `variables`, as learned from its answers
+   * (./cost-learning.ts): what requests wait for and what packing prices groups with. Throws for a document the cost
+   * schema does not cover, as costOf does.
+   */
+  estimate(document: string, variables: Record<string, unknown>): number;
   request<T, V extends Record<string, unknown> = Record<string, unknown>>(
     document: string,
     variables: V,
     options: RequestOptions,
   ): Promise<ShopifyResponse<T>>;
+}
+
+/** The requested cost a MAX_COST_EXCEEDED refusal names in its error (`extensions.cost`), for an answer without `extensions.cost`. */
+function refusedCost(response: ClientResponse<unknown>): number | undefined {
+  const refusal = response.errors?.graphQLErrors?.find((e) => e.extensions?.code === 'MAX_COST_EXCEEDED');
+  const cost = refusal?.extensions?.cost;
+  return typeof cost === 'number' ? cost : undefined;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -142,12 +158,16 @@ class AdminClient implements ShopifyClient {
   readonly endpoint: StoreEndpoint;
   readonly apiVersion: string;
   readonly budget: CostBudget;
+  private readonly estimator: CostEstimator;
   private readonly admin: ReturnType<typeof createAdminApiClient>;
+  /** An own property, not a method: wrappers that spread a client (`{ ...client, request }`) keep it. */
+  readonly estimate: ShopifyClient['estimate'] = (document, variables) => this.estimator.estimate(document, variables);
 
   constructor(private readonly opts: ShopifyClientOptions) {
     this.endpoint = opts.endpoint;
     this.apiVersion = opts.apiVersion;
     this.budget = opts.budget ?? new LocalCostBudget();
+    this.estimator = opts.estimator ?? new CostEstimator();
     this.admin = createAdminApiClient({
       storeDomain: opts.endpoint.storeDomain,
       apiVersion: opts.apiVersion,
@@ -290,6 +310,9 @@ class AdminClient implements ShopifyClient {
     // An error status leaves the body unread; drop it so the connection goes back to the pool.
     await response.errors?.response?.body?.cancel().catch(() => undefined);
     const cost = readCost(response.extensions);
+    // Every answer that says what Shopify requested teaches the estimate: THROTTLED and MAX_COST_EXCEEDED ones too.
+    const requested = cost?.requestedQueryCost ?? refusedCost(response);
+    if (requested !== undefined) this.estimator.observe(document, variables, requested);
     let result = classify(response, cost);
     // The abort shows up as a network error or an unreadable body; name it for what it is.
     const timedOut = result.kind !== 'ok' && signal.aborted;

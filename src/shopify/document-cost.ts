@@ -1,6 +1,7 @@
 /**
- * The requested cost of one of our own documents, parsed once and memoised by variable shape: what every request
- * helper and the packer ask for. The rules it applies are in cost.ts; this file only remembers their answers.
+ * The requested cost of one of our own documents by Shopify's published rules (the linear model), parsed once and
+ * memoised by variable shape. The rules it applies are in cost.ts; this file only remembers their answers. What a
+ * store really charges corrects it per store in ./cost-learning.ts, which is what requests and packing ask for.
  */
 import { FieldsOnCorrectTypeRule, KnownArgumentNamesRule, KnownTypeNamesRule, parse, validate, type DocumentNode } from 'graphql';
 import { requestedCost } from './cost.js';
@@ -12,9 +13,10 @@ const MAX_SHAPES = 5_000;
 
 /**
  * The variables as far as cost is concerned: Shopify's rules read list sizes (`ids`, `first`) and booleans
- * (@include), never the text of a string, so `["gid…", "gid…"]` and `"email:…"` reduce to `2` and `""`.
+ * (@include), never the text of a string, so `["gid…", "gid…"]` and `"email:…"` reduce to `2` and `""`. It is also the
+ * key under which ./cost-learning.ts remembers what a store charged, so one string serves both memories.
  */
-function costShape(variables: Record<string, unknown>): string {
+export function costShape(variables: Record<string, unknown>): string {
   return JSON.stringify(variables, (_key, value) => (Array.isArray(value) ? value.length : typeof value === 'string' ? '' : value));
 }
 
@@ -24,12 +26,16 @@ function costShape(variables: Record<string, unknown>): string {
  * document against the schema each time made packing most of the subgraph's own latency.
  */
 export function costOf(document: string, variables: Record<string, unknown>): number {
+  return linearCost(document, costShape(variables), variables);
+}
+
+/** costOf for a caller that already holds the variables' {@link costShape} (the learned estimate keys by it too). */
+export function linearCost(document: string, shape: string, variables: Record<string, unknown>): number {
   let entry = parsed.get(document);
   if (!entry) {
     entry = { doc: checked(parse(document)), costs: new Map() };
     parsed.set(document, entry);
   }
-  const shape = costShape(variables);
   let cost = entry.costs.get(shape);
   if (cost === undefined) {
     cost = requestedCost(costSchema(), entry.doc, { variables }).total;

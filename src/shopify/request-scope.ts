@@ -58,6 +58,7 @@ export function limitedClient(client: ShopifyClient, limiter: Limiter): ShopifyC
     endpoint: client.endpoint,
     apiVersion: client.apiVersion,
     budget: client.budget,
+    estimate: (document, variables) => client.estimate(document, variables),
     request: (document, variables, options) =>
       client.request(document, variables, { ...options, limiter, trace: options.trace ?? limiter.trace }),
   };

@@ -1,11 +1,10 @@
 /**
  * The one way this subgraph sends a document to Shopify: `request(client, DOCUMENT, variables)`. The document carries
- * its codegen result and variable types, its operation name is read from its own source, and its cost is estimated
- * by Shopify's rules (./pack.ts) — so no call site repeats a name, a type or a cost.
+ * its codegen result and variable types, its operation name is read from its own source, and its cost is the store's
+ * learned estimate (client.estimate, ./cost-learning.ts) — so no call site repeats a name, a type or a cost.
  */
 import { Kind, parse, type DefinitionNode, type OperationDefinitionNode } from 'graphql';
 import type { ShopifyClient, ShopifyResponse } from './client.js';
-import { costOf } from './document-cost.js';
 
 declare const types: unique symbol;
 
@@ -50,7 +49,7 @@ export interface TypedRequestOptions {
   mutation?: { replaySafe: boolean };
 }
 
-/** Sends `document` with `variables` through `client`, named by the document and priced by Shopify's cost rules. */
+/** Sends `document` with `variables` through `client`, named by the document and priced by what the store charges. */
 export function request<Result, Variables extends Record<string, unknown>>(
   client: ShopifyClient,
   document: TypedDocument<Result, Variables>,
@@ -59,7 +58,7 @@ export function request<Result, Variables extends Record<string, unknown>>(
 ): Promise<ShopifyResponse<Result>> {
   return client.request<Result, Variables>(document, variables, {
     operationName: operationNameOf(document),
-    estimatedCost: costOf(document, variables),
+    estimatedCost: client.estimate(document, variables),
     ...options,
   });
 }
