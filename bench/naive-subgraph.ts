@@ -32,7 +32,7 @@ function lookup(name: string, variables: string, body: string, fragments: string
 }
 
 const ORDER_VARIABLES =
-  ', $ordersFirst: Int!, $withLineItems: Boolean!, $lineItemsFirst: Int!, $withTracking: Boolean!, $withLocation: Boolean!';
+  ', $ordersFirst: Int!, $withLineItems: Boolean!, $lineItemsFirst: Int!, $withProductIds: Boolean!, $withTracking: Boolean!, $withLocation: Boolean!';
 const DOCS = {
   customer: lookup('NaiveCustomer', '', '...CustomerCard', CUSTOMER_CARD),
   orders: lookup(
@@ -43,7 +43,7 @@ const DOCS = {
   ),
   products: lookup(
     'NaiveProducts',
-    ', $ordersFirst: Int!, $lineItemsFirst: Int!',
+    ', $ordersFirst: Int!, $lineItemsFirst: Int!, $withProductIds: Boolean!',
     'id defaultEmailAddress { emailAddress } orders(first: $ordersFirst, sortKey: CREATED_AT, reverse: true) { nodes { id lineItems(first: $lineItemsFirst) { nodes { ...ProfileLineItem } pageInfo { hasNextPage } } } }',
     PROFILE_LINE_ITEM,
   ),
@@ -97,7 +97,7 @@ function naiveShopify(storeUrl: string, token: string) {
         .filter((o) => truncated.has(o.id))
         .map(async (order) => {
           for (const first of LINE_ITEMS_FOLLOW_UPS) {
-            const data = await request(ORDER_LINE_ITEMS, { ids: [order.id], first });
+            const data = await request(ORDER_LINE_ITEMS, { ids: [order.id], first, withProductIds: true });
             const node = data.nodes[0];
             order.products = node.lineItems.nodes.map((li: any) => toLineItem(li, order.id));
             if (!node.lineItems.pageInfo.hasNextPage) return;
@@ -112,6 +112,8 @@ function naiveShopify(storeUrl: string, token: string) {
       ordersFirst: plan.ordersFirst,
       withLineItems: plan.lineItems,
       lineItemsFirst: LINE_ITEMS_FIRST,
+      // A naive resolver asks every line item's product, selected or not.
+      withProductIds: true,
       withTracking: plan.tracking,
       withLocation: plan.location,
     });
@@ -127,7 +129,11 @@ function naiveShopify(storeUrl: string, token: string) {
 
   /** The line items of the customer's 10 latest orders (the products field's own request). */
   const productsOf = async (profile: Profile): Promise<LineItemModel[]> => {
-    const hit = await customerOf(profile, DOCS.products, { ordersFirst: PRODUCTS_PLAN.ordersFirst, lineItemsFirst: LINE_ITEMS_FIRST });
+    const hit = await customerOf(profile, DOCS.products, {
+      ordersFirst: PRODUCTS_PLAN.ordersFirst,
+      lineItemsFirst: LINE_ITEMS_FIRST,
+      withProductIds: true,
+    });
     if (!hit) return [];
     const truncated = new Set<string>();
     const orders = (hit.node.orders.nodes as any[]).map((o) => {

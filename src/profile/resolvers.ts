@@ -12,7 +12,7 @@ import { CUSTOMER_ONLY, type CustomerHit, type CustomerTarget, type FetchPlan } 
 import { requireIntInRange } from '../domain/numbers.js';
 import type { ShopifyLinkRecord } from '../store/index.js';
 import type { LinkModel, OrderModel, ProfileRef } from '../domain/model.js';
-import { orderPlan, PRODUCTS_PLAN, selectedFieldNames } from './selection.js';
+import { orderPlan, PRODUCTS_PLAN, productsPlan, selectedFieldNames } from './selection.js';
 import { orderStore } from './stores.js';
 import { selectStore, selectStores, type StoreHandle } from '../domain/stores.js';
 import { storeOf, storeScope } from '../store-scope.js';
@@ -106,12 +106,13 @@ export const profileResolvers: Resolvers = {
     async orders(profile, { limit, stores }, ctx, info) {
       requireIntInRange(limit, 1, 10, 'limit');
       const handles = stores == null ? undefined : selectStores(ctx.deps.stores, stores, 'stores');
-      const answers = await answersOf(profile, ctx, orderPlan(limit, selectedFieldNames(info)), handles);
+      const plan = orderPlan(limit, selectedFieldNames(info), selectedFieldNames(info, 'products'));
+      const answers = await answersOf(profile, ctx, plan, handles);
       return mergedOrders(answers, ctx, info).slice(0, limit);
     },
     async products(profile, { stores }, ctx, info) {
       const handles = stores == null ? undefined : selectStores(ctx.deps.stores, stores, 'stores');
-      const answers = await answersOf(profile, ctx, PRODUCTS_PLAN, handles);
+      const answers = await answersOf(profile, ctx, productsPlan(selectedFieldNames(info)), handles);
       return mergedOrders(answers, ctx, info)
         .slice(0, PRODUCTS_PLAN.ordersFirst)
         .flatMap((o) => o.products ?? []);

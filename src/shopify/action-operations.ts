@@ -32,7 +32,14 @@ export const ACTION_LINE_ITEMS_FIRST = 100;
 /** One order as the profile shows it: the order in every action's payload. */
 export const ACTION_ORDER = typedDocument<ActionOrderQuery, ActionOrderQueryVariables>(/* GraphQL */ `
   #graphql
-  query ActionOrder($id: ID!, $withLineItems: Boolean!, $lineItemsFirst: Int!, $withTracking: Boolean!, $withLocation: Boolean!) {
+  query ActionOrder(
+    $id: ID!
+    $withLineItems: Boolean!
+    $lineItemsFirst: Int!
+    $withProductIds: Boolean!
+    $withTracking: Boolean!
+    $withLocation: Boolean!
+  ) {
     order(id: $id) {
       ...ProfileOrder
     }

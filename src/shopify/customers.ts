@@ -11,7 +11,7 @@
  * hold is unknown: those emails are looked up again, paged to the end, before anyone is told "no customer". An email
  * that is not a plain address never goes into a search query at all: it is looked up exactly (`customerByIdentifier`).
  */
-import { toCustomer, toLineItem, toOrder } from './mappers.js';
+import { toCustomer, toOrder } from './mappers.js';
 import type { CustomerBundle, OrderModel } from '../domain/model.js';
 import { CUSTOMER_ONLY, linkingEmail, type CustomerHit, type CustomerTarget, type FetchPlan } from '../domain/lookup.js';
 import { ShopifyUnavailableError } from '../errors.js';
@@ -19,7 +19,8 @@ import type { ProfileCustomersQuery, ProfileCustomersQueryVariables } from './__
 import type { ShopifyClient } from './client.js';
 import { limitedClient, type Limiter } from './request-scope.js';
 import { customerIdsByEmail, lookupFirst, normalEmail } from './email-owners.js';
-import { CUSTOMER_IDS_BY_EMAIL, ORDER_LINE_ITEMS, PROFILE_CUSTOMERS } from './operations.js';
+import { completeLineItems, LINE_ITEMS_FIRST } from './line-items.js';
+import { CUSTOMER_IDS_BY_EMAIL, PROFILE_CUSTOMERS } from './operations.js';
 import { costOf } from './document-cost.js';
 import { packByCost } from './pack.js';
 import { emailQuery, isPlainEmail } from './search-syntax.js';
@@ -34,16 +35,7 @@ export interface CustomerSource {
   load(targets: readonly CustomerTarget[], plan: FetchPlan, limiter?: Limiter): Promise<Array<CustomerHit | null | Error>>;
 }
 
-/**
- * Line items fetched with each order. Each costs 5 points per order in the batch, so this is a trade: 5 covers
- * most orders (stores average 2–3 lines) while letting two full cards share one 1000-point request.
- */
-export const LINE_ITEMS_FIRST = 5;
-/**
- * Page sizes of the follow-up for orders with more lines: 20 first (nine orders per request), then what still
- * fits one request alone (a line item costs 5 points, so 190 lines plus the order stay under 1000).
- */
-export const LINE_ITEMS_FOLLOW_UPS = [20, 190] as const;
+export { LINE_ITEMS_FIRST, LINE_ITEMS_FOLLOW_UPS } from './line-items.js';
 
 /** A target's key: equal keys are one lookup. */
 export function targetKey(t: CustomerTarget): string {
@@ -56,6 +48,7 @@ export function mergePlans(plans: readonly FetchPlan[]): FetchPlan {
     (a, b) => ({
       ordersFirst: Math.max(a.ordersFirst, b.ordersFirst),
       lineItems: a.lineItems || b.lineItems,
+      productIds: !!a.productIds || !!b.productIds,
       tracking: a.tracking || b.tracking,
       location: a.location || b.location,
     }),
@@ -66,13 +59,17 @@ export function mergePlans(plans: readonly FetchPlan[]): FetchPlan {
 const emailsOf = (t: CustomerTarget) => (t.kind === 'emails' ? t.emails : []);
 const policyOf = (t: CustomerTarget) => (t.kind === 'emails' ? t.policy : undefined);
 
-/** Variables of PROFILE_CUSTOMERS; without the query string when only pricing (cost does not depend on it). */
+/**
+ * Variables of PROFILE_CUSTOMERS; without the query string when only pricing (cost does not depend on it).
+ * `ordersFirst`: the group's sized page of orders (see sizedFirst), at most the plan's.
+ */
 function profileVariables(
   ids: readonly string[],
   emails: readonly string[],
   plan: FetchPlan,
   lineItemsFirst = LINE_ITEMS_FIRST,
   withQuery = true,
+  ordersFirst = plan.ordersFirst,
 ): ProfileCustomersQueryVariables {
   return {
     ids: [...ids],
@@ -81,17 +78,31 @@ function profileVariables(
     emailCount: Math.max(1, emails.length),
     byEmail: emails.length > 0,
     withOrders: plan.ordersFirst > 0,
-    ordersFirst: Math.max(1, plan.ordersFirst),
+    ordersFirst: Math.max(1, ordersFirst),
     withLineItems: plan.lineItems && plan.ordersFirst > 0,
     lineItemsFirst,
+    withProductIds: !!plan.productIds && plan.lineItems && plan.ordersFirst > 0,
     withTracking: plan.tracking,
     withLocation: plan.location,
   };
 }
 
+/**
+ * The orders to ask with a customer's card: the plan's, or fewer when the customer's `numberOfOrders` is known (the
+ * email lookup reads it for free). A customer with 3 orders asked for 10 requests ~230 points it cannot use, which a
+ * busy bucket must hold while the request runs. At least 1, so an order placed since the count is still seen (the
+ * page's `hasNextPage` then says the count was stale, and the card is asked again in full).
+ */
+function sizedFirst(w: Work, plan: FetchPlan): number {
+  return w.orders === undefined ? plan.ordersFirst : Math.max(1, Math.min(plan.ordersFirst, w.orders));
+}
+
 type Customer = NonNullable<ProfileCustomersQuery['matched']>['nodes'][number];
-/** One target of this load: its index in the answer, and the email that led to it when looked up first. */
-type Work = { t: CustomerTarget; i: number; matchedEmail: string | null };
+/**
+ * One target of this load: its index in the answer, the email that led to it when looked up first, and then also
+ * the customer's number of orders.
+ */
+type Work = { t: CustomerTarget; i: number; matchedEmail: string | null; orders?: number };
 
 /** The real source: batched, cost-packed requests to the Shopify Admin API. */
 export class ShopifyCustomerSource implements CustomerSource {
@@ -126,17 +137,25 @@ export class ShopifyCustomerSource implements CustomerSource {
       if (first.size > 0) work = [...work.filter((w) => !first.has(w)), ...(await this.resolveToIds([...first], results))];
       else packed = choice.direct;
     }
-    const undecided = await this.fetchCards(work, plan, results, truncated, packed);
-    // A full search page left these unknown: their emails are looked up to the end, then their cards fetched by id.
-    if (undecided.length > 0) await this.fetchCards(await this.resolveToIds(undecided, results), plan, results, truncated);
+    const again = await this.fetchCards(work, plan, results, truncated, packed);
+    // A full search page left these unknown: their emails are looked up to the end, then their cards fetched by id;
+    // a card sized by an order count that was already stale is asked again in full.
+    const undecided = again.filter((w) => w.t.kind === 'emails');
+    const resized = again.filter((w) => w.t.kind === 'id');
+    const retry = [...resized, ...(undecided.length > 0 ? await this.resolveToIds(undecided, results) : [])];
+    if (retry.length > 0) {
+      const left = await this.fetchCards(retry, plan, results, truncated);
+      for (const w of left) results[w.i] = new ShopifyUnavailableError("the customer's orders changed while they were read; try again");
+    }
 
-    await this.completeLineItems(results, truncated);
+    await this.failIncomplete(results, truncated, plan);
     return results;
   }
 
   /**
-   * Fetches the cards of `work` in cost-packed requests and fills `results`. Returns the email targets a full search
-   * page left undecided (an earlier email of theirs may belong to a customer the page did not hold).
+   * Fetches the cards of `work` in cost-packed requests and fills `results`. Returns what is not decided yet: the email
+   * targets a full search page left undecided (an earlier email of theirs may belong to a customer the page did not
+   * hold), and, as id targets without an order count, customers whose sized page of orders turned out too short.
    */
   private async fetchCards(
     work: readonly Work[],
@@ -145,7 +164,13 @@ export class ShopifyCustomerSource implements CustomerSource {
     truncated: Set<OrderModel>,
     packed: Packing<Work> = packByCost(
       work,
-      cardPricer(work, (w) => w.t, plan, this.lineItemsFirst),
+      cardPricer(
+        work,
+        (w) => w.t,
+        plan,
+        this.lineItemsFirst,
+        (w) => sizedFirst(w, plan),
+      ),
     ),
   ): Promise<Work[]> {
     const undecided: Work[] = [];
@@ -157,8 +182,13 @@ export class ShopifyCustomerSource implements CustomerSource {
     await Promise.all(
       groups.map(async ({ items }) => {
         const [ids, emails] = splitTargets(items.map((w) => w.t));
+        const ordersFirst = Math.max(...items.map((w) => sizedFirst(w, plan)));
         try {
-          const { data } = await request(this.client, PROFILE_CUSTOMERS, profileVariables(ids, emails, plan, this.lineItemsFirst));
+          const { data } = await request(
+            this.client,
+            PROFILE_CUSTOMERS,
+            profileVariables(ids, emails, plan, this.lineItemsFirst, true, ordersFirst),
+          );
           const byId = new Map<string, Customer>();
           for (const node of data.linked ?? []) if (node && 'id' in node) byId.set(node.id, node as Customer);
           const byEmail = new Map<string, Customer>();
@@ -170,7 +200,8 @@ export class ShopifyCustomerSource implements CustomerSource {
           for (const w of items) {
             if (w.t.kind === 'id') {
               const c = byId.get(w.t.customerId);
-              results[w.i] = c ? { bundle: this.bundle(c, plan, truncated), matchedEmail: w.matchedEmail } : null;
+              if (c && ordersCutShort(c, plan)) undecided.push({ t: w.t, i: w.i, matchedEmail: w.matchedEmail });
+              else results[w.i] = c ? { bundle: this.bundle(c, plan, truncated), matchedEmail: w.matchedEmail } : null;
               continue;
             }
             // An email missing from a page that was cut short is unknown, not unowned.
@@ -197,14 +228,18 @@ export class ShopifyCustomerSource implements CustomerSource {
         results[w.i] = owners;
         return [];
       }
-      const matchedEmail = linkingEmail(emailsOf(w.t), (e) => owners.get(e) ?? null, policyOf(w.t));
+      const matchedEmail = linkingEmail(emailsOf(w.t), (e) => owners.get(e)?.id ?? null, policyOf(w.t));
       if (!matchedEmail) return [];
-      return [{ t: { kind: 'id', customerId: owners.get(matchedEmail)! }, i: w.i, matchedEmail }];
+      const owner = owners.get(matchedEmail)!;
+      return [{ t: { kind: 'id', customerId: owner.id }, i: w.i, matchedEmail, orders: owner.numberOfOrders }];
     });
   }
 
   /**
-   * `first`: true when looking emails up first takes fewer requests than fetching the full card for every email.
+   * `first`: true when looking emails up first pays: it takes fewer requests than fetching the full card for every
+   * email even if every email's customer had a full page of orders; or orders are asked and either the batch takes
+   * several requests or the bucket cannot hold it now — then the lookup's order counts size each card's orders, so
+   * the batch packs into fewer requests and holds fewer points (see sizedFirst).
    * `direct`: the packing of `work` as it is, which fetchCards reuses when nothing is looked up first.
    */
   private resolveEmailsFirst(work: readonly Work[], plan: FetchPlan): { first: boolean; direct: Packing<Work> } {
@@ -221,7 +256,14 @@ export class ShopifyCustomerSource implements CustomerSource {
       asIds,
       cardPricer(asIds, (t) => t, plan, this.lineItemsFirst),
     );
-    return { first: lookup.groups.length + then.groups.length < direct.groups.length, direct };
+    if (lookup.groups.length + then.groups.length < direct.groups.length) return { first: true, direct };
+    return { first: plan.ordersFirst > 1 && (direct.groups.length > 1 || this.bucketShort(direct)), direct };
+  }
+
+  /** True when the store's bucket, as last seen, holds less than the requested cost of these requests together. */
+  private bucketShort(packing: Packing<Work>): boolean {
+    const level = this.client.budget.snapshot()?.currentlyAvailable;
+    return level !== undefined && level < packing.groups.reduce((sum, g) => sum + g.cost, 0);
   }
 
   private bundle(c: Customer, plan: FetchPlan, truncated: Set<OrderModel>): CustomerBundle {
@@ -238,37 +280,12 @@ export class ShopifyCustomerSource implements CustomerSource {
   }
 
   /**
-   * Fetches all line items of orders that had more than the first page, in rounds of growing page size. If that
-   * fails, the customers concerned become errors: a silently truncated product list would be wrong data.
+   * Completes the line items of orders that had more than the first page (./line-items.ts). If that fails, the
+   * customers concerned become errors: a silently truncated product list would be wrong data.
    */
-  private async completeLineItems(results: Array<CustomerHit | null | Error>, truncated: Set<OrderModel>): Promise<void> {
-    const failed = new Map<OrderModel, Error>();
-    let pending = [...truncated];
-    for (const first of LINE_ITEMS_FOLLOW_UPS) {
-      if (pending.length === 0) break;
-      const byId = new Map<string, OrderModel[]>();
-      for (const o of pending) byId.set(o.id, [...(byId.get(o.id) ?? []), o]);
-      const stillMore: OrderModel[] = [];
-      const { groups } = packByCost([...byId.keys()], (g) => costOf(ORDER_LINE_ITEMS, { ids: g, first }));
-      await Promise.all(
-        groups.map(async ({ items }) => {
-          try {
-            const { data } = await request(this.client, ORDER_LINE_ITEMS, { ids: items, first });
-            for (const node of data.nodes) {
-              if (!node || !('lineItems' in node)) continue;
-              const products = node.lineItems.nodes.map((li) => toLineItem(li, node.id));
-              for (const order of byId.get(node.id) ?? []) {
-                order.products = products;
-                if (node.lineItems.pageInfo.hasNextPage) stillMore.push(order);
-              }
-            }
-          } catch (error) {
-            for (const id of items) for (const order of byId.get(id) ?? []) failed.set(order, error as Error);
-          }
-        }),
-      );
-      pending = stillMore;
-    }
+  private async failIncomplete(results: Array<CustomerHit | null | Error>, truncated: Set<OrderModel>, plan: FetchPlan): Promise<void> {
+    if (truncated.size === 0) return;
+    const failed = await completeLineItems(this.client, truncated, !!plan.productIds);
     if (failed.size === 0) return;
     results.forEach((r, i) => {
       if (!r || r instanceof Error) return;
@@ -278,25 +295,37 @@ export class ShopifyCustomerSource implements CustomerSource {
   }
 }
 
+/**
+ * True when a card's page of orders was sized by a count that is already stale: Shopify has more orders than the
+ * page held, and the plan wanted more than it held.
+ */
+function ordersCutShort(c: Customer, plan: FetchPlan): boolean {
+  return !!c.orders?.pageInfo.hasNextPage && c.orders.nodes.length < plan.ordersFirst;
+}
+
 type Packing<T> = ReturnType<typeof packByCost<T>>;
 
 /**
  * The packer's price of a group of targets: PROFILE_CUSTOMERS's requested cost, which depends only on how many distinct
- * ids and emails the group holds (and the plan). Packing a large batch prices hundreds of candidate groups; each is
- * counted in place and each count priced once, instead of building its variables (copied arrays, Sets, a cost key).
+ * ids and emails the group holds, the largest page of orders among them (`ordersOf`; the plan's when not given) and the
+ * plan. Packing a large batch prices hundreds of candidate groups; each is counted in place and each count priced
+ * once, instead of building its variables (copied arrays, Sets, a cost key).
  */
 function cardPricer<T>(
   items: readonly T[],
   targetOf: (item: T) => CustomerTarget,
   plan: FetchPlan,
   lineItemsFirst: number,
+  ordersOf?: (item: T) => number,
 ): (group: readonly T[]) => number {
   // Plain counting equals counting distinct values only when no id or email repeats among all the items.
   const distinct = noRepeats(items.map(targetOf));
-  const costs = new Map<string, number>();
+  const costs = new Map<number, number>();
   return (group) => {
     let ids = 0;
     let emails = 0;
+    let ordersFirst = ordersOf ? 0 : plan.ordersFirst;
+    if (ordersOf) for (const item of group) ordersFirst = Math.max(ordersFirst, ordersOf(item));
     if (distinct) {
       for (const item of group) {
         const t = targetOf(item);
@@ -307,11 +336,12 @@ function cardPricer<T>(
       const [i, e] = splitTargets(group.map(targetOf));
       [ids, emails] = [i.length, e.length];
     }
-    const key = `${ids}/${emails}`;
+    // One number for the three counts (each < 2^16 here: groups hold at most 250 targets of ≤ 250 emails… capped).
+    const key = (ids * 65_536 + Math.min(emails, 65_535)) * 16 + ordersFirst;
     let cost = costs.get(key);
     if (cost === undefined) {
       const blank = (n: number) => Array.from({ length: n }, () => '');
-      cost = costOf(PROFILE_CUSTOMERS, profileVariables(blank(ids), blank(emails), plan, lineItemsFirst, false));
+      cost = costOf(PROFILE_CUSTOMERS, profileVariables(blank(ids), blank(emails), plan, lineItemsFirst, false, ordersFirst));
       costs.set(key, cost);
     }
     return cost;

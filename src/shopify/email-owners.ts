@@ -22,15 +22,26 @@ export const lookupFirst = (emails: number) => Math.min(250, emails + EMAIL_LOOK
 /** An address as Shopify's answers are compared with ours: trimmed, lower case; null when there is none. */
 export const normalEmail = (e: string | null | undefined) => e?.trim().toLowerCase() || null;
 
+/** The customer owning an email, and how many orders it has (sizes the orders fetched with its card). */
+export interface EmailOwner {
+  id: string;
+  numberOfOrders: number;
+}
+
+const ownerOf = (c: { id: string; numberOfOrders: string }): EmailOwner => ({
+  id: c.id,
+  numberOfOrders: Number.parseInt(c.numberOfOrders, 10),
+});
+
 /**
- * email → customer GID for the emails that belong to a customer, known completely (every page read), or the Error
+ * email → its owner for the emails that belong to a customer, known completely (every page read), or the Error
  * that prevented knowing. Plain addresses are searched in packed, paged requests; any other is looked up exactly.
  */
-export async function customerIdsByEmail(client: ShopifyClient, emails: readonly string[]): Promise<Map<string, string> | Error> {
+export async function customerIdsByEmail(client: ShopifyClient, emails: readonly string[]): Promise<Map<string, EmailOwner> | Error> {
   const unique = [...new Set(emails)];
   const plain = unique.filter(isPlainEmail);
   const { groups } = packByCost(plain, (g) => costOf(CUSTOMER_IDS_BY_EMAIL, { query: '', first: lookupFirst(g.length) }), undefined, 100);
-  const owners = new Map<string, string>();
+  const owners = new Map<string, EmailOwner>();
   try {
     await Promise.all([
       ...groups.map(({ items }) => searchOwners(client, items, owners)),
@@ -43,7 +54,7 @@ export async function customerIdsByEmail(client: ShopifyClient, emails: readonly
 }
 
 /** Pages one email search until Shopify says there is no more, or every email has its (one) owner. */
-async function searchOwners(client: ShopifyClient, emails: readonly string[], owners: Map<string, string>): Promise<void> {
+async function searchOwners(client: ShopifyClient, emails: readonly string[], owners: Map<string, EmailOwner>): Promise<void> {
   const wanted = new Set(emails);
   let found = 0;
   let after: string | null = null;
@@ -56,7 +67,7 @@ async function searchOwners(client: ShopifyClient, emails: readonly string[], ow
     for (const node of data.customers.nodes) {
       const email = normalEmail(node.defaultEmailAddress?.emailAddress);
       if (email && wanted.has(email) && !owners.has(email)) {
-        owners.set(email, node.id);
+        owners.set(email, ownerOf(node));
         found++;
       }
     }
@@ -73,8 +84,8 @@ async function searchOwners(client: ShopifyClient, emails: readonly string[], ow
 }
 
 /** The owner of one email that is not a plain address, by exact identifier (no search syntax involved). */
-async function exactOwner(client: ShopifyClient, email: string, owners: Map<string, string>): Promise<void> {
+async function exactOwner(client: ShopifyClient, email: string, owners: Map<string, EmailOwner>): Promise<void> {
   const { data } = await request(client, CUSTOMER_ID_BY_EMAIL_ADDRESS, { email });
   const c = data.customerByIdentifier;
-  if (c && normalEmail(c.defaultEmailAddress?.emailAddress) === email) owners.set(email, c.id);
+  if (c && normalEmail(c.defaultEmailAddress?.emailAddress) === email) owners.set(email, ownerOf(c));
 }

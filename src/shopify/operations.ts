@@ -67,7 +67,7 @@ export const PROFILE_LINE_ITEM = /* GraphQL */ `
     image {
       url
     }
-    product {
+    product @include(if: $withProductIds) {
       id
     }
   }
@@ -140,6 +140,7 @@ export const PROFILE_CUSTOMERS = typedDocument<ProfileCustomersQuery, ProfileCus
     $ordersFirst: Int!
     $withLineItems: Boolean!
     $lineItemsFirst: Int!
+    $withProductIds: Boolean!
     $withTracking: Boolean!
     $withLocation: Boolean!
   ) {
@@ -164,6 +165,9 @@ export const PROFILE_CUSTOMERS = typedDocument<ProfileCustomersQuery, ProfileCus
       nodes {
         ...ProfileOrder
       }
+      pageInfo {
+        hasNextPage
+      }
     }
   }
   ${CUSTOMER_CARD}
@@ -174,7 +178,7 @@ export const PROFILE_CUSTOMERS = typedDocument<ProfileCustomersQuery, ProfileCus
 /** The rest of the line items of orders that have more than the first page fetched with the profile. */
 export const ORDER_LINE_ITEMS = typedDocument<OrderLineItemsQuery, OrderLineItemsQueryVariables>(/* GraphQL */ `
   #graphql
-  query OrderLineItems($ids: [ID!]!, $first: Int!) {
+  query OrderLineItems($ids: [ID!]!, $first: Int!, $withProductIds: Boolean!) {
     nodes(ids: $ids) {
       ... on Order {
         id
@@ -233,7 +237,8 @@ export const CUSTOMER_BY_ID = typedDocument<CustomerByIdQuery, CustomerByIdQuery
 
 /**
  * Which customers own these emails: the cheap first step when a batch's full lookup by email would cost more
- * requests, and the completion of a search whose page was full. Paged until `hasNextPage` is false.
+ * requests or points, and the completion of a search whose page was full. Paged until `hasNextPage` is false.
+ * `numberOfOrders` is a scalar (free): it sizes the card's `orders(first:)` that follows.
  */
 export const CUSTOMER_IDS_BY_EMAIL = typedDocument<CustomerIdsByEmailQuery, CustomerIdsByEmailQueryVariables>(/* GraphQL */ `
   #graphql
@@ -241,6 +246,7 @@ export const CUSTOMER_IDS_BY_EMAIL = typedDocument<CustomerIdsByEmailQuery, Cust
     customers(first: $first, query: $query, after: $after) {
       nodes {
         id
+        numberOfOrders
         defaultEmailAddress {
           emailAddress
         }
@@ -260,6 +266,7 @@ export const CUSTOMER_ID_BY_EMAIL_ADDRESS = typedDocument<CustomerIdByEmailAddre
     query CustomerIdByEmailAddress($email: String!) {
       customerByIdentifier(identifier: { emailAddress: $email }) {
         id
+        numberOfOrders
         defaultEmailAddress {
           emailAddress
         }

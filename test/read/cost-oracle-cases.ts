@@ -24,7 +24,7 @@ function profile(
   ids: number,
   emails: number,
   ordersFirst: number,
-  extras: { lineItems?: boolean; tracking?: boolean; location?: boolean } = {},
+  extras: { lineItems?: boolean; productIds?: boolean; tracking?: boolean; location?: boolean } = {},
 ) {
   return {
     ids: gids('Customer', ids),
@@ -36,6 +36,7 @@ function profile(
     ordersFirst: Math.max(1, ordersFirst),
     withLineItems: !!extras.lineItems && ordersFirst > 0,
     lineItemsFirst: 5,
+    withProductIds: !!extras.productIds && !!extras.lineItems && ordersFirst > 0,
     withTracking: !!extras.tracking,
     withLocation: !!extras.location,
   };
@@ -50,8 +51,13 @@ export const CASES: Record<string, [string, Record<string, unknown>]> = {
     'PROFILE_CUSTOMERS',
     profile(1, 0, 5, { lineItems: true, tracking: true, location: true }),
   ],
+  'profile: 1 by email, 10 orders, line items with product ids': [
+    'PROFILE_CUSTOMERS',
+    profile(0, 1, 10, { lineItems: true, productIds: true }),
+  ],
   'profile: 2 by email, 10 orders with tracking': ['PROFILE_CUSTOMERS', profile(0, 2, 10, { tracking: true })],
-  'line items of 4 orders, 20 each': ['ORDER_LINE_ITEMS', { ids: gids('Order', 4), first: 20 }],
+  'line items of 4 orders, 20 each': ['ORDER_LINE_ITEMS', { ids: gids('Order', 4), first: 20, withProductIds: false }],
+  'line items of 4 orders, 20 each, with product ids': ['ORDER_LINE_ITEMS', { ids: gids('Order', 4), first: 20, withProductIds: true }],
   'customer search, 10': ['CUSTOMER_SEARCH', { query: 'email:agent@example.com', first: 10 }],
   'customer by order name': ['CUSTOMER_BY_ORDER_NAME', { query: 'name:#1001' }],
   'customer by id': ['CUSTOMER_BY_ID', { id: 'gid://shopify/Customer/1000001' }],
@@ -60,7 +66,7 @@ export const CASES: Record<string, [string, Record<string, unknown>]> = {
   'customer id by email address': ['CUSTOMER_ID_BY_EMAIL_ADDRESS', { email: 'agent"odd@example.com' }],
   'action order (payload)': [
     'ACTION_ORDER',
-    { id: 'gid://shopify/Order/5001', withLineItems: true, lineItemsFirst: 100, withTracking: true, withLocation: true },
+    { id: 'gid://shopify/Order/5001', withLineItems: true, lineItemsFirst: 5, withProductIds: true, withTracking: true, withLocation: true },
   ],
   'action order check with line items': [
     'ACTION_ORDER_CHECK',

@@ -13,7 +13,7 @@ import { startSimulator } from 'shopify-admin-simulator';
 
 let sim: Awaited<ReturnType<typeof startSimulator>>;
 let targets: CustomerTarget[];
-const plan = { ordersFirst: 10, lineItems: true, tracking: false, location: false };
+const plan = { ordersFirst: 10, lineItems: true, productIds: true, tracking: false, location: false };
 
 const source = (lineItemsFirst?: number) =>
   new ShopifyCustomerSource(

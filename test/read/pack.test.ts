@@ -59,6 +59,7 @@ describe('packing lookups under the 1000-point limit', () => {
       ordersFirst: 1,
       withLineItems: false,
       lineItemsFirst: 5,
+      withProductIds: false,
       withTracking: false,
       withLocation: false,
     });
