@@ -1,7 +1,8 @@
 /**
  * The control API under /__simulator/ for tests, demos and benchmarks: JSON in and out, no token (it is never on a
- * path a real store serves). It reads and resets the simulator's state, tells who the shop is, adds customers and
- * chooses how `email:` search matches; it never goes through the GraphQL bucket.
+ * path a real store serves). It reads and resets the simulator's state, tells who the shop is, adds customers,
+ * chooses how `email:` search matches and how queries are charged (`POST /cost {"factor": 0.25}`: requested and actual
+ * costs scaled from the published rules, rounded, at least 1); it never goes through the GraphQL bucket.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -31,6 +32,8 @@ const newCustomerSchema = z
     lastName: z.string().max(255).nullable().optional(),
   })
   .strict();
+/** How queries are charged against Shopify's published rules (cost.ts `Charging`): 0.25 = a quarter, 2.5 = more. */
+const costSchema = z.object({ factor: z.number().positive().max(100) }).strict();
 const searchSchema = z.object({ emailMatch: z.enum(['exact', 'prefix']) }).strict();
 const webhookSchema = z
   .object({
@@ -82,6 +85,12 @@ export async function handleControl(
     if (route === 'POST /search') {
       state.store.emailSearch = searchSchema.parse(input).emailMatch;
       return send(res, 200, { emailMatch: state.store.emailSearch });
+    }
+    // Charging other than the published rules, for tests of what the client learns; a reset goes back to the start's.
+    if (route === 'GET /cost') return send(res, 200, state.charging);
+    if (route === 'POST /cost') {
+      state.charging = costSchema.parse(input);
+      return send(res, 200, state.charging);
     }
     if (route === 'GET /orders')
       return send(

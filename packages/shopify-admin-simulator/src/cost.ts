@@ -26,6 +26,22 @@ export type { PriceOptions } from './cost-plan.js';
 /** The most a single query may request; Shopify refuses anything dearer with MAX_COST_EXCEEDED. */
 export const MAX_QUERY_COST = 1000;
 
+/**
+ * How this simulator charges compared with the rules above: `factor` scales the requested and the actual cost of
+ * every query (rounded, at least 1 point for a query the rules price above 0). Shopify's published rules are an
+ * estimate a real store may depart from (a live store charged 25 for `variants(first: 250)`, the rules say 503);
+ * tests and benches set this through `POST /__simulator/cost` to prove the client learns what it is charged.
+ */
+export interface Charging {
+  factor: number;
+}
+
+/** The rules' price of a query as this simulator charges it. */
+export function charged(cost: number, charging: Charging): number {
+  if (charging.factor === 1 || cost === 0) return cost;
+  return Math.max(1, Math.round(cost * charging.factor));
+}
+
 /** One field's share as Shopify reports it under `extensions.cost.fields` when asked with `Shopify-GraphQL-Cost-Debug: 1`. */
 export interface FieldCost {
   path: string[];

@@ -5,7 +5,7 @@
  */
 import { execute, GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { actualCost, MAX_QUERY_COST, requestedCost, type FieldCost } from './cost.js';
+import { actualCost, charged, MAX_QUERY_COST, requestedCost, type Charging, type FieldCost } from './cost.js';
 import type { Bucket } from './bucket.js';
 import { maxCostError, parseError, throttledError, validationError, type ShopifyError } from './errors.js';
 import { fieldResolver, typeResolver, type SimContext } from './resolvers/index.js';
@@ -37,6 +37,8 @@ export interface ExecutorOptions {
   store: () => Store;
   jobDelayMs: number;
   cacheSize?: number;
+  /** how queries are charged against the published rules, read per request; default the rules themselves */
+  charging?: () => Charging;
 }
 
 /** Builds the request runner; the document cache lives as long as the simulator. */
@@ -94,11 +96,14 @@ export function createExecutor(options: ExecutorOptions) {
       req.variables && typeof req.variables === 'object' && !Array.isArray(req.variables) ? (req.variables as Record<string, unknown>) : {};
 
     const costKey = `${operationName ?? ''}\u0000${JSON.stringify(variables)}\u0000${req.query}`;
-    let requested = costs.get(costKey);
-    if (!requested) {
-      requested = requestedCost(schema, document, { variables, operationName });
-      costs.set(costKey, requested);
+    let priced = costs.get(costKey);
+    if (!priced) {
+      priced = requestedCost(schema, document, { variables, operationName });
+      costs.set(costKey, priced);
     }
+    // The cache holds the rules' price; what is charged can change between requests (POST /__simulator/cost).
+    const charging = options.charging?.() ?? { factor: 1 };
+    const requested = charging.factor === 1 ? priced : { ...priced, total: charged(priced.total, charging) };
     if (requested.total > MAX_QUERY_COST) {
       const status = bucket.status(token);
       return {
@@ -136,7 +141,7 @@ export function createExecutor(options: ExecutorOptions) {
       typeResolver,
     });
     const actual = result.data
-      ? actualCost(schema, document, result.data as Record<string, unknown>, { variables, operationName }).total
+      ? charged(actualCost(schema, document, result.data as Record<string, unknown>, { variables, operationName }).total, charging)
       : 0;
     const status = bucket.giveBack(token, Math.max(0, requested.total - actual));
     const body: Record<string, unknown> = {};

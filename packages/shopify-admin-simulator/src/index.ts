@@ -14,7 +14,7 @@ export { signWebhook } from './webhooks.js';
 export { mulberry32, seedStore, SHARED_ID_OFFSET, type SeedOptions, type SharedCustomersOptions } from './seed.js';
 export { CURRENCIES, DEFAULT_SHOP_CURRENCY, RATES, type Currency } from './model.js';
 export { DEFAULT_SHOP_NAME } from './store.js';
-export { actualCost, MAX_QUERY_COST, requestedCost, type FieldCost, type QueryCost } from './cost.js';
+export { actualCost, charged, MAX_QUERY_COST, requestedCost, type Charging, type FieldCost, type QueryCost } from './cost.js';
 
 /** The default access token the simulator accepts. */
 export const DEFAULT_TOKEN = 'shpat_simulator';
@@ -48,6 +48,11 @@ export interface SimulatorOptions {
   myshopifyDomain?: string;
   /** added to every id the store gives out, so two stores never share a GID; default 0 (SHARED_ID_OFFSET with sharedCustomers) */
   idOffset?: number;
+  /**
+   * charge queries differently from Shopify's published rules: requested and actual cost × factor (rounded, at least
+   * 1); default 1. Also `POST /__simulator/cost {"factor": 0.25}`; a reset goes back to this.
+   */
+  costFactor?: number;
   /** share a fraction of this store's customers (email and name) with the store of another seed, e.g. { seed: 1, fraction: 0.3 } */
   sharedCustomers?: SharedCustomersOptions;
 }
@@ -91,6 +96,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     logger: options.logger,
     shopDomain: () => myshopifyDomain ?? authority,
     shop: { currencyCode, name, idOffset, sharedCustomers },
+    charging: { factor: options.costFactor ?? 1 },
   });
   const server = createSimulatorServer({ state, jobDelayMs: options.jobDelayMs ?? 0, logger: options.logger });
   // Idle keep-alive sockets are kept a minute. With Node's 5 s default, a client in the same process whose event loop
@@ -135,6 +141,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 /** Every problem with the options (all at once, so a caller fixes them in one go); empty when they are valid. */
 function optionProblems(options: SimulatorOptions): string[] {
   const problems = seedOptionProblems(options);
+  const factor = options.costFactor;
+  if (factor !== undefined && !(Number.isFinite(factor) && factor > 0 && factor <= 100))
+    problems.push(`costFactor must be a number above 0 and at most 100, got ${String(factor)}`);
   const domain = options.myshopifyDomain;
   if (domain !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i.test(domain))
     problems.push(`myshopifyDomain must be a host name (e.g. eu-store.myshopify.com), got ${JSON.stringify(domain)}`);

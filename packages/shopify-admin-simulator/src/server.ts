@@ -31,7 +31,13 @@ export interface ServerOptions {
 /** Builds (does not listen) the simulator's HTTP server. */
 export function createSimulatorServer(options: ServerOptions): Server {
   const { state, logger } = options;
-  const run = createExecutor({ schema: loadAdminSchema(), bucket: state.bucket, store: () => state.store, jobDelayMs: options.jobDelayMs });
+  const run = createExecutor({
+    schema: loadAdminSchema(),
+    bucket: state.bucket,
+    store: () => state.store,
+    jobDelayMs: options.jobDelayMs,
+    charging: () => state.charging,
+  });
   const hanging = new Set<Socket>();
   state.onReset = () => {
     for (const s of hanging) s.destroy();

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { Bucket } from './bucket.js';
+import type { Charging } from './cost.js';
 import { Faults } from './faults.js';
 import { seedStore, type SeedOptions } from './seed.js';
 import type { Store } from './store.js';
@@ -44,6 +45,8 @@ export interface StateOptions {
   shopDomain: () => string;
   /** who the shop is and whom it shares customers with; kept across resets (a reset re-seeds the same shop) */
   shop?: Pick<SeedOptions, 'currencyCode' | 'name' | 'idOffset' | 'sharedCustomers'>;
+  /** how queries are charged against the published rules (cost.ts); a reset goes back to it; default factor 1 */
+  charging?: Charging;
 }
 
 export class SimulatorState {
@@ -55,6 +58,9 @@ export class SimulatorState {
   readonly faults = new Faults();
   readonly webhooks: Webhooks;
   stats: Stats = emptyStats();
+  /** how queries are charged now: POST /__simulator/cost changes it, a reset restores the starting one */
+  charging: Charging;
+  private readonly startCharging: Charging;
   /** called on reset so hanging requests are let go */
   onReset: () => void = () => undefined;
   private unsubscribe: () => void = () => undefined;
@@ -64,6 +70,8 @@ export class SimulatorState {
 
   constructor(options: StateOptions) {
     this.plan = { maximumAvailable: options.maximumAvailable, restoreRate: options.restoreRate };
+    this.startCharging = { factor: options.charging?.factor ?? 1 };
+    this.charging = { ...this.startCharging };
     this.token = options.token;
     this.seed = options.seed;
     this.customers = options.customers;
@@ -74,7 +82,10 @@ export class SimulatorState {
     this.load();
   }
 
-  /** Re-seeds (optionally with another seed or size), clears faults and stats, restores the starting plan and refills the bucket. */
+  /**
+   * Re-seeds (optionally with another seed or size), clears faults and stats, restores the starting plan and charging,
+   * and refills the bucket.
+   */
   reset(options: { seed?: number; customers?: number } = {}): void {
     // seed first: a size the shared store cannot serve throws here and leaves the running store as it was
     const store = this.seedShop(options.seed ?? this.seed, options.customers ?? this.customers);
@@ -84,6 +95,7 @@ export class SimulatorState {
     this.faults.clear();
     this.stats = emptyStats();
     this.bucket.configure(this.plan);
+    this.charging = { ...this.startCharging };
     this.bucket.refill();
     this.webhooks.deliveries.length = 0;
     this.onReset();
