@@ -5,9 +5,11 @@
  * Shopify's rule: a query starts only if the bucket holds its *requested* cost; once it ran, requested − actual
  * comes back. So a request holds its requested cost only while in flight, and the points it really uses are its
  * actual cost, usually far lower. We do the same: take() holds the requested cost, settle() gives back what Shopify
- * did not charge and lets Shopify's own level cap ours (it also counts what we cannot see). Waiters queue first come
- * first served and are woken by the restore rate or by a refund, whichever frees enough points first.
+ * did not charge and takes Shopify's reported level, less what our other requests in flight may still take
+ * (observeInto). Waiters queue first come first served and are woken by the restore rate or by a refund, whichever
+ * frees enough points first.
  */
+import { OutstandingHolds, type Hold } from './budget-holds.js';
 
 export interface ThrottleStatus {
   maximumAvailable: number;
@@ -41,11 +43,45 @@ export function levelAt(state: BucketState, now: number): number {
   return Math.min(state.maximumAvailable, state.currentlyAvailable + ((now - state.at) / 1000) * state.restoreRate);
 }
 
-/** Applies a Shopify report to a state (or starts one from it): our refund, capped by Shopify's level. */
-export function observeInto(state: BucketState | null, status: ThrottleStatus, refund: number, now: number): BucketState {
-  if (!state) return { ...status, at: now };
-  const level = Math.min(levelAt(state, now) + Math.max(0, refund), status.currentlyAvailable, status.maximumAvailable);
-  return { maximumAvailable: status.maximumAvailable, restoreRate: status.restoreRate, currentlyAvailable: level, at: now };
+/** What else was out while the answered request was: the other requests' holds, and what was charged meanwhile. */
+export interface Others {
+  /** the holds of every other request still in flight (this process's, or every replica's) */
+  held: number;
+  /** the points charged by requests that settled after the answered one was granted */
+  chargedSince: number;
+}
+
+/**
+ * Applies Shopify's report S, the answer to our request R, to a state (or starts one from it).
+ *
+ * What we may hand out is Shopify's level minus what the requests still out may yet take: their requested cost, which
+ * their holds cover (our estimates are at least Shopify's requested cost, and THROTTLED raises them to it). Shopify
+ * computed S at some moment while R was out. Every other request of ours that Shopify took after that moment has
+ * either not settled yet (we subtract its whole hold) or settled after R was granted (we subtract what it was
+ * charged: its actual cost, all it held when the outcome is unknown, nothing when Shopify did not run it). One that
+ * settled before R was granted was answered, so taken, before S was computed, and S counts it. So
+ * S − held − chargedSince never counts a point Shopify does not have; time restored since S, and S being rounded
+ * down, only make it lower. A request S did count is subtracted twice, which under-counts; its own settle then gives
+ * back hold − actual, which lands exactly on Shopify's level had S not counted it. `chargedSince` is needed because
+ * answers are not read in the order Shopify computed them (body sizes, sockets, replicas): a report computed before
+ * another request was taken, read after that request's answer, would otherwise count its points as free.
+ *
+ * The previous rule, min(ours + refund, S), is safe as well (ours already left room for every hold) and keeps the
+ * level when many are in flight; the level is the higher of the two. With nothing else out and nothing settled
+ * meanwhile it is Shopify's own level, so the mirror catches up at such an answer (after a lost answer charged in
+ * full, a stale report, a bucket that grew: its new size is in S) instead of only by the restore rate.
+ * Points taken by something this budget does not see (a replica not sharing it) stay unknown: THROTTLED corrects.
+ */
+export function observeInto(state: BucketState | null, status: ThrottleStatus, refund: number, now: number, others: Others): BucketState {
+  const reported = Math.min(status.currentlyAvailable, status.maximumAvailable);
+  const fromShopify = reported - others.held - others.chargedSince;
+  const ours = state ? Math.min(levelAt(state, now) + Math.max(0, refund), reported) : fromShopify;
+  return {
+    maximumAvailable: status.maximumAvailable,
+    restoreRate: status.restoreRate,
+    currentlyAvailable: Math.max(fromShopify, ours),
+    at: now,
+  };
 }
 
 /** One attempt to take points: granted, or how long the restore rate alone would take to free them. */
@@ -161,7 +197,9 @@ export const PROBE_MS = 2_000;
 /** The in-process bucket: right for one replica; use the Redis one when several share a store. */
 export class LocalCostBudget extends QueuedBudget {
   private state: BucketState | null = null;
-  private inFlight = 0;
+  private readonly holds = new OutstandingHolds();
+  /** every point charged by a settled hold so far: a hold's mark against it says what was charged since */
+  private charged = 0;
   private probeAt = -Infinity;
   protected readonly pollMs = 60_000;
 
@@ -173,11 +211,12 @@ export class LocalCostBudget extends QueuedBudget {
 
   protected tryTake(cost: number): TryTake {
     const now = this.now();
+    this.holds.prune(now);
     if (!this.state) {
       // Many first requests at once would mostly come back THROTTLED: one goes, the rest wait for its answer.
       if (now - this.probeAt < PROBE_MS) return { granted: false, waitMs: PROBE_MS - (now - this.probeAt) };
       this.probeAt = now;
-      this.inFlight += cost;
+      this.hold(cost, cost, now);
       return { granted: true, waitMs: 0 };
     }
     // More than the bucket holds is charged as a full bucket: the plan may have grown since we last heard (a store
@@ -186,7 +225,7 @@ export class LocalCostBudget extends QueuedBudget {
     const level = levelAt(this.state, now);
     if (level < charge) return { granted: false, waitMs: Math.ceil(((charge - level) / this.state.restoreRate) * 1000) };
     this.state = { ...this.state, currentlyAvailable: level - charge, at: now };
-    this.inFlight += charge;
+    this.hold(cost, charge, now);
     return { granted: true, waitMs: 0 };
   }
 
@@ -195,18 +234,30 @@ export class LocalCostBudget extends QueuedBudget {
   }
 
   protected hopeless(waitMs: number, remainingMs: number): boolean {
-    return this.inFlight <= 0 && this.state !== null && waitMs > remainingMs;
+    return this.holds.size === 0 && this.state !== null && waitMs > remainingMs;
   }
 
   settle(taken: number, status: ThrottleStatus | null, charged: number): void {
-    const charge = this.state ? Math.min(taken, this.state.maximumAvailable) : taken;
-    this.inFlight = Math.max(0, this.inFlight - charge);
     const now = this.now();
+    this.holds.prune(now);
+    // A settle with no hold of its cost (a caller's first report, or one for a hold taken elsewhere) refunds nothing.
+    const hold = this.holds.settle(taken);
+    const chargedSince = hold ? this.charged - hold.mark : 0;
+    if (hold) this.charged += charged;
+    const refund = hold ? Math.max(0, hold.charge - charged) : 0;
     if (!this.state && !status) this.probeAt = -Infinity; // the probe learned nothing: let the next one try
-    if (status) this.state = observeInto(this.state, status, charge - charged, now);
-    else if (this.state && charged < charge) {
-      this.state = { ...this.state, currentlyAvailable: levelAt(this.state, now) + (charge - charged), at: now };
+    if (status) {
+      // Without its hold we cannot know what was charged while that request was out: only the old, safe rule applies.
+      const others = hold || !this.state ? { held: this.holds.held, chargedSince } : { held: Infinity, chargedSince: 0 };
+      this.state = observeInto(this.state, status, refund, now, others);
+    } else if (this.state && refund > 0) {
+      this.state = { ...this.state, currentlyAvailable: levelAt(this.state, now) + refund, at: now };
     }
     this.notify();
+  }
+
+  private hold(taken: number, charge: number, now: number): void {
+    const hold: Hold = { taken, charge, mark: this.charged, at: now, id: '' };
+    this.holds.add(hold);
   }
 }
