@@ -18,7 +18,7 @@ import { startTracing, type Tracing, type TracingOptions } from './observability
 import { createServer, type CreateServerOptions, type SubgraphServer } from './server.js';
 import { CircuitBreaker } from './shopify/breaker.js';
 import { LocalCostBudget } from './shopify/budget.js';
-import { createShopifyClient } from './shopify/client.js';
+import { createShopifyClient, type ShopifyClient } from './shopify/client.js';
 import { ShopifyCustomerSource, type CustomerSource } from './shopify/customers.js';
 import { RedisCostBudget } from './shopify/redis-budget.js';
 import { costSchema } from './shopify/schema.js';
@@ -26,6 +26,7 @@ import { createStoreDirectory } from './shopify/shop.js';
 import { startDemoStores } from './demo-stores.js';
 import { openStore, type Store, type StoreOptions } from './store/index.js';
 import { webhookRoute } from './webhooks/route.js';
+import { storeWebhooks, type StoreWebhooks } from './webhooks/runtime.js';
 
 export interface App {
   deps: AppDeps;
@@ -48,6 +49,8 @@ export interface StoreParts {
   breaker: CircuitBreaker;
   /** the store's own cross-request customer cache; null when SHOPIFY_CACHE_TTL_S=0 */
   cache: CachedCustomerSource | null;
+  /** whether its webhooks are verified (its cache TTL) and, with PUBLIC_URL, its subscription manager */
+  webhooks: StoreWebhooks;
 }
 
 /** A built-in demo store: the Shopify simulator, started in-process when no store is configured. */
@@ -62,6 +65,8 @@ export interface BuildOptions extends Omit<CreateServerOptions, 'tracing'> {
   storeOptions?: StoreOptions;
   /** tests: an in-memory span exporter instead of OTLP (tracing is still on only when config sets an endpoint) */
   tracing?: TracingOptions;
+  /** tests: the clock the caches and the webhook health read (ms); default Date.now */
+  clock?: () => number;
 }
 
 /** Builds everything the subgraph needs from validated config; nothing listens yet. */
@@ -83,6 +88,7 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
       logger,
       metrics: createMetrics(),
       redis: await redisIfConfigured(config, logger, closers),
+      clock: options.clock,
     };
     const built = stores.map((s) => storeRuntime(wiring, s));
     const deps = appDeps(wiring, store, built);
@@ -96,6 +102,10 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
       tracing,
     });
     await server.start();
+    for (const b of built) {
+      b.parts.webhooks.start();
+      closers.push(() => b.parts.webhooks.stop());
+    }
     return {
       deps,
       server,
@@ -124,6 +134,7 @@ interface Wiring {
   metrics: Metrics;
   /** the shared Redis when REDIS_URL is set: budgets and caches then span replicas */
   redis: Redis | null;
+  clock: (() => number) | undefined;
 }
 
 /** The configured stores, or, when there are none, the two built-in demo stores (demo-stores.ts), started here. */
@@ -185,7 +196,7 @@ interface BuiltStore {
  * by the store's domain: Shopify's bucket is per shop) and circuit breaker, and its own cache namespace; every metric
  * it feeds names it.
  */
-function storeRuntime({ config, logger, metrics, redis }: Wiring, store: StoreConfig): BuiltStore {
+function storeRuntime({ config, logger, metrics, redis, clock }: Wiring, store: StoreConfig): BuiltStore {
   const { handle } = store;
   const domain = store.endpoint.storeDomain;
   const storeKey = `${config.redisKeyPrefix}${domain}:`;
@@ -213,31 +224,54 @@ function storeRuntime({ config, logger, metrics, redis }: Wiring, store: StoreCo
     onWait: (ms, reason) => metrics.shopifyWait(handle, ms, reason),
   });
   const shopify = new ShopifyCustomerSource(client);
+  const webhooks = storeWebhooksOf({ config, logger: storeLogger, metrics, clock }, store, () => served.shopify);
   const cache =
     config.cacheTtlSeconds <= 0
       ? null
       : new CachedCustomerSource(shopify, {
           kv: redis ? new RedisKv(redis, `${storeKey}cache:`) : new MemoryKv(config.cacheMaxEntries),
-          ttlMs: config.cacheTtlSeconds * 1000,
+          ttlMs: webhooks.ttlMs,
           logger: storeLogger,
           onLookup: (result, count) => metrics.cache(handle, result, count),
+          now: clock,
         });
   const customers: CustomerSource = cache ?? shopify;
-  return {
-    served: {
-      model: { handle, name: store.name, domain },
-      actions: store.actions,
-      autoLink: store.autoLink,
-      shopify: client,
-      customers: measureBatches(customers, (size) => metrics.batch(handle, size)),
-      async invalidate(ids) {
-        metrics.cacheInvalidations.inc({ store: handle, source: 'action' });
-        await cache?.invalidate(ids);
-      },
+  const served: ServedStore = {
+    model: { handle, name: store.name, domain },
+    actions: store.actions,
+    autoLink: store.autoLink,
+    shopify: client,
+    customers: measureBatches(customers, (size) => metrics.batch(handle, size)),
+    async invalidate(ids) {
+      metrics.cacheInvalidations.inc({ store: handle, source: 'action' });
+      // Shopify answers our cancel or refund with webhooks: one that never comes ends the long TTL (health.ts).
+      webhooks.health.expect(ids.orderIds ?? []);
+      await cache?.invalidate(ids);
     },
-    parts: { handle, breaker, cache },
-    webhookSecret: store.webhookSecret,
   };
+  return { served, parts: { handle, breaker, cache, webhooks }, webhookSecret: store.webhookSecret };
+}
+
+/** A store's webhook runtime (webhooks/runtime.ts), reported in /metrics. */
+function storeWebhooksOf(
+  { config, logger, metrics, clock }: Pick<Wiring, 'config' | 'logger' | 'metrics' | 'clock'>,
+  store: StoreConfig,
+  client: () => ShopifyClient,
+): StoreWebhooks {
+  const webhooks = storeWebhooks({
+    webhooks: config.webhooks,
+    shortTtlSeconds: config.cacheTtlSeconds,
+    hasSecret: store.webhookSecret !== null,
+    client,
+    logger,
+    onCheck: (result) => metrics.subscriptionChecks.inc({ store: store.handle, outcome: result.outcome }),
+    now: clock,
+  });
+  metrics.watchWebhooks(store.handle, () => {
+    const verified = webhooks.health.verified();
+    return { verified, ttlSeconds: config.cacheTtlSeconds <= 0 ? 0 : webhooks.ttlMs() / 1000 };
+  });
+  return webhooks;
 }
 
 /** The request handlers' collaborators (see context.ts). */
@@ -265,6 +299,7 @@ function webhookRoutes({ logger, metrics }: Wiring, deps: AppDeps, built: readon
   );
   if (shops.length === 0) return [];
   const caches = new Map(built.map((b) => [b.parts.handle, b.parts.cache]));
+  const healths = new Map(built.map((b) => [b.parts.handle, b.parts.webhooks.health]));
   return [
     webhookRoute({
       shops,
@@ -274,6 +309,7 @@ function webhookRoutes({ logger, metrics }: Wiring, deps: AppDeps, built: readon
         await caches.get(store)?.invalidate(what);
       },
       logger,
+      onSigned: (store, orderIds) => healths.get(store)?.delivered(orderIds),
       onDelivery: (store, topic, result) => metrics.webhooks.inc({ store: store ?? 'none', topic, result }),
     }),
   ];

@@ -1,5 +1,13 @@
 import { z } from 'zod';
 import { loadStoresFile, singleStore, singleStoreVariableChecks, type StoreConfig } from './config-stores.js';
+import {
+  DEFAULT_WEBHOOK_TTL_S,
+  DEFAULT_WEBHOOKS_EXPECT_S,
+  DEFAULT_WEBHOOKS_RECENT_S,
+  webhookChecks,
+  webhookConfig,
+  type WebhookConfig,
+} from './config-webhooks.js';
 import { DEFAULT_STORE_HANDLE, STORE_HANDLE_PATTERN } from './domain/stores.js';
 import { ADMIN_API_VERSION } from './shopify/schema.js';
 import { parseStoreDomain } from './shopify/transport.js';
@@ -85,6 +93,11 @@ const EnvSchema = z.object({
   SHOPIFY_MAX_WAIT_MS: int(5_000, 0, 120_000),
   SHOPIFY_CACHE_TTL_S: int(30, 0, 86_400),
   SHOPIFY_WEBHOOK_SECRET: optionalString,
+  PUBLIC_URL: optionalString,
+  SHOPIFY_WEBHOOKS_SUBSCRIBED: bool(false),
+  SHOPIFY_CACHE_TTL_WEBHOOKS_S: int(DEFAULT_WEBHOOK_TTL_S, 0, 86_400),
+  SHOPIFY_WEBHOOKS_RECENT_S: int(DEFAULT_WEBHOOKS_RECENT_S, 10, 7 * 86_400),
+  SHOPIFY_WEBHOOKS_EXPECT_S: int(DEFAULT_WEBHOOKS_EXPECT_S, 1, 3_600),
   SHOPIFY_CACHE_MAX_ENTRIES: int(10_000, 100, 10_000_000),
   SHOPIFY_BREAKER_THRESHOLD: int(5, 1, 1_000),
   SHOPIFY_BREAKER_COOLDOWN_MS: int(10_000, 100, 600_000),
@@ -241,6 +254,8 @@ export interface Config {
    * the app reads each store's own.
    */
   webhookSecret: string | undefined;
+  /** managed subscriptions (PUBLIC_URL) and the long TTL while a store's webhooks are verified (config-webhooks.ts) */
+  webhooks: WebhookConfig;
   databaseUrl: string | undefined;
   sqlitePath: string;
   redisUrl: string | undefined;
@@ -301,6 +316,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     ...file.problems,
     ...singleStoreVariableChecks(present, file.namedVariables),
     ...crossChecks(present, auth),
+    ...webhookChecks(present),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
@@ -332,6 +348,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     cacheMaxEntries: env.SHOPIFY_CACHE_MAX_ENTRIES,
     breaker: { threshold: env.SHOPIFY_BREAKER_THRESHOLD, cooldownMs: env.SHOPIFY_BREAKER_COOLDOWN_MS },
     webhookSecret: first ? (first.webhookSecret ?? undefined) : env.SHOPIFY_WEBHOOK_SECRET,
+    webhooks: webhookConfig(env),
     databaseUrl: env.DATABASE_URL,
     sqlitePath: env.SQLITE_PATH,
     redisUrl: env.REDIS_URL,

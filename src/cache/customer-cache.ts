@@ -16,19 +16,25 @@ import {
   covers,
   customerKey,
   emailKey,
+  fresh,
   NO_CUSTOMER,
   orderKey,
   parseEntry,
   planCovers,
   shapeFor,
   tombstoneKey,
+  writtenKey,
   type CustomerEntry,
 } from './entries.js';
 import type { CacheKv } from './kv.js';
 
 export interface CustomerCacheOptions {
   kv: CacheKv;
-  ttlMs: number;
+  /**
+   * How long entries live: a number, or the store's TTL of the moment (long while its webhooks are verified). Reads
+   * apply the TTL of the moment to the entry's age, so a drop holds for entries written before it too.
+   */
+  ttlMs: number | (() => number);
   logger: Logger;
   /** counts lookups: hit (stored), coalesced (joined a load in flight), miss (went to Shopify) */
   onLookup?: (result: 'hit' | 'miss' | 'coalesced', count: number) => void;
@@ -125,7 +131,13 @@ export class CachedCustomerSource implements CustomerSource {
       keys.map((k) => [tombstoneKey(k), at] as const),
       TOMBSTONE_TTL_MS,
     );
-    await this.opts.kv.del(keys);
+    await this.opts.kv.del([...keys, ...emails.map((e) => writtenKey(emailKey(e)))]);
+  }
+
+  /** The store's TTL of the moment. */
+  private ttl(): number {
+    const ttl = this.opts.ttlMs;
+    return typeof ttl === 'function' ? ttl() : ttl;
   }
 
   /** While the store is down every request would say so: one line per WARN_EVERY_MS is enough. */
@@ -138,14 +150,27 @@ export class CachedCustomerSource implements CustomerSource {
 
   /** Fills results from the cache; returns what it could not answer. */
   private async fromCache(targets: readonly CustomerTarget[], plan: FetchPlan, results: Answer[]): Promise<Miss[]> {
+    const [ttl, now] = [this.ttl(), this.now()];
     const emails = unique(targets.flatMap((t) => (t.kind === 'emails' ? t.emails : [])));
     const owners = new Map(emails.map((e) => [e, null as string | null]));
-    if (emails.length > 0) (await this.opts.kv.mget(emails.map(emailKey))).forEach((v, i) => owners.set(emails[i]!, v));
+    if (emails.length > 0) {
+      const keys = emails.map(emailKey);
+      const values = await this.opts.kv.mget([...keys, ...keys.map(writtenKey)]);
+      emails.forEach((e, i) => {
+        const at = values[keys.length + i];
+        owners.set(e, fresh(at ? Number(at) : undefined, ttl, now) ? values[i]! : null);
+      });
+    }
 
     const resolved = targets.map((t) => resolve(t, owners));
     const gids = unique(resolved.flatMap((r) => (r ? [r.gid] : [])));
     const entries = new Map<string, CustomerEntry | null>();
-    if (gids.length > 0) (await this.opts.kv.mget(gids.map(customerKey))).forEach((v, i) => entries.set(gids[i]!, parseEntry(v)));
+    if (gids.length > 0) {
+      (await this.opts.kv.mget(gids.map(customerKey))).forEach((v, i) => {
+        const entry = parseEntry(v);
+        entries.set(gids[i]!, entry && fresh(entry.at, ttl, now) ? entry : null);
+      });
+    }
 
     const misses: Miss[] = [];
     targets.forEach((t, index) => {
@@ -216,7 +241,8 @@ export class CachedCustomerSource implements CustomerSource {
       const matched = m.matchedEmail ?? answer.matchedEmail;
       const ownEmail = answer.bundle.customer.email?.trim().toLowerCase();
       const emails = unique([ownEmail, matched, ...(previous.get(gid)?.emails ?? [])].filter((e): e is string => !!e));
-      const entry: CustomerEntry = { bundle: answer.bundle, plan, emails };
+      // Dated by when the load started: what Shopify answered is at least that fresh.
+      const entry: CustomerEntry = { bundle: answer.bundle, plan, emails, at: started };
       const pairs: Array<readonly [string, string]> = [[customerKey(gid), JSON.stringify(entry)]];
       for (const o of answer.bundle.orders ?? []) pairs.push([orderKey(o.id), gid]);
       if (matched) pairs.push([emailKey(matched), gid]);
@@ -231,13 +257,15 @@ export class CachedCustomerSource implements CustomerSource {
       }
       writes.push({ pairs, drops: [] });
     }
-    const fresh = await this.notInvalidatedSince(writes, started);
-    const pairs = fresh.flatMap((w) => w.pairs);
-    await this.opts.kv.del(fresh.flatMap((w) => w.drops));
-    await this.opts.kv.mset(pairs, this.opts.ttlMs);
+    const current = await this.notInvalidatedSince(writes, started);
+    const pairs = current.flatMap((w) => w.pairs);
+    // Each e: entry's write time beside it (entries.ts): a TTL that drops later applies to it too.
+    const dated = pairs.filter(([k]) => k.startsWith('e:')).map(([k]) => [writtenKey(k), String(started)] as const);
+    await this.opts.kv.del(current.flatMap((w) => w.drops));
+    await this.opts.kv.mset([...pairs, ...dated], this.ttl());
     // An invalidation may have landed between the check and the write: check again and undo those.
-    const still = new Set(await this.notInvalidatedSince(fresh, started));
-    const late = fresh.filter((w) => !still.has(w)).flatMap((w) => w.pairs.map(([k]) => k));
+    const still = new Set(await this.notInvalidatedSince(current, started));
+    const late = current.filter((w) => !still.has(w)).flatMap((w) => w.pairs.map(([k]) => k));
     if (late.length > 0) await this.opts.kv.del(late);
   }
 

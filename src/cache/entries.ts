@@ -6,6 +6,14 @@
  *   e:<email>         → customer GID, or NO_CUSTOMER when no customer has that email (auto-linked profiles hit too)
  *   o:<order GID>     → customer GID, so an order id (refund webhook, action) finds the entry to drop
  *   t:c:… t:e:… t:o:… → tombstone: when the id was last invalidated (ms), so a load already in flight then is not stored
+ *   w:e:<email>       → when the e: entry was written (ms)
+ *
+ * Write times (CustomerEntry.at, w:e:) let a read apply the store's TTL of now rather than the one the entry was
+ * written with: when a store's webhooks stop being verified its TTL drops from minutes to seconds, and an entry
+ * written under the long TTL is then a miss once older than the short one. e: values stay a bare GID or NO_CUSTOMER
+ * (its time lives beside it) so a replica of the previous version, sharing Redis during a rollout, still reads them;
+ * an entry without a time was written by that version, under the short TTL, and is read as fresh until it expires.
+ * o: entries only find what to drop, so their age does not matter.
  */
 import type { CustomerBundle } from '../domain/model.js';
 import type { FetchPlan } from '../domain/lookup.js';
@@ -17,12 +25,20 @@ export const customerKey = (gid: string) => `c:${gid}`;
 export const emailKey = (email: string) => `e:${email}`;
 export const orderKey = (gid: string) => `o:${gid}`;
 export const tombstoneKey = (key: string) => `t:${key}`;
+export const writtenKey = (key: string) => `w:${key}`;
 
 /** A cached customer: the bundle, the plan it answers, and the e: keys that point at it (dropped with it). */
 export interface CustomerEntry {
   bundle: CustomerBundle;
   plan: FetchPlan;
   emails: string[];
+  /** when it was fetched (ms); absent in entries of versions before write times */
+  at?: number;
+}
+
+/** True when an entry written at `at` (ms; undefined = unknown, an older version's) is within `ttlMs` of `now`. */
+export function fresh(at: number | undefined, ttlMs: number, now: number): boolean {
+  return at === undefined || !Number.isFinite(at) || now - at <= ttlMs;
 }
 
 /**

@@ -175,7 +175,42 @@ function webhookMetrics(registry: Registry) {
     labelNames: ['store', 'topic', 'result'] as const,
     registers: [registry],
   });
-  return { webhooks };
+  const subscriptionChecks = new Counter({
+    name: 'shopify_webhook_subscription_checks_total',
+    help: 'Checks of the webhook subscriptions at Shopify (PUBLIC_URL), by store and outcome (ok, created, incomplete, failed)',
+    labelNames: ['store', 'outcome'] as const,
+    registers: [registry],
+  });
+  const sources = new Map<string, () => { verified: boolean; ttlSeconds: number }>();
+  const read = (set: (store: string, state: { verified: boolean; ttlSeconds: number }) => void) => {
+    for (const [store, state] of sources) set(store, state());
+  };
+  new Gauge({
+    name: 'shopify_webhooks_verified',
+    help: "1 while a store's webhooks are verified as arriving (the long cache TTL applies), else 0; per process",
+    labelNames: ['store'] as const,
+    registers: [registry],
+    collect() {
+      read((store, s) => this.set({ store }, s.verified ? 1 : 0));
+    },
+  });
+  new Gauge({
+    name: 'shopify_cache_ttl_seconds',
+    help: "The cache TTL each store's entries get now: SHOPIFY_CACHE_TTL_WEBHOOKS_S while its webhooks are verified, else SHOPIFY_CACHE_TTL_S",
+    labelNames: ['store'] as const,
+    registers: [registry],
+    collect() {
+      read((store, s) => this.set({ store }, s.ttlSeconds));
+    },
+  });
+  return {
+    webhooks,
+    subscriptionChecks,
+    /** Reports the store's webhook verification and cache TTL at every scrape. */
+    watchWebhooks(store: string, state: () => { verified: boolean; ttlSeconds: number }): void {
+      sources.set(store, state);
+    },
+  };
 }
 
 /** Each store's budget estimate, read at scrape time from what watchBudget was given (nothing until then). */

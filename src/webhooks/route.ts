@@ -34,6 +34,11 @@ export interface WebhookRouteOptions {
   /** drops what the delivery names from that store's cache */
   invalidate: (store: StoreHandle, what: Invalidation) => Promise<void>;
   logger: Logger;
+  /**
+   * hears every correctly signed delivery for a served store, duplicates and ignored topics included (each proves
+   * Shopify reaches us with the right secret), with the orders it names: the store's webhook health (health.ts)
+   */
+  onSigned?: (store: StoreHandle, orderIds: readonly string[]) => void;
   /** counts deliveries by store (undefined when the shop is not served), topic and result */
   onDelivery?: (store: StoreHandle | undefined, topic: string, result: string) => void;
 }
@@ -84,8 +89,9 @@ export function webhookRoute(opts: WebhookRouteOptions): Route {
 
       // An unknown shop is refused like a bad signature: nothing tells a sender which domains are served.
       if (!shop || !verifyWebhook(raw, header(req, 'x-shopify-hmac-sha256'), shop.secret)) return done(401, 'unauthorized');
-      if (!isTopic(topic)) return done(200, 'ignored');
       const body = parseObject(raw);
+      opts.onSigned?.(shop.store, body && isTopic(topic) ? (invalidationFor(topic, body).orderIds ?? []) : []);
+      if (!isTopic(topic)) return done(200, 'ignored');
       if (!body) return done(400, 'invalid');
 
       const work = handleEvent(shop.store, topic, eventId, body);

@@ -2,7 +2,9 @@
  * The control API under /__simulator/ for tests, demos and benchmarks: JSON in and out, no token (it is never on a
  * path a real store serves). It reads and resets the simulator's state, tells who the shop is, adds customers,
  * chooses how `email:` search matches and how queries are charged (`POST /cost {"factor": 0.25}`: requested and actual
- * costs scaled from the published rules, rounded, at least 1); it never goes through the GraphQL bucket.
+ * costs scaled from the published rules, rounded, at least 1), places orders (`POST /orders`) and sets the app's webhook
+ * secret (`POST /app`); it never goes through the GraphQL bucket. Customers and orders it adds emit customers/create
+ * and orders/create, as Shopify does.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -20,6 +22,7 @@ import {
   unfulfilledQuantity,
   type OrderRec,
 } from './model.js';
+import { placeOrder } from './new-order.js';
 import type { SimulatorState } from './state.js';
 
 const resetSchema = z.object({ seed: z.number().int().optional(), customers: z.number().int().min(0).max(100_000).optional() }).strict();
@@ -34,12 +37,29 @@ const newCustomerSchema = z
   .strict();
 /** How queries are charged against Shopify's published rules (cost.ts `Charging`): 0.25 = a quarter, 2.5 = more. */
 const costSchema = z.object({ factor: z.number().positive().max(100) }).strict();
+/** An order placed now for an existing customer (new-order.ts); prices in the shop's currency. */
+const newOrderSchema = z
+  .object({
+    customerId: z.string().min(1),
+    lineItems: z
+      .array(
+        z.object({ title: z.string().min(1).max(255), quantity: z.number().int().min(1).max(1000), price: z.number().min(0) }).strict(),
+      )
+      .max(50)
+      .optional(),
+    note: z.string().max(5000).nullable().optional(),
+  })
+  .strict();
+/** The app installed in the shop: the secret its webhook subscriptions are signed with. */
+const appSchema = z.object({ webhookSecret: z.string().min(1) }).strict();
 const searchSchema = z.object({ emailMatch: z.enum(['exact', 'prefix']) }).strict();
 const webhookSchema = z
   .object({
     url: z.string().url().optional(),
     secret: z.string().min(1).optional(),
-    topics: z.array(z.enum(['orders/updated', 'orders/cancelled', 'refunds/create', 'customers/update'])).optional(),
+    topics: z
+      .array(z.enum(['orders/create', 'orders/updated', 'orders/cancelled', 'refunds/create', 'customers/create', 'customers/update']))
+      .optional(),
   })
   .strict();
 
@@ -80,6 +100,17 @@ export async function handleControl(
       const c = newCustomerSchema.parse(input);
       if (state.store.customerByEmail(c.email)) return send(res, 409, { error: 'Email has already been taken' });
       return send(res, 200, addCustomer(state, c));
+    }
+    if (route === 'POST /orders') {
+      const o = newOrderSchema.parse(input);
+      const order = placeOrder(state.store, { ...o, customerId: parseGid(o.customerId, 'Customer') ?? -1 });
+      return order ? send(res, 200, orderDetail(state, order)) : send(res, 404, { error: `no customer ${o.customerId}` });
+    }
+    // The app's own subscriptions (webhookSubscriptionCreate) and the secret they are signed with.
+    if (route === 'GET /app') return send(res, 200, { subscriptions: state.store.webhookSubscriptions.describe() });
+    if (route === 'POST /app') {
+      state.store.webhookSubscriptions.secret = appSchema.parse(input).webhookSecret;
+      return send(res, 200, { subscriptions: state.store.webhookSubscriptions.describe() });
     }
     // Search behaviour a test can choose; a reset (a new store) goes back to exact matching.
     if (route === 'POST /search') {
@@ -189,6 +220,7 @@ function addCustomer(state: SimulatorState, input: z.infer<typeof newCustomerSch
     updatedAt: now,
     orderIds: [],
   });
+  state.store.emit('customers/create', id);
   return customers(state).find((c) => c.id === gid('Customer', id));
 }
 

@@ -9,6 +9,7 @@ import type { Charging } from './cost.js';
 import { Faults } from './faults.js';
 import { seedStore, type SeedOptions } from './seed.js';
 import type { Store } from './store.js';
+import { AppSubscriptions } from './webhook-subscriptions.js';
 import { Webhooks } from './webhooks.js';
 
 export interface Stats {
@@ -67,6 +68,8 @@ export class SimulatorState {
   private readonly plan: { maximumAvailable: number; restoreRate: number };
   readonly shop: NonNullable<StateOptions['shop']>;
   private readonly shopDomain: () => string;
+  /** the app's webhook subscriptions, handed to every re-seeded store: they survive a reset */
+  readonly appSubscriptions = new AppSubscriptions();
 
   constructor(options: StateOptions) {
     this.plan = { maximumAvailable: options.maximumAvailable, restoreRate: options.restoreRate };
@@ -104,6 +107,7 @@ export class SimulatorState {
   private seedShop(seed: number, customers: number): Store {
     const store = seedStore({ seed, customers, ...this.shop });
     store.myshopifyDomain = this.shopDomain;
+    store.webhookSubscriptions = this.appSubscriptions;
     return store;
   }
 

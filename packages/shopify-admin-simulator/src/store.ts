@@ -15,8 +15,10 @@ import {
   type RefundRec,
   type TransactionRec,
 } from './model.js';
+import { AppSubscriptions } from './webhook-subscriptions.js';
 
-export type WebhookTopic = 'orders/updated' | 'orders/cancelled' | 'refunds/create' | 'customers/update';
+export type WebhookTopic =
+  'orders/create' | 'orders/updated' | 'orders/cancelled' | 'refunds/create' | 'customers/create' | 'customers/update';
 
 /** A change worth a webhook; the payload is built by webhooks.ts from the current state when it is sent. */
 export interface StoreEvent {
@@ -117,6 +119,11 @@ export class Store {
    * A function because a running simulator only knows its address once it listens.
    */
   myshopifyDomain: () => string = () => 'simulator.myshopify.com';
+  /**
+   * The app's webhook subscriptions (webhookSubscriptionCreate). A running simulator hands every re-seeded store the
+   * same registry (state.ts), so they outlive a reset as an app's installation outlives changes to the shop's data.
+   */
+  webhookSubscriptions = new AppSubscriptions();
 
   constructor(readonly shop: ShopIdentity = DEFAULT_SHOP) {}
 

@@ -71,9 +71,17 @@ export class Webhooks {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Store listener: builds the payload from the current state and sends it to every subscriber of the topic. */
+  /**
+   * Store listener: builds the payload from the current state and sends it to every subscriber of the topic: the
+   * control API's subscriptions (each with its own secret) and the app's (webhookSubscriptionCreate, signed with the
+   * app's secret).
+   */
   handle(store: Store, event: StoreEvent): void {
-    const targets = this.subs.filter((s) => !s.topics || s.topics.includes(event.topic));
+    const app = store.webhookSubscriptions;
+    const targets: Array<Pick<Subscription, 'url' | 'secret'>> = [
+      ...this.subs.filter((s) => !s.topics || s.topics.includes(event.topic)),
+      ...app.forTopic(event.topic).map((s) => ({ url: s.uri, secret: app.secret })),
+    ];
     if (!targets.length) return;
     const payload = buildPayload(store, event);
     if (!payload) return;
@@ -86,7 +94,13 @@ export class Webhooks {
     }
   }
 
-  private async deliver(sub: Subscription, topic: WebhookTopic, body: string, eventId: string, triggeredAt: string): Promise<void> {
+  private async deliver(
+    sub: Pick<Subscription, 'url' | 'secret'>,
+    topic: WebhookTopic,
+    body: string,
+    eventId: string,
+    triggeredAt: string,
+  ): Promise<void> {
     const record: Delivery = { topic, url: sub.url, eventId, status: null, error: null, at: triggeredAt };
     this.deliveries.push(record);
     try {
@@ -220,7 +234,7 @@ function buildPayload(store: Store, event: StoreEvent): Record<string, unknown> 
     const o = r ? store.orders.get(r.orderId) : undefined;
     return r && o ? refundPayload(store, o, r) : null;
   }
-  if (event.topic === 'customers/update') {
+  if (event.topic === 'customers/update' || event.topic === 'customers/create') {
     const c = store.customers.get(event.id);
     if (!c) return null;
     return {

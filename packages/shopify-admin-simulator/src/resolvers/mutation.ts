@@ -9,6 +9,8 @@ import { createBasicCodeDiscount } from '../discounts.js';
 import { isoTime, parseGid } from '../model.js';
 import { applyRefund, readRefundInput, resolveFullShipping, validateRefund, type FieldError } from '../refunds.js';
 import type { ResolverMap } from './common.js';
+import { ADMIN_API_VERSION } from 'shopify-admin-schema';
+import { subscriptionView } from '../webhook-subscriptions.js';
 
 /** Not confirmed against Shopify: the exact text and code of the runtime error for a missing key. */
 export const IDEMPOTENCY_REQUIRED_MESSAGE =
@@ -81,6 +83,18 @@ export const mutationResolvers: ResolverMap = {
     if (errors.length || !order)
       return { job: null, orderCancelUserErrors: errors, userErrors: errors.map(({ field, message }) => ({ field, message })) };
     return { job: startCancelJob(ctx.store, order, req, ctx.jobDelayMs), orderCancelUserErrors: [], userErrors: [] };
+  },
+
+  webhookSubscriptionCreate: (_s, args, ctx) => {
+    const { subscription, userErrors } = ctx.store.webhookSubscriptions.create(args.topic, args.webhookSubscription ?? {});
+    return { webhookSubscription: subscription ? subscriptionView(subscription, ADMIN_API_VERSION) : null, userErrors };
+  },
+
+  webhookSubscriptionDelete: (_s, args, ctx) => {
+    const id = parseGid(args.id, 'WebhookSubscription');
+    if (id == null || !ctx.store.webhookSubscriptions.delete(id))
+      return { deletedWebhookSubscriptionId: null, userErrors: [{ field: ['id'], message: 'Webhook subscription does not exist' }] };
+    return { deletedWebhookSubscriptionId: args.id, userErrors: [] };
   },
 
   discountCodeBasicCreate: (_s, args, ctx) => {

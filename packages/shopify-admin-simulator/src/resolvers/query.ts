@@ -2,6 +2,8 @@
 import { customerSearch, orderSearch, sortCustomers, sortOrders } from '../filters.js';
 import { gid, parseGid, type Currency } from '../model.js';
 import { paginate } from '../paging.js';
+import { ADMIN_API_VERSION } from 'shopify-admin-schema';
+import { filterSubscriptions, subscriptionView } from '../webhook-subscriptions.js';
 import type { Store } from '../store.js';
 import { productView, variantView } from './children.js';
 import { noteSearch, type ResolverMap } from './common.js';
@@ -123,6 +125,16 @@ export const queryResolvers: ResolverMap = {
   job: (_s, args, ctx) => ctx.store.jobs.get(String(args.id)) ?? null,
   codeDiscountNode: (_s, args, ctx) => ctx.store.discounts.get(parseGid(args.id, 'DiscountCodeNode') ?? -1) ?? null,
   codeDiscountNodeByCode: (_s, args, ctx) => ctx.store.discountByCode(String(args.code)) ?? null,
+  webhookSubscription: (_s, args, ctx) => {
+    const sub = ctx.store.webhookSubscriptions.get(parseGid(args.id, 'WebhookSubscription') ?? -1);
+    return sub ? subscriptionView(sub, ADMIN_API_VERSION) : null;
+  },
+  webhookSubscriptions: (_s, args, ctx) => {
+    const list = filterSubscriptions(ctx.store.webhookSubscriptions.list(), args);
+    const page = paginate(args.sortKey === 'ID' ? [...list].sort((a, b) => a.id - b.id) : list, args, (s) => s.id);
+    const view = (s: (typeof list)[number]) => subscriptionView(s, ADMIN_API_VERSION);
+    return { ...page, nodes: page.nodes.map(view), edges: page.edges.map((e) => ({ ...e, node: view(e.node) })) };
+  },
   node: (_s, args, ctx) => nodeById(ctx.store, args.id),
   nodes: (_s, args, ctx) => (args.ids as unknown[]).map((id) => nodeById(ctx.store, id)),
 };
