@@ -12,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { LoadFigures } from './autocannon-worker.js';
 import type { BudgetResult } from './budget.js';
+import type { BudgetUseResult } from './budget-use.js';
+import { budgetUseKeyFigures, budgetUseSections } from './budget-use-report.js';
 import type { IsolationResult } from './isolation.js';
 import type { LatencyResult } from './latency.js';
 import type { MemoryRow } from './memory.js';
@@ -47,6 +49,8 @@ export interface BenchResult {
   isolation?: IsolationResult | null;
   /** section 6 (several stores); absent from result files written before it existed */
   stores?: StoresResult | null;
+  /** section 7 (budget use, issue 14); absent from result files written before it existed */
+  budgetUse?: BudgetUseResult | null;
   memory: MemoryRow[];
   /** sections that failed, with their error */
   errors: Record<string, string>;
@@ -330,6 +334,7 @@ function sections(r: BenchResult): Array<{ title: string; conditions: string; he
       ]),
     });
   }
+  if (r.budgetUse) out.push(...budgetUseSections(r.budgetUse));
   return out;
 }
 
@@ -382,6 +387,7 @@ function keyFigures(r: BenchResult): Map<string, Record<string, number | null>> 
     });
   for (const x of r.stores?.latency ?? [])
     m.set(x.id, { shopifyRequests: x.shopifyRequestsPerStore.reduce((a, b) => a + b, 0), p50Ms: x.figures.p50Ms, p99Ms: x.figures.p99Ms });
+  for (const [id, figures] of budgetUseKeyFigures(r.budgetUse)) m.set(id, figures);
   return m;
 }
 

@@ -7,13 +7,17 @@
  *   4. peak memory of the subgraph during 2 and 3                                    (bench/memory.ts)
  *   5. isolation: the largest calls' event-loop delay, and others served meanwhile   (bench/isolation.ts)
  *   6. several stores: Shopify requests per store for 1, 2 and 5 stores, and the two-store card's added latency (bench/stores.ts)
+ *   7. budget use (issue 14): a burst of cold cards, a desk with webhooks, points per card — this tree beside the
+ *      baseline commit (--baseline, default e49c852) and the naive subgraph                     (bench/budget-use.ts)
  * Prints plain tables, writes bench/results/latest.json and a copy named by date and commit, and compares with the
  * newest earlier result of the same mode (quick or full). Every process and server it starts is stopped before it exits, also on errors and Ctrl-C.
- * The full run takes about 11 minutes; --quick (short rows, one budget rung each) under 3.
+ * The full run takes about 11 minutes plus section 7's; --quick (short rows, one budget rung each) under 3 plus section 7's.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runBudget } from './budget.js';
+import { BASELINE_REF } from './baseline.js';
+import { runBudgetUse } from './budget-use.js';
 import { runIsolation } from './isolation.js';
 import { runLatency, startLatencyProcesses } from './latency.js';
 import { memoryRows } from './memory.js';
@@ -22,13 +26,14 @@ import { formatComparison, formatMarkdown, formatText, previousResult, runMeta, 
 import { runRequests, type RequestsResult } from './requests.js';
 import { runStores } from './stores.js';
 
-const SECTIONS = ['requests', 'latency', 'budget', 'isolation', 'stores'] as const;
+const SECTIONS = ['requests', 'latency', 'budget', 'isolation', 'stores', 'budget-use'] as const;
 type Section = (typeof SECTIONS)[number];
 
-const USAGE = `Usage: npm run bench [-- --quick] [-- --only ${SECTIONS.join(',')}] [-- --markdown]
+const USAGE = `Usage: npm run bench [-- --quick] [-- --only ${SECTIONS.join(',')}] [-- --markdown] [-- --baseline <ref>]
   --quick      a sanity run in under 3 minutes (short rows, one budget rung per cache mode, 3 isolation runs per row)
   --only       run only these sections (memory comes with latency and budget)
-  --markdown   also print the tables as Markdown (for the README's Performance section)`;
+  --markdown   also print the tables as Markdown (for the README's Performance section)
+  --baseline   the commit section 7 (budget-use) compares this tree with (default ${BASELINE_REF})`;
 
 /** Calls of section 2: the full card for 10 profiles, and for 100 (one call's worth of a desk's list view) at c=1. */
 const BATCHES = [
@@ -48,6 +53,11 @@ const PLANS = {
       storeCounts: [1, 2, 5],
       latency: { ks: [1, 10], simulatorLatenciesMs: [0, 50], concurrency: 1, durationS: 1.5, warmupS: 0.5 },
     },
+    budgetUse: {
+      burstNs: [12, 24],
+      perClass: 3,
+      desk: { agents: 10, durationS: 30, pool: 400, changeEveryS: 5, watchCapS: 35, calibration: 4 },
+    },
   },
   full: {
     ks: [1, 10, 25, 100],
@@ -59,10 +69,15 @@ const PLANS = {
       storeCounts: [1, 2, 5],
       latency: { ks: [1, 10], simulatorLatenciesMs: [0, 50], concurrency: 1, durationS: 10, warmupS: 2 },
     },
+    budgetUse: {
+      burstNs: [12, 24],
+      perClass: 10,
+      desk: { agents: 50, durationS: 300, pool: 400, changeEveryS: 10, watchCapS: 60, calibration: 8 },
+    },
   },
 } as const;
 
-function parse(): { quick: boolean; only: Set<Section>; markdown: boolean } {
+function parse(): { quick: boolean; only: Set<Section>; markdown: boolean; baseline: string } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -70,6 +85,7 @@ function parse(): { quick: boolean; only: Set<Section>; markdown: boolean } {
         quick: { type: 'boolean', default: false },
         only: { type: 'string' },
         markdown: { type: 'boolean', default: false },
+        baseline: { type: 'string', default: BASELINE_REF },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -92,7 +108,7 @@ function parse(): { quick: boolean; only: Set<Section>; markdown: boolean } {
     }
     only.add(name as Section);
   }
-  return { quick: values.quick, only, markdown: values.markdown };
+  return { quick: values.quick, only, markdown: values.markdown, baseline: values.baseline };
 }
 
 async function main(): Promise<number> {
@@ -109,6 +125,7 @@ async function main(): Promise<number> {
     budget: null,
     isolation: null,
     stores: null,
+    budgetUse: null,
     memory: [],
     errors: {},
   };
@@ -183,6 +200,18 @@ async function main(): Promise<number> {
     } catch (error) {
       result.errors.stores = (error as Error).stack ?? String(error);
     }
+  }
+  if (args.only.has('budget-use')) {
+    log(`\n[${elapsed()}] 7. budget use (issue 14): this tree vs ${args.baseline} and the naive subgraph`);
+    const sectionStarted = performance.now();
+    try {
+      const { result: use, errors } = await runBudgetUse({ plan: plan.budgetUse, baselineRef: args.baseline, log });
+      result.budgetUse = use;
+      if (errors.length > 0) result.errors['budget-use'] = errors.join('\n');
+    } catch (error) {
+      result.errors['budget-use'] = (error as Error).stack ?? String(error);
+    }
+    log(`  (section 7 took ${Math.round((performance.now() - sectionStarted) / 1000)} s)`);
   }
   result.memory = memoryRows(result.latency, result.budget);
   result.meta.loadAverage.end = Math.round(loadavg()[0]! * 100) / 100;

@@ -1,0 +1,122 @@
+/**
+ * Section 7c: requested vs actual Shopify points of one cold single-profile card, by how many orders the customer
+ * has (0, 1–9, ≥ 10), this tree vs the baseline. Cards are opened one at a time on a subgraph just started (each
+ * customer once, so every card is cold), and the simulator's stats before and after each card say what it asked:
+ * requests, requested points (the sum over the card's requests) and actual points. The simulator's bucket is too
+ * large to throttle, so no retry distorts the counts.
+ */
+import type { SimCustomer } from '../dev/profiles-subgraph.js';
+import { entitiesQuery } from './queries.js';
+import { HUGE_BUCKET } from './requests.js';
+import {
+  control,
+  customersOf,
+  entitiesCard,
+  round1,
+  routerHeaders,
+  startTarget,
+  statsOf,
+  type Code,
+  type SimProcess,
+  type TargetContext,
+} from './budget-use-setup.js';
+
+export type OrderClass = '0' | '1-9' | '>=10';
+/** The agent's card (bench/load.ts's, as section 3 and 7a/7b open it) and the full card (bench/queries.ts's, section 1's). */
+export type CardSelection = 'agent' | 'full';
+export const CARD_SELECTIONS: Record<CardSelection, { label: string; query: string | undefined }> = {
+  agent: { label: "agent's card: customer + orders(limit: 5) with products (bench/load.ts)", query: undefined },
+  full: { label: 'full card: link, customer, orders(limit: 10) all fields, products (bench/queries.ts)', query: entitiesQuery('card') },
+};
+export const ORDER_CLASSES: readonly OrderClass[] = ['0', '1-9', '>=10'];
+
+export interface CardCostRow {
+  id: string;
+  orderClass: OrderClass;
+  selection: CardSelection;
+  code: Code;
+  /** customers measured */
+  cards: number;
+  /** per card, averaged over the class */
+  requests: number;
+  requestedCost: number;
+  actualCost: number;
+  /** cards that came back with an error or the wrong customer */
+  errors: number;
+}
+
+const classOf = (orders: number): OrderClass => (orders === 0 ? '0' : orders < 10 ? '1-9' : '>=10');
+
+/** The first `perClass` customers with an email of each class, in the seed's order. */
+export function classCustomers(all: readonly SimCustomer[], perClass: number): Map<OrderClass, SimCustomer[]> {
+  const out = new Map<OrderClass, SimCustomer[]>(ORDER_CLASSES.map((c) => [c, []]));
+  for (const c of all) {
+    if (!c.email) continue;
+    const list = out.get(classOf(c.numberOfOrders))!;
+    if (list.length < perClass) list.push(c);
+  }
+  return out;
+}
+
+/** The rows of one code: a fresh subgraph, a warm-up card (not counted), then every class's customers one by one. */
+export async function cardCostRows(code: Code, sim: SimProcess, ctx: TargetContext, perClass: number): Promise<CardCostRow[]> {
+  await control(sim.url, 'reset', {});
+  await control(sim.url, 'throttle', HUGE_BUCKET);
+  const all = await customersOf(sim);
+  const byClass = classCustomers(all, perClass);
+  const used = new Set([...byClass.values()].flat().map((c) => c.id));
+  const warmUp = all.find((c) => c.email && c.numberOfOrders > 0 && !used.has(c.id));
+  const target = await startTarget(code, sim, ctx, { cacheTtlS: 0 });
+  const headers = routerHeaders(ctx.auth);
+  try {
+    // A fresh subgraph's first request to a store may be special (it learns the bucket): not counted.
+    if (warmUp) await entitiesCard(target.url, headers, [{ id: 'warm-up', emails: [warmUp.email!] }], CARD_SELECTIONS.full.query);
+    const rows: CardCostRow[] = [];
+    for (const selection of Object.keys(CARD_SELECTIONS) as CardSelection[]) {
+      for (const orderClass of ORDER_CLASSES) {
+        rows.push(await classRow(code, selection, orderClass, byClass.get(orderClass)!, target.url, headers, sim));
+      }
+    }
+    return rows;
+  } finally {
+    await target.stop();
+  }
+}
+
+/** One class's cards, one at a time, each measured by the simulator's stats before and after. */
+async function classRow(
+  code: Code,
+  selection: CardSelection,
+  orderClass: OrderClass,
+  customers: readonly SimCustomer[],
+  url: string,
+  headers: Record<string, string>,
+  sim: SimProcess,
+): Promise<CardCostRow> {
+  let requests = 0;
+  let requestedCost = 0;
+  let actualCost = 0;
+  let errors = 0;
+  for (const [i, c] of customers.entries()) {
+    const before = await statsOf(sim.url);
+    const profile = { id: `cost-${selection}-${orderClass}-${i}`, emails: [c.email!] };
+    const answer = await entitiesCard(url, headers, [profile], CARD_SELECTIONS[selection].query);
+    const after = await statsOf(sim.url);
+    requests += after.requests - before.requests;
+    requestedCost += after.requestedCost - before.requestedCost;
+    actualCost += after.actualCost - before.actualCost;
+    if (answer.codes.length > 0 || answer.entities?.[0]?.shopifyCustomer?.id !== c.id) errors++;
+  }
+  const n = Math.max(1, customers.length);
+  return {
+    id: `budget-use/card-cost/${selection}/${orderClass}/${code}`,
+    orderClass,
+    selection,
+    code,
+    cards: customers.length,
+    requests: round1(requests / n),
+    requestedCost: round1(requestedCost / n),
+    actualCost: round1(actualCost / n),
+    errors,
+  };
+}
