@@ -21,7 +21,6 @@ import { limitedClient, type Limiter } from './request-scope.js';
 import { customerIdsByEmail, lookupFirst, normalEmail } from './email-owners.js';
 import { completeLineItems, LINE_ITEMS_FIRST } from './line-items.js';
 import { CUSTOMER_IDS_BY_EMAIL, PROFILE_CUSTOMERS } from './operations.js';
-import { costOf } from './document-cost.js';
 import { packByCost } from './pack.js';
 import { emailQuery, isPlainEmail } from './search-syntax.js';
 import { request } from './typed-request.js';
@@ -165,6 +164,7 @@ export class ShopifyCustomerSource implements CustomerSource {
     packed: Packing<Work> = packByCost(
       work,
       cardPricer(
+        this.client,
         work,
         (w) => w.t,
         plan,
@@ -245,16 +245,21 @@ export class ShopifyCustomerSource implements CustomerSource {
   private resolveEmailsFirst(work: readonly Work[], plan: FetchPlan): { first: boolean; direct: Packing<Work> } {
     const direct = packByCost(
       work,
-      cardPricer(work, (w) => w.t, plan, this.lineItemsFirst),
+      cardPricer(this.client, work, (w) => w.t, plan, this.lineItemsFirst),
     );
     if (direct.oversized.length > 0) return { first: true, direct };
     const emails = work.flatMap((w) => emailsOf(w.t));
-    const lookup = packByCost(emails, (g) => costOf(CUSTOMER_IDS_BY_EMAIL, { query: '', first: lookupFirst(g.length) }), undefined, 100);
+    const lookup = packByCost(
+      emails,
+      (g) => this.client.estimate(CUSTOMER_IDS_BY_EMAIL, { query: '', first: lookupFirst(g.length), after: null }),
+      undefined,
+      100,
+    );
     // Worst case for step 2: every email target matches a customer.
     const asIds = work.map(({ t }, i): CustomerTarget => (t.kind === 'id' ? t : { kind: 'id', customerId: `gid://shopify/Customer/${i}` }));
     const then = packByCost(
       asIds,
-      cardPricer(asIds, (t) => t, plan, this.lineItemsFirst),
+      cardPricer(this.client, asIds, (t) => t, plan, this.lineItemsFirst),
     );
     if (lookup.groups.length + then.groups.length < direct.groups.length) return { first: true, direct };
     return { first: plan.ordersFirst > 1 && (direct.groups.length > 1 || this.bucketShort(direct)), direct };
@@ -312,6 +317,7 @@ type Packing<T> = ReturnType<typeof packByCost<T>>;
  * once, instead of building its variables (copied arrays, Sets, a cost key).
  */
 function cardPricer<T>(
+  client: ShopifyClient,
   items: readonly T[],
   targetOf: (item: T) => CustomerTarget,
   plan: FetchPlan,
@@ -341,7 +347,7 @@ function cardPricer<T>(
     let cost = costs.get(key);
     if (cost === undefined) {
       const blank = (n: number) => Array.from({ length: n }, () => '');
-      cost = costOf(PROFILE_CUSTOMERS, profileVariables(blank(ids), blank(emails), plan, lineItemsFirst, false, ordersFirst));
+      cost = client.estimate(PROFILE_CUSTOMERS, profileVariables(blank(ids), blank(emails), plan, lineItemsFirst, false, ordersFirst));
       costs.set(key, cost);
     }
     return cost;

@@ -7,7 +7,6 @@ import { ShopifyUnavailableError } from '../errors.js';
 import type { ShopifyClient } from './client.js';
 import type { CustomerIdsByEmailQuery } from './__generated__/admin.js';
 import { CUSTOMER_ID_BY_EMAIL_ADDRESS, CUSTOMER_IDS_BY_EMAIL } from './operations.js';
-import { costOf } from './document-cost.js';
 import { packByCost } from './pack.js';
 import { emailQuery, isPlainEmail } from './search-syntax.js';
 import { request } from './typed-request.js';
@@ -40,7 +39,12 @@ const ownerOf = (c: { id: string; numberOfOrders: string }): EmailOwner => ({
 export async function customerIdsByEmail(client: ShopifyClient, emails: readonly string[]): Promise<Map<string, EmailOwner> | Error> {
   const unique = [...new Set(emails)];
   const plain = unique.filter(isPlainEmail);
-  const { groups } = packByCost(plain, (g) => costOf(CUSTOMER_IDS_BY_EMAIL, { query: '', first: lookupFirst(g.length) }), undefined, 100);
+  const { groups } = packByCost(
+    plain,
+    (g) => client.estimate(CUSTOMER_IDS_BY_EMAIL, { query: '', first: lookupFirst(g.length), after: null }),
+    undefined,
+    100,
+  );
   const owners = new Map<string, EmailOwner>();
   try {
     await Promise.all([

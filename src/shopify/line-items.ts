@@ -6,7 +6,6 @@
  */
 import type { OrderModel } from '../domain/model.js';
 import type { ShopifyClient } from './client.js';
-import { costOf } from './document-cost.js';
 import { toLineItem } from './mappers.js';
 import { ORDER_LINE_ITEMS } from './operations.js';
 import { packByCost } from './pack.js';
@@ -40,7 +39,7 @@ export async function completeLineItems(
     const byId = new Map<string, OrderModel[]>();
     for (const o of pending) byId.set(o.id, [...(byId.get(o.id) ?? []), o]);
     const stillMore: OrderModel[] = [];
-    const { groups } = packByCost([...byId.keys()], (g) => costOf(ORDER_LINE_ITEMS, { ids: g, first, withProductIds }));
+    const { groups } = packByCost([...byId.keys()], (g) => client.estimate(ORDER_LINE_ITEMS, { ids: g, first, withProductIds }));
     await Promise.all(
       groups.map(async ({ items }) => {
         try {

@@ -44,8 +44,10 @@ describe('cost oracle against a deliberately wrong client rule', () => {
     };
     // customers(first: 10) { nodes { card } }: right 2 + 10 × 4 = 42; the mutant forgets the 2
     expect(gap('customer search, 10')).toEqual({ client: 40, simulator: 42 });
-    // 4 orders × (1 + lineItems(first: 20): 2 + 20 × 5): each order's connection loses 2 → 4 × 2 = 8 fewer
-    expect(gap('line items of 4 orders, 20 each')).toEqual({ client: 404, simulator: 412 });
+    // 4 orders × (1 + lineItems(first: 20): 2 + 20 × 5, with product { id }): each order's connection loses 2 → 8 fewer
+    expect(gap('line items of 4 orders, 20 each, with product ids')).toEqual({ client: 404, simulator: 412 });
+    // the same without product ids: 20 × 4 per order
+    expect(gap('line items of 4 orders, 20 each')).toEqual({ client: 324, simulator: 332 });
     // order(id) { lineItems(first: 100) … }: one connection
     expect(gap('action order check with line items')).toEqual({ client: 102, simulator: 104 });
   });
