@@ -27,6 +27,8 @@ export async function freePort(): Promise<number> {
 export interface ManagedStack {
   app: App;
   base: string;
+  /** POSTs a GraphQL request to the subgraph's /graphql (asAgent adds a token). */
+  query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   /** one profile through `_entities`, with an all-scopes agent token */
   profile(selection: string, emails: string[], id?: string): Promise<{ data: any; errors?: any[] }>;
   close(): Promise<void>;
@@ -51,17 +53,22 @@ export async function startManaged(
   });
   const app = await buildApp(config, opts.logger ?? silentLogger(), opts.build);
   await new Promise<void>((resolve) => app.server.http.listen(opts.port, '127.0.0.1', resolve));
+  const query: ManagedStack['query'] = async (document, variables = {}, headers = {}) => {
+    const res = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query: document, variables }),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
   return {
     app,
     base,
+    query,
     async profile(selection, emails, id = 'p-test') {
-      const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on CustomerProfile { ${selection} } } }`;
-      const res = await fetch(`${base}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await token()}` },
-        body: JSON.stringify({ query, variables: { r: [{ __typename: 'CustomerProfile', id, emails }] } }),
-      });
-      return (await res.json()) as { data: any; errors?: any[] };
+      const document = `query($r: [_Any!]!) { _entities(representations: $r) { ... on CustomerProfile { ${selection} } } }`;
+      const r = [{ __typename: 'CustomerProfile', id, emails }];
+      return (await query(document, { r }, { authorization: `Bearer ${await token()}` })).body;
     },
     async close() {
       await app.close();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NoDeprecatedCustomRule, parse, validate } from 'graphql';
 import * as actionOperations from '../../src/shopify/action-operations.js';
 import * as readOperations from '../../src/shopify/operations.js';
+import * as webhookOperations from '../../src/shopify/webhook-subscriptions.js';
 import { loadAdminSchema } from 'shopify-admin-schema';
 import { declaredDocuments, operationNameOf, type TypedDocument } from '../../src/shopify/typed-request.js';
 
@@ -9,7 +10,7 @@ import { declaredDocuments, operationNameOf, type TypedDocument } from '../../sr
  * Every document we send to Shopify, from every module that owns some. Imported statically: a module that moves must
  * be named here again, or this file stops compiling — it can never silently validate fewer documents.
  */
-const MODULES: ReadonlyArray<Record<string, unknown>> = [readOperations, actionOperations];
+const MODULES: ReadonlyArray<Record<string, unknown>> = [readOperations, actionOperations, webhookOperations];
 
 function allDocuments(): Array<[string, string]> {
   return MODULES.flatMap((m) =>
@@ -20,7 +21,7 @@ function allDocuments(): Array<[string, string]> {
 }
 
 describe('Shopify documents', () => {
-  it('are all found: eight for the read path, nine for the actions', () => {
+  it('are all found: eight for the read path, nine for the actions, two for webhook subscriptions', () => {
     expect(
       allDocuments()
         .map(([name]) => name)
@@ -43,6 +44,8 @@ describe('Shopify documents', () => {
       'ORDER_LINE_ITEMS',
       'PROFILE_CUSTOMERS',
       'SHOP_CURRENCY',
+      'WEBHOOK_SUBSCRIPTIONS_LIST',
+      'WEBHOOK_SUBSCRIPTION_CREATE',
     ]);
   });
 

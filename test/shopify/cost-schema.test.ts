@@ -9,12 +9,13 @@ import * as actionDocuments from '../../src/shopify/action-operations.js';
 import { requestedCost } from '../../src/shopify/cost.js';
 import { costOf } from '../../src/shopify/document-cost.js';
 import * as readDocuments from '../../src/shopify/operations.js';
+import * as webhookDocuments from '../../src/shopify/webhook-subscriptions.js';
 import { costSchema } from '../../src/shopify/schema.js';
 
 const full = loadAdminSchema();
 
 /** Every exported document holding an operation, by export name. */
-const documents = Object.entries({ ...readDocuments, ...actionDocuments }).flatMap(([name, value]) => {
+const documents = Object.entries({ ...readDocuments, ...actionDocuments, ...webhookDocuments }).flatMap(([name, value]) => {
   if (typeof value !== 'string' || !/^\s*(query|mutation)\b/m.test(value)) return [];
   const doc = parse(value);
   const operation = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
