@@ -10,6 +10,7 @@ import { control, gql, simulator } from 'shopify-admin-simulator/testing';
 import { silentLogger } from '../../src/logger.js';
 import { createShopifyClient, type ShopifyClient } from '../../src/shopify/client.js';
 import { searchCustomers } from '../../src/shopify/customer-lookup.js';
+import { ShopifyCustomerSource } from '../../src/shopify/customers.js';
 import { costOf } from '../../src/shopify/document-cost.js';
 import { CUSTOMER_SEARCH, ORDER_LINE_ITEMS } from '../../src/shopify/operations.js';
 import { packByCost } from '../../src/shopify/pack.js';
@@ -130,6 +131,42 @@ describe('packing with what the store charges', () => {
       Math.ceil(orderIds.length / quarterFit),
     ]);
     expect(Math.ceil(orderIds.length / quarterFit)).toBe(2);
+  });
+});
+
+describe('profile cards packed with what the store charges', () => {
+  let sim: Simulator;
+  let customerIds: string[];
+  beforeAll(async () => {
+    sim = await simulator();
+    customerIds = (await control<Array<{ id: string }>>(sim, 'customers')).slice(0, 100).map((c) => c.id);
+  });
+  afterAll(() => sim?.close());
+
+  const plan = { ordersFirst: 10, lineItems: true, productIds: true, tracking: true, location: true };
+  /** Loads the full card of 50 linked customers; the ProfileCustomers requests it took. */
+  async function cards(source: ShopifyCustomerSource, ids: readonly string[]): Promise<number> {
+    const before = (await control(sim, 'stats')).byOperation.ProfileCustomers ?? 0;
+    const hits = await source.load(
+      ids.map((customerId) => ({ kind: 'id' as const, customerId })),
+      plan,
+    );
+    expect(hits.filter((h) => h instanceof Error)).toEqual([]);
+    expect(hits.every((h) => h !== null)).toBe(true);
+    const stats = await control(sim, 'stats');
+    expect({ maxCostExceeded: stats.maxCostExceeded, throttled: stats.throttled }).toEqual({ maxCostExceeded: 0, throttled: 0 });
+    return stats.byOperation.ProfileCustomers - before;
+  }
+
+  it('charged a quarter: the second batch of 50 cards takes a fifth of the first batch requests', async () => {
+    await control(sim, 'reset', {});
+    await control(sim, 'cost', { factor: 0.25 });
+    const source = new ShopifyCustomerSource(clientOf(sim));
+    const first = await cards(source, customerIds.slice(0, 50));
+    const second = await cards(source, customerIds.slice(50, 100));
+    // A full card requests ~370 points by the rules (two per request); charged a quarter, ~92: ten share a request.
+    expect(first).toBe(25);
+    expect(second).toBe(5);
   });
 });
 
