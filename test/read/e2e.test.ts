@@ -396,6 +396,23 @@ describe('supergraph read path', () => {
     expect(bad.body.errors[0]).toMatchObject({ message: 'limit: must be from 1 to 10, got 11', extensions: { code: 'BAD_USER_INPUT' } });
   });
 
+  it("line items' product GIDs are asked of Shopify only when productId is selected: one point per line item", async () => {
+    const cost = async (productFields: string) => {
+      await h.sim('reset', {});
+      const res = await h.query(`query($ids: [ID!]!) { profiles(ids: $ids) { id products { ${productFields} } } }`, { ids: ['p1'] });
+      expect(res.body.errors).toBeUndefined();
+      const stats = await h.sim('stats');
+      return { products: res.body.data.profiles[0].products, requested: stats.requestedCost, actual: stats.actualCost };
+    };
+    const names = await cost('id name');
+    const withIds = await cost('id name productId');
+    expect(withIds.products.map((p: any) => ({ id: p.id, name: p.name }))).toEqual(names.products);
+    expect(withIds.products.every((p: any) => typeof p.productId === 'string')).toBe(true);
+    // products reads 10 orders × 5 line items per request: 50 requested points for product { id }, 1 actual per line
+    expect(withIds.requested - names.requested).toBe(50);
+    expect(withIds.actual - names.actual).toBe(names.products.length);
+  });
+
   it('search finds customers by email, phone, name and order number', async () => {
     const withPhone = customers.find((c) => c.phone && c.email && c.numberOfOrders > 0)!;
     const search = async (query: string) => {
