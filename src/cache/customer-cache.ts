@@ -10,7 +10,7 @@
  */
 import type { Logger } from '../logger.js';
 import type { Limiter } from '../shopify/request-scope.js';
-import { linkingEmail, type CustomerHit, type CustomerTarget, type FetchPlan } from '../domain/lookup.js';
+import type { CustomerHit, CustomerTarget, FetchPlan } from '../domain/lookup.js';
 import { targetKey, type CustomerSource } from '../shopify/customers.js';
 import {
   covers,
@@ -21,6 +21,7 @@ import {
   orderKey,
   parseEntry,
   planCovers,
+  resolveTarget,
   shapeFor,
   tombstoneKey,
   writtenKey,
@@ -162,7 +163,7 @@ export class CachedCustomerSource implements CustomerSource {
       });
     }
 
-    const resolved = targets.map((t) => resolve(t, owners));
+    const resolved = targets.map((t) => resolveTarget(t, owners));
     const gids = unique(resolved.flatMap((r) => (r ? [r.gid] : [])));
     const entries = new Map<string, CustomerEntry | null>();
     if (gids.length > 0) {
@@ -260,7 +261,7 @@ export class CachedCustomerSource implements CustomerSource {
     const current = await this.notInvalidatedSince(writes, started);
     const pairs = current.flatMap((w) => w.pairs);
     // Each e: entry's write time beside it (entries.ts): a TTL that drops later applies to it too.
-    const dated = pairs.filter(([k]) => k.startsWith('e:')).map(([k]) => [writtenKey(k), String(started)] as const);
+    const dated = pairs.filter(([k]) => k.startsWith(emailKey(''))).map(([k]) => [writtenKey(k), String(started)] as const);
     await this.opts.kv.del(current.flatMap((w) => w.drops));
     await this.opts.kv.mset([...pairs, ...dated], this.ttl());
     // An invalidation may have landed between the check and the write: check again and undo those.
@@ -295,19 +296,6 @@ export class CachedCustomerSource implements CustomerSource {
     (await this.opts.kv.mget(keys)).forEach((v, i) => v && stamps.set(keys[i]!, Number(v)));
     return writes.filter((w) => w.pairs.every(([k]) => (stamps.get(tombstoneKey(k)) ?? -Infinity) + CLOCK_SKEW_MS < started));
   }
-}
-
-/** What the email index says about a target: a GID (and the email that matched), null (no customer), undefined (unknown). */
-function resolve(t: CustomerTarget, owners: Map<string, string | null>): { gid: string; matchedEmail: string | null } | null | undefined {
-  if (t.kind === 'id') return { gid: t.customerId, matchedEmail: null };
-  // Not in the cache (null or undefined) is unknown; the NO_CUSTOMER marker is a known absence.
-  const ownerOf = (email: string) => {
-    const owner = owners.get(email);
-    return owner === null || owner === undefined ? undefined : owner === NO_CUSTOMER ? null : owner;
-  };
-  const email = linkingEmail(t.emails, ownerOf, t.policy);
-  if (email === null || email === undefined) return email;
-  return { gid: ownerOf(email)!, matchedEmail: email };
 }
 
 /** The answer for one miss, shaped for this request's plan and carrying the email that linked it. */

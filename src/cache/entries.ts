@@ -16,7 +16,7 @@
  * o: entries only find what to drop, so their age does not matter.
  */
 import type { CustomerBundle } from '../domain/model.js';
-import type { FetchPlan } from '../domain/lookup.js';
+import { linkingEmail, type CustomerTarget, type FetchPlan } from '../domain/lookup.js';
 
 /** The e: value for "no customer has this email". */
 export const NO_CUSTOMER = '-';
@@ -85,4 +85,20 @@ export function parseEntry(raw: string | null): CustomerEntry | null {
   } catch {
     return null;
   }
+}
+
+/** What the email index says about a target: a GID (and the email that matched), null (no customer), undefined (unknown). */
+export function resolveTarget(
+  t: CustomerTarget,
+  owners: Map<string, string | null>,
+): { gid: string; matchedEmail: string | null } | null | undefined {
+  if (t.kind === 'id') return { gid: t.customerId, matchedEmail: null };
+  // Not in the cache (null or undefined) is unknown; the NO_CUSTOMER marker is a known absence.
+  const ownerOf = (email: string) => {
+    const owner = owners.get(email);
+    return owner === null || owner === undefined ? undefined : owner === NO_CUSTOMER ? null : owner;
+  };
+  const email = linkingEmail(t.emails, ownerOf, t.policy);
+  if (email === null || email === undefined) return email;
+  return { gid: ownerOf(email)!, matchedEmail: email };
 }
