@@ -97,10 +97,7 @@ export class SubscriptionManager {
 
   private async ensure(): Promise<CheckResult> {
     const client = this.opts.client();
-    const existing = await listWebhookSubscriptions(client, SUBSCRIBED_TOPICS);
-    const missing = SUBSCRIBED_TOPICS.filter(
-      (topic) => !existing.some((s) => s.topic === topic && sameAddress(s.uri, this.opts.callbackUrl)),
-    );
+    const missing = await this.missing(client);
     let created = 0;
     const refused: Array<{ topic: string; userErrors: string[] }> = [];
     for (const topic of missing) {
@@ -109,15 +106,24 @@ export class SubscriptionManager {
       if ('id' in answer) created++;
       else refused.push({ topic, userErrors: answer.userErrors });
     }
+    // Another replica starting at the same time may have created them first ("already been taken"): look again.
+    const stillMissing = refused.length > 0 ? await this.missing(client) : [];
     const present = SUBSCRIBED_TOPICS.length - missing.length;
-    const complete = present + created === SUBSCRIBED_TOPICS.length;
-    const result: CheckResult = { outcome: !complete ? 'incomplete' : created > 0 ? 'created' : 'ok', present, created };
-    if (refused.length > 0) {
+    const outcome = stillMissing.length > 0 || created + refused.length < missing.length ? 'incomplete' : created > 0 ? 'created' : 'ok';
+    const result: CheckResult = { outcome, present, created };
+    const failed = refused.filter((r) => stillMissing.includes(r.topic as WebhookSubscriptionTopic));
+    if (failed.length > 0) {
       // Shopify's messages name the field and the rule, not our address or secret.
-      this.opts.logger.warn({ webhookSubscriptions: { ...result, refused } }, 'Shopify refused some webhook subscriptions');
+      this.opts.logger.warn({ webhookSubscriptions: { ...result, refused: failed } }, 'Shopify refused some webhook subscriptions');
     } else if (created > 0) {
       this.opts.logger.info({ webhookSubscriptions: result }, 'webhook subscriptions created');
     }
     return result;
+  }
+
+  /** The topics without a subscription to our address at Shopify now. */
+  private async missing(client: ShopifyClient): Promise<WebhookSubscriptionTopic[]> {
+    const existing = await listWebhookSubscriptions(client, SUBSCRIBED_TOPICS);
+    return SUBSCRIBED_TOPICS.filter((topic) => !existing.some((s) => s.topic === topic && sameAddress(s.uri, this.opts.callbackUrl)));
   }
 }

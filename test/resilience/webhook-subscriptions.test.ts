@@ -127,4 +127,23 @@ describe('managed webhook subscriptions', () => {
     expect(metrics).toMatch(/^shopify_webhook_subscription_checks_total\{store="default",outcome="failed"\} 1$/m);
     expect(metrics).toMatch(/^shopify_webhook_subscription_checks_total\{store="default",outcome="created"\} 1$/m);
   });
+
+  it('two replicas starting at once create the six once between them, and both count them present', async () => {
+    await stack!.close();
+    stack = undefined;
+    for (const s of await appSubscriptions(sim)) {
+      await simulatorGraphql(sim, `mutation($id: ID!) { webhookSubscriptionDelete(id: $id) { userErrors { message } } }`, { id: s.id });
+    }
+    // Behind one load balancer: the same PUBLIC_URL, each replica on its own port.
+    const env = { PUBLIC_URL: `http://127.0.0.1:${port}` };
+    const [a, b] = await Promise.all([startManaged(sim, { port, env }), startManaged(sim, { port: await freePort(), env })]);
+    try {
+      const checks = await Promise.all([a, b].map((r) => r.app.stores[0]!.webhooks.firstCheck!));
+      expect(checks.map((c) => c.outcome).every((o) => o === 'created' || o === 'ok')).toBe(true);
+      expect(checks[0]!.created + checks[1]!.created).toBe(6);
+      expect((await appSubscriptions(sim)).map((s) => s.topic).sort()).toEqual([...TOPICS].sort());
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
 });
