@@ -14,6 +14,7 @@ import {
   paidOrder,
   REFUND,
   simOrder,
+  simStats,
   startStack,
   type SimOrder,
   type Stack,
@@ -219,6 +220,25 @@ describe('cancelOrder', () => {
     const after = await simOrder(h, before.id);
     expect(after).toMatchObject({ cancelled: true, cancelReason: 'FRAUD', totalRefunded: '0.00' });
     expect(after.refunds[0]!.lines.every((l) => l.restockType === 'NO_RESTOCK')).toBe(true);
+  });
+});
+
+describe('the order in an action payload', () => {
+  it('reads a first page of line items and completes an order with more in one follow-up: every line, no 100-line read', async () => {
+    const customer = (await h.sim<Array<{ id: string }>>('customers'))[0]!;
+    const lines = Array.from({ length: 8 }, (_, i) => ({ title: `Part ${i + 1}`, quantity: 1, price: 10 + i }));
+    const placed = await h.sim<{ id: string }>('orders', { customerId: customer.id, lineItems: lines });
+    const before = await simOrder(h, placed.id);
+    const stats = await simStats(h);
+    const res = await asAgent(h, CANCEL, {
+      input: { orderId: placed.id, reason: 'CUSTOMER', refund: false, restock: true, idempotencyKey: newKey() },
+    });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.cancelOrder.userErrors).toEqual([]);
+    expect(res.body.data.cancelOrder.order.products.map((p: { id: string }) => p.id)).toEqual(before.lineItems.map((li) => li.id));
+    const after = await simStats(h);
+    const sent = (op: string) => (after.byOperation[op] ?? 0) - (stats.byOperation[op] ?? 0);
+    expect({ ActionOrder: sent('ActionOrder'), OrderLineItems: sent('OrderLineItems') }).toEqual({ ActionOrder: 1, OrderLineItems: 1 });
   });
 });
 
