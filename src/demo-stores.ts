@@ -70,6 +70,8 @@ export async function startDemoStores(
   const started: Simulator[] = [];
   try {
     for (const [i, plan] of plans.entries()) started.push(await startSimulator({ ...plan, host, port: options.ports?.[i] ?? 0 }, i));
+    // Shopify signs the app's own subscriptions (PUBLIC_URL) with the app's secret: the demo app's is the configured one.
+    if (options.webhookSecret) await Promise.all(started.map((sim) => setAppSecret(sim, options.webhookSecret!)));
   } catch (error) {
     await Promise.all(started.map((s) => s.close().catch(() => undefined)));
     throw error;
@@ -93,4 +95,14 @@ export async function startDemoStores(
       },
     };
   });
+}
+
+/** Makes a demo simulator sign the app's webhook subscriptions with `secret` (its control API). */
+async function setAppSecret(sim: Simulator, secret: string): Promise<void> {
+  const res = await fetch(`${sim.url}/__simulator/app`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ webhookSecret: secret }),
+  });
+  if (!res.ok) throw new Error(`demo store: setting the app's webhook secret failed (HTTP ${res.status})`);
 }
