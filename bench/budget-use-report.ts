@@ -92,14 +92,26 @@ export function budgetUseSections(r: BudgetUseResult): ReportSection[] {
     out.push({
       title: '7c. Budget use (issue 14): requested vs actual Shopify points of one cold card, by the customer’s orders',
       conditions: r.cardCostConditions,
-      headers: ['orders', 'code', 'cards', 'requests per card', 'requested pts per card', 'actual pts per card', 'errors'],
+      headers: [
+        'card',
+        'orders',
+        'code',
+        'cards',
+        'requests per card',
+        'requested pts per card',
+        'actual pts per card',
+        'simulator THROTTLED',
+        'errors',
+      ],
       rows: r.cardCost.map((x) => [
+        x.selection === 'full' ? 'full' : "agent's",
         ORDER_CLASS_LABELS[x.orderClass] ?? x.orderClass,
         label(x.code),
         x.cards,
         x.requests,
         x.requestedCost,
         x.actualCost,
+        x.throttled,
         x.errors,
       ]),
     });

@@ -81,6 +81,16 @@ export async function startSimProcess(plan: { maximumAvailable: number; restoreR
   return { url: ready.url, token: ready.token, graphqlUrl: ready.graphqlUrl, child };
 }
 
+/** Waits (at most `capMs`) until the store's bucket is full again, as it is on a store at rest. */
+export async function waitFullBucket(simUrl: string, capMs = 60_000): Promise<void> {
+  const until = performance.now() + capMs;
+  while (performance.now() < until) {
+    const t = (await control(simUrl, 'throttle')) as { currentlyAvailable: number; maximumAvailable: number };
+    if (t.currentlyAvailable >= t.maximumAvailable - 1) return;
+    await sleep(Math.min(1000, ((t.maximumAvailable - t.currentlyAvailable) / 100) * 1000));
+  }
+}
+
 /** The store's customers, as its control API lists them. */
 export const customersOf = (sim: { url: string }): Promise<SimCustomer[]> => control(sim.url, 'customers');
 

@@ -202,10 +202,10 @@ function conditions(plan: BudgetUsePlan, baseline: string) {
       `no customer-profile update (name, email) is made: the simulator has no route or mutation for it; ` +
       `a watcher opens that card every ${b.watchEveryMs} ms until it shows the change (staleness; given up after ${d.watchCapS} s = unseen); ` +
       `webhooks: this tree with PUBLIC_URL set to its own address (it subscribes itself), the baseline subscribed by hand (control API), the naive subgraph none and no cache; ${codes}; ` +
-      `views/s = agents' cards answered without any error ÷ run time; points per view = Shopify actual/requested points during the run ÷ all cards opened (agents' and watcher's); ` +
-      `hit rate = hit ÷ all lookups of shopify_cache_lookups_total (/metrics); uncached limit = restoreRate ÷ actual points of one uncached card (mean of ${d.calibration} customers outside the pool, measured first on each desk's own subgraph)`,
+      `views/s = agents' cards answered without any error ÷ run time; points per view = Shopify actual/requested points during the run ÷ cards opened (agents' and watcher's, but not the watcher's cards that still showed the old state: all cache hits, which would favour staleness); ` +
+      `hit rate = hit ÷ lookups of shopify_cache_lookups_total (/metrics; one lookup per card), the same stale watcher cards left out; uncached limit = restoreRate ÷ actual points of one uncached card (mean of ${d.calibration} customers outside the pool, measured first on each desk's own subgraph)`,
     cardCostConditions:
       `two selections for one profile: the agent's card of 7a/7b (bench/load.ts's) and the full card of section 1 (bench/queries.ts's: link, customer, orders(limit: 10) with all fields, products), as _entities straight to a subgraph started fresh (cache off), cards one at a time, ${plan.perClass} customers with an email per class (the seed's first of each), each once; ` +
-      `requests, requested and actual points per card from the simulator's stats (requested = the sum over the card's requests); simulator bucket too large to throttle; ${codes}`,
+      `requests, requested and actual points per card from the simulator's stats (requested = the sum over the card's requests); simulator on the ${standard}, its bucket full again before each card (a store at rest); ${codes}`,
   };
 }

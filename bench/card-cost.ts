@@ -2,12 +2,11 @@
  * Section 7c: requested vs actual Shopify points of one cold single-profile card, by how many orders the customer
  * has (0, 1–9, ≥ 10), this tree vs the baseline. Cards are opened one at a time on a subgraph just started (each
  * customer once, so every card is cold), and the simulator's stats before and after each card say what it asked:
- * requests, requested points (the sum over the card's requests) and actual points. The simulator's bucket is too
- * large to throttle, so no retry distorts the counts.
+ * requests, requested points (the sum over the card's requests) and actual points. The store is on the Standard plan
+ * and at rest before each card (its bucket full again), so every card meets the same store.
  */
 import type { SimCustomer } from '../dev/profiles-subgraph.js';
 import { entitiesQuery } from './queries.js';
-import { HUGE_BUCKET } from './requests.js';
 import {
   control,
   customersOf,
@@ -16,6 +15,7 @@ import {
   routerHeaders,
   startTarget,
   statsOf,
+  waitFullBucket,
   type Code,
   type SimProcess,
   type TargetContext,
@@ -41,6 +41,8 @@ export interface CardCostRow {
   requests: number;
   requestedCost: number;
   actualCost: number;
+  /** THROTTLED answers the simulator gave during the class's cards */
+  throttled: number;
   /** cards that came back with an error or the wrong customer */
   errors: number;
 }
@@ -61,7 +63,6 @@ export function classCustomers(all: readonly SimCustomer[], perClass: number): M
 /** The rows of one code: a fresh subgraph, a warm-up card (not counted), then every class's customers one by one. */
 export async function cardCostRows(code: Code, sim: SimProcess, ctx: TargetContext, perClass: number): Promise<CardCostRow[]> {
   await control(sim.url, 'reset', {});
-  await control(sim.url, 'throttle', HUGE_BUCKET);
   const all = await customersOf(sim);
   const byClass = classCustomers(all, perClass);
   const used = new Set([...byClass.values()].flat().map((c) => c.id));
@@ -96,8 +97,11 @@ async function classRow(
   let requests = 0;
   let requestedCost = 0;
   let actualCost = 0;
+  let throttled = 0;
   let errors = 0;
   for (const [i, c] of customers.entries()) {
+    // A store at rest: its Standard bucket full, as after a quiet moment at the desk.
+    await waitFullBucket(sim.url);
     const before = await statsOf(sim.url);
     const profile = { id: `cost-${selection}-${orderClass}-${i}`, emails: [c.email!] };
     const answer = await entitiesCard(url, headers, [profile], CARD_SELECTIONS[selection].query);
@@ -105,6 +109,7 @@ async function classRow(
     requests += after.requests - before.requests;
     requestedCost += after.requestedCost - before.requestedCost;
     actualCost += after.actualCost - before.actualCost;
+    throttled += after.throttled - before.throttled;
     if (answer.codes.length > 0 || answer.entities?.[0]?.shopifyCustomer?.id !== c.id) errors++;
   }
   const n = Math.max(1, customers.length);
@@ -117,6 +122,7 @@ async function classRow(
     requests: round1(requests / n),
     requestedCost: round1(requestedCost / n),
     actualCost: round1(actualCost / n),
+    throttled,
     errors,
   };
 }

@@ -12,8 +12,21 @@ import { startGateway } from '../dev/gateway.js';
 import { startProfilesSubgraph, type SimCustomer } from '../dev/profiles-subgraph.js';
 import { composeSupergraph } from '../dev/supergraph-harness.js';
 import { mulberry32 } from 'shopify-admin-simulator';
-import { cacheLookups, control, countCodes, percentile, round2, sleep, splitErrors, statsOf, type SimStats } from './budget-use-setup.js';
-import { ChangeMaker, type ChangeKind, type DeskProfile } from './desk-changes.js';
+import { minus } from './stores-setup.js';
+import {
+  cacheLookups,
+  control,
+  countCodes,
+  percentile,
+  round2,
+  sleep,
+  splitErrors,
+  statsOf,
+  waitFullBucket,
+  type SimStats,
+} from './budget-use-setup.js';
+import { ChangeMaker, type ChangeKind, type DeskProfile, type MadeChange } from './desk-changes.js';
+import { deskProfiles, uniform, zipf } from './desk-pool.js';
 import { CARD_QUERY } from './load.js';
 
 export interface DeskOptions {
@@ -55,12 +68,14 @@ export interface DeskReport {
   otherErrors: number;
   errors: Record<string, number>;
   latencyMs: { p50: number | null; p99: number | null };
-  /** the watcher's views (not in the figures above) */
+  /** the watcher's views (not in the figures above), and those of them that still showed the old card */
   watcherViews: number;
-  /** Shopify during the run: totals, and per view (agents' and watcher's views together) */
+  staleWatcherViews: number;
+  /** Shopify during the run: totals, and per view (agents' and watcher's views, but not the watcher's stale ones) */
   shopify: SimStats & { actualPerView: number; requestedPerView: number };
-  /** the subgraph's cache lookups during the run, by result; null without /metrics */
+  /** the subgraph's cache lookups during the run, by result (all views); null without /metrics */
   cache: Record<string, number> | null;
+  /** hits ÷ lookups, the watcher's stale views (all hits) left out */
   hitRate: number | null;
   /** one uncached card (calibration) and the rate the store's restore rate allows with it */
   uncachedCard: { actual: number; requested: number };
@@ -71,72 +86,124 @@ export interface DeskReport {
   changeFailures: number;
 }
 
-const uniform = (random: () => number, [lo, hi]: readonly [number, number]) => lo + random() * (hi - lo);
+type Open = (id: string) => Promise<{ ms: number; card: any; codes: string[] }>;
 
-/** A sampler of ranks 0..n-1 with P(rank r) ∝ 1 / (r + 1)^s. */
-export function zipf(n: number, s: number, random: () => number): () => number {
-  const cdf: number[] = [];
-  let total = 0;
-  for (let r = 1; r <= n; r++) cdf.push((total += 1 / r ** s));
-  return () => {
-    const x = random() * total;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid]! < x) lo = mid + 1;
-      else hi = mid;
+/** Opens one profile card through the gateway, as an agent's desk does. */
+function cardOpener(gatewayUrl: string, token: string): Open {
+  return async (id) => {
+    const t0 = performance.now();
+    try {
+      const res = await fetch(gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: CARD_QUERY, variables: { id } }),
+      });
+      const body = (await res.json()) as { data?: { profile?: any }; errors?: Array<{ extensions?: { code?: string } }> };
+      const codes = (body.errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN'));
+      return { ms: performance.now() - t0, card: body.data?.profile ?? null, codes };
+    } catch {
+      return { ms: performance.now() - t0, card: null, codes: ['NETWORK'] };
     }
-    return lo;
   };
 }
 
-/** Fisher–Yates with a seeded generator. */
-function shuffled<T>(list: readonly T[], random: () => number): T[] {
-  const out = [...list];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
+/** What one card costs uncached (one at a time, customers outside the pool); then waits for a full bucket. */
+async function calibrate(open: Open, calibration: readonly DeskProfile[], simUrl: string): Promise<{ actual: number; requested: number }> {
+  const start = await statsOf(simUrl);
+  for (const p of calibration) await open(p.id);
+  const end = await statsOf(simUrl);
+  const n = Math.max(1, calibration.length);
+  await waitFullBucket(simUrl);
+  return { actual: (end.actualCost - start.actualCost) / n, requested: (end.requestedCost - start.requestedCost) / n };
 }
 
-/** The pool (in Zipf rank order) and the calibration profiles, from the store's customers. */
-function deskProfiles(customers: readonly SimCustomer[], opts: DeskOptions): { pool: DeskProfile[]; calibration: DeskProfile[] } {
-  const random = mulberry32(opts.seed);
-  const emailed = shuffled(
-    customers.filter((c) => c.email),
-    random,
-  );
-  const newcomers = Math.round(opts.pool * opts.newcomerShare);
-  const known = emailed.slice(0, opts.pool - newcomers);
-  if (known.length < opts.pool - newcomers)
-    throw new Error(`the store has ${emailed.length} customers with an email, the pool needs ${opts.pool - newcomers}`);
-  const asProfile = (c: SimCustomer, i: number): DeskProfile => ({
-    id: `desk-${i}`,
-    name: c.displayName,
-    emails: [c.email!],
-    customerId: c.id,
-  });
-  const pool = shuffled(
-    [
-      ...known.map(asProfile),
-      ...Array.from({ length: newcomers }, (_, i) => ({
-        id: `desk-new-${i}`,
-        name: `Newcomer ${i}`,
-        emails: [`desk-newcomer-${i}@example.com`],
-        customerId: null,
-      })),
-    ],
-    random,
-  );
-  const rest = emailed.slice(opts.pool).filter((c) => c.numberOfOrders > 0);
-  const step = Math.max(1, Math.floor(rest.length / opts.calibration));
-  const calibration = Array.from({ length: Math.min(opts.calibration, rest.length) }, (_, i) => ({
-    ...asProfile(rest[i * step]!, i),
-    id: `calibration-${i}`,
-  }));
-  return { pool, calibration };
+/** One run of the desk: the agents, the changes and their watchers, and what they counted. */
+class DeskRun {
+  readonly latencies: number[] = [];
+  readonly errors: Record<string, number> = {};
+  views = 0;
+  served = 0;
+  watcherViews = 0;
+  /** the watcher's views that still showed the old card */
+  staleWatcherViews = 0;
+  readonly changes: DeskReport['changes'] = [];
+  private readonly watchers: Array<Promise<void>> = [];
+  private deadline = 0;
+
+  constructor(
+    private readonly opts: DeskOptions,
+    private readonly pool: readonly DeskProfile[],
+    private readonly open: Open,
+    private readonly maker: ChangeMaker,
+  ) {}
+
+  /** Runs the agents and the changes for the desk's duration, then waits for the last watchers; returns seconds run. */
+  async run(): Promise<number> {
+    const started = performance.now();
+    this.deadline = started + this.opts.durationS * 1000;
+    await Promise.all([...Array.from({ length: this.opts.agents }, (_, i) => this.agent(i)), this.changer()]);
+    const elapsedS = (performance.now() - started) / 1000;
+    await Promise.all(this.watchers);
+    return elapsedS;
+  }
+
+  private left = () => this.deadline - performance.now();
+
+  private async agent(i: number): Promise<void> {
+    const { opts } = this;
+    const random = mulberry32(opts.seed * 1000 + i + 1);
+    const rank = zipf(this.pool.length, opts.zipfS, random);
+    // Agents do not start in step: each begins somewhere in a first think time.
+    await sleep(Math.min(this.left(), uniform(random, [0, opts.thinkS[1]]) * 1000));
+    while (this.left() > 0) {
+      const profile = this.pool[rank()]!;
+      const count = Math.floor(uniform(random, [opts.viewsPerConversation[0], opts.viewsPerConversation[1] + 1]));
+      for (let v = 0; v < count; v++) {
+        if (v > 0) await sleep(Math.min(this.left(), uniform(random, opts.viewGapS) * 1000));
+        if (this.left() <= 0) break;
+        const a = await this.open(profile.id);
+        this.views++;
+        this.latencies.push(a.ms);
+        countCodes(this.errors, a.codes);
+        if (a.codes.length === 0 && a.card) this.served++;
+      }
+      await sleep(Math.min(this.left(), uniform(random, opts.thinkS) * 1000));
+    }
+  }
+
+  private async changer(): Promise<void> {
+    const every = this.opts.changeEveryS * 1000;
+    await sleep(Math.min(this.left(), every));
+    while (this.left() > 0) {
+      // The card is opened once before the change, so the cache holds what the change makes stale.
+      const change = await this.maker
+        .next(async (profile) => {
+          await this.open(profile.id);
+          this.watcherViews++;
+        })
+        .catch(() => null);
+      if (change) this.watchers.push(this.watch(change));
+      await sleep(Math.min(this.left(), every));
+    }
+  }
+
+  /** Opens the changed card every watchEveryMs until it shows the change (or the cap passes). */
+  private async watch(change: MadeChange): Promise<void> {
+    const record = { kind: change.kind, stalenessMs: null as number | null };
+    this.changes.push(record);
+    while (performance.now() - change.at < this.opts.watchCapS * 1000) {
+      const tick = performance.now();
+      const a = await this.open(change.profile.id);
+      this.watcherViews++;
+      if (a.codes.length === 0 && change.shows(a.card)) {
+        record.stalenessMs = Math.round(performance.now() - change.at);
+        return;
+      }
+      // A card without the change came from the cache (Shopify had it already): a hit that only staleness causes.
+      if (a.codes.length === 0) this.staleWatcherViews++;
+      await sleep(tick + this.opts.watchEveryMs - performance.now());
+    }
+  }
 }
 
 /** Runs the desk and returns its figures. */
@@ -148,154 +215,72 @@ export async function runDesk(opts: DeskOptions): Promise<DeskReport> {
     const { pool, calibration } = deskProfiles(customers, opts);
     const profiles = await startProfilesSubgraph({ profiles: [...pool, ...calibration], port: 0 });
     closers.push(() => profiles.close());
-    const gateway = await startGateway({
-      supergraphSdl: composeSupergraph(profiles.url, opts.subgraphUrl),
-      port: 0,
-      routerSecret: opts.routerSecret,
-    });
+    const supergraphSdl = composeSupergraph(profiles.url, opts.subgraphUrl);
+    const gateway = await startGateway({ supergraphSdl, port: 0, routerSecret: opts.routerSecret });
     closers.push(() => gateway.close());
-    const open = async (id: string) => {
-      const t0 = performance.now();
-      try {
-        const res = await fetch(gateway.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.token}` },
-          body: JSON.stringify({ query: CARD_QUERY, variables: { id } }),
-        });
-        const body = (await res.json()) as { data?: { profile?: any }; errors?: Array<{ extensions?: { code?: string } }> };
-        return {
-          ms: performance.now() - t0,
-          card: body.data?.profile ?? null,
-          codes: (body.errors ?? []).map((e) => String(e.extensions?.code ?? 'UNKNOWN')),
-        };
-      } catch {
-        return { ms: performance.now() - t0, card: null, codes: ['NETWORK'] };
-      }
-    };
-
-    // What one card costs uncached, one at a time; then the bucket refills before the desk opens.
-    const calStart = await statsOf(opts.sim.url);
-    for (const p of calibration) await open(p.id);
-    const calEnd = await statsOf(opts.sim.url);
-    const n = Math.max(1, calibration.length);
-    const uncachedCard = {
-      actual: (calEnd.actualCost - calStart.actualCost) / n,
-      requested: (calEnd.requestedCost - calStart.requestedCost) / n,
-    };
-    for (let i = 0; i < 120; i++) {
-      const t = (await control(opts.sim.url, 'throttle')) as { currentlyAvailable: number; maximumAvailable: number };
-      if (t.currentlyAvailable >= t.maximumAvailable - 1) break;
-      await sleep(500);
-    }
+    const open = cardOpener(gateway.url, opts.token);
+    const uncachedCard = await calibrate(open, calibration, opts.sim.url);
 
     const before = await statsOf(opts.sim.url);
     const cacheBefore = await cacheLookups(opts.metricsUrl);
-    const latencies: number[] = [];
-    const errors: Record<string, number> = {};
-    let views = 0;
-    let served = 0;
-    let watcherViews = 0;
-    const started = performance.now();
-    const deadline = started + opts.durationS * 1000;
-
-    const agent = async (i: number) => {
-      const random = mulberry32(opts.seed * 1000 + i + 1);
-      const rank = zipf(pool.length, opts.zipfS, random);
-      // Agents do not start in step: each begins somewhere in a first think time.
-      await sleep(Math.min(deadline - performance.now(), uniform(random, [0, opts.thinkS[1]]) * 1000));
-      while (performance.now() < deadline) {
-        const profile = pool[rank()]!;
-        const count = Math.floor(uniform(random, [opts.viewsPerConversation[0], opts.viewsPerConversation[1] + 1]));
-        for (let v = 0; v < count && performance.now() < deadline; v++) {
-          if (v > 0) await sleep(Math.min(deadline - performance.now(), uniform(random, opts.viewGapS) * 1000));
-          if (performance.now() >= deadline) break;
-          const a = await open(profile.id);
-          views++;
-          latencies.push(a.ms);
-          countCodes(errors, a.codes);
-          if (a.codes.length === 0 && a.card) served++;
-        }
-        await sleep(Math.min(deadline - performance.now(), uniform(random, opts.thinkS) * 1000));
-      }
-    };
-
-    const changes: DeskReport['changes'] = [];
-    const watchers: Array<Promise<void>> = [];
     const maker = new ChangeMaker(opts.sim, pool, mulberry32(opts.seed + 7), orders);
-    const watch = async (change: NonNullable<Awaited<ReturnType<ChangeMaker['next']>>>) => {
-      const record = { kind: change.kind, stalenessMs: null as number | null };
-      changes.push(record);
-      while (performance.now() - change.at < opts.watchCapS * 1000) {
-        const tick = performance.now();
-        const a = await open(change.profile.id);
-        watcherViews++;
-        if (a.codes.length === 0 && change.shows(a.card)) {
-          record.stalenessMs = Math.round(performance.now() - change.at);
-          return;
-        }
-        await sleep(tick + opts.watchEveryMs - performance.now());
-      }
-    };
-    const changer = async () => {
-      await sleep(opts.changeEveryS * 1000);
-      while (performance.now() < deadline) {
-        const change = await maker
-          .next(async (profile) => {
-            await open(profile.id);
-            watcherViews++;
-          })
-          .catch(() => null);
-        if (change) watchers.push(watch(change));
-        await sleep(Math.min(deadline - performance.now(), opts.changeEveryS * 1000));
-      }
-    };
-
-    await Promise.all([...Array.from({ length: opts.agents }, (_, i) => agent(i)), changer()]);
-    const elapsedS = (performance.now() - started) / 1000;
-    await Promise.all(watchers);
+    const desk = new DeskRun(opts, pool, open, maker);
+    const elapsedS = await desk.run();
     const after = await statsOf(opts.sim.url);
     const cacheAfter = await cacheLookups(opts.metricsUrl);
-
-    const shopify = {
-      requests: after.requests - before.requests,
-      requestedCost: after.requestedCost - before.requestedCost,
-      actualCost: after.actualCost - before.actualCost,
-      throttled: after.throttled - before.throttled,
-    };
-    const allViews = Math.max(1, views + watcherViews);
     const cache = cacheAfter ? Object.fromEntries(Object.entries(cacheAfter).map(([k, v]) => [k, v - (cacheBefore?.[k] ?? 0)])) : null;
-    const lookups = cache ? Object.values(cache).reduce((a, b) => a + b, 0) : 0;
-    const uncachedLimitPerS = uncachedCard.actual > 0 ? opts.restoreRate / uncachedCard.actual : 0;
-    const servedPerS = served / elapsedS;
-    const stale = changes.flatMap((c) => (c.stalenessMs === null ? [] : [c.stalenessMs]));
-    const split = splitErrors(errors);
-    return {
-      code: opts.code,
-      agents: opts.agents,
-      durationS: Math.round(elapsedS),
-      views,
-      served,
-      servedPerS: round2(servedPerS),
-      throttledToClients: split.throttled,
-      otherErrors: split.other,
-      errors,
-      latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
-      watcherViews,
-      shopify: {
-        ...shopify,
-        actualPerView: round2(shopify.actualCost / allViews),
-        requestedPerView: round2(shopify.requestedCost / allViews),
-      },
-      cache,
-      hitRate: cache && lookups > 0 ? round2((cache.hit ?? 0) / lookups) : null,
-      uncachedCard: { actual: Math.round(uncachedCard.actual), requested: Math.round(uncachedCard.requested) },
-      uncachedLimitPerS: round2(uncachedLimitPerS),
-      timesUncachedLimit: uncachedLimitPerS > 0 ? round2(servedPerS / uncachedLimitPerS) : 0,
-      changes,
-      staleness: { p50: percentile(stale, 50), max: stale.length ? Math.max(...stale) : null, unseen: changes.length - stale.length },
-      changeFailures: maker.failures,
-    };
+    return summarize(opts, desk, { elapsedS, shopify: minus(after, before), cache, uncachedCard, changeFailures: maker.failures });
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);
   }
+}
+
+/** The report from what the run counted. */
+function summarize(
+  opts: DeskOptions,
+  desk: DeskRun,
+  m: {
+    elapsedS: number;
+    shopify: SimStats;
+    cache: Record<string, number> | null;
+    uncachedCard: { actual: number; requested: number };
+    changeFailures: number;
+  },
+): DeskReport {
+  // The watcher's views that still showed the old card are left out of the per-view figures: a subgraph that stays
+  // stale longer would otherwise get more free views. Its other views (before each change, and the one that shows
+  // it) stay in; each card view is one cache lookup here (one store, one email).
+  const countedViews = Math.max(1, desk.views + desk.watcherViews - desk.staleWatcherViews);
+  const lookups = m.cache ? Object.values(m.cache).reduce((a, b) => a + b, 0) - desk.staleWatcherViews : 0;
+  const uncachedLimitPerS = m.uncachedCard.actual > 0 ? opts.restoreRate / m.uncachedCard.actual : 0;
+  const servedPerS = desk.served / m.elapsedS;
+  const stale = desk.changes.flatMap((c) => (c.stalenessMs === null ? [] : [c.stalenessMs]));
+  const split = splitErrors(desk.errors);
+  return {
+    code: opts.code,
+    agents: opts.agents,
+    durationS: Math.round(m.elapsedS),
+    views: desk.views,
+    served: desk.served,
+    servedPerS: round2(servedPerS),
+    throttledToClients: split.throttled,
+    otherErrors: split.other,
+    errors: desk.errors,
+    latencyMs: { p50: percentile(desk.latencies, 50), p99: percentile(desk.latencies, 99) },
+    watcherViews: desk.watcherViews,
+    staleWatcherViews: desk.staleWatcherViews,
+    shopify: {
+      ...m.shopify,
+      actualPerView: round2(m.shopify.actualCost / countedViews),
+      requestedPerView: round2(m.shopify.requestedCost / countedViews),
+    },
+    cache: m.cache,
+    hitRate: m.cache && lookups > 0 ? round2(((m.cache.hit ?? 0) - desk.staleWatcherViews) / lookups) : null,
+    uncachedCard: { actual: Math.round(m.uncachedCard.actual), requested: Math.round(m.uncachedCard.requested) },
+    uncachedLimitPerS: round2(uncachedLimitPerS),
+    timesUncachedLimit: uncachedLimitPerS > 0 ? round2(servedPerS / uncachedLimitPerS) : 0,
+    changes: desk.changes,
+    staleness: { p50: percentile(stale, 50), max: stale.length ? Math.max(...stale) : null, unseen: desk.changes.length - stale.length },
+    changeFailures: m.changeFailures,
+  };
 }
