@@ -52,7 +52,8 @@ export interface Others {
 }
 
 /**
- * Applies Shopify's report S, the answer to our request R, to a state (or starts one from it).
+ * Applies Shopify's report S, the answer to our request R, to a state (or starts one from it). `others` is null when
+ * R's hold is unknown here (nothing says what was charged while it was out): then only the previous rule applies.
  *
  * What we may hand out is Shopify's level minus what the requests still out may yet take: their requested cost, which
  * their holds cover (our estimates are at least Shopify's requested cost, and THROTTLED raises them to it). Shopify
@@ -72,9 +73,15 @@ export interface Others {
  * full, a stale report, a bucket that grew: its new size is in S) instead of only by the restore rate.
  * Points taken by something this budget does not see (a replica not sharing it) stay unknown: THROTTLED corrects.
  */
-export function observeInto(state: BucketState | null, status: ThrottleStatus, refund: number, now: number, others: Others): BucketState {
+export function observeInto(
+  state: BucketState | null,
+  status: ThrottleStatus,
+  refund: number,
+  now: number,
+  others: Others | null,
+): BucketState {
   const reported = Math.min(status.currentlyAvailable, status.maximumAvailable);
-  const fromShopify = reported - others.held - others.chargedSince;
+  const fromShopify = others ? reported - others.held - others.chargedSince : -Infinity;
   const ours = state ? Math.min(levelAt(state, now) + Math.max(0, refund), reported) : fromShopify;
   return {
     maximumAvailable: status.maximumAvailable,
@@ -247,8 +254,8 @@ export class LocalCostBudget extends QueuedBudget {
     const refund = hold ? Math.max(0, hold.charge - charged) : 0;
     if (!this.state && !status) this.probeAt = -Infinity; // the probe learned nothing: let the next one try
     if (status) {
-      // Without its hold we cannot know what was charged while that request was out: only the old, safe rule applies.
-      const others = hold || !this.state ? { held: this.holds.held, chargedSince } : { held: Infinity, chargedSince: 0 };
+      // A first report needs no hold: it starts the state (less whatever we already hold).
+      const others = hold || !this.state ? { held: this.holds.held, chargedSince } : null;
       this.state = observeInto(this.state, status, refund, now, others);
     } else if (this.state && refund > 0) {
       this.state = { ...this.state, currentlyAvailable: levelAt(this.state, now) + refund, at: now };
