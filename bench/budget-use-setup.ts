@@ -202,15 +202,10 @@ export function countCodes(into: Record<string, number>, codes: readonly string[
   for (const c of codes) into[c] = (into[c] ?? 0) + 1;
 }
 
-/** Splits error counts into THROTTLED (reaching a client) and the rest. */
-export function splitErrors(errors: Record<string, number>): { throttled: number; other: number } {
-  let throttled = 0;
-  let other = 0;
-  for (const [code, n] of Object.entries(errors)) {
-    if (THROTTLED_CODES.includes(code)) throttled += n;
-    else other += n;
-  }
-  return { throttled, other };
+/** One answer's outcome by its error codes: served, THROTTLED (any of its errors), or another error. */
+export function classify(codes: readonly string[]): 'ok' | 'throttled' | 'error' {
+  if (codes.length === 0) return 'ok';
+  return codes.some((c) => THROTTLED_CODES.includes(c)) ? 'throttled' : 'error';
 }
 
 /** Cache lookups by result from a subgraph's Prometheus text (shopify_cache_lookups_total), summed over stores. */

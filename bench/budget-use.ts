@@ -68,15 +68,15 @@ async function burstAndCost(plan: BudgetUsePlan, ctx: TargetContext, result: Bud
   for (const code of ['this', 'baseline'] as const) {
     const sim = await startSimProcess();
     try {
-      for (const n of plan.burstNs) {
+      for (const [selection, n] of plan.burstNs.flatMap((n) => (['agent', 'full'] as const).map((sel) => [sel, n] as const))) {
         try {
-          const row = await burstRow(code, n, sim, ctx);
+          const row = await burstRow(code, selection, n, sim, ctx);
           result.burst.push(row);
           log(
-            `  7a ${CODE_LABELS[code]} N=${n}: served ${row.served}/${n}, THROTTLED to clients ${row.throttledToClients}, other errors ${row.otherErrors}, simulator THROTTLED ${row.shopifyThrottled}, p50/p99 ${row.latencyMs.p50}/${row.latencyMs.p99} ms, last card ${row.lastCardMs} ms`,
+            `  7a ${CODE_LABELS[code]} ${selection} card N=${n}: served ${row.served}/${n}, THROTTLED to clients ${row.throttledToClients}${row.shopifyAvailableAtThrottled ? ` (Shopify had ${row.shopifyAvailableAtThrottled.min}–${row.shopifyAvailableAtThrottled.max} points)` : ''}, other errors ${row.otherErrors}, simulator THROTTLED ${row.shopifyThrottled}, p50/p99 ${row.latencyMs.p50}/${row.latencyMs.p99} ms, last card ${row.lastCardMs} ms`,
           );
         } catch (error) {
-          errors.push(`burst ${code} N=${n}: ${(error as Error).message}`);
+          errors.push(`burst ${code} ${selection} card N=${n}: ${(error as Error).message}`);
         }
       }
       try {
@@ -93,7 +93,7 @@ async function burstAndCost(plan: BudgetUsePlan, ctx: TargetContext, result: Bud
       await sim.child.stop();
     }
   }
-  result.burst.sort((a, b) => a.n - b.n);
+  result.burst.sort((a, b) => a.selection.localeCompare(b.selection) || a.n - b.n);
   const rank = (r: CardCostRow) => [r.selection === 'agent' ? 0 : 1, ORDER_CLASSES.indexOf(r.orderClass)];
   result.cardCost.sort((a, b) => rank(a)[0]! - rank(b)[0]! || rank(a)[1]! - rank(b)[1]!);
 }
@@ -192,8 +192,8 @@ function conditions(plan: BudgetUsePlan, baseline: string) {
   return {
     burstConditions:
       `simulator (seed 1, 500 customers, own process) on the ${standard}, reset before each row (full bucket); a subgraph started fresh for each row (cold cache, nothing learned); ` +
-      `N _entities calls of bench/load.ts's card (customer + orders(limit: 5) with products) for one profile each, sent at once straight to the subgraph, N distinct customers with orders; ` +
-      `SHOPIFY_MAX_WAIT_MS default (5000); ${codes}; simulator THROTTLED = THROTTLED answers Shopify gave (absorbed or not); last card = from the burst's start to its last answer`,
+      `N _entities calls for one profile each of the agent's card (bench/load.ts's: customer + orders(limit: 5) with products) or the full card (bench/queries.ts's: link, customer, orders(limit: 10) with all fields, products), sent at once straight to the subgraph, N distinct customers with orders; ` +
+      `SHOPIFY_MAX_WAIT_MS default (5000); ${codes}; THROTTLED to clients / other errors = cards (not errors) with such an error; Shopify pts available at client THROTTLED = the simulator's bucket level (sampled every 100 ms) when those cards came back, lowest–highest; simulator THROTTLED = THROTTLED answers Shopify gave (absorbed or not); last card = from the burst's start to its last answer`,
     deskConditions:
       `${d.agents} agents for ${d.durationS} s, the three desks at the same time (each budget-bound), each with its own simulator (seed 1, 500 customers, ${standard}, own process), its own subgraph process and its own desk process ` +
       `(@apollo/gateway + demo profiles subgraph + agents, bench/load.ts's CARD_QUERY through the gateway); pool of ${d.pool} profiles (${Math.round(b.newcomerShare * 100)}% with an email no customer has yet), ` +
@@ -202,7 +202,8 @@ function conditions(plan: BudgetUsePlan, baseline: string) {
       `no customer-profile update (name, email) is made: the simulator has no route or mutation for it; ` +
       `a watcher opens that card every ${b.watchEveryMs} ms until it shows the change (staleness; given up after ${d.watchCapS} s = unseen); ` +
       `webhooks: this tree with PUBLIC_URL set to its own address (it subscribes itself), the baseline subscribed by hand (control API), the naive subgraph none and no cache; ${codes}; ` +
-      `views/s = agents' cards answered without any error ÷ run time; points per view = Shopify actual/requested points during the run ÷ cards opened (agents' and watcher's, but not the watcher's cards that still showed the old state: all cache hits, which would favour staleness); ` +
+      `views/s = agents' cards answered without any error ÷ run time; THROTTLED to clients / other errors = agents' cards (not errors) with such an error; points per view = Shopify actual/requested points during the run ÷ cards served without error (agents' and watcher's, but not the watcher's cards that still showed the old state: all cache hits, which would favour staleness); ` +
+      `the naive subgraph turns every failed Shopify call, THROTTLED included, into SHOPIFY_UNAVAILABLE (other errors); ` +
       `hit rate = hit ÷ lookups of shopify_cache_lookups_total (/metrics; one lookup per card), the same stale watcher cards left out; uncached limit = restoreRate ÷ actual points of one uncached card (mean of ${d.calibration} customers outside the pool, measured first on each desk's own subgraph)`,
     cardCostConditions:
       `two selections for one profile: the agent's card of 7a/7b (bench/load.ts's) and the full card of section 1 (bench/queries.ts's: link, customer, orders(limit: 10) with all fields, products), as _entities straight to a subgraph started fresh (cache off), cards one at a time, ${plan.perClass} customers with an email per class (the seed's first of each), each once; ` +

@@ -5,14 +5,16 @@
  * THROTTLED reaches a client while Shopify had the points (the simulator counts the THROTTLED answers it gave).
  */
 import type { SimCustomer } from '../dev/profiles-subgraph.js';
+import { CARD_SELECTIONS, type CardSelection } from './card-cost.js';
 import {
   control,
   countCodes,
   customersOf,
   entitiesCard,
+  classify,
   percentile,
   routerHeaders,
-  splitErrors,
+  sleep,
   startTarget,
   statsOf,
   type Code,
@@ -23,12 +25,17 @@ import {
 export interface BurstRow {
   id: string;
   code: Code;
+  selection: CardSelection;
   n: number;
   /** cards answered without any error, with the right customer */
   served: number;
+  /** cards with a THROTTLED error, and cards with other errors (or the wrong customer) */
   throttledToClients: number;
   otherErrors: number;
+  /** error codes by occurrence (a card can carry several) */
   errors: Record<string, number>;
+  /** Shopify's bucket level (sampled every 100 ms) when THROTTLED cards came back: lowest and highest; null when none did */
+  shopifyAvailableAtThrottled: { min: number; max: number } | null;
   /** THROTTLED answers the simulator gave (the subgraph absorbed or passed them on) */
   shopifyThrottled: number;
   shopifyRequests: number;
@@ -44,8 +51,40 @@ export function burstCustomers(all: readonly SimCustomer[], n: number): SimCusto
   return chosen;
 }
 
+/** Samples the store's bucket level (GET /__simulator/throttle) until stopped: what Shopify had at each moment. */
+function sampleBucket(simUrl: string, started: number): { stop(): Promise<Array<{ t: number; available: number }>> } {
+  const samples: Array<{ t: number; available: number }> = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const t = (await control(simUrl, 'throttle').catch(() => null)) as { currentlyAvailable: number } | null;
+      if (t) samples.push({ t: performance.now() - started, available: Math.round(t.currentlyAvailable) });
+      await sleep(100);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return samples;
+    },
+  };
+}
+
+/** Shopify's level at the last sample before each moment; the lowest and highest of them, or null without moments. */
+function levelsAt(
+  samples: ReadonlyArray<{ t: number; available: number }>,
+  moments: readonly number[],
+): { min: number; max: number } | null {
+  const levels = moments.flatMap((m) => {
+    const before = samples.filter((s) => s.t <= m).at(-1);
+    return before ? [before.available] : [];
+  });
+  return levels.length ? { min: Math.min(...levels), max: Math.max(...levels) } : null;
+}
+
 /** One row: fresh subgraph, reset store, N cards at once. */
-export async function burstRow(code: Code, n: number, sim: SimProcess, ctx: TargetContext): Promise<BurstRow> {
+export async function burstRow(code: Code, selection: CardSelection, n: number, sim: SimProcess, ctx: TargetContext): Promise<BurstRow> {
   const customers = burstCustomers(await customersOf(sim), n);
   const target = await startTarget(code, sim, ctx);
   try {
@@ -53,27 +92,43 @@ export async function burstRow(code: Code, n: number, sim: SimProcess, ctx: Targ
     await control(sim.url, 'reset', {});
     const headers = routerHeaders(ctx.auth);
     const started = performance.now();
+    const bucket = sampleBucket(sim.url, started);
+    const query = CARD_SELECTIONS[selection].query;
     const answers = await Promise.all(
-      customers.map((c, i) => entitiesCard(target.url, headers, [{ id: `burst-${i}`, emails: [c.email!] }]).then((a) => ({ a, c }))),
+      customers.map(async (c, i) => {
+        const a = await entitiesCard(target.url, headers, [{ id: `burst-${i}`, emails: [c.email!] }], query);
+        return { a, c, at: performance.now() - started };
+      }),
     );
     const lastCardMs = performance.now() - started;
+    const samples = await bucket.stop();
     const stats = await statsOf(sim.url);
     const errors: Record<string, number> = {};
     let served = 0;
-    for (const { a, c } of answers) {
+    let throttledCards = 0;
+    let otherErrorCards = 0;
+    const throttledAt: number[] = [];
+    for (const { a, c, at } of answers) {
       countCodes(errors, a.codes);
-      if (a.codes.length === 0 && a.entities?.[0]?.shopifyCustomer?.id === c.id) served++;
+      const outcome = classify(a.codes);
+      if (outcome === 'throttled') {
+        throttledCards++;
+        throttledAt.push(at);
+      } else if (outcome === 'error') otherErrorCards++;
+      else if (a.entities?.[0]?.shopifyCustomer?.id === c.id) served++;
+      else otherErrorCards++;
     }
-    const split = splitErrors(errors);
     const ms = answers.map(({ a }) => a.ms);
     return {
-      id: `budget-use/burst/${code}/N=${n}`,
+      id: `budget-use/burst/${code}/${selection}/N=${n}`,
       code,
+      selection,
       n,
       served,
-      throttledToClients: split.throttled,
-      otherErrors: split.other,
+      throttledToClients: throttledCards,
+      otherErrors: otherErrorCards,
       errors,
+      shopifyAvailableAtThrottled: levelsAt(samples, throttledAt),
       shopifyThrottled: stats.throttled,
       shopifyRequests: stats.requests,
       latencyMs: { p50: percentile(ms, 50), p99: percentile(ms, 99) },
