@@ -86,7 +86,9 @@ export function budgetUseSections(r: BudgetUseResult): ReportSection[] {
               x.hitRate === null || x.hitRate === undefined ? null : `${Math.round(x.hitRate * 100)}%`,
               x.latencyMs ? `${x.latencyMs.p50}/${x.latencyMs.p99}` : null,
               x.staleness ? `${x.staleness.p50 ?? '–'}/${x.staleness.max ?? '–'}` : null,
-              x.changes ? `${x.changes.length} (${x.staleness?.unseen ?? 0})` : null,
+              x.changes
+                ? `${x.changes.length} (${x.staleness?.unseen ?? 0}${x.changeFailures ? `; ${x.changeFailures} failed` : ''})`
+                : null,
               x.webhooks,
             ],
       ),

@@ -191,7 +191,10 @@ class DeskRun {
           this.watcherViews++;
           if (a.codes.length === 0) this.watcherServed++;
         })
-        .catch(() => null);
+        .catch(() => {
+          this.maker.failures++;
+          return null;
+        });
       if (change) this.watchers.push(this.watch(change));
       await sleep(Math.min(this.left(), every));
     }

@@ -11,7 +11,8 @@
  *      baseline commit (--baseline, default e49c852) and the naive subgraph                     (bench/budget-use.ts)
  * Prints plain tables, writes bench/results/latest.json and a copy named by date and commit, and compares with the
  * newest earlier result of the same mode (quick or full). Every process and server it starts is stopped before it exits, also on errors and Ctrl-C.
- * The full run takes about 11 minutes plus section 7's; --quick (short rows, one budget rung each) under 3 plus section 7's.
+ * The full run takes about 11 minutes plus section 7's ~11 (its desk runs 5 minutes); --quick (short rows, one budget rung each) under 3, plus
+ * section 7's ~2.5 (the first run also builds the baseline once, ~20 s).
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
