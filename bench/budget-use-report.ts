@@ -65,6 +65,7 @@ export function budgetUseSections(r: BudgetUseResult): ReportSection[] {
         'other errors',
         'simulator THROTTLED',
         'pts/view act./req.',
+        'budget capacity views/s (est.)',
         'cache hit rate',
         'p50/p99 ms',
         'staleness p50/max ms',
@@ -73,7 +74,7 @@ export function budgetUseSections(r: BudgetUseResult): ReportSection[] {
       ],
       rows: r.desk.map((x) =>
         x.error
-          ? [label(x.code), `ERROR: ${x.error.slice(0, 160)}`, null, null, null, null, null, null, null, null, null, null, x.webhooks]
+          ? [label(x.code), `ERROR: ${x.error.slice(0, 160)}`, null, null, null, null, null, null, null, null, null, null, null, x.webhooks]
           : [
               label(x.code),
               x.servedPerS,
@@ -83,6 +84,7 @@ export function budgetUseSections(r: BudgetUseResult): ReportSection[] {
               x.otherErrors,
               x.shopify?.throttled,
               x.shopify ? `${x.shopify.actualPerView}/${x.shopify.requestedPerView}` : null,
+              x.budgetCapacityPerS,
               x.hitRate === null || x.hitRate === undefined ? null : `${Math.round(x.hitRate * 100)}%`,
               x.latencyMs ? `${x.latencyMs.p50}/${x.latencyMs.p99}` : null,
               x.staleness ? `${x.staleness.p50 ?? '–'}/${x.staleness.max ?? '–'}` : null,

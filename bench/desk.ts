@@ -18,6 +18,7 @@ import {
   control,
   countCodes,
   percentile,
+  round1,
   round2,
   sleep,
   classify,
@@ -82,6 +83,11 @@ export interface DeskReport {
   /** one uncached card (calibration) and the rate the store's restore rate allows with it */
   uncachedCard: { actual: number; requested: number };
   uncachedLimitPerS: number;
+  /**
+   * restoreRate ÷ actual points per view: the views per second the store's budget would carry at this run's mix (an
+   * estimate; when the agents' pace is below it, views/s shows their pace, not the budget's limit)
+   */
+  budgetCapacityPerS: number | null;
   timesUncachedLimit: number;
   changes: Array<{ kind: ChangeKind; stalenessMs: number | null }>;
   staleness: { p50: number | null; max: number | null; unseen: number };
@@ -292,6 +298,7 @@ function summarize(
     hitRate: m.cache && lookups > 0 ? round2(((m.cache.hit ?? 0) - desk.staleWatcherViews) / lookups) : null,
     uncachedCard: { actual: Math.round(m.uncachedCard.actual), requested: Math.round(m.uncachedCard.requested) },
     uncachedLimitPerS: round2(uncachedLimitPerS),
+    budgetCapacityPerS: m.shopify.actualCost > 0 ? round1((opts.restoreRate * countedViews) / m.shopify.actualCost) : null,
     timesUncachedLimit: uncachedLimitPerS > 0 ? round2(servedPerS / uncachedLimitPerS) : 0,
     changes: desk.changes,
     staleness: { p50: percentile(stale, 50), max: stale.length ? Math.max(...stale) : null, unseen: desk.changes.length - stale.length },
