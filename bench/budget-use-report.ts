@@ -98,9 +98,10 @@ export function budgetUseSections(r: BudgetUseResult): ReportSection[] {
   }
   if (r.cardCost.length > 0) {
     out.push({
-      title: '7c. Budget use (issue 14): requested vs actual Shopify points of one cold card, by the customer’s orders',
+      title: '7c. Budget use (issue 14): requested vs actual Shopify points per cold card, by the customer’s orders',
       conditions: r.cardCostConditions,
       headers: [
+        'call',
         'card',
         'orders',
         'code',
@@ -112,6 +113,7 @@ export function budgetUseSections(r: BudgetUseResult): ReportSection[] {
         'errors',
       ],
       rows: r.cardCost.map((x) => [
+        x.call === 'batch' ? `${x.cards} in one` : 'one',
         x.selection === 'full' ? 'full' : "agent's",
         ORDER_CLASS_LABELS[x.orderClass] ?? x.orderClass,
         label(x.code),

@@ -94,8 +94,8 @@ async function burstAndCost(plan: BudgetUsePlan, ctx: TargetContext, result: Bud
     }
   }
   result.burst.sort((a, b) => a.selection.localeCompare(b.selection) || a.n - b.n);
-  const rank = (r: CardCostRow) => [r.selection === 'agent' ? 0 : 1, ORDER_CLASSES.indexOf(r.orderClass)];
-  result.cardCost.sort((a, b) => rank(a)[0]! - rank(b)[0]! || rank(a)[1]! - rank(b)[1]!);
+  const rank = (r: CardCostRow) => (r.call === 'one' ? 0 : 100) + (r.selection === 'agent' ? 0 : 10) + ORDER_CLASSES.indexOf(r.orderClass);
+  result.cardCost.sort((a, b) => rank(a) - rank(b));
 }
 
 /** Subscribes the subgraph to the store's webhooks: this tree subscribes itself (PUBLIC_URL); otherwise by hand. */
@@ -206,7 +206,7 @@ function conditions(plan: BudgetUsePlan, baseline: string) {
       `the naive subgraph turns every failed Shopify call, THROTTLED included, into SHOPIFY_UNAVAILABLE (other errors); ` +
       `budget capacity (est.) = restoreRate ÷ actual points per view, the views/s the budget would carry at this mix (views/s is the agents' pace when it is lower); hit rate = hit ÷ lookups of shopify_cache_lookups_total (/metrics; one lookup per card), the same stale watcher cards left out; uncached limit = restoreRate ÷ actual points of one uncached card (mean of ${d.calibration} customers outside the pool, measured first on each desk's own subgraph)`,
     cardCostConditions:
-      `two selections for one profile: the agent's card of 7a/7b (bench/load.ts's) and the full card of section 1 (bench/queries.ts's: link, customer, orders(limit: 10) with all fields, products), as _entities straight to a subgraph started fresh (cache off), cards one at a time, ${plan.perClass} customers with an email per class (the seed's first of each), each once; ` +
-      `requests, requested and actual points per card from the simulator's stats (requested = the sum over the card's requests); simulator on the ${standard}, its bucket full again before each card (a store at rest); ${codes}`,
+      `two selections for one profile: the agent's card of 7a/7b (bench/load.ts's) and the full card of section 1 (bench/queries.ts's: link, customer, orders(limit: 10) with all fields, products), as _entities straight to a subgraph started fresh (cache off); call "one": one card per call, one call at a time; call "batch": the class's cards in one call (a list view), its figures ÷ the cards; ${plan.perClass} customers with an email per class (the seed's first of each), each once; ` +
+      `requests, requested and actual points per card from the simulator's stats (requested = the sum over the card's requests); simulator on the ${standard}, its bucket full again before each call (a store at rest); ${codes}`,
   };
 }

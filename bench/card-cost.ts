@@ -6,6 +6,7 @@
  * and at rest before each card (its bucket full again), so every card meets the same store.
  */
 import type { SimCustomer } from '../dev/profiles-subgraph.js';
+import { minus } from './stores-setup.js';
 import { entitiesQuery } from './queries.js';
 import {
   control,
@@ -34,6 +35,8 @@ export interface CardCostRow {
   id: string;
   orderClass: OrderClass;
   selection: CardSelection;
+  /** one card per call, or the class's cards in one call */
+  call: 'one' | 'batch';
   code: Code;
   /** customers measured */
   cards: number;
@@ -73,9 +76,12 @@ export async function cardCostRows(code: Code, sim: SimProcess, ctx: TargetConte
     // A fresh subgraph's first request to a store may be special (it learns the bucket): not counted.
     if (warmUp) await entitiesCard(target.url, headers, [{ id: 'warm-up', emails: [warmUp.email!] }], CARD_SELECTIONS.full.query);
     const rows: CardCostRow[] = [];
-    for (const selection of Object.keys(CARD_SELECTIONS) as CardSelection[]) {
-      for (const orderClass of ORDER_CLASSES) {
-        rows.push(await classRow(code, selection, orderClass, byClass.get(orderClass)!, target.url, headers, sim));
+    for (const call of ['one', 'batch'] as const) {
+      for (const selection of Object.keys(CARD_SELECTIONS) as CardSelection[]) {
+        for (const orderClass of ORDER_CLASSES) {
+          const customers = byClass.get(orderClass)!;
+          rows.push(await classRow({ code, selection, orderClass, call }, customers, target.url, headers, sim));
+        }
       }
     }
     return rows;
@@ -84,45 +90,48 @@ export async function cardCostRows(code: Code, sim: SimProcess, ctx: TargetConte
   }
 }
 
-/** One class's cards, one at a time, each measured by the simulator's stats before and after. */
+/**
+ * One class's cards, each measured by the simulator's stats before and after: one card per call (one at a time), or
+ * the whole class in one call (a router asking for a list of profiles), its figures divided by the cards.
+ */
 async function classRow(
-  code: Code,
-  selection: CardSelection,
-  orderClass: OrderClass,
+  row: { code: Code; selection: CardSelection; orderClass: OrderClass; call: 'one' | 'batch' },
   customers: readonly SimCustomer[],
   url: string,
   headers: Record<string, string>,
   sim: SimProcess,
 ): Promise<CardCostRow> {
-  let requests = 0;
-  let requestedCost = 0;
-  let actualCost = 0;
-  let throttled = 0;
+  const { code, selection, orderClass, call } = row;
+  const profiles = customers.map((c, i) => ({ id: `cost-${selection}-${orderClass}-${i}`, emails: [c.email!] }));
+  const calls = call === 'one' ? profiles.map((p) => [p]) : [profiles];
+  const total = { requests: 0, requestedCost: 0, actualCost: 0, throttled: 0 };
   let errors = 0;
-  for (const [i, c] of customers.entries()) {
+  for (const batch of calls) {
     // A store at rest: its Standard bucket full, as after a quiet moment at the desk.
     await waitFullBucket(sim.url);
     const before = await statsOf(sim.url);
-    const profile = { id: `cost-${selection}-${orderClass}-${i}`, emails: [c.email!] };
-    const answer = await entitiesCard(url, headers, [profile], CARD_SELECTIONS[selection].query);
-    const after = await statsOf(sim.url);
-    requests += after.requests - before.requests;
-    requestedCost += after.requestedCost - before.requestedCost;
-    actualCost += after.actualCost - before.actualCost;
-    throttled += after.throttled - before.throttled;
-    if (answer.codes.length > 0 || answer.entities?.[0]?.shopifyCustomer?.id !== c.id) errors++;
+    const answer = await entitiesCard(url, headers, batch, CARD_SELECTIONS[selection].query);
+    const d = minus(await statsOf(sim.url), before);
+    total.requests += d.requests;
+    total.requestedCost += d.requestedCost;
+    total.actualCost += d.actualCost;
+    total.throttled += d.throttled;
+    const ids = customers.filter((_, i) => batch.some((p) => p.id === profiles[i]!.id)).map((c) => c.id);
+    if (answer.codes.length > 0) errors += batch.length;
+    else errors += ids.filter((id, i) => answer.entities?.[i]?.shopifyCustomer?.id !== id).length;
   }
   const n = Math.max(1, customers.length);
   return {
-    id: `budget-use/card-cost/${selection}/${orderClass}/${code}`,
+    id: `budget-use/card-cost/${call}/${selection}/${orderClass}/${code}`,
     orderClass,
     selection,
+    call,
     code,
     cards: customers.length,
-    requests: round1(requests / n),
-    requestedCost: round1(requestedCost / n),
-    actualCost: round1(actualCost / n),
-    throttled,
+    requests: round1(total.requests / n),
+    requestedCost: round1(total.requestedCost / n),
+    actualCost: round1(total.actualCost / n),
+    throttled: total.throttled,
     errors,
   };
 }
