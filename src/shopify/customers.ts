@@ -20,6 +20,7 @@ import type { ShopifyClient } from './client.js';
 import { limitedClient, type Limiter } from './request-scope.js';
 import { customerIdsByEmail, lookupFirst, normalEmail } from './email-owners.js';
 import { completeLineItems, LINE_ITEMS_FIRST } from './line-items.js';
+import { orderCountsOf } from './order-counts.js';
 import { CUSTOMER_IDS_BY_EMAIL, PROFILE_CUSTOMERS } from './operations.js';
 import { packByCost } from './pack.js';
 import { emailQuery, isPlainEmail } from './search-syntax.js';
@@ -236,10 +237,10 @@ export class ShopifyCustomerSource implements CustomerSource {
   }
 
   /**
-   * `first`: true when looking emails up first pays: it takes fewer requests than fetching the full card for every
-   * email even if every email's customer had a full page of orders; or orders are asked and either the batch takes
-   * several requests or the bucket cannot hold it now — then the lookup's order counts size each card's orders, so
-   * the batch packs into fewer requests and holds fewer points (see sizedFirst).
+   * `first`: true when looking emails up first pays. Either it takes fewer requests in all: the lookup reads each
+   * customer's order count, which sizes its card's orders (see sizedFirst), and this store's customers typically have
+   * few (order-counts.ts); or orders are asked and the bucket cannot hold the batch now, when the sized cards hold
+   * fewer points and start sooner.
    * `direct`: the packing of `work` as it is, which fetchCards reuses when nothing is looked up first.
    */
   private resolveEmailsFirst(work: readonly Work[], plan: FetchPlan): { first: boolean; direct: Packing<Work> } {
@@ -255,14 +256,28 @@ export class ShopifyCustomerSource implements CustomerSource {
       undefined,
       100,
     );
-    // Worst case for step 2: every email target matches a customer.
-    const asIds = work.map(({ t }, i): CustomerTarget => (t.kind === 'id' ? t : { kind: 'id', customerId: `gid://shopify/Customer/${i}` }));
+    // Step 2 if every email target matches a customer, each asking the orders this store's customers typically have
+    // (all the plan's until the store has shown its mix).
+    const typical = orderCountsOf(this.client.endpoint).typical(plan.ordersFirst) ?? plan.ordersFirst;
+    const asIds = work.map(({ t }, i): Work => ({
+      t: t.kind === 'id' ? t : { kind: 'id', customerId: `gid://shopify/Customer/${i}` },
+      i,
+      matchedEmail: null,
+      orders: t.kind === 'id' ? undefined : typical,
+    }));
     const then = packByCost(
       asIds,
-      cardPricer(this.client, asIds, (t) => t, plan, this.lineItemsFirst),
+      cardPricer(
+        this.client,
+        asIds,
+        (w) => w.t,
+        plan,
+        this.lineItemsFirst,
+        (w) => sizedFirst(w, plan),
+      ),
     );
     if (lookup.groups.length + then.groups.length < direct.groups.length) return { first: true, direct };
-    return { first: plan.ordersFirst > 1 && (direct.groups.length > 1 || this.bucketShort(direct)), direct };
+    return { first: plan.ordersFirst > 1 && this.bucketShort(direct), direct };
   }
 
   /** True when the store's bucket, as last seen, holds less than the requested cost of these requests together. */
@@ -273,6 +288,7 @@ export class ShopifyCustomerSource implements CustomerSource {
 
   private bundle(c: Customer, plan: FetchPlan, truncated: Set<OrderModel>): CustomerBundle {
     const endpoint = this.client.endpoint;
+    orderCountsOf(endpoint).add(Number.parseInt(c.numberOfOrders, 10));
     const orders =
       plan.ordersFirst > 0
         ? (c.orders?.nodes ?? []).map((o) => {

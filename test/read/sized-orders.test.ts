@@ -12,6 +12,7 @@ import { silentLogger } from '../../src/logger.js';
 import { LocalCostBudget, type CostBudget } from '../../src/shopify/budget.js';
 import { createShopifyClient } from '../../src/shopify/client.js';
 import { ShopifyCustomerSource } from '../../src/shopify/customers.js';
+import { OrderCounts } from '../../src/shopify/order-counts.js';
 import { parseStoreDomain } from '../../src/shopify/transport.js';
 import type { CustomerHit, CustomerTarget, FetchPlan } from '../../src/domain/lookup.js';
 
@@ -80,11 +81,25 @@ beforeEach(async () => {
 });
 
 describe('orders(first:) sized by numberOfOrders', () => {
-  it('a batch that takes several requests looks the emails up first and asks each request for its customers’ orders only', async () => {
-    const pick = (n: (k: number) => boolean, count: number) => customers.filter((c) => n(c.numberOfOrders)).slice(0, count);
+  const pick = (n: (k: number) => boolean, count: number, from = 0) =>
+    customers.filter((c) => n(c.numberOfOrders)).slice(from, from + count);
+  /** A source whose store has shown, in earlier cards, customers with these order counts. */
+  async function taught(counts: (k: number) => boolean): Promise<ShopifyCustomerSource> {
+    const s = source();
+    const earlier = pick(counts, 20, 10);
+    expect(earlier).toHaveLength(20);
+    await s.load(
+      earlier.map((c) => ({ kind: 'id', customerId: c.id })),
+      PLAN,
+    );
+    sent = [];
+    return s;
+  }
+
+  it('in a store whose customers have few orders, a several-request batch looks the emails up first and sizes each card request', async () => {
     const chosen = [...pick((k) => k === 0, 3), ...pick((k) => k >= 1 && k <= 3, 3), ...pick((k) => k >= 10, 2)];
     expect(chosen).toHaveLength(8);
-    const hits = await source().load(chosen.map(byEmail), PLAN);
+    const hits = await (await taught((k) => k <= 2)).load(chosen.map(byEmail), PLAN);
 
     for (const [i, c] of chosen.entries()) expect(orderIds(hits[i]!)).toEqual(await ordersOf(c));
     expect(sent[0]!.operation).toBe('CustomerIdsByEmail');
@@ -98,6 +113,14 @@ describe('orders(first:) sized by numberOfOrders', () => {
     // Every customer in exactly one card request
     expect(cards.flatMap((c) => c.variables.ids as string[]).sort()).toEqual(chosen.map((c) => c.id).sort());
     expect(cards.some((c) => (c.variables.ordersFirst as number) < 10)).toBe(true);
+  });
+
+  it('in a store whose customers have many orders, the same batch goes straight to the cards: a lookup would not pay', async () => {
+    const chosen = [...pick((k) => k === 0, 3), ...pick((k) => k >= 1 && k <= 3, 3), ...pick((k) => k >= 10, 2)];
+    const hits = await (await taught((k) => k >= 10)).load(chosen.map(byEmail), PLAN);
+    for (const [i, c] of chosen.entries()) expect(orderIds(hits[i]!)).toEqual(await ordersOf(c));
+    expect(new Set(sent.map((s) => s.operation))).toEqual(new Set(['ProfileCustomers']));
+    expect(sent.every((s) => s.variables.ordersFirst === 10)).toBe(true);
   });
 
   it('an order placed between the lookup and the card: the short page is seen and the card asked again in full', async () => {
@@ -138,5 +161,22 @@ describe('orders(first:) sized by numberOfOrders', () => {
       ['CustomerIdsByEmail', undefined],
       ['ProfileCustomers', 2],
     ]);
+  });
+});
+
+describe('a store’s typical order count', () => {
+  it('is unknown until 16 customers were seen, then the 75th percentile of the last 256, between 1 and the page asked', () => {
+    const counts = new OrderCounts();
+    for (let i = 0; i < 15; i++) counts.add(2);
+    expect(counts.typical(10)).toBeUndefined();
+    counts.add(40); // capped at 10
+    expect(counts.typical(10)).toBe(2);
+    for (let i = 0; i < 8; i++) counts.add(10);
+    // 15 × 2, 9 × 10 of 24: the 18th is a 10
+    expect(counts.typical(10)).toBe(10);
+    expect(counts.typical(5)).toBe(5);
+    for (let i = 0; i < 256; i++) counts.add(0);
+    // the window forgot the older counts; a page is never smaller than 1
+    expect(counts.typical(10)).toBe(1);
   });
 });
