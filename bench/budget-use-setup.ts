@@ -11,6 +11,7 @@ import { startCompiledAt, type BaselineBuild } from './baseline.js';
 import { STANDARD_PLAN } from './budget.js';
 import { benchAuth, subgraphEnv, type BenchAuth } from './latency.js';
 import { ROOT, startChild, type Child } from './processes.js';
+import { CARD_FIELDS } from './load.js';
 import { STORE } from './requests.js';
 import { control, statsOf, type SimStats } from './stores-setup.js';
 
@@ -22,30 +23,7 @@ export const CARD_ENTITIES_QUERY = /* GraphQL */ `
     _entities(representations: $representations) {
       ... on CustomerProfile {
         id
-        shopifyCustomer {
-          id
-          displayName
-          email
-          totalSpent {
-            amount
-            currencyCode
-          }
-          totalOrders
-        }
-        orders(limit: 5) {
-          id
-          orderNumber
-          status
-          total {
-            amount
-            currencyCode
-          }
-          firstTrackingNumber
-          products {
-            name
-            quantity
-          }
-        }
+${CARD_FIELDS}
       }
     }
   }

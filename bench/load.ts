@@ -14,12 +14,8 @@ import { parseArgs } from 'node:util';
 import { startSupergraph, type SimCustomer, type SupergraphHarness } from '../dev/supergraph-harness.js';
 import { mulberry32 } from 'shopify-admin-simulator';
 
-/** One agent opening one profile card. */
-export const CARD_QUERY = /* GraphQL */ `
-  query ProfileCard($id: ID!) {
-    profile(id: $id) {
-      id
-      name
+/** What an agent's profile card asks this subgraph of a profile (the budget-use section sends it as `_entities`). */
+export const CARD_FIELDS = /* GraphQL */ `
       shopifyCustomer {
         id
         displayName
@@ -44,6 +40,15 @@ export const CARD_QUERY = /* GraphQL */ `
           quantity
         }
       }
+`;
+
+/** One agent opening one profile card. */
+export const CARD_QUERY = /* GraphQL */ `
+  query ProfileCard($id: ID!) {
+    profile(id: $id) {
+      id
+      name
+${CARD_FIELDS}
     }
   }
 `;
