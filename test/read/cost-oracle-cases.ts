@@ -66,7 +66,14 @@ export const CASES: Record<string, [string, Record<string, unknown>]> = {
   'customer id by email address': ['CUSTOMER_ID_BY_EMAIL_ADDRESS', { email: 'agent"odd@example.com' }],
   'action order (payload)': [
     'ACTION_ORDER',
-    { id: 'gid://shopify/Order/5001', withLineItems: true, lineItemsFirst: 5, withProductIds: true, withTracking: true, withLocation: true },
+    {
+      id: 'gid://shopify/Order/5001',
+      withLineItems: true,
+      lineItemsFirst: 5,
+      withProductIds: true,
+      withTracking: true,
+      withLocation: true,
+    },
   ],
   'action order check with line items': [
     'ACTION_ORDER_CHECK',
