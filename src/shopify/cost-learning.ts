@@ -19,8 +19,8 @@
  * shape more than its rate says (charges that are not proportional to the linear model), Shopify refuses the request
  * with MAX_COST_EXCEEDED; that answer still reports the requested cost, which the client feeds back here, so the shape
  * is then known exactly (over 1000: the packer will split it) and the rate rises. The refusal reaches the caller as
- * ShopifyUnavailableError with `extensions.shopifyCode === 'MAX_COST_EXCEEDED'`; repacking the group once with the
- * corrected estimate recovers it.
+ * ShopifyUnavailableError with `extensions.shopifyCode === 'MAX_COST_EXCEEDED'`; the profile cards (customers.ts
+ * `fetchCards`) pack such a group again, once, with the corrected estimate.
  *
  * Cheap by construction: one `costShape` string per call, which is also the linear model's memo key, and two Map
  * lookups; an exact hit skips the linear model entirely. Memory is bounded per document and in documents.

@@ -156,6 +156,8 @@ export class ShopifyCustomerSource implements CustomerSource {
    * Fetches the cards of `work` in cost-packed requests and fills `results`. Returns what is not decided yet: the email
    * targets a full search page left undecided (an earlier email of theirs may belong to a customer the page did not
    * hold), and, as id targets without an order count, customers whose sized page of orders turned out too short.
+   * A request Shopify refused as too dear (MAX_COST_EXCEEDED: the store charges more than estimated) is packed again,
+   * once, by the estimate its refusal just taught (`repack`).
    */
   private async fetchCards(
     work: readonly Work[],
@@ -173,8 +175,10 @@ export class ShopifyCustomerSource implements CustomerSource {
         (w) => sizedFirst(w, plan),
       ),
     ),
+    repack = true,
   ): Promise<Work[]> {
     const undecided: Work[] = [];
+    const refused: Work[] = [];
     const { groups, oversized } = packed;
     for (const w of oversized) {
       results[w.i] = new ShopifyUnavailableError("this profile has too many emails to look up within Shopify's 1000-point query limit");
@@ -211,10 +215,12 @@ export class ShopifyCustomerSource implements CustomerSource {
             else results[w.i] = matchedEmail ? { bundle: this.bundle(byEmail.get(matchedEmail)!, plan, truncated), matchedEmail } : null;
           }
         } catch (error) {
-          for (const w of items) results[w.i] = error as Error;
+          if (repack && isCostRefusal(error)) refused.push(...items);
+          else for (const w of items) results[w.i] = error as Error;
         }
       }),
     );
+    if (refused.length > 0) undecided.push(...(await this.fetchCards(refused, plan, results, truncated, undefined, false)));
     return undecided;
   }
 
@@ -318,6 +324,11 @@ export class ShopifyCustomerSource implements CustomerSource {
       if (order) results[i] = failed.get(order)!;
     });
   }
+}
+
+/** True for Shopify's refusal of a request whose requested cost is over its per-query limit. */
+function isCostRefusal(error: unknown): boolean {
+  return error instanceof ShopifyUnavailableError && error.extensions.shopifyCode === 'MAX_COST_EXCEEDED';
 }
 
 /**

@@ -168,6 +168,28 @@ describe('profile cards packed with what the store charges', () => {
     expect(first).toBe(25);
     expect(second).toBe(5);
   });
+  it('charged 2.5×: the first batch is refused as too dear, packed again by what the refusal taught, and served whole', async () => {
+    await control(sim, 'reset', {});
+    const rules = new ShopifyCustomerSource(clientOf(sim));
+    const expected = await rules.load(
+      customerIds.slice(0, 20).map((customerId) => ({ kind: 'id' as const, customerId })),
+      plan,
+    );
+    await control(sim, 'reset', {});
+    await control(sim, 'cost', { factor: 2.5 });
+    const dear = new ShopifyCustomerSource(clientOf(sim));
+    const hits = await dear.load(
+      customerIds.slice(0, 20).map((customerId) => ({ kind: 'id' as const, customerId })),
+      plan,
+    );
+    expect(hits.filter((h) => h instanceof Error)).toEqual([]);
+    expect(hits).toEqual(expected);
+    const stats = await control(sim, 'stats');
+    // Two cards per request by the rules (~740 points), 1850 as charged: every first request refused, each card
+    // then alone (~925 charged).
+    expect(stats.maxCostExceeded).toBe(10);
+    expect(stats.byOperation.ProfileCustomers).toBe(30);
+  });
 });
 
 describe('waiting for what the store charges', () => {
