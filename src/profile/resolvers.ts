@@ -106,7 +106,9 @@ export const profileResolvers: Resolvers = {
     async orders(profile, { limit, stores }, ctx, info) {
       requireIntInRange(limit, 1, 10, 'limit');
       const handles = stores == null ? undefined : selectStores(ctx.deps.stores, stores, 'stores');
-      const plan = orderPlan(limit, selectedFieldNames(info), selectedFieldNames(info, 'products'));
+      const fields = selectedFieldNames(info);
+      // The selection is walked again for what is under products only when products is selected (every profile's call).
+      const plan = orderPlan(limit, fields, fields.has('products') ? selectedFieldNames(info, 'products') : undefined);
       const answers = await answersOf(profile, ctx, plan, handles);
       return mergedOrders(answers, ctx, info).slice(0, limit);
     },
