@@ -34,6 +34,7 @@ const config: CodegenConfig = {
           ShopifyLink: '../domain/model.js#LinkModel',
           ShopifyAgentAction: '../store/index.js#AuditEntry',
           ShopifyStore: '../domain/stores.js#StoreModel',
+          ShopifyRefundRequest: '../domain/refund-requests.js#RefundRequestModel',
         },
       },
     },

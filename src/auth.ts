@@ -10,6 +10,9 @@ export const SCOPES = [
   'shopify:orders:cancel',
   'shopify:orders:refund',
   'shopify:discounts:create',
+  'shopify:orders:edit',
+  'shopify:orders:replace',
+  'shopify:orders:refund:approve',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -52,7 +55,7 @@ export function createAuthenticator(auth: Config['auth']): Authenticator {
 
 /** Longest agent id (`sub`) we accept: it is stored with every link and audit entry. */
 export const MAX_SUB_LENGTH = 255;
-/** Longest `scope` claim we read: our five scopes take 110 characters; an issuer may add its own. */
+/** Longest `scope` claim we read: our eight scopes take 190 characters; an issuer may add its own. */
 export const MAX_SCOPE_LENGTH = 4096;
 const CONTROL = /[\p{Cc}\p{Cf}]/u;
 

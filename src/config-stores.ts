@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { readStructuredFile } from './config-file.js';
 import {
+  ALL_ACTIONS_ON,
   AUTO_LINK_POLICIES,
   STORE_ACTIONS,
   STORE_HANDLE_PATTERN,
@@ -92,7 +93,7 @@ export function singleStore(settings: {
     endpoint,
     accessToken: settings.accessToken,
     webhookSecret: settings.webhookSecret ?? null,
-    actions: { cancel: true, refund: true, discount: true },
+    actions: ALL_ACTIONS_ON,
     autoLink: settings.autoLink ? 'first' : 'off',
     apiVersion: settings.apiVersion,
   };
@@ -167,7 +168,7 @@ function storesFileSchema(env: RawEnv, named: Set<string>, apiVersion: string) {
       tokenEnv: namedSecret(env, named),
       // YAML writes an empty `webhookSecretEnv:` as null: the same as leaving it out.
       webhookSecretEnv: namedSecret(env, named).nullish(),
-      actions: actions.default({ cancel: true, refund: true, discount: true }),
+      actions: actions.default(ALL_ACTIONS_ON),
       autoLink: z.enum(AUTO_LINK_POLICIES as [AutoLinkPolicy, ...AutoLinkPolicy[]]).default('first'),
     })
     .transform((s): StoreConfig => ({

@@ -6,7 +6,7 @@
  */
 import type { Simulator, SimulatorOptions } from 'shopify-admin-simulator';
 import type { StoreConfig } from './config-stores.js';
-import type { StoreHandle } from './domain/stores.js';
+import { ALL_ACTIONS_ON, type StoreHandle } from './domain/stores.js';
 import { parseStoreDomain } from './shopify/transport.js';
 
 /** The demo stores, in the order they are served. */
@@ -89,7 +89,7 @@ export async function startDemoStores(
         endpoint: parseStoreDomain(url),
         accessToken: simulator.token,
         webhookSecret: options.webhookSecret,
-        actions: { cancel: true, refund: true, discount: true },
+        actions: ALL_ACTIONS_ON,
         autoLink: options.autoLink ? 'first' : 'off',
         apiVersion: options.apiVersion,
       },

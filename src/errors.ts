@@ -63,6 +63,22 @@ export class BadInputError extends AppError {
   }
 }
 
+/**
+ * The order (or request) is not in a state that allows the action now: cancelled, already shipped, not shipped, no
+ * longer pending. Not an error of the call: the action's payload carries it as a user error whose code is `reason`
+ * (ORDER_CANCELLED, ORDER_FULFILLED, NOT_SHIPPED, …), the attempt is audited as rejected with that code, and, like any
+ * refused input, it does not use up the idempotency key. A BadInputError, so the exactly-once runner treats it as one.
+ */
+export class NotPossibleNowError extends BadInputError {
+  constructor(
+    field: string,
+    readonly reason: string,
+    problem: string,
+  ) {
+    super(field, problem);
+  }
+}
+
 export class UnauthenticatedError extends AppError {
   constructor(message = 'A valid agent token is required (Authorization: Bearer <JWT>)') {
     super('UNAUTHENTICATED', message, {}, 'denied');

@@ -68,8 +68,31 @@ export interface OrderModel {
   products: LineItemModel[] | null;
   canCancel: boolean;
   refundable: boolean;
+  tags: string[];
+  /**
+   * Where it ships to: null when it has none; undefined when it was not read (the request did not select it).
+   * Personal data: never logged.
+   */
+  shippingAddress?: MailingAddress | null;
+  /** see ./availability.ts: the same rules the actions check */
+  canEditShippingAddress: boolean;
+  canReplace: boolean;
   /** the handle of the served store it was read from (absent only when mapped outside one: unit tests) */
   store?: string;
+}
+
+/** A postal address (personal data: never logged). */
+export interface MailingAddress {
+  firstName: string | null;
+  lastName: string | null;
+  company: string | null;
+  address1: string | null;
+  address2: string | null;
+  city: string | null;
+  provinceCode: string | null;
+  zip: string | null;
+  countryCode: string | null;
+  phone: string | null;
 }
 
 export interface LineItemModel {

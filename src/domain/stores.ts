@@ -14,7 +14,7 @@ export const DEFAULT_STORE_HANDLE: StoreHandle = 'default';
 export const STORE_HANDLE_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 
 /** Agent actions a store can turn off. */
-export type StoreAction = 'cancel' | 'refund' | 'discount';
+export type StoreAction = 'cancel' | 'refund' | 'discount' | 'edit' | 'replace';
 
 /**
  * How profiles link to this store's customers by email when no manual link exists:
@@ -25,7 +25,12 @@ export type StoreAction = 'cancel' | 'refund' | 'discount';
 export type AutoLinkPolicy = 'first' | 'unique' | 'off';
 
 /** Every agent action, in the order configuration and messages list them. */
-export const STORE_ACTIONS: readonly StoreAction[] = ['cancel', 'refund', 'discount'];
+export const STORE_ACTIONS: readonly StoreAction[] = ['cancel', 'refund', 'discount', 'edit', 'replace'];
+
+/** Every action allowed: a store's switches when it names none. */
+export const ALL_ACTIONS_ON: StoreActions = Object.freeze(
+  Object.fromEntries(STORE_ACTIONS.map((a) => [a, true])) as Record<StoreAction, boolean>,
+);
 
 /** Which agent actions a store allows (a store turns one off, for example, when refunds are handled elsewhere). */
 export type StoreActions = Readonly<Record<StoreAction, boolean>>;

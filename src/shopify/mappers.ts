@@ -5,6 +5,7 @@
 import type { CustomerCardFragment, ProfileLineItemFragment, ProfileOrderFragment } from './__generated__/admin.js';
 import { adminUrl, type StoreEndpoint } from './transport.js';
 import type { CustomerModel, FinancialStatus, FulfillmentStatus, LineItemModel, Money, OrderModel } from '../domain/model.js';
+import { replacementBlock, shippingAddressBlock } from '../domain/availability.js';
 
 /** Shopify's MoneyV2 (or any shape holding one) as our Money: just the amount and currency, nothing Shopify added. */
 export const toMoney = (m: Money): Money => ({ amount: m.amount, currencyCode: m.currencyCode });
@@ -53,6 +54,9 @@ export function toOrder(o: ProfileOrderFragment, endpoint: StoreEndpoint): Order
     products: o.lineItems ? o.lineItems.nodes.map((li) => toLineItem(li, o.id)) : null,
     canCancel: canCancel(o.cancelledAt, fulfillmentStatus),
     refundable: o.refundable,
+    tags: [...o.tags],
+    canEditShippingAddress: shippingAddressBlock({ cancelledAt: o.cancelledAt, fulfillmentStatus }) === null,
+    canReplace: replacementBlock({ cancelledAt: o.cancelledAt, fulfillmentStatus }) === null,
     store: endpoint.handle,
   };
 }

@@ -86,6 +86,7 @@ export const PROFILE_ORDER = /* GraphQL */ `
     note
     sourceName
     refundable
+    tags
     displayFinancialStatus
     displayFulfillmentStatus
     totalPriceSet {

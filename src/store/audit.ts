@@ -7,7 +7,19 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { STORE_HANDLE_PATTERN, type StoreHandle } from '../domain/stores.js';
 import { toDate, type AuditLogTable, type Database } from './db.js';
 
-export type AuditAction = 'cancelOrder' | 'refundOrder' | 'createDiscount' | 'linkShopifyCustomer' | 'unlinkShopifyCustomer';
+export type AuditAction =
+  | 'cancelOrder'
+  | 'refundOrder'
+  | 'createDiscount'
+  | 'linkShopifyCustomer'
+  | 'unlinkShopifyCustomer'
+  | 'updateOrderNote'
+  | 'updateOrderTags'
+  | 'updateShippingAddress'
+  | 'createReplacementOrder'
+  | 'approveRefundRequest'
+  | 'rejectRefundRequest'
+  | 'expireRefundRequest';
 export type AuditOutcome = 'denied' | 'rejected' | 'failed' | 'succeeded' | 'replayed' | 'unknown';
 
 export interface AuditEntry {
@@ -78,7 +90,20 @@ export const AUDIT_BOUNDS = {
   shopifyIds: 10,
 } as const;
 
-const ACTIONS: readonly string[] = ['cancelOrder', 'refundOrder', 'createDiscount', 'linkShopifyCustomer', 'unlinkShopifyCustomer'];
+const ACTIONS: readonly string[] = [
+  'cancelOrder',
+  'refundOrder',
+  'createDiscount',
+  'linkShopifyCustomer',
+  'unlinkShopifyCustomer',
+  'updateOrderNote',
+  'updateOrderTags',
+  'updateShippingAddress',
+  'createReplacementOrder',
+  'approveRefundRequest',
+  'rejectRefundRequest',
+  'expireRefundRequest',
+] satisfies AuditAction[];
 const OUTCOMES: readonly string[] = ['denied', 'rejected', 'failed', 'succeeded', 'replayed', 'unknown'];
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const CURRENCY = /^[A-Z]{3}$/;

@@ -56,6 +56,7 @@ describe('order mapping', () => {
     note: 'Leave at the door',
     sourceName: 'pos',
     refundable: true,
+    tags: ['vip', 'gift wrap'],
     displayFinancialStatus: 'PAID',
     displayFulfillmentStatus: 'FULFILLED',
     totalPriceSet: { shopMoney: { amount: '59.90', currencyCode: 'GBP' } },
@@ -123,6 +124,10 @@ describe('order mapping', () => {
       ],
       canCancel: false,
       refundable: true,
+      tags: ['vip', 'gift wrap'],
+      // shipped: its address can no longer change, its shipped units can be replaced
+      canEditShippingAddress: false,
+      canReplace: true,
     });
   });
 
