@@ -76,7 +76,19 @@ export class NotPossibleNowError extends BadInputError {
     problem: string,
   ) {
     super(field, problem);
+    // Kept in the extensions so the same refusal replayed from an idempotency record still carries its code.
+    this.extensions.reason = reason;
   }
+}
+
+/** The user error a "not possible now" refusal becomes in a payload, or null for any other error (also when replayed). */
+export function notPossibleUserError(error: unknown): { field: string[] | null; message: string; code: string } | null {
+  if (!isAppError(error) || error.code !== 'BAD_USER_INPUT') return null;
+  const { reason, field } = error.extensions;
+  if (typeof reason !== 'string') return null;
+  const prefix = typeof field === 'string' ? `${field}: ` : '';
+  const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  return { field: typeof field === 'string' ? field.split('.') : null, message, code: reason };
 }
 
 export class UnauthenticatedError extends AppError {

@@ -1,39 +1,18 @@
 /**
- * The three order actions as resolvers: scope → input checks → exactly-once run → audit → payload. Payload orders
+ * The first three order actions as resolvers (./act.ts runs each attempt: scope → input checks → exactly-once run →
+ * audit), and their payloads. Payload orders
  * are read by field resolvers, so an order that cannot be read after the action only nulls that field (the
  * action stands and its result is still returned), and no read is made when the client does not ask for it.
  */
-import { requireScope, type Scope } from '../auth.js';
 import type { MutationResolvers, Resolvers } from '../__generated__/resolvers.js';
-import type { ActingContext, ChangedIds, RequestContext } from '../context.js';
 import { actingIn } from '../store-scope.js';
-import type { AuditAction } from '../store/index.js';
-import { selectStore, type StoreAction, type StoreHandle } from '../domain/stores.js';
-import { ActionDisabledError } from '../errors.js';
-import { AttemptAudit, type AuditFacts } from '../audit/attempt.js';
-import { isGid, MAX_PROFILE_ID_LENGTH } from '../domain/ids.js';
+import type { StoreHandle } from '../domain/stores.js';
+import { act, present } from './act.js';
 import { cancelSpec, orderAfterCancel } from './cancel.js';
 import { discountSpec, discountStore } from './discount.js';
-import { runExactlyOnce, type ActionSpec, type Outcome } from './idempotency.js';
-import { invalidate } from './invalidate.js';
 import { payloadOrder } from './orders.js';
-import { SHOPIFY_USER_ERROR } from './user-errors.js';
 import { refundSpec } from './refund.js';
-import { isIdempotencyKey, parseCancel, parseDiscount, parseRefund } from './validate.js';
-
-/** Ids worth recording even for a refused attempt: well-formed GIDs only (anything else is not a Shopify id). */
-function rawIds(raw: { orderId?: string | null; customerId?: string | null; profileId?: string | null }): AuditFacts {
-  return {
-    orderId: isGid(raw.orderId, 'Order') ? raw.orderId : null,
-    customerId: isGid(raw.customerId, 'Customer') ? raw.customerId : null,
-    profileId: raw.profileId && raw.profileId.length <= MAX_PROFILE_ID_LENGTH ? raw.profileId : null,
-  };
-}
-
-/** The ids that are set. */
-function present(ids: Record<string, string | null | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(ids).filter((e): e is [string, string] => typeof e[1] === 'string'));
-}
+import { parseCancel, parseDiscount, parseRefund } from './validate.js';
 
 /** What the mutation resolvers hand their payload's field resolvers besides the contract's fields. */
 interface PayloadState {
@@ -43,60 +22,6 @@ interface PayloadState {
   cancelled?: boolean;
 }
 const state = (payload: object) => payload as PayloadState;
-
-interface Run<Req extends { idempotencyKey: string }, Sent, O extends Outcome> {
-  action: AuditAction;
-  scope: Scope;
-  /** the switch that turns this action off for a store (stores file `actions`) */
-  storeAction: StoreAction;
-  raw: Parameters<typeof rawIds>[0] & { idempotencyKey?: string; store?: string | null };
-  parse: () => Req;
-  spec: ActionSpec<Req, Sent, O>;
-  /** audit facts of the request and of its outcome */
-  facts: (req: Req, outcome?: O) => AuditFacts;
-  /** ids of what a successful action changed, for cache invalidation */
-  changed: (outcome: O) => ChangedIds;
-  /** the store to act in when it is not simply the named (or only) one: a discount goes to the linked customer's */
-  chooseStore?: (ctx: RequestContext) => Promise<StoreHandle>;
-}
-
-/** Refuses an action the store has turned off, before the input is read or Shopify is asked anything. */
-function requireEnabled(ctx: ActingContext, action: StoreAction): void {
-  if (!ctx.acting.served.actions[action]) throw new ActionDisabledError(action, ctx.acting.handle);
-}
-
-/** Runs one action attempt end to end and records it exactly once, whatever happens. */
-async function act<Req extends { idempotencyKey: string }, Sent, O extends Outcome>(
-  ctx: RequestContext,
-  run: Run<Req, Sent, O>,
-): Promise<O & { store: StoreHandle }> {
-  const audit = new AttemptAudit(ctx, run.action);
-  audit.note(rawIds(run.raw));
-  // Even a denied or rejected attempt names its key when the key itself is well-formed: it ties retries together.
-  const rawKey = run.raw.idempotencyKey;
-  if (isIdempotencyKey(rawKey)) audit.keyed(rawKey);
-  try {
-    const agentId = requireScope(ctx.caller, run.scope);
-    const store = run.chooseStore ? await run.chooseStore(ctx) : selectStore(ctx.deps.stores, run.raw.store, 'input.store');
-    audit.note({ store });
-    const acting = actingIn(ctx, store);
-    requireEnabled(acting, run.storeAction);
-    const req = run.parse();
-    audit.note(run.facts(req));
-    const { outcome, replayed } = await runExactlyOnce(acting, run.spec, req, agentId);
-    audit.note(run.facts(req, outcome));
-    const ok = outcome.userErrors.length === 0;
-    if (ok && !replayed) await invalidate(acting, run.changed(outcome));
-    await audit.record(
-      replayed ? 'replayed' : ok ? 'succeeded' : 'failed',
-      ok ? null : (outcome.userErrors[0]!.code ?? SHOPIFY_USER_ERROR),
-    );
-    return { ...outcome, store };
-  } catch (error) {
-    await audit.recordError(error);
-    throw error;
-  }
-}
 
 export const cancelOrder: MutationResolvers['cancelOrder'] = async (_root, { input }, ctx) => {
   const outcome = await act(ctx, {

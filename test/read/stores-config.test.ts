@@ -62,7 +62,7 @@ const US_STORE = {
   endpoint: { storeDomain: 'acme-us.myshopify.com', protocol: 'https' },
   accessToken: SECRETS.US_TOKEN,
   webhookSecret: SECRETS.US_HOOK,
-  actions: { cancel: true, refund: true, discount: true },
+  actions: { cancel: true, refund: true, discount: true, edit: true, replace: true },
   autoLink: 'unique',
   apiVersion: '2026-07',
 };
@@ -72,7 +72,7 @@ const EU_STORE = {
   endpoint: { storeDomain: 'acme-eu.myshopify.com', protocol: 'https' },
   accessToken: SECRETS.EU_TOKEN,
   webhookSecret: null,
-  actions: { cancel: true, refund: false, discount: true },
+  actions: { cancel: true, refund: false, discount: true, edit: true, replace: true },
   autoLink: 'off',
   apiVersion: '2026-07',
 };
@@ -134,7 +134,7 @@ describe('SHOPIFY_STORES_FILE', () => {
         endpoint: { storeDomain: '127.0.0.1:4100', protocol: 'http' },
         accessToken: 't',
         webhookSecret: null,
-        actions: { cancel: true, refund: true, discount: true },
+        actions: { cancel: true, refund: true, discount: true, edit: true, replace: true },
         autoLink: 'first',
         apiVersion: '2026-07',
       },
@@ -160,9 +160,9 @@ describe('SHOPIFY_STORES_FILE', () => {
     expect(
       loadConfig(env).stores.map((s) => [s.handle, s.name, s.endpoint.storeDomain, s.accessToken, s.webhookSecret, s.actions, s.autoLink]),
     ).toEqual([
-      ['us', 'US store', 'acme-us.myshopify.com', 'a', 'b', { cancel: true, refund: true, discount: true }, 'first'],
-      ['eu', 'EU store', 'acme-eu.myshopify.com', 'c', 'd', { cancel: true, refund: false, discount: true }, 'unique'],
-      ['wholesale', 'Wholesale', 'acme-wholesale.myshopify.com', 'e', null, { cancel: true, refund: true, discount: true }, 'off'],
+      ['us', 'US store', 'acme-us.myshopify.com', 'a', 'b', { cancel: true, refund: true, discount: true, edit: true, replace: true }, 'first'],
+      ['eu', 'EU store', 'acme-eu.myshopify.com', 'c', 'd', { cancel: true, refund: false, discount: true, edit: true, replace: true }, 'unique'],
+      ['wholesale', 'Wholesale', 'acme-wholesale.myshopify.com', 'e', null, { cancel: true, refund: true, discount: true, edit: true, replace: true }, 'off'],
     ]);
   });
 
@@ -199,7 +199,7 @@ describe('SHOPIFY_STORES_FILE', () => {
       'SHOPIFY_STORES_FILE stores[0].tokenEnv: must be the NAME of an environment variable (A-Z, 0-9 and _, like US_SHOPIFY_TOKEN), not the secret itself',
       'SHOPIFY_STORES_FILE stores[0].webhookSecretEnv: MISSING_HOOK is not set',
       'SHOPIFY_STORES_FILE stores[0].actions.refund: must be true or false',
-      'SHOPIFY_STORES_FILE stores[0].actions.refunds: is not a known key (cancel, refund, discount)',
+      'SHOPIFY_STORES_FILE stores[0].actions.refunds: is not a known key (cancel, refund, discount, edit, replace)',
       'SHOPIFY_STORES_FILE stores[0].autoLink: must be first, unique or off',
       'SHOPIFY_STORES_FILE stores[1].name: must be 1 to 100 characters',
       'SHOPIFY_STORES_FILE stores[1].tokenEnv: BLANK_TOKEN is blank',
@@ -366,7 +366,7 @@ describe('SHOPIFY_STORE_DOMAIN: one store, as before stores existed', () => {
         endpoint: { storeDomain: 'acme.myshopify.com', protocol: 'https' },
         accessToken: 'shpat_x',
         webhookSecret: 'whsec',
-        actions: { cancel: true, refund: true, discount: true },
+        actions: { cancel: true, refund: true, discount: true, edit: true, replace: true },
         autoLink: 'first',
         apiVersion: '2026-07',
       },
