@@ -2,7 +2,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const adminDocuments = {
   schema: 'packages/shopify-admin-schema/admin-2026-07.graphql',
-  documents: ['src/shopify/operations.ts', 'src/shopify/action-operations.ts', 'src/shopify/webhook-subscriptions.ts'],
+  // Every file of Shopify documents: operations.ts and each *-operations.ts, and the webhook subscriptions'.
+  documents: ['src/shopify/*operations.ts', 'src/shopify/webhook-subscriptions.ts'],
 };
 
 /**
