@@ -1,11 +1,12 @@
 /**
- * The exactly-once runner shared by cancelOrder, refundOrder and createDiscount.
+ * The exactly-once runner shared by the agent actions (cancelOrder, refundOrder, createDiscount, …).
  *
  *   1. Look the key up. Unknown key: prepare (read Shopify, check the order), then claim the key atomically.
  *      Checking before claiming means a rejected input never burns its key; looking the key up first means a
  *      retry of a finished action replays its result instead of failing the checks against the changed order.
  *   2. The claimer writes ahead what it is about to send (state `unknown`, e.g. the generated discount code), sends
  *      the mutation once, and settles the key with the outcome (`succeeded`, or `failed` for Shopify userErrors).
+ *      An action of two calls checkpoints between them (what the first made), rewriting what was written ahead.
  *   3. Anyone else with the same key and input waits (bounded) for the outcome and replays it; another input or
  *      mutation under the key is IDEMPOTENCY_KEY_REUSED.
  *   4. A key left `in_progress`/`unknown` (lost answer, crash) is taken over once its lease lapses: the new owner
@@ -56,11 +57,21 @@ export interface ActionSpec<Req, Sent, O extends Outcome> {
    * claim; what it returns is written ahead, so a later attempt can check for it and resend it unchanged.
    */
   prepare(ctx: ActingContext, req: Req): Promise<Sent>;
-  /** Sends the mutation (once). */
-  send(ctx: ActingContext, sent: Sent): Promise<O>;
+  /**
+   * Sends the mutation (once). An action that needs two Shopify calls may `checkpoint` what the first one made (e.g.
+   * a draft order's id) before the second: it replaces the written-ahead `sent`, so an attempt that takes the key over
+   * after a crash between the two reconciles with it. The three single-call actions ignore it.
+   */
+  send(ctx: ActingContext, sent: Sent, checkpoint: Checkpoint<Sent>): Promise<O>;
   /** After a lost answer: the outcome if Shopify shows the action happened, else null (it is then sent again). */
   reconcile(ctx: ActingContext, req: Req, sent: Sent): Promise<O | null>;
 }
+
+/**
+ * Rewrites the written-ahead `sent` of the key being sent (still `unknown`, its lease kept) and resolves once it is
+ * stored; throws when it could not be (the key was settled meanwhile), so the caller stops before its next call.
+ */
+export type Checkpoint<Sent> = (next: Sent) => Promise<void>;
 
 /** The result of a run: the outcome, and whether it was replayed from an earlier attempt. */
 export interface RunResult<O> {
@@ -185,16 +196,21 @@ class ExactlyOnceRun<Req extends { idempotencyKey: string }, Sent, O extends Out
   /** Step 2: writes ahead what is about to be sent, sends it once and settles the key with the outcome. */
   private async sendOnce(sent: Sent): Promise<O> {
     await this.repo.complete(this.key, 'unknown', { sent } satisfies StoredResult<Sent, O>);
+    let latest = sent;
+    const checkpoint: Checkpoint<Sent> = async (next) => {
+      await this.repo.complete(this.key, 'unknown', { sent: next } satisfies StoredResult<Sent, O>);
+      latest = next;
+    };
     let outcome: O;
     try {
-      outcome = await this.spec.send(this.ctx, sent);
+      outcome = await this.spec.send(this.ctx, sent, checkpoint);
     } catch (error) {
       // The key stays `unknown`; our attempt is over, so the next caller with this key may take it over at once and
       // reconcile with Shopify before sending again (instead of waiting out our lease).
       await this.repo.release(this.key).catch(() => undefined);
       throw error;
     }
-    return this.settle(sent, outcome);
+    return this.settle(latest, outcome);
   }
 
   private async settle(sent: Sent, outcome: O): Promise<O> {
