@@ -5,6 +5,8 @@
  * refunds and fulfillments, so a mutation only has to append records for every view to move with it.
  */
 
+import type { MailingAddressRec } from './addresses.js';
+
 export type Currency = 'USD' | 'EUR' | 'GBP' | 'CAD';
 /** Every currency the simulator can price in: a shop's own currency is one of these. */
 export const CURRENCIES: readonly Currency[] = ['USD', 'EUR', 'GBP', 'CAD'];
@@ -39,6 +41,12 @@ export interface CustomerRec {
   createdAt: string;
   updatedAt: string;
   orderIds: number[];
+}
+
+/** A custom attribute (key and value) of an order or draft order. */
+export interface AttributeRec {
+  key: string;
+  value: string;
 }
 
 export interface LineItemRec {
@@ -145,6 +153,11 @@ export interface OrderRec {
   cancelReason: string | null;
   staffNote: string | null;
   discountCode: string | null;
+  /** null for orders that ship nothing (POS sales, gift cards only) and for orders placed without one */
+  shippingAddress: MailingAddressRec | null;
+  phone: string | null;
+  poNumber: string | null;
+  customAttributes: AttributeRec[];
   lineItems: LineItemRec[];
   shippingMinor: number;
   shippingTitle: string | null;
@@ -304,6 +317,8 @@ export function financialStatus(order: OrderRec): FinancialStatus {
   const received = capturedMinor(order);
   if (received === 0) {
     if (openAuthorizations(order).length) return 'AUTHORIZED';
+    // nothing is owed on a free order (a draft completed at a 100% discount): Shopify shows it paid (not confirmed)
+    if (orderTotals(order).total === 0 && !order.cancelledAt) return 'PAID';
     if (order.transactions.some((t) => t.kind === 'VOID' && t.status === 'SUCCESS')) return 'VOIDED';
     return 'PENDING';
   }

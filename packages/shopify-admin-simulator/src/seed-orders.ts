@@ -15,6 +15,7 @@ import {
 } from './model.js';
 import { applyRefund, suggestRefund } from './refunds.js';
 import * as D from './seed-data.js';
+import { seededShippingAddress } from './seed-addresses.js';
 import { ascii, DAY, mulberry32, pick, weighted, type Rng } from './seed-draws.js';
 import type { Store } from './store.js';
 
@@ -110,7 +111,7 @@ function seededLineItems(store: Store, { rng, currency, pos, discount }: OrderSe
   });
 }
 
-/** The order record before any payment: numbering, shipping (free from 150.00), note and tags. */
+/** The order record before any payment: numbering, shipping (free from 150.00), address, note and tags. */
 function newOrder(
   store: Store,
   { rng, plan, id, currency, channel, location, discount }: OrderSetting,
@@ -143,6 +144,11 @@ function newOrder(
     cancelReason: null,
     staffNote: null,
     discountCode: discount?.code ?? null,
+    // POS sales and gift-card-only orders ship nothing, so they have no shipping address
+    shippingAddress: ships ? seededShippingAddress(store, plan) : null,
+    phone: null,
+    poNumber: null,
+    customAttributes: [],
     lineItems,
     shippingMinor: shipping,
     shippingTitle: ships ? (shipping === 0 ? 'Free shipping' : shipping > 1000 ? 'Express' : 'Standard') : null,

@@ -70,6 +70,7 @@ const FIRST_IDS = {
   location: 70000001,
   product: 80000001,
   variant: 90000001,
+  mailingAddress: 16000001,
 } as const;
 
 export type IdKind = keyof typeof FIRST_IDS;

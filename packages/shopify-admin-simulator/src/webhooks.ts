@@ -6,6 +6,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ADMIN_API_VERSION } from 'shopify-admin-schema';
+import { addressPayload } from './addresses.js';
 import { displayName } from './filters.js';
 import {
   currentQuantity,
@@ -175,6 +176,10 @@ function orderPayload(store: Store, o: OrderRec) {
     total_shipping_price_set: moneySet(store, o, t.shipping),
     note: o.note,
     tags: o.tags.join(', '),
+    phone: o.phone,
+    po_number: o.poNumber,
+    note_attributes: o.customAttributes.map((a) => ({ name: a.key, value: a.value })),
+    shipping_address: addressPayload(o.shippingAddress),
     customer: customer ? { id: customer.id, admin_graphql_api_id: gid('Customer', customer.id) } : null,
     line_items: o.lineItems.map((li) => ({
       id: li.id,

@@ -1,7 +1,7 @@
 /**
  * Mutation root fields. refundCreate honours `@idempotent(key:)` (mandatory since 2026-04: without it the call is
  * refused at runtime, as Shopify announced); orderCancel answers with a job and cancels in the background;
- * discountCodeBasicCreate creates a code discount.
+ * discountCodeBasicCreate creates a code discount. Order edits and tags are in mutation-edits.ts.
  */
 import { GraphQLError, valueFromASTUntyped, type GraphQLResolveInfo } from 'graphql';
 import { startCancelJob, validateCancel, type CancelRequest } from '../cancel.js';
@@ -9,6 +9,7 @@ import { createBasicCodeDiscount } from '../discounts.js';
 import { isoTime, parseGid } from '../model.js';
 import { applyRefund, readRefundInput, resolveFullShipping, validateRefund, type FieldError } from '../refunds.js';
 import type { ResolverMap } from './common.js';
+import { editMutationResolvers } from './mutation-edits.js';
 import { ADMIN_API_VERSION } from 'shopify-admin-schema';
 import { subscriptionView } from '../webhook-subscriptions.js';
 
@@ -44,6 +45,8 @@ function stable(value: unknown): string {
 const failed = (userErrors: FieldError[]) => ({ refund: null, order: null, userErrors });
 
 export const mutationResolvers: ResolverMap = {
+  ...editMutationResolvers,
+
   refundCreate: (_s, args, ctx, info) => {
     const key = idempotencyKey(info);
     if (!key) throw new GraphQLError(IDEMPOTENCY_REQUIRED_MESSAGE, { extensions: { code: 'BAD_REQUEST' } });

@@ -11,6 +11,7 @@ import {
   type OrderRec,
   type RestockType,
 } from '../model.js';
+import { addressView } from '../addresses.js';
 import { firstOf, paginate } from '../paging.js';
 import { suggestRefund } from '../refunds.js';
 import { formattedGateway, orderMoney, type ResolverMap, type SimContext } from './common.js';
@@ -38,6 +39,12 @@ export const orderResolvers: ResolverMap = {
   customerAcceptsMarketing: (o: OrderRec) => o.customerAcceptsMarketing,
   note: (o: OrderRec) => o.note,
   tags: (o: OrderRec) => o.tags,
+  phone: (o: OrderRec) => o.phone,
+  poNumber: (o: OrderRec) => o.poNumber,
+  customAttributes: (o: OrderRec) => o.customAttributes,
+  shippingAddress: (o: OrderRec) => (o.shippingAddress ? addressView(o.shippingAddress) : null),
+  // the simulator keeps no billing address, so the address shown is the shipping one
+  displayAddress: (o: OrderRec) => (o.shippingAddress ? addressView(o.shippingAddress) : null),
   sourceName: (o: OrderRec) => o.sourceName,
   discountCode: (o: OrderRec) => o.discountCode,
   discountCodes: (o: OrderRec) => (o.discountCode ? [o.discountCode] : []),
@@ -64,8 +71,9 @@ export const orderResolvers: ResolverMap = {
     orderMoney(ctx, o, o.cancelledAt ? 0 : openAuthorizations(o).reduce((s, t) => s + t.amountMinor, 0)),
   displayFinancialStatus: (o: OrderRec) => financialStatus(o),
   displayFulfillmentStatus: (o: OrderRec) => fulfillmentStatus(o),
-  fullyPaid: (o: OrderRec) => orderTotals(o).outstanding === 0 && orderTotals(o).received > 0,
-  unpaid: (o: OrderRec) => orderTotals(o).received === 0,
+  // a free order (total 0) owes nothing: it is paid without any money received
+  fullyPaid: (o: OrderRec) => orderTotals(o).outstanding === 0 && (orderTotals(o).received > 0 || orderTotals(o).total === 0),
+  unpaid: (o: OrderRec) => orderTotals(o).received === 0 && orderTotals(o).total > 0,
   capturable: (o: OrderRec) => !o.cancelledAt && openAuthorizations(o).length > 0,
   refundable: (o: OrderRec) => orderTotals(o).net > 0,
   restockable: (o: OrderRec) => o.lineItems.some((li) => currentQuantity(o, li) > 0),

@@ -1,0 +1,18 @@
+/** Mutation fields that edit orders and tags: orderUpdate, tagsAdd, tagsRemove (rules in order-edits.ts). */
+import { changeTags, updateOrder } from '../order-edits.js';
+import type { ResolverMap } from './common.js';
+
+export const editMutationResolvers: ResolverMap = {
+  orderUpdate: (_s, args, ctx) => {
+    const { order, errors } = updateOrder(ctx.store, args.input);
+    return { order, userErrors: errors };
+  },
+  tagsAdd: (_s, args, ctx) => {
+    const { node, errors } = changeTags(ctx.store, args.id, args.tags, 'add');
+    return { node, userErrors: errors };
+  },
+  tagsRemove: (_s, args, ctx) => {
+    const { node, errors } = changeTags(ctx.store, args.id, args.tags, 'remove');
+    return { node, userErrors: errors };
+  },
+};
