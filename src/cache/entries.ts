@@ -66,7 +66,8 @@ function partsCover(have: FetchPlan, want: FetchPlan): boolean {
     (!want.lineItems || have.lineItems) &&
     (!want.productIds || !!have.productIds) &&
     (!want.tracking || have.tracking) &&
-    (!want.location || have.location)
+    (!want.location || have.location) &&
+    (!want.shippingAddress || !!have.shippingAddress)
   );
 }
 

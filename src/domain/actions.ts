@@ -3,7 +3,7 @@
  * ../shopify/discounts.ts) say to each other: plain shapes, so the actions decide what to send and how to read the
  * answer without ever seeing an Admin API type.
  */
-import type { Money } from './model.js';
+import type { FulfillmentStatus, Money } from './model.js';
 
 /** A user error as Shopify wrote it: the field path is Shopify's (the action translates it to the agent's input). */
 export interface ShopifyUserError {
@@ -125,4 +125,14 @@ export interface ShopifyDiscount {
 export interface DiscountCreated {
   discount: ShopifyDiscount | null;
   userErrors: ShopifyUserError[];
+}
+
+/** What the checks before an order edit (note, tags, shipping address) know of the order, and no more. */
+export interface EditCheckedOrder {
+  id: string;
+  cancelledAt: string | null;
+  fulfillmentStatus: FulfillmentStatus | null;
+  /** as Shopify keeps them */
+  tags: string[];
+  customerId: string | null;
 }

@@ -25,6 +25,8 @@ export interface FetchPlan {
   productIds?: boolean;
   tracking: boolean;
   location: boolean;
+  /** orders' shipping addresses (`ShopifyOrder.shippingAddress`): personal data, so only when selected; absent = no */
+  shippingAddress?: boolean;
 }
 
 /** The plan of a field that needs the customer alone (no orders). */

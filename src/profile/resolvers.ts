@@ -4,7 +4,7 @@
  * its own (an entry of `shopifyCustomers`; its part of merged orders, reported as an error naming it).
  */
 import { locatedError, type GraphQLResolveInfo } from 'graphql';
-import { requireScope } from '../auth.js';
+import { requireScope, type Scope } from '../auth.js';
 import type { Resolvers } from '../__generated__/resolvers.js';
 import type { RequestContext, StoreScope } from '../context.js';
 import { MAX_AGENT_ACTIONS } from '../context.js';
@@ -16,6 +16,7 @@ import { orderPlan, PRODUCTS_PLAN, productsPlan, selectedFieldNames } from './se
 import { orderStore } from './stores.js';
 import { selectStore, selectStores, type StoreHandle } from '../domain/stores.js';
 import { storeOf, storeScope } from '../store-scope.js';
+import { readShippingAddress } from '../shopify/order-edits.js';
 
 /** What one store answered for a profile: its customer with what the plan asked, none, or why it could not answer. */
 type StoreAnswer = { store: StoreHandle; hit: CustomerHit } | { store: StoreHandle; error: Error };
@@ -77,6 +78,11 @@ function pathOf(info: GraphQLResolveInfo): Array<string | number> {
   return path;
 }
 
+/** True when the caller may read what `scope` guards (without throwing: for deciding what to fetch). */
+function hasScope(ctx: RequestContext, scope: Scope): boolean {
+  return ctx.caller.authenticated && ctx.caller.scopes.has(scope);
+}
+
 /** A stored manual link as the contract shows it. */
 export function manualLink(record: ShopifyLinkRecord): LinkModel {
   return {
@@ -109,6 +115,8 @@ export const profileResolvers: Resolvers = {
       const fields = selectedFieldNames(info);
       // The selection is walked again for what is under products only when products is selected (every profile's call).
       const plan = orderPlan(limit, fields, fields.has('products') ? selectedFieldNames(info, 'products') : undefined);
+      // Personal data is not even fetched for a caller who may not see it (the field then fails FORBIDDEN alone).
+      if (plan.shippingAddress && !hasScope(ctx, 'shopify:orders:edit')) plan.shippingAddress = false;
       const answers = await answersOf(profile, ctx, plan, handles);
       return mergedOrders(answers, ctx, info).slice(0, limit);
     },
@@ -139,6 +147,12 @@ export const profileResolvers: Resolvers = {
   ShopifyOrder: {
     store: orderStore,
     products: (order) => order.products ?? [],
+    async shippingAddress(order, _args, ctx) {
+      requireScope(ctx.caller, 'shopify:orders:edit');
+      if (order.shippingAddress !== undefined) return order.shippingAddress;
+      // An order read without it (a payload's, or a path that did not ask): one small read of that order alone.
+      return (await readShippingAddress(storeScope(ctx, storeOf(order)).shopify, order.id)) ?? null;
+    },
     async agentActions(order, { limit }, ctx) {
       requireScope(ctx.caller, 'shopify:read');
       requireIntInRange(limit, 1, MAX_AGENT_ACTIONS, 'limit');

@@ -1,6 +1,6 @@
 /**
  * What a query selected, so we ask Shopify only for that: `shopifyCustomer { totalSpent }` costs no orders,
- * `orders(limit: 3)` asks for 3, and tracking, location and line items only when a field needs them.
+ * `orders(limit: 3)` asks for 3, and tracking, location, line items and shipping addresses only when a field needs them.
  */
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { CUSTOMER_ONLY, type FetchPlan } from '../domain/lookup.js';
@@ -33,6 +33,7 @@ export function orderPlan(limit: number, fields: ReadonlySet<string>, productFie
     productIds: productFields.has('productId'),
     tracking: fields.has('firstTrackingNumber') || fields.has('firstTrackingUrl'),
     location: fields.has('locationName') || fields.has('locationCountry'),
+    shippingAddress: fields.has('shippingAddress'),
   };
 }
 

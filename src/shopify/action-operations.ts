@@ -39,6 +39,7 @@ export const ACTION_ORDER = typedDocument<ActionOrderQuery, ActionOrderQueryVari
     $withProductIds: Boolean!
     $withTracking: Boolean!
     $withLocation: Boolean!
+    $withShippingAddress: Boolean!
   ) {
     order(id: $id) {
       ...ProfileOrder

@@ -51,6 +51,7 @@ export function mergePlans(plans: readonly FetchPlan[]): FetchPlan {
       productIds: !!a.productIds || !!b.productIds,
       tracking: a.tracking || b.tracking,
       location: a.location || b.location,
+      shippingAddress: !!a.shippingAddress || !!b.shippingAddress,
     }),
     CUSTOMER_ONLY,
   );
@@ -84,6 +85,7 @@ function profileVariables(
     withProductIds: !!plan.productIds && plan.lineItems && plan.ordersFirst > 0,
     withTracking: plan.tracking,
     withLocation: plan.location,
+    withShippingAddress: !!plan.shippingAddress && plan.ordersFirst > 0,
   };
 }
 

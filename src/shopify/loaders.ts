@@ -21,7 +21,7 @@ export interface CustomerKey {
 export type CustomerLoader = DataLoader<CustomerKey, CustomerHit | null, string>;
 
 const planKey = (p: FetchPlan) =>
-  `${p.ordersFirst}${p.lineItems ? 'L' : ''}${p.productIds ? 'I' : ''}${p.tracking ? 'T' : ''}${p.location ? 'P' : ''}`;
+  `${p.ordersFirst}${p.lineItems ? 'L' : ''}${p.productIds ? 'I' : ''}${p.tracking ? 'T' : ''}${p.location ? 'P' : ''}${p.shippingAddress ? 'A' : ''}`;
 
 /**
  * Profiles per batch. Packing a batch into requests is synchronous work that grows faster than the batch; batches of

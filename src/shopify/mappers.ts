@@ -2,9 +2,22 @@
  * Pure translations from Shopify's 2026-07 shapes (codegen types of our documents) to our domain models.
  * No I/O; every rule about how a Shopify value reads to an agent lives here.
  */
-import type { CustomerCardFragment, ProfileLineItemFragment, ProfileOrderFragment } from './__generated__/admin.js';
+import type {
+  CustomerCardFragment,
+  ProfileLineItemFragment,
+  ProfileMailingAddressFragment,
+  ProfileOrderFragment,
+} from './__generated__/admin.js';
 import { adminUrl, type StoreEndpoint } from './transport.js';
-import type { CustomerModel, FinancialStatus, FulfillmentStatus, LineItemModel, Money, OrderModel } from '../domain/model.js';
+import type {
+  CustomerModel,
+  FinancialStatus,
+  FulfillmentStatus,
+  LineItemModel,
+  MailingAddress,
+  Money,
+  OrderModel,
+} from '../domain/model.js';
 import { replacementBlock, shippingAddressBlock } from '../domain/availability.js';
 
 /** Shopify's MoneyV2 (or any shape holding one) as our Money: just the amount and currency, nothing Shopify added. */
@@ -57,7 +70,25 @@ export function toOrder(o: ProfileOrderFragment, endpoint: StoreEndpoint): Order
     tags: [...o.tags],
     canEditShippingAddress: shippingAddressBlock({ cancelledAt: o.cancelledAt, fulfillmentStatus }) === null,
     canReplace: replacementBlock({ cancelledAt: o.cancelledAt, fulfillmentStatus }) === null,
+    // Left undefined when not asked for (so the model says "not read", never "has none").
+    ...(o.shippingAddress !== undefined ? { shippingAddress: o.shippingAddress && toMailingAddress(o.shippingAddress) } : {}),
     store: endpoint.handle,
+  };
+}
+
+/** A Shopify MailingAddress as the contract shows it: countryCodeV2 is the ISO code; blank parts read as null. */
+export function toMailingAddress(a: ProfileMailingAddressFragment): MailingAddress {
+  return {
+    firstName: a.firstName || null,
+    lastName: a.lastName || null,
+    company: a.company || null,
+    address1: a.address1 || null,
+    address2: a.address2 || null,
+    city: a.city || null,
+    provinceCode: a.provinceCode || null,
+    zip: a.zip || null,
+    countryCode: a.countryCodeV2 ?? null,
+    phone: a.phone || null,
   };
 }
 

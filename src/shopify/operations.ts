@@ -73,7 +73,27 @@ export const PROFILE_LINE_ITEM = /* GraphQL */ `
   }
 `;
 
-/** An order as the profile shows it; tracking, location and line items only when selected. */
+/** A postal address as the contract shows it (personal data: read only when selected, never logged). */
+export const PROFILE_MAILING_ADDRESS = /* GraphQL */ `
+  #graphql
+  fragment ProfileMailingAddress on MailingAddress {
+    firstName
+    lastName
+    company
+    address1
+    address2
+    city
+    provinceCode
+    zip
+    countryCodeV2
+    phone
+  }
+`;
+
+/**
+ * An order as the profile shows it; tracking, location, line items and the shipping address only when selected.
+ * Carries its address fragment, so a document that includes it must not include PROFILE_MAILING_ADDRESS again.
+ */
 export const PROFILE_ORDER = /* GraphQL */ `
   #graphql
   fragment ProfileOrder on Order {
@@ -121,7 +141,11 @@ export const PROFILE_ORDER = /* GraphQL */ `
         hasNextPage
       }
     }
+    shippingAddress @include(if: $withShippingAddress) {
+      ...ProfileMailingAddress
+    }
   }
+  ${PROFILE_MAILING_ADDRESS}
 `;
 
 /**
@@ -144,6 +168,7 @@ export const PROFILE_CUSTOMERS = typedDocument<ProfileCustomersQuery, ProfileCus
     $withProductIds: Boolean!
     $withTracking: Boolean!
     $withLocation: Boolean!
+    $withShippingAddress: Boolean!
   ) {
     linked: nodes(ids: $ids) @include(if: $byId) {
       ... on Customer {

@@ -39,8 +39,11 @@ import { request } from './typed-request.js';
 export interface OrderActionsGateway {
   /** What the checks need of an order (line items only when asked); null when the store has no such order. */
   checkOrder(id: string, withLineItems: boolean): Promise<CheckedOrder | null>;
-  /** The order as a payload shows it (the profile's shape and mapper); null when it is gone. */
-  readOrder(id: string): Promise<OrderModel | null>;
+  /**
+   * The order as a payload shows it (the profile's shape and mapper); null when it is gone. Its shipping address only
+   * with `parts.shippingAddress` (personal data, read when the payload selects it); else left unread (undefined).
+   */
+  readOrder(id: string, parts?: { shippingAddress?: boolean }): Promise<OrderModel | null>;
   /** When the order was cancelled, or null while it is not (yet). */
   cancelledAt(id: string): Promise<string | null>;
   /** What Shopify would refund; SHOPIFY_UNAVAILABLE when it gives no suggestion. */
@@ -60,7 +63,7 @@ export function orderActionsGateway(shopify: ShopifyClient): OrderActionsGateway
       return data.order ? toCheckedOrder(data.order) : null;
     },
 
-    async readOrder(id) {
+    async readOrder(id, parts = {}) {
       // A first page like the profile's, the rest only for an order that has more: asking 100 lines requested ~500
       // points for ~25 used, and an action on a busy store waited for all of them to be free.
       const variables: ActionOrderQueryVariables = {
@@ -70,6 +73,7 @@ export function orderActionsGateway(shopify: ShopifyClient): OrderActionsGateway
         withProductIds: true,
         withTracking: true,
         withLocation: true,
+        withShippingAddress: parts.shippingAddress === true,
       };
       const { data } = await request(shopify, ACTION_ORDER, variables);
       if (!data.order) return null;

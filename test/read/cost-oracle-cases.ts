@@ -1,14 +1,16 @@
 /**
  * Every document the subgraph sends to Shopify, each with the variable sets it is really sent with (shapes taken from
- * src/shopify/customers.ts, customer-lookup.ts, order-actions.ts and discounts.ts), for the cost cross-checks.
+ * src/shopify/customers.ts, customer-lookup.ts, order-actions.ts, order-edits.ts and discounts.ts), for the cost
+ * cross-checks.
  */
 import * as actionOperations from '../../src/shopify/action-operations.js';
+import * as editOperations from '../../src/shopify/edit-operations.js';
 import * as readOperations from '../../src/shopify/operations.js';
 
 /** Every exported `query`/`mutation` document of the two operation modules, by export name. */
 export function sentDocuments(): Map<string, string> {
   const out = new Map<string, string>();
-  for (const m of [readOperations, actionOperations] as ReadonlyArray<Record<string, unknown>>) {
+  for (const m of [readOperations, actionOperations, editOperations] as ReadonlyArray<Record<string, unknown>>) {
     for (const [name, value] of Object.entries(m)) {
       if (typeof value === 'string' && /^\s*#graphql[\s\S]*\b(query|mutation)\s+\w+/.test(value)) out.set(name, value);
     }
@@ -24,7 +26,7 @@ function profile(
   ids: number,
   emails: number,
   ordersFirst: number,
-  extras: { lineItems?: boolean; productIds?: boolean; tracking?: boolean; location?: boolean } = {},
+  extras: { lineItems?: boolean; productIds?: boolean; tracking?: boolean; location?: boolean; shippingAddress?: boolean } = {},
 ) {
   return {
     ids: gids('Customer', ids),
@@ -39,6 +41,7 @@ function profile(
     withProductIds: !!extras.productIds && !!extras.lineItems && ordersFirst > 0,
     withTracking: !!extras.tracking,
     withLocation: !!extras.location,
+    withShippingAddress: !!extras.shippingAddress && ordersFirst > 0,
   };
 }
 
@@ -56,6 +59,7 @@ export const CASES: Record<string, [string, Record<string, unknown>]> = {
     profile(0, 1, 10, { lineItems: true, productIds: true }),
   ],
   'profile: 2 by email, 10 orders with tracking': ['PROFILE_CUSTOMERS', profile(0, 2, 10, { tracking: true })],
+  'profile: 2 linked, 10 orders with shipping addresses': ['PROFILE_CUSTOMERS', profile(2, 0, 10, { shippingAddress: true })],
   'line items of 4 orders, 20 each': ['ORDER_LINE_ITEMS', { ids: gids('Order', 4), first: 20, withProductIds: false }],
   'line items of 4 orders, 20 each, with product ids': ['ORDER_LINE_ITEMS', { ids: gids('Order', 4), first: 20, withProductIds: true }],
   'customer search, 10': ['CUSTOMER_SEARCH', { query: 'email:agent@example.com', first: 10 }],
@@ -73,6 +77,19 @@ export const CASES: Record<string, [string, Record<string, unknown>]> = {
       withProductIds: true,
       withTracking: true,
       withLocation: true,
+      withShippingAddress: false,
+    },
+  ],
+  'action order (edit payload, with its shipping address)': [
+    'ACTION_ORDER',
+    {
+      id: 'gid://shopify/Order/5001',
+      withLineItems: true,
+      lineItemsFirst: 5,
+      withProductIds: true,
+      withTracking: true,
+      withLocation: true,
+      withShippingAddress: true,
     },
   ],
   'action order check with line items': [
@@ -142,4 +159,27 @@ export const CASES: Record<string, [string, Record<string, unknown>]> = {
   ],
   'discount by code': ['ACTION_DISCOUNT_BY_CODE', { code: 'SORRY-1' }],
   'action customer': ['ACTION_CUSTOMER', { id: 'gid://shopify/Customer/1000001' }],
+  'edit order check': ['EDIT_ORDER_CHECK', { id: 'gid://shopify/Order/5001' }],
+  'edit order note': ['EDIT_ORDER_NOTE', { id: 'gid://shopify/Order/5001', note: 'leave at the door' }],
+  'edit shipping address': [
+    'EDIT_SHIPPING_ADDRESS',
+    {
+      id: 'gid://shopify/Order/5001',
+      address: {
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        company: null,
+        address1: '500 Howard Street',
+        address2: null,
+        city: 'San Francisco',
+        provinceCode: 'CA',
+        zip: '94105',
+        countryCode: 'US',
+        phone: null,
+      },
+    },
+  ],
+  'edit tags add': ['EDIT_TAGS_ADD', { id: 'gid://shopify/Order/5001', tags: ['vip', 'escalated'] }],
+  'edit tags remove': ['EDIT_TAGS_REMOVE', { id: 'gid://shopify/Order/5001', tags: ['needs-review'] }],
+  'order shipping address': ['ORDER_SHIPPING_ADDRESS', { id: 'gid://shopify/Order/5001' }],
 };

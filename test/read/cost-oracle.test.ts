@@ -37,6 +37,8 @@ describe('cost oracle: client estimate vs the simulator’s own rules', () => {
       // product { id } is one point per line item: 10 orders × 5 lines
       'profile: 1 by email, 10 orders, line items with product ids': both(328),
       'profile: 2 by email, 10 orders with tracking': both(154),
+      // shippingAddress is one point per order: 2 cards × 10 orders on top of the 112 without it
+      'profile: 2 linked, 10 orders with shipping addresses': both(132),
       'line items of 4 orders, 20 each': both(332),
       'line items of 4 orders, 20 each, with product ids': both(412),
       'customer search, 10': both(42),
@@ -47,6 +49,8 @@ describe('cost oracle: client estimate vs the simulator’s own rules', () => {
       'customer id by email address': both(2),
       // a first page of 5 line items, the rest only for an order that has more (it was 100 lines: 511)
       'action order (payload)': both(36),
+      // the same with the order's shipping address: one point more
+      'action order (edit payload, with its shipping address)': both(37),
       'action order check with line items': both(104),
       'action order check without line items': both(2),
       'suggested refund of 2 line items': both(22),
@@ -56,6 +60,13 @@ describe('cost oracle: client estimate vs the simulator’s own rules', () => {
       'discount create': both(19),
       'discount by code': both(8),
       'action customer': both(2),
+      'edit order check': both(2),
+      // a mutation is 10; its payload's order { id } / node { id } and userErrors a point each
+      'edit order note': both(12),
+      'edit shipping address': both(12),
+      'edit tags add': both(12),
+      'edit tags remove': both(12),
+      'order shipping address': both(2),
     });
   });
 
