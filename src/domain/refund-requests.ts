@@ -15,6 +15,20 @@ export interface RefundRequestLine {
   restock: boolean;
 }
 
+/**
+ * What a request asks Shopify to refund, exactly as the requester's refundOrder input said it (validated): kept with the
+ * request so an approval prepares the same refund again against the order as it is then.
+ */
+export interface RefundAsk {
+  /** null: every line item still refundable */
+  lineItems: RefundRequestLine[] | null;
+  /** null: no shipping; an amount is in currencyCode (absent: the shop's currency) */
+  shipping: { full: true } | { amount: string; currencyCode?: string } | null;
+  note: string | null;
+  notifyCustomer: boolean;
+  toStoreCredit: boolean;
+}
+
 /** A refund request as the contract shows it (ShopifyRefundRequest). */
 export interface RefundRequestModel {
   id: string;

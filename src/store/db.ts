@@ -87,11 +87,45 @@ export interface WebhookEventsTable {
   seen_at: Millis;
 }
 
+/**
+ * Refunds above the requester's limit, held for an approver (store/refund-requests.ts). Money columns are decimal
+ * strings in the shop's currency (`currency_code`); `status` is pending, approving, approved, rejected, expired or
+ * failed (EXPIRED is also computed on read for a pending row past `expires_at`).
+ */
+export interface RefundRequestsTable {
+  /** derived from the store and the requester's idempotency key, so a retried insert finds its row */
+  id: string;
+  store: string;
+  order_id: string;
+  customer_id: string | null;
+  requested_by: string;
+  requested_key: string;
+  /** JSON text: RefundAsk (line items, shipping, note, toStoreCredit, notifyCustomer) */
+  ask: string;
+  amount: string;
+  limit_amount: string;
+  currency_code: string;
+  requested_at: Millis;
+  expires_at: Millis;
+  status: string;
+  decided_by: string | null;
+  decided_at: NullableMillis;
+  /** the approver's (or rejecter's) idempotency key: their retry resumes their own decision */
+  decision_key: string | null;
+  rejection_reason: string | null;
+  refund_id: string | null;
+  refund_amount: string | null;
+  refund_currency_code: string | null;
+  error_code: string | null;
+  updated_at: Millis;
+}
+
 export interface Database {
   shopify_links: ShopifyLinksTable;
   idempotency_keys: IdempotencyKeysTable;
   audit_log: AuditLogTable;
   webhook_events: WebhookEventsTable;
+  refund_requests: RefundRequestsTable;
 }
 
 export interface Connection {

@@ -8,6 +8,7 @@ import { connect, type Dialect, type StoreOptions } from './db.js';
 import { createIdempotencyRepository, type IdempotencyRepository } from './idempotency.js';
 import { createLinkRepository, type LinkRepository } from './links.js';
 import { migrateToLatest } from './migrations.js';
+import { createRefundRequestRepository, type RefundRequestRepository } from './refund-requests.js';
 import { createWebhookEventRepository, type WebhookEventRepository } from './webhook-events.js';
 
 export { DEFAULT_SQLITE_PATH, isPostgresUrl, type Dialect, type StoreOptions } from './db.js';
@@ -15,6 +16,7 @@ export type { LinkMethod, LinkRepository, ShopifyLinkRecord } from './links.js';
 export type { ClaimArgs, ClaimResult, IdempotencyRecord, IdempotencyRepository, IdempotencyState } from './idempotency.js';
 export type { AuditAction, AuditEntry, AuditFilter, AuditOutcome, AuditRepository, NewAuditEntry } from './audit.js';
 export type { WebhookEventRepository } from './webhook-events.js';
+export type { Decider, NewRefundRequest, RefundRequestRecord, RefundRequestRepository, RefundRequestState } from './refund-requests.js';
 
 export interface Store {
   dialect: Dialect;
@@ -22,6 +24,7 @@ export interface Store {
   idempotency: IdempotencyRepository;
   audit: AuditRepository;
   webhookEvents: WebhookEventRepository;
+  refundRequests: RefundRequestRepository;
   /** Resolves when the database answers a trivial query; throws when it is unreachable (for /readyz). */
   ping(): Promise<void>;
   /** Closes the connection(s); safe to call more than once. The store is unusable afterwards. */
@@ -47,6 +50,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
     idempotency: createIdempotencyRepository(db, now),
     audit: createAuditRepository(db, now),
     webhookEvents: createWebhookEventRepository(db, now),
+    refundRequests: createRefundRequestRepository(db, now),
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -143,6 +143,45 @@ async function addAuditStore(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('audit_log_store_at').on('audit_log').columns(['store', 'at desc', 'id desc']).execute();
 }
 
+// Issue 15: refunds above the requester's limit wait here for an approver. One table, no change to the others.
+const refundRequests: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('refund_requests')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('store', 'text', (c) => c.notNull())
+      .addColumn('order_id', 'text', (c) => c.notNull())
+      .addColumn('customer_id', 'text')
+      .addColumn('requested_by', 'text', (c) => c.notNull())
+      .addColumn('requested_key', 'text', (c) => c.notNull())
+      .addColumn('ask', 'text', (c) => c.notNull())
+      .addColumn('amount', 'text', (c) => c.notNull())
+      .addColumn('limit_amount', 'text', (c) => c.notNull())
+      .addColumn('currency_code', 'text', (c) => c.notNull())
+      .addColumn('requested_at', 'bigint', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('decided_by', 'text')
+      .addColumn('decided_at', 'bigint')
+      .addColumn('decision_key', 'text')
+      .addColumn('rejection_reason', 'text')
+      .addColumn('refund_id', 'text')
+      .addColumn('refund_amount', 'text')
+      .addColumn('refund_currency_code', 'text')
+      .addColumn('error_code', 'text')
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+    // ShopifyOrder.refundRequests: one store's orders, newest first.
+    await db.schema
+      .createIndex('refund_requests_store_order')
+      .on('refund_requests')
+      .columns(['store', 'order_id', 'requested_at desc', 'id desc'])
+      .execute();
+    // The expiry sweep: pending rows by expiry.
+    await db.schema.createIndex('refund_requests_status_expires').on('refund_requests').columns(['status', 'expires_at']).execute();
+  },
+};
+
 /** Runs the steps all-or-nothing, inside or outside an enclosing transaction (both dialects nest savepoints). */
 async function withSavepoint(db: Kysely<any>, name: string, run: () => Promise<void>): Promise<void> {
   await sql`savepoint ${sql.id(name)}`.execute(db);
@@ -160,6 +199,7 @@ async function withSavepoint(db: Kysely<any>, name: string, run: () => Promise<v
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
   '0002_stores': stores,
+  '0003_refund_requests': refundRequests,
 });
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };

@@ -16,12 +16,12 @@ describe.each(databases)('migrations on $name', (database) => {
     try {
       const connection = await connect(options);
       try {
-        expect(await migrateToLatest(connection)).toEqual(['0001_initial', '0002_stores']);
+        expect(await migrateToLatest(connection)).toEqual(['0001_initial', '0002_stores', '0003_refund_requests']);
         expect(await migrateToLatest(connection)).toEqual([]);
       } finally {
         await connection.db.destroy();
       }
-      expect(Object.keys(migrations)).toEqual(['0001_initial', '0002_stores']);
+      expect(Object.keys(migrations)).toEqual(['0001_initial', '0002_stores', '0003_refund_requests']);
     } finally {
       await database.drop(options);
     }
@@ -54,7 +54,7 @@ describe.each(databases)('migrations on $name', (database) => {
     try {
       const old = await seedBeforeStores(options);
       try {
-        expect(await migrateToLatest(old)).toEqual(['0002_stores']);
+        expect(await migrateToLatest(old)).toEqual(['0002_stores', '0003_refund_requests']);
       } finally {
         await old.db.destroy();
       }
@@ -179,7 +179,7 @@ describe.each(databases)('migrations on $name', (database) => {
         expect(applied.map((row) => row.name)).toEqual([BEFORE_STORES]);
 
         await db.schema.dropTable('shopify_links_per_store').execute();
-        expect(await migrateToLatest(old)).toEqual(['0002_stores']);
+        expect(await migrateToLatest(old)).toEqual(['0002_stores', '0003_refund_requests']);
         const upgraded = await db.selectFrom('shopify_links').select(['store', 'profile_id']).orderBy('profile_id').execute();
         expect(upgraded).toEqual([
           { store: 'default', profile_id: 'profile-1' },
