@@ -1,0 +1,243 @@
+/**
+ * The refund-request repository on a real SQLite file and on PostgreSQL: idempotent creation, the per-order list, the
+ * conditional moves (of concurrent deciders exactly one wins, also across two connections), and the expiry sweep.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore, type NewRefundRequest, type RefundRequestRecord, type Store } from '../../src/store/index.js';
+import { databases, type TestStore } from '../helpers/databases.js';
+
+const T0 = new Date('2026-03-01T12:00:00.000Z');
+const HOUR = 3_600_000;
+
+const ask = {
+  lineItems: [{ lineItemId: 'gid://shopify/LineItem/11', quantity: 2, restock: true }],
+  shipping: { amount: '4.50' },
+  note: 'damaged in transit',
+  notifyCustomer: true,
+  toStoreCredit: false,
+};
+
+const newRequest = (over: Partial<NewRefundRequest> = {}): NewRefundRequest => ({
+  id: 'rr_00000000000000000000000000000001',
+  store: 'us',
+  orderId: 'gid://shopify/Order/1',
+  customerId: 'gid://shopify/Customer/7',
+  requestedBy: 'agent-1',
+  requestedKey: 'key-1',
+  ask,
+  amount: { amount: '320.00', currencyCode: 'USD' },
+  limit: '100.00',
+  ttlMs: 72 * HOUR,
+  ...over,
+});
+
+/** The record a fresh request reads as, pending. */
+const pendingRecord = (at = T0): RefundRequestRecord => ({
+  id: 'rr_00000000000000000000000000000001',
+  store: 'us',
+  orderId: 'gid://shopify/Order/1',
+  customerId: 'gid://shopify/Customer/7',
+  status: 'PENDING',
+  requestedBy: 'agent-1',
+  requestedAt: at.toISOString(),
+  expiresAt: new Date(at.getTime() + 72 * HOUR).toISOString(),
+  amount: { amount: '320.00', currencyCode: 'USD' },
+  limit: { amount: '100.00', currencyCode: 'USD' },
+  lineItems: ask.lineItems,
+  shippingFull: false,
+  shippingAmount: { amount: '4.50', currencyCode: 'USD' },
+  note: 'damaged in transit',
+  toStoreCredit: false,
+  notifyCustomer: true,
+  decidedBy: null,
+  decidedAt: null,
+  rejectionReason: null,
+  refund: null,
+  errorCode: null,
+  state: 'pending',
+  requestedKey: 'key-1',
+  decision: null,
+  ask,
+});
+
+describe.each(databases)('refund requests on $name', (database) => {
+  let store: TestStore;
+  let clock: Date;
+  const at = (ms: number) => new Date(T0.getTime() + ms);
+  beforeEach(async () => {
+    clock = T0;
+    store = await database.open({ now: () => clock });
+  });
+  afterEach(() => store.cleanup());
+
+  /** A second store (own connection or pool) on the same database and clock: another process, as far as rows go. */
+  async function withOther(run: (other: Store) => Promise<void>): Promise<void> {
+    const other = await openStore({ ...store.options, now: () => clock });
+    try {
+      await run(other);
+    } finally {
+      await other.close();
+    }
+  }
+
+  it('create stores the request once: a retried create with the same id returns the first row', async () => {
+    expect(await store.refundRequests.create(newRequest())).toEqual({ record: pendingRecord(), created: true });
+    clock = at(5_000);
+    const again = await store.refundRequests.create(newRequest({ amount: { amount: '999.00', currencyCode: 'USD' } }));
+    expect(again).toEqual({ record: pendingRecord(), created: false });
+    expect(await store.refundRequests.get('rr_00000000000000000000000000000001')).toEqual(pendingRecord());
+    expect(await store.refundRequests.get('rr_ffffffffffffffffffffffffffffffff')).toBeNull();
+  });
+
+  it('concurrent creates of one id from two connections: exactly one creates', async () => {
+    await withOther(async (other) => {
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? other : store).refundRequests.create(newRequest())));
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      for (const r of results) expect(r.record).toEqual(pendingRecord());
+    });
+  });
+
+  it('full shipping and every line item read back as the contract shows them', async () => {
+    const whole = { lineItems: null, shipping: { full: true as const }, note: null, notifyCustomer: false, toStoreCredit: true };
+    const { record } = await store.refundRequests.create(newRequest({ ask: whole }));
+    expect(record).toMatchObject({
+      lineItems: null,
+      shippingFull: true,
+      shippingAmount: null,
+      note: null,
+      toStoreCredit: true,
+      ask: whole,
+    });
+  });
+
+  it('listByOrders: one store, newest first, at most limitPerOrder each, every order asked for a key', async () => {
+    const ids = ['01', '02', '03'].map((n) => `rr_000000000000000000000000000000${n}`);
+    for (const [i, id] of ids.entries()) {
+      clock = at(i * 1_000);
+      await store.refundRequests.create(newRequest({ id, requestedKey: `key-${i}` }));
+    }
+    await store.refundRequests.create(newRequest({ id: 'rr_000000000000000000000000000000e0', store: 'eu', requestedKey: 'key-eu' }));
+    await store.refundRequests.create(
+      newRequest({ id: 'rr_000000000000000000000000000000b0', orderId: 'gid://shopify/Order/2', requestedKey: 'key-2b' }),
+    );
+    const listed = await store.refundRequests.listByOrders(
+      'us',
+      ['gid://shopify/Order/1', 'gid://shopify/Order/2', 'gid://shopify/Order/3'],
+      2,
+    );
+    expect([...listed].map(([order, rows]) => [order, rows.map((r) => r.id)])).toEqual([
+      ['gid://shopify/Order/1', [ids[2], ids[1]]],
+      ['gid://shopify/Order/2', ['rr_000000000000000000000000000000b0']],
+      ['gid://shopify/Order/3', []],
+    ]);
+    const eu = await store.refundRequests.listByOrders('eu', ['gid://shopify/Order/1'], 10);
+    expect(eu.get('gid://shopify/Order/1')!.map((r) => r.id)).toEqual(['rr_000000000000000000000000000000e0']);
+  });
+
+  it('20 concurrent approvals over two connections: exactly one moves the request to approving', async () => {
+    await store.refundRequests.create(newRequest());
+    clock = at(HOUR);
+    await withOther(async (other) => {
+      const won = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? other : store).refundRequests.startApproval({ id: newRequest().id, by: `approver-${i}`, key: `k-${i}` }),
+        ),
+      );
+      const winners = won.filter((r): r is RefundRequestRecord => r !== null);
+      expect(winners).toHaveLength(1);
+      const [winner] = winners;
+      const i = won.indexOf(winner!);
+      const decision = { by: `approver-${i}`, key: `k-${i}`, at: at(HOUR).toISOString() };
+      // Approving is not a decision yet: it reads PENDING with no decider, and nobody else can decide it.
+      expect(winner).toEqual({ ...pendingRecord(), state: 'approving', decision });
+      const decider = { id: newRequest().id, by: `approver-${i}`, key: `k-${i}` };
+      expect(await store.refundRequests.reject({ ...decider, by: 'other' }, 'no')).toBeNull();
+      expect(await store.refundRequests.fail({ ...decider, by: 'other' }, 'X')).toBeNull();
+      // Only the winner, under its key, finishes it.
+      const refund = { id: 'gid://shopify/Refund/5', total: { amount: '320.00', currencyCode: 'USD' } };
+      expect(await store.refundRequests.finishApproval({ ...decider, key: 'another-key' }, { refund })).toBeNull();
+      clock = at(HOUR + 2_000);
+      expect(await other.refundRequests.finishApproval(decider, { refund })).toEqual({
+        ...pendingRecord(),
+        status: 'APPROVED',
+        decidedBy: `approver-${i}`,
+        decidedAt: at(HOUR + 2_000).toISOString(),
+        refund,
+        state: 'approved',
+        decision: { ...decision, at: at(HOUR + 2_000).toISOString() },
+      });
+      expect(await store.refundRequests.finishApproval(decider, { refund })).toBeNull();
+    });
+  });
+
+  it('an approval that Shopify refused ends failed with its code', async () => {
+    await store.refundRequests.create(newRequest());
+    const decider = { id: newRequest().id, by: 'boss', key: 'k' };
+    await store.refundRequests.startApproval(decider);
+    expect(await store.refundRequests.finishApproval(decider, { errorCode: 'SHOPIFY_USER_ERROR' })).toMatchObject({
+      status: 'FAILED',
+      decidedBy: 'boss',
+      errorCode: 'SHOPIFY_USER_ERROR',
+      refund: null,
+    });
+  });
+
+  it('reject and fail move a pending request once, recording who, when and why', async () => {
+    await store.refundRequests.create(newRequest());
+    clock = at(60_000);
+    const decider = { id: newRequest().id, by: 'boss', key: 'k-reject' };
+    const rejected = await store.refundRequests.reject(decider, 'customer already got a replacement');
+    expect(rejected).toEqual({
+      ...pendingRecord(),
+      status: 'REJECTED',
+      decidedBy: 'boss',
+      decidedAt: at(60_000).toISOString(),
+      rejectionReason: 'customer already got a replacement',
+      state: 'rejected',
+      decision: { by: 'boss', key: 'k-reject', at: at(60_000).toISOString() },
+    });
+    expect(await store.refundRequests.reject(decider, 'again')).toBeNull();
+    expect(await store.refundRequests.startApproval({ ...decider, by: 'other' })).toBeNull();
+
+    await store.refundRequests.create(newRequest({ id: 'rr_00000000000000000000000000000002', requestedKey: 'key-2' }));
+    const failed = await store.refundRequests.fail(
+      { id: 'rr_00000000000000000000000000000002', by: 'boss', key: 'k2' },
+      'NO_LONGER_REFUNDABLE',
+    );
+    expect(failed).toMatchObject({ status: 'FAILED', errorCode: 'NO_LONGER_REFUNDABLE', decidedBy: 'boss' });
+  });
+
+  it('past its expiry a pending request reads EXPIRED, cannot be decided, and the sweep expires it exactly once', async () => {
+    await store.refundRequests.create(newRequest({ ttlMs: 60_000 }));
+    await store.refundRequests.create(newRequest({ id: 'rr_00000000000000000000000000000002', requestedKey: 'key-2', ttlMs: 120_000 }));
+    clock = at(59_999);
+    expect((await store.refundRequests.get(newRequest().id))!.status).toBe('PENDING');
+    expect(await store.refundRequests.expireDue()).toEqual([]);
+
+    clock = at(60_000);
+    const read = await store.refundRequests.get(newRequest().id);
+    expect([read!.status, read!.state]).toEqual(['EXPIRED', 'pending']);
+    const decider = { id: newRequest().id, by: 'boss', key: 'k' };
+    expect(await store.refundRequests.startApproval(decider)).toBeNull();
+    expect(await store.refundRequests.reject(decider, 'late')).toBeNull();
+    expect(await store.refundRequests.fail(decider, 'X')).toBeNull();
+
+    // Two sweepers at once (two connections): the due request is handed to exactly one of them.
+    await withOther(async (other) => {
+      const swept = await Promise.all([
+        store.refundRequests.expireDue(),
+        other.refundRequests.expireDue(),
+        store.refundRequests.expireDue(),
+      ]);
+      expect(swept.flat().map((r) => [r.id, r.status, r.state])).toEqual([[newRequest().id, 'EXPIRED', 'expired']]);
+    });
+    expect(await store.refundRequests.expireDue()).toEqual([]);
+    // The other one is not due yet; by id, only the named rows are swept.
+    clock = at(200_000);
+    expect(await store.refundRequests.expireDue(['rr_00000000000000000000000000000009'])).toEqual([]);
+    expect(await store.refundRequests.expireDue([])).toEqual([]);
+    expect((await store.refundRequests.expireDue(['rr_00000000000000000000000000000002'])).map((r) => r.id)).toEqual([
+      'rr_00000000000000000000000000000002',
+    ]);
+  });
+});
