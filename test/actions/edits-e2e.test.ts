@@ -400,3 +400,37 @@ describe('the next profile read, with the cache on', () => {
     ]);
   });
 });
+
+describe('a lost answer, then a retry with the same key', () => {
+  let quick: Stack;
+  beforeAll(async () => {
+    // Same simulator, a short Shopify timeout so a lost answer is noticed quickly.
+    quick = await startStack({ simulator: h.simulator, env: { SHOPIFY_TIMEOUT_MS: '300', SHOPIFY_MAX_WAIT_MS: '600' } });
+  });
+  afterAll(async () => quick?.close());
+
+  it('updateOrderTags: the slow tagsAdd happened although we timed out; the retry sends both again, harmlessly, and succeeds', async () => {
+    const order = await pick((o) => o.customerId !== null);
+    await tagInShopify(order.id, ['needs-review']);
+    const before = (await detail(order.id)).tags;
+    const input = { orderId: order.id, add: ['vip'], remove: ['needs-review'], idempotencyKey: newKey() };
+    onceBefore(quick, 'EditTagsAdd', () => quick.sim('faults', { latencyMs: 800 }));
+    const first = await asAgent(quick, TAGS, { input });
+    expect(first.body.errors[0].extensions.code).toBe('SHOPIFY_OUTCOME_UNKNOWN');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await quick.sim('faults', {});
+    const expected = [...before.filter((t) => t !== 'needs-review'), 'vip'];
+    expect((await detail(order.id)).tags).toEqual(expected);
+
+    const retry = await asAgent(quick, TAGS, { input });
+    expect(retry.body.errors).toBeUndefined();
+    expect(retry.body.data.updateOrderTags.userErrors).toEqual([]);
+    expect(retry.body.data.updateOrderTags.order.tags).toEqual(expected);
+    expect((await detail(order.id)).tags).toEqual(expected);
+    const trail = await quick.app.deps.store.audit.list({ idempotencyKey: input.idempotencyKey });
+    expect(trail.map((e) => [e.outcome, e.errorCode])).toEqual([
+      ['succeeded', null],
+      ['unknown', 'SHOPIFY_OUTCOME_UNKNOWN'],
+    ]);
+  }, 15_000);
+});
