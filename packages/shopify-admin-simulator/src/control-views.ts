@@ -12,6 +12,7 @@ import {
   unfulfilledQuantity,
   type OrderRec,
 } from './model.js';
+import { draftTotals, type DraftOrderRec } from './draft-orders.js';
 import type { SimulatorState } from './state.js';
 
 /** A stored address with its GID; the fields are MailingAddress's. */
@@ -133,4 +134,34 @@ export function discounts(state: SimulatorState) {
     startsAt: d.startsAt,
     endsAt: d.endsAt,
   }));
+}
+
+/** A draft order as GET /__simulator/draft-orders lists it; prices in the draft's (the shop's) currency. */
+export function draftOrderSummary(d: DraftOrderRec) {
+  const t = draftTotals(d);
+  return {
+    id: gid('DraftOrder', d.id),
+    name: d.name,
+    status: d.status,
+    orderId: d.orderId != null ? gid('Order', d.orderId) : null,
+    customerId: d.customerId != null ? gid('Customer', d.customerId) : null,
+    email: d.email,
+    note: d.note,
+    tags: d.tags,
+    currency: d.currency,
+    lineItems: d.lineItems.map((l) => ({
+      id: gid('DraftOrderLineItem', l.id),
+      variantId: l.variantId != null ? gid('ProductVariant', l.variantId) : null,
+      title: l.title,
+      quantity: l.quantity,
+      unitPrice: fmt(l.unitMinor),
+    })),
+    appliedDiscount: d.appliedDiscount,
+    shippingAddress: d.shippingAddress ? addressDetail(d.shippingAddress) : null,
+    subtotalPrice: fmt(t.subtotal),
+    totalDiscounts: fmt(t.discounts),
+    totalPrice: fmt(t.total),
+    createdAt: d.createdAt,
+    completedAt: d.completedAt,
+  };
 }

@@ -2,14 +2,14 @@
  * The control API under /__simulator/ for tests, demos and benchmarks: JSON in and out, no token (it is never on a
  * path a real store serves). It reads and resets the simulator's state, tells who the shop is, adds customers,
  * chooses how `email:` search matches and how queries are charged (`POST /cost {"factor": 0.25}`: requested and actual
- * costs scaled from the published rules, rounded, at least 1), places orders (`POST /orders`) and sets the app's webhook
- * secret (`POST /app`); it never goes through the GraphQL bucket. Customers and orders it adds emit customers/create
- * and orders/create, as Shopify does.
+ * costs scaled from the published rules, rounded, at least 1), places orders (`POST /orders`), lists draft orders
+ * (`GET /draft-orders`) and sets the app's webhook secret (`POST /app`); it never goes through the GraphQL bucket.
+ * Customers and orders it adds emit customers/create and orders/create, as Shopify does.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { displayName } from './filters.js';
-import { discounts, orderDetail, orderSummary } from './control-views.js';
+import { discounts, draftOrderSummary, orderDetail, orderSummary } from './control-views.js';
 import { fmt, gid, parseGid } from './model.js';
 import { placeOrder } from './new-order.js';
 import type { SimulatorState } from './state.js';
@@ -124,6 +124,7 @@ export async function handleControl(
       return order ? send(res, 200, orderDetail(state, order)) : send(res, 404, { error: `no order ${raw}` });
     }
     if (route === 'GET /discounts') return send(res, 200, discounts(state));
+    if (route === 'GET /draft-orders') return send(res, 200, [...state.store.draftOrders.values()].map(draftOrderSummary));
     if (route === 'GET /faults') return send(res, 200, state.faults.snapshot());
     if (route === 'POST /faults') return send(res, 200, state.faults.set(input));
     if (route === 'GET /throttle') return send(res, 200, state.bucket.status(state.token));

@@ -1,9 +1,10 @@
 /**
- * What each search field means for customers and orders, and how the list queries sort. Field names follow
+ * What each search field means for customers, orders and draft orders, and how the list queries sort. Field names follow
  * Shopify's customer and order search references; anything else is an unknown field (ignored, with a warning).
  */
 import { compare, compileSearch, phoneMatches, textMatches, wordMatches, type CompiledSearch, type Op } from './search.js';
 import { financialStatus, fulfillmentStatus, orderTotals, parseGid, toShop, type CustomerRec, type OrderRec } from './model.js';
+import { draftTotals, type DraftOrderRec } from './draft-orders.js';
 import type { Store } from './store.js';
 
 /** Customer.displayName: the name, else the email, else the phone (as Shopify shows it). */
@@ -211,4 +212,50 @@ function sortBy<T>(list: T[], key: (t: T) => string | number, tie: (t: T) => num
     .map((item) => ({ item, k: key(item), t: tie(item) }))
     .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.t - b.t))
     .map((x) => x.item);
+}
+
+/** Search fields of draftOrders(query:); others are reported and ignored. */
+const DRAFT_ORDER_FIELDS = new Set(['id', 'name', 'status', 'tag', 'tag_not', 'customer_id', 'email', 'created_at', 'updated_at']);
+
+/** Compiles a draftOrders(query:) search (`status:open`, `tag:replacement`, …). */
+export function draftOrderSearch(query: string | null | undefined): CompiledSearch<DraftOrderRec> {
+  return compileSearch<DraftOrderRec>(query, DRAFT_ORDER_FIELDS, (d, field, op, value) => {
+    switch (field) {
+      case null:
+        return textMatches(d.name.replace(/^#/, ''), value.replace(/^#/, '')) || wordMatches([d.email], value);
+      case 'id':
+        return compare(d.id, op, String(parseGid(value, 'DraftOrder') ?? value));
+      case 'name':
+        return textMatches(d.name.replace(/^#/, ''), value.replace(/^#/, ''));
+      case 'status':
+        return d.status.toLowerCase() === value.toLowerCase();
+      case 'tag':
+        return d.tags.some((t) => textMatches(t, value));
+      case 'tag_not':
+        return !d.tags.some((t) => textMatches(t, value));
+      case 'customer_id':
+        return d.customerId != null && compare(d.customerId, op, String(parseGid(value, 'Customer') ?? value));
+      case 'email':
+        return textMatches(d.email, value);
+      case 'created_at':
+        return compare(d.createdAt, op, value);
+      case 'updated_at':
+        return compare(d.updatedAt, op, value);
+      default:
+        return undefined;
+    }
+  });
+}
+
+/** Sorts draft orders by a DraftOrderSortKeys value (ties by id). */
+export function sortDraftOrders(store: Store, list: DraftOrderRec[], key: string): DraftOrderRec[] {
+  const by: Record<string, (d: DraftOrderRec) => string | number> = {
+    ID: (d) => d.id,
+    NUMBER: (d) => d.id,
+    UPDATED_AT: (d) => d.updatedAt,
+    STATUS: (d) => d.status,
+    TOTAL_PRICE: (d) => toShop(draftTotals(d).total, d.currency, store.shopCurrency),
+    CUSTOMER_NAME: (d) => (d.customerId != null ? displayName(store.customers.get(d.customerId)!) : '').toLowerCase(),
+  };
+  return sortBy(list, by[key] ?? by.ID!, (d) => d.id);
 }

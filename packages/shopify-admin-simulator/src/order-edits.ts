@@ -71,6 +71,8 @@ function taggable(
   if (order) return { type: 'Order', record: order };
   const customer = store.customers.get(parseGid(id, 'Customer') ?? -1);
   if (customer) return { type: 'Customer', record: customer };
+  const draft = store.draftOrders.get(parseGid(id, 'DraftOrder') ?? -1);
+  if (draft) return { type: 'DraftOrder', record: draft };
   return undefined;
 }
 
@@ -97,6 +99,6 @@ export function changeTags(
   const now = isoTime(Date.now());
   if (now > record.updatedAt) record.updatedAt = now;
   if (type === 'Order') store.emit('orders/updated', record.id);
-  else store.emit('customers/update', record.id);
+  else if (type === 'Customer') store.emit('customers/update', record.id);
   return { node: record, errors: [] };
 }

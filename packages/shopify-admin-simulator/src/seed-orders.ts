@@ -3,9 +3,9 @@
  * own PRNG (seeded by the plan), so the steps below must keep their order: reordering them changes the shop.
  */
 import { applyCancel, CANCEL_REASONS } from './cancel.js';
+import { catalogVariant } from './catalog.js';
 import {
   isoTime,
-  RATES,
   type CustomerRec,
   type Currency,
   type LineItemRec,
@@ -16,7 +16,7 @@ import {
 import { applyRefund, suggestRefund } from './refunds.js';
 import * as D from './seed-data.js';
 import { seededShippingAddress } from './seed-addresses.js';
-import { ascii, DAY, mulberry32, pick, weighted, type Rng } from './seed-draws.js';
+import { DAY, mulberry32, pick, weighted, type Rng } from './seed-draws.js';
 import type { Store } from './store.js';
 
 /** An order to build: whose, from which country, when, and the seed of its own PRNG. */
@@ -25,10 +25,6 @@ export interface OrderPlan {
   country: D.CountryProfile;
   at: number;
   seed: number;
-}
-
-function priceIn(usdMinor: number, currency: Currency): number {
-  return currency === 'USD' ? usdMinor : Math.round(usdMinor / RATES[currency] / 10) * 10;
 }
 
 /** What the first draws of an order decide: currency, sales channel, till location and discount code. */
@@ -86,26 +82,23 @@ function seededLineItems(store: Store, { rng, currency, pos, discount }: OrderSe
   return [...products].map((p) => {
     const def = D.PRODUCTS[p]!;
     const v = Math.floor(rng() * def.variants.length);
-    const unit = def.giftCard ? [2500, 5000, 10000][v]! : priceIn(def.priceUsd, currency);
+    const variant = catalogVariant(store, store.firstId('variant') + p * 10 + v, currency)!;
+    const unit = variant.unitMinor;
     const off = discount && !def.giftCard ? Math.round((unit * discount.percent) / 100) : 0;
-    const abbr = def.title
-      .replace(/[^A-Z]/g, '')
-      .padEnd(3, 'X')
-      .slice(0, 3);
     return {
       __typename: 'LineItem',
       id: store.nextId('lineItem'),
-      title: def.title,
-      variantTitle: def.variants[v] ?? null,
-      sku: def.sku ? `${abbr}-${String(p + 1).padStart(3, '0')}-${v + 1}` : null,
-      vendor: def.vendor,
+      title: variant.title,
+      variantTitle: variant.variantTitle,
+      sku: variant.sku,
+      vendor: variant.vendor,
       quantity: def.giftCard ? 1 : weighted(rng, [1, 2, 3], [75, 18, 7]),
       unitMinor: unit,
       discountedUnitMinor: unit - off,
-      imageUrl: def.image ? `https://cdn.shopify.com/s/files/1/0000/0001/files/${ascii(def.title)}-${v + 1}.jpg` : null,
-      productId: store.firstId('product') + p,
-      variantId: store.firstId('variant') + p * 10 + v,
-      giftCard: Boolean(def.giftCard),
+      imageUrl: variant.imageUrl,
+      productId: variant.productId,
+      variantId: variant.variantId,
+      giftCard: variant.giftCard,
       requiresShipping: !def.giftCard && !pos,
     };
   });

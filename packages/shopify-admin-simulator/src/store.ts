@@ -15,6 +15,7 @@ import {
   type RefundRec,
   type TransactionRec,
 } from './model.js';
+import type { DraftOrderRec } from './draft-orders.js';
 import { AppSubscriptions } from './webhook-subscriptions.js';
 
 export type WebhookTopic =
@@ -71,6 +72,8 @@ const FIRST_IDS = {
   product: 80000001,
   variant: 90000001,
   mailingAddress: 16000001,
+  draftOrder: 3000001,
+  draftLineItem: 12000001,
 } as const;
 
 export type IdKind = keyof typeof FIRST_IDS;
@@ -96,6 +99,8 @@ export class Store {
   readonly orders = new Map<number, OrderRec>();
   readonly locations = new Map<number, LocationRec>();
   readonly discounts = new Map<number, DiscountRec>();
+  /** draft orders (draftOrderCreate); a completed draft keeps the id of the order it became */
+  readonly draftOrders = new Map<number, DraftOrderRec>();
   readonly jobs = new Map<string, JobRec>();
   readonly idempotency = new Map<string, IdempotencyRec>();
   private readonly byEmail = new Map<string, CustomerRec>();

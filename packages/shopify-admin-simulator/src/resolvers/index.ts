@@ -16,6 +16,7 @@ import { fulfillmentResolvers, lineItemResolvers, locationResolvers, refundResol
 import type { ResolverMap, SimContext } from './common.js';
 import { customerResolvers } from './customer.js';
 import { discountNodeResolvers } from './discount.js';
+import { draftLineItemResolvers, draftOrderResolvers } from './draft-order.js';
 import { mutationResolvers } from './mutation.js';
 import { orderResolvers } from './order.js';
 import { queryResolvers } from './query.js';
@@ -33,6 +34,8 @@ const TABLE: Record<string, ResolverMap> = {
   Fulfillment: fulfillmentResolvers,
   Location: locationResolvers,
   DiscountCodeNode: discountNodeResolvers,
+  DraftOrder: draftOrderResolvers,
+  DraftOrderLineItem: draftLineItemResolvers,
 };
 
 /**

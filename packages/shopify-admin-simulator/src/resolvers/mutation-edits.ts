@@ -1,4 +1,9 @@
-/** Mutation fields that edit orders and tags: orderUpdate, tagsAdd, tagsRemove (rules in order-edits.ts). */
+/**
+ * Mutation fields that edit orders and tags (orderUpdate, tagsAdd, tagsRemove: rules in order-edits.ts) and make
+ * orders through drafts (draftOrderCreate: draft-input.ts, draftOrderComplete: draft-complete.ts).
+ */
+import { completeDraftOrder } from '../draft-complete.js';
+import { createDraftOrder } from '../draft-input.js';
 import { changeTags, updateOrder } from '../order-edits.js';
 import type { ResolverMap } from './common.js';
 
@@ -14,5 +19,13 @@ export const editMutationResolvers: ResolverMap = {
   tagsRemove: (_s, args, ctx) => {
     const { node, errors } = changeTags(ctx.store, args.id, args.tags, 'remove');
     return { node, userErrors: errors };
+  },
+  draftOrderCreate: (_s, args, ctx) => {
+    const { draft, errors } = createDraftOrder(ctx.store, args.input);
+    return { draftOrder: draft, userErrors: errors };
+  },
+  draftOrderComplete: (_s, args, ctx) => {
+    const { draft, errors } = completeDraftOrder(ctx.store, args);
+    return { draftOrder: draft, userErrors: errors };
   },
 };

@@ -1,11 +1,12 @@
 /** QueryRoot: look-ups by id, identifier and search, plus `node`/`nodes` over every record type the store holds. */
-import { customerSearch, orderSearch, sortCustomers, sortOrders } from '../filters.js';
+import { customerSearch, draftOrderSearch, orderSearch, sortCustomers, sortDraftOrders, sortOrders } from '../filters.js';
 import { gid, parseGid, type Currency } from '../model.js';
 import { paginate } from '../paging.js';
 import { ADMIN_API_VERSION } from 'shopify-admin-schema';
 import { filterSubscriptions, subscriptionView } from '../webhook-subscriptions.js';
 import type { Store } from '../store.js';
 import { productView, variantView } from './children.js';
+import { draftOfLine } from './draft-order.js';
 import { noteSearch, type ResolverMap } from './common.js';
 
 /** The record behind a GID, or null; the record carries its __typename for abstract fields. */
@@ -34,6 +35,10 @@ export function nodeById(store: Store, id: unknown): unknown {
       return store.discounts.get(n) ?? null;
     case 'Job':
       return store.jobs.get(id) ?? null;
+    case 'DraftOrder':
+      return store.draftOrders.get(n) ?? null;
+    case 'DraftOrderLineItem':
+      return draftOfLine(store, n)?.lineItems.find((l) => l.id === n) ?? null;
     case 'Product':
       return productView(store, n);
     case 'ProductVariant':
@@ -119,6 +124,17 @@ export const queryResolvers: ResolverMap = {
     let n = 0;
     for (const o of ctx.store.orders.values()) if (search.test(o)) n++;
     return count(n, args.limit);
+  },
+  draftOrder: (_s, args, ctx) => ctx.store.draftOrders.get(parseGid(args.id, 'DraftOrder') ?? -1) ?? null,
+  draftOrders: (_s, args, ctx, info) => {
+    const search = draftOrderSearch(args.query);
+    noteSearch(ctx, info, args.query, search.warnings);
+    const list = [...ctx.store.draftOrders.values()].filter((d) => search.test(d));
+    return paginate(sortDraftOrders(ctx.store, list, args.sortKey ?? 'ID'), args, (d) => d.id);
+  },
+  draftOrdersCount: (_s, args, ctx) => {
+    const search = draftOrderSearch(args.query);
+    return count([...ctx.store.draftOrders.values()].filter((d) => search.test(d)).length, args.limit);
   },
   refund: (_s, args, ctx) => ctx.store.refund(parseGid(args.id, 'Refund') ?? -1) ?? null,
   location: (_s, args, ctx) => (args.id == null ? null : (ctx.store.locations.get(parseGid(args.id, 'Location') ?? -1) ?? null)),
