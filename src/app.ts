@@ -3,6 +3,7 @@
  * client, budget, breaker and cache; the two demo stores when none is configured) and the server. main.ts, the local supergraph and end-to-end tests all build through here.
  */
 import type { Redis } from 'ioredis';
+import { startRefundRequestSweep } from './actions/refund-approval-expiry.js';
 import { createAuthenticator } from './auth.js';
 import { CachedCustomerSource } from './cache/customer-cache.js';
 import { MemoryKv } from './cache/kv.js';
@@ -102,6 +103,10 @@ export async function buildApp(config: Config, logger: Logger, options: BuildOpt
       tracing,
     });
     await server.start();
+    // Periodic upkeep of the database: refund requests nobody decided in time expire, each audited once (idempotency
+    // keys are purged by the actions themselves, idempotency.ts maybePurge).
+    const stopSweep = startRefundRequestSweep(deps);
+    closers.push(async () => stopSweep());
     for (const b of built) {
       b.parts.webhooks.start();
       closers.push(() => b.parts.webhooks.stop());

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { timingSafeEqual } from 'node:crypto';
 import type { Config } from './config.js';
+import { STORE_HANDLE_PATTERN } from './domain/stores.js';
 import { ForbiddenError, UnauthenticatedError } from './errors.js';
 
 /** Every scope this subgraph knows; AUTH_MODE=none grants them all. */
@@ -16,8 +17,23 @@ export const SCOPES = [
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/**
+ * The token's `shopify_refund_limit` claim: the most the agent may refund without approval, in the shop's currency of
+ * the store acted in — one decimal string for every store, or one per store handle (a store not named falls back to
+ * the configured default per scope). src/actions/refund-limits.ts applies it.
+ */
+export type RefundLimitClaim = string | Readonly<Record<string, string>>;
+
+/** A refund limit: a decimal with at most 2 decimals and 12 integer digits (far above any refund). */
+export const REFUND_LIMIT_PATTERN = /^\d{1,12}(\.\d{1,2})?$/;
+
+/** The claim carrying an agent's refund limit. */
+export const REFUND_LIMIT_CLAIM = 'shopify_refund_limit';
+
 /** Who is calling: the agent from a verified token, or the reason there is none. */
-export type Caller = { authenticated: true; agentId: string; scopes: ReadonlySet<string> } | { authenticated: false; reason: string };
+export type Caller =
+  | { authenticated: true; agentId: string; scopes: ReadonlySet<string>; refundLimit?: RefundLimitClaim }
+  | { authenticated: false; reason: string };
 
 export type Authenticator = (authorization: string | undefined) => Promise<Caller>;
 
@@ -44,7 +60,13 @@ export function createAuthenticator(auth: Config['auth']): Authenticator {
       const problem = claimsProblem(payload);
       if (problem) return { authenticated: false, reason: `The agent token was rejected (${problem})` };
       const scopes = typeof payload.scope === 'string' ? payload.scope.split(/\s+/).filter(Boolean) : [];
-      return { authenticated: true, agentId: payload.sub as string, scopes: new Set(scopes) };
+      const refundLimit = payload[REFUND_LIMIT_CLAIM] as RefundLimitClaim | undefined;
+      return {
+        authenticated: true,
+        agentId: payload.sub as string,
+        scopes: new Set(scopes),
+        ...(refundLimit !== undefined ? { refundLimit } : {}),
+      };
     } catch (error) {
       // jose's codes name the failed check (expired, bad signature, wrong audience) without echoing the token.
       const code = (error as { code?: string }).code ?? 'ERR_JWT_INVALID';
@@ -63,7 +85,7 @@ const CONTROL = /[\p{Cc}\p{Cf}]/u;
  * Why a verified token's claims are unusable, or null. The signature proves who issued the token, not that its claims
  * have the types we rely on: a `sub` of 123 or "" would otherwise become an agent id stored with links and audits.
  */
-function claimsProblem(payload: { sub?: unknown; scope?: unknown }): string | null {
+function claimsProblem(payload: { sub?: unknown; scope?: unknown; [REFUND_LIMIT_CLAIM]?: unknown }): string | null {
   const { sub, scope } = payload;
   if (typeof sub !== 'string' || sub.trim() === '' || sub.length > MAX_SUB_LENGTH || CONTROL.test(sub)) {
     return `its "sub" claim must be a non-blank string of at most ${MAX_SUB_LENGTH} characters, without control characters`;
@@ -71,7 +93,25 @@ function claimsProblem(payload: { sub?: unknown; scope?: unknown }): string | nu
   if (scope !== undefined && (typeof scope !== 'string' || scope.length > MAX_SCOPE_LENGTH)) {
     return `its "scope" claim must be a space-separated string of at most ${MAX_SCOPE_LENGTH} characters`;
   }
+  if (!isRefundLimitClaim(payload[REFUND_LIMIT_CLAIM])) {
+    return `its "${REFUND_LIMIT_CLAIM}" claim must be a decimal string like "250.00" (at most 2 decimals), or an object of at most ${MAX_LIMIT_STORES} store handles each to such a string`;
+  }
   return null;
+}
+
+/** Most stores one refund-limit claim may name. */
+export const MAX_LIMIT_STORES = 100;
+
+/** Absent, a limit, or a plain object of store handles to limits. */
+function isRefundLimitClaim(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value === 'string') return REFUND_LIMIT_PATTERN.test(value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const entries = Object.entries(value);
+  return (
+    entries.length <= MAX_LIMIT_STORES &&
+    entries.every(([store, limit]) => STORE_HANDLE_PATTERN.test(store) && typeof limit === 'string' && REFUND_LIMIT_PATTERN.test(limit))
+  );
 }
 
 /** Throws UNAUTHENTICATED without an agent, FORBIDDEN naming the scope when the agent lacks it; returns the agent id. */

@@ -8,6 +8,14 @@ import {
   webhookConfig,
   type WebhookConfig,
 } from './config-webhooks.js';
+import {
+  DEFAULT_REFUND_REQUEST_TTL_S,
+  MAX_REFUND_REQUEST_TTL_S,
+  MIN_REFUND_REQUEST_TTL_S,
+  refundChecks,
+  refundConfig,
+  type RefundConfig,
+} from './config-refunds.js';
 import { DEFAULT_STORE_HANDLE, STORE_HANDLE_PATTERN } from './domain/stores.js';
 import { ADMIN_API_VERSION } from './shopify/schema.js';
 import { parseStoreDomain } from './shopify/transport.js';
@@ -112,6 +120,8 @@ const EnvSchema = z.object({
   GRAPHQL_MAX_REPRESENTATIONS: int(1_000, 1, 100_000),
   SHOPIFY_MAX_EMAILS_PER_PROFILE: int(10, 1, 250),
   SHOPIFY_MAX_CONCURRENT_REQUESTS: int(4, 1, 64),
+  SHOPIFY_REFUND_LIMITS: optionalString,
+  SHOPIFY_REFUND_REQUEST_TTL_S: int(DEFAULT_REFUND_REQUEST_TTL_S, MIN_REFUND_REQUEST_TTL_S, MAX_REFUND_REQUEST_TTL_S),
   DATABASE_URL: optionalString,
   SQLITE_PATH: z.string().optional().default('./data/subgraph.sqlite'),
   REDIS_URL: optionalString,
@@ -256,6 +266,8 @@ export interface Config {
   webhookSecret: string | undefined;
   /** managed subscriptions (PUBLIC_URL) and the long TTL while a store's webhooks are verified (config-webhooks.ts) */
   webhooks: WebhookConfig;
+  /** default refund limits per scope and the refund requests' expiry (config-refunds.ts) */
+  refunds: RefundConfig;
   databaseUrl: string | undefined;
   sqlitePath: string;
   redisUrl: string | undefined;
@@ -317,6 +329,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     ...singleStoreVariableChecks(present, file.namedVariables),
     ...crossChecks(present, auth),
     ...webhookChecks(present),
+    ...refundChecks(present),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
@@ -349,6 +362,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     breaker: { threshold: env.SHOPIFY_BREAKER_THRESHOLD, cooldownMs: env.SHOPIFY_BREAKER_COOLDOWN_MS },
     webhookSecret: first ? (first.webhookSecret ?? undefined) : env.SHOPIFY_WEBHOOK_SECRET,
     webhooks: webhookConfig(env),
+    refunds: refundConfig(env),
     databaseUrl: env.DATABASE_URL,
     sqlitePath: env.SQLITE_PATH,
     redisUrl: env.REDIS_URL,

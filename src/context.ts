@@ -15,7 +15,7 @@ import type { ProfileRef } from './domain/model.js';
 import type { ShopifyClient } from './shopify/client.js';
 import type { CustomerSource } from './shopify/customers.js';
 import type { CustomerLoader } from './shopify/loaders.js';
-import type { AuditEntry, Store } from './store/index.js';
+import type { AuditEntry, RefundRequestRecord, Store } from './store/index.js';
 import type { AutoLinkPolicy, StoreActions, StoreDirectory, StoreHandle, StoreModel } from './domain/stores.js';
 
 /** What a cache is told after our own action changed customers or orders of a store. */
@@ -83,6 +83,8 @@ export interface RequestContext {
     /** each profile's link in every served store (one database query per batch) */
     links: DataLoader<ProfileRef, ProfileLinks, string>;
     agentActions: DataLoader<StoreOrderKey, AuditEntry[], string>;
+    /** each order's refund requests, newest first (one database query per store per batch) */
+    refundRequests: DataLoader<StoreOrderKey, RefundRequestRecord[], string>;
   };
   /**
    * Errors of stores that could not answer under a field that still answered with the other stores' data (merged
@@ -98,3 +100,5 @@ export interface ActingContext extends RequestContext {
 
 /** Most agent actions one order shows. */
 export const MAX_AGENT_ACTIONS = 50;
+/** Most refund requests one order shows (newest first). */
+export const MAX_REFUND_REQUESTS = 50;

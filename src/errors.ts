@@ -103,6 +103,16 @@ export class ForbiddenError extends AppError {
   }
 }
 
+/**
+ * The agent has the scope but may not decide this refund request: it is their own (OWN_REQUEST: a second person must
+ * approve), or its amount is above their own refund limit (ABOVE_LIMIT). FORBIDDEN, audited as denied.
+ */
+export class ApprovalForbiddenError extends AppError {
+  constructor(reason: 'OWN_REQUEST' | 'ABOVE_LIMIT', message: string) {
+    super('FORBIDDEN', message, { reason }, 'denied');
+  }
+}
+
 /** The store has this action turned off (its `actions` in the stores file): refused before any Shopify call. */
 export class ActionDisabledError extends AppError {
   // Plain strings: domain/ imports this file, so it names no domain type.

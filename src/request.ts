@@ -3,13 +3,20 @@
  * (shopify/) that context.ts may only name, so that no folder the resolvers import depends on them in turn.
  */
 import DataLoader from 'dataloader';
-import { MAX_AGENT_ACTIONS, type AppDeps, type RequestContext, type StoreOrderKey, type StoreScope } from './context.js';
+import {
+  MAX_AGENT_ACTIONS,
+  MAX_REFUND_REQUESTS,
+  type AppDeps,
+  type RequestContext,
+  type StoreOrderKey,
+  type StoreScope,
+} from './context.js';
 import type { StoreHandle } from './domain/stores.js';
 import type { OperationTrace } from './observability/tracing.js';
 import { createLinkLoader } from './profile/linking-rules.js';
 import { createCustomerLoader } from './shopify/loaders.js';
 import { Limiter, limitedClient } from './shopify/request-scope.js';
-import type { AuditEntry } from './store/index.js';
+import type { AuditEntry, RefundRequestRecord } from './store/index.js';
 
 /** Builds the context for one GraphQL request; `trace` is its operation's span when tracing is on. */
 export async function createContext(
@@ -45,21 +52,9 @@ export async function createContext(
         deps.served.map((s) => ({ handle: s.model.handle, autoLink: s.autoLink })),
         { maxEmails: deps.config.limits.maxEmailsPerProfile, onIgnored: deps.onEmailsIgnored },
       ),
-      agentActions: new DataLoader<StoreOrderKey, AuditEntry[], string>(
-        async (keys) => {
-          // One query per store the batch's orders belong to (an order id is unique within its store only).
-          const byStore = new Map<StoreHandle, string[]>();
-          for (const k of keys) byStore.set(k.store, [...(byStore.get(k.store) ?? []), k.orderId]);
-          const found = new Map<string, AuditEntry[]>();
-          await Promise.all(
-            [...byStore].map(async ([store, orderIds]) => {
-              const byOrder = await deps.store.audit.listByOrders(orderIds, MAX_AGENT_ACTIONS, store);
-              for (const [orderId, entries] of byOrder) found.set(orderKey({ store, orderId }), entries);
-            }),
-          );
-          return keys.map((k) => found.get(orderKey(k)) ?? []);
-        },
-        { cacheKeyFn: orderKey },
+      agentActions: byOrderLoader<AuditEntry>((store, orderIds) => deps.store.audit.listByOrders(orderIds, MAX_AGENT_ACTIONS, store)),
+      refundRequests: byOrderLoader<RefundRequestRecord>((store, orderIds) =>
+        deps.store.refundRequests.listByOrders(store, orderIds, MAX_REFUND_REQUESTS),
       ),
     },
     partialErrors: [],
@@ -67,3 +62,26 @@ export async function createContext(
 }
 
 const orderKey = (k: StoreOrderKey) => `${k.store}\u0000${k.orderId}`;
+
+/**
+ * A loader of what the database keeps per order: one query per store the batch's orders belong to (an order id is
+ * unique within its store only).
+ */
+function byOrderLoader<T>(
+  list: (store: StoreHandle, orderIds: string[]) => Promise<Map<string, T[]>>,
+): DataLoader<StoreOrderKey, T[], string> {
+  return new DataLoader<StoreOrderKey, T[], string>(
+    async (keys) => {
+      const byStore = new Map<StoreHandle, string[]>();
+      for (const k of keys) byStore.set(k.store, [...(byStore.get(k.store) ?? []), k.orderId]);
+      const found = new Map<string, T[]>();
+      await Promise.all(
+        [...byStore].map(async ([store, orderIds]) => {
+          for (const [orderId, entries] of await list(store, orderIds)) found.set(orderKey({ store, orderId }), entries);
+        }),
+      );
+      return keys.map((k) => found.get(orderKey(k)) ?? []);
+    },
+    { cacheKeyFn: orderKey },
+  );
+}

@@ -20,6 +20,8 @@ interface PayloadState {
   /** the store the action acted in: the payload's order is read there */
   store: StoreHandle;
   cancelled?: boolean;
+  /** refundOrder: the request a refund above the agent's limit became */
+  refundRequestId?: string | null;
 }
 const state = (payload: object) => payload as PayloadState;
 
@@ -57,11 +59,18 @@ export const refundOrder: MutationResolvers['refundOrder'] = async (_root, { inp
     spec: refundSpec,
     facts: (req, o) => ({
       orderId: req.orderId,
-      ...(o ? { customerId: o.customerId, amount: o.refund?.total ?? null, shopifyIds: present({ refundId: o.refund?.id }) } : {}),
+      ...(o
+        ? { customerId: o.customerId, amount: o.refund?.total ?? o.held?.amount ?? null, shopifyIds: present({ refundId: o.refund?.id }) }
+        : {}),
+      // A held refund succeeded as an action (the request exists) but moved no money: the trail says so.
+      ...(o?.held ? { detail: `held for approval request=${o.held.requestId}; no money moved` } : {}),
     }),
-    changed: (o) => ({ orderIds: [o.orderId], customerIds: o.customerId ? [o.customerId] : [] }),
+    // A held refund changed nothing in Shopify (and no webhook will come for it): nothing to invalidate.
+    changed: (o) => (o.held ? {} : { orderIds: [o.orderId], customerIds: o.customerId ? [o.customerId] : [] }),
   });
-  return { orderId: outcome.orderId, refund: outcome.refund, userErrors: outcome.userErrors, store: outcome.store };
+  const refundRequestId = outcome.held?.requestId ?? null;
+  if (refundRequestId) ctx.loaders.refundRequests.clear({ store: outcome.store, orderId: outcome.orderId });
+  return { orderId: outcome.orderId, refund: outcome.refund, userErrors: outcome.userErrors, store: outcome.store, refundRequestId };
 };
 
 export const createDiscount: MutationResolvers['createDiscount'] = async (_root, { input }, ctx) => {
@@ -93,5 +102,10 @@ export const actionPayloadResolvers: Resolvers = {
   },
   ShopifyRefundOrderPayload: {
     order: (payload, _args, ctx) => payloadOrder(actingIn(ctx, state(payload).store), state(payload).orderId),
+    // Read as it is now: a replay of a held refund shows its request's current status.
+    refundRequest: (payload, _args, ctx) => {
+      const id = state(payload).refundRequestId;
+      return id ? ctx.deps.store.refundRequests.get(id) : null;
+    },
   },
 };

@@ -1,0 +1,80 @@
+/**
+ * A refund above the agent's limit is held, not sent: refundOrder writes a refund request instead (for an approver,
+ * ./refund-approval.ts). It runs under the refund's own idempotency key like any action: the claim, then the
+ * written-ahead hold, then an insert that is idempotent on an id derived from the store and the key — so a crash
+ * between the claim and the insert is recovered by the next attempt inserting the same row, never a second one.
+ */
+import { createHash } from 'node:crypto';
+import type { ActingContext } from '../context.js';
+import type { CheckedOrder } from '../domain/actions.js';
+import type { Money } from '../domain/model.js';
+import type { RefundAsk } from '../domain/refund-requests.js';
+import { InternalError } from '../errors.js';
+import { isAboveLimit, refundLimitOf } from './refund-limits.js';
+import type { RefundRequest } from './validate.js';
+
+/** A held refund as written ahead under the requester's key: everything the request row is made of. */
+export interface HeldRefund {
+  requestId: string;
+  orderId: string;
+  customerId: string | null;
+  requestedBy: string;
+  requestedKey: string;
+  ask: RefundAsk;
+  /** Shopify's suggestion, in the shop's currency */
+  amount: Money;
+  limit: string;
+}
+
+const REQUEST_ID = /^rr_[0-9a-f]{32}$/;
+
+/** The request id of a refund held under this key in this store: the same for every retry, distinct across stores. */
+export function refundRequestId(store: string, idempotencyKey: string): string {
+  const digest = createHash('sha256').update(`${store}\u0000${idempotencyKey}\u0000refund-request`).digest('hex');
+  return `rr_${digest.slice(0, 32)}`;
+}
+
+/** True for a string shaped like a request id (anything else is refused before the database is asked). */
+export function isRefundRequestId(value: unknown): value is string {
+  return typeof value === 'string' && REQUEST_ID.test(value);
+}
+
+/** The hold for a refund of `amount` when it is above the caller's limit in the acting store; null to refund now. */
+export function holdIfAboveLimit(ctx: ActingContext, req: RefundRequest, order: CheckedOrder, amount: Money): HeldRefund | null {
+  const { caller } = ctx;
+  const store = ctx.acting.handle;
+  const limit = refundLimitOf(caller, store, ctx.deps.config.refunds);
+  if (limit === null || !isAboveLimit(amount, limit)) return null;
+  // act() checked the scope first, so the caller is an agent; anything else is our bug.
+  if (!caller.authenticated) throw new InternalError('a refund was prepared without an agent');
+  const { lineItems, shipping, note, notifyCustomer, toStoreCredit } = req;
+  return {
+    requestId: refundRequestId(store, req.idempotencyKey),
+    orderId: req.orderId,
+    customerId: order.customerId,
+    requestedBy: caller.agentId,
+    requestedKey: req.idempotencyKey,
+    ask: { lineItems, shipping, note, notifyCustomer, toStoreCredit },
+    amount,
+    limit,
+  };
+}
+
+/** Writes the held refund's request (once, whatever the retries); its id. */
+export async function writeHold(ctx: ActingContext, hold: HeldRefund): Promise<string> {
+  const { record, created } = await ctx.deps.store.refundRequests.create({
+    id: hold.requestId,
+    store: ctx.acting.handle,
+    orderId: hold.orderId,
+    customerId: hold.customerId,
+    requestedBy: hold.requestedBy,
+    requestedKey: hold.requestedKey,
+    ask: hold.ask,
+    amount: hold.amount,
+    limit: hold.limit,
+    ttlMs: ctx.deps.config.refunds.requestTtlSeconds * 1000,
+  });
+  if (created) ctx.logger.info({ refundRequest: record.id, store: record.store, orderId: record.orderId }, 'refund held for approval');
+  ctx.loaders.refundRequests.clear({ store: record.store, orderId: record.orderId });
+  return record.id;
+}
