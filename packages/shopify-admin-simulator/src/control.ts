@@ -3,8 +3,9 @@
  * path a real store serves). It reads and resets the simulator's state, tells who the shop is, adds customers,
  * chooses how `email:` search matches and how queries are charged (`POST /cost {"factor": 0.25}`: requested and actual
  * costs scaled from the published rules, rounded, at least 1), places orders (`POST /orders`), lists draft orders
- * (`GET /draft-orders`) and sets the app's webhook secret (`POST /app`); it never goes through the GraphQL bucket.
- * Customers and orders it adds emit customers/create and orders/create, as Shopify does.
+ * (`GET /draft-orders`, one by GID or id: `GET /draft-orders/{id}`) and sets the app's webhook secret (`POST /app`);
+ * it never goes through the GraphQL bucket. Customers and orders it adds emit customers/create and orders/create, as
+ * Shopify does.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -13,6 +14,7 @@ import { discounts, draftOrderSummary, orderDetail, orderSummary } from './contr
 import { fmt, gid, parseGid } from './model.js';
 import { placeOrder } from './new-order.js';
 import type { SimulatorState } from './state.js';
+import { WEBHOOK_TOPICS } from './store.js';
 
 const resetSchema = z.object({ seed: z.number().int().optional(), customers: z.number().int().min(0).max(100_000).optional() }).strict();
 const throttleSchema = z.object({ maximumAvailable: z.number().positive().optional(), restoreRate: z.number().min(0).optional() }).strict();
@@ -46,9 +48,7 @@ const webhookSchema = z
   .object({
     url: z.string().url().optional(),
     secret: z.string().min(1).optional(),
-    topics: z
-      .array(z.enum(['orders/create', 'orders/updated', 'orders/cancelled', 'refunds/create', 'customers/create', 'customers/update']))
-      .optional(),
+    topics: z.array(z.enum(WEBHOOK_TOPICS)).optional(),
   })
   .strict();
 
@@ -125,6 +125,11 @@ export async function handleControl(
     }
     if (route === 'GET /discounts') return send(res, 200, discounts(state));
     if (route === 'GET /draft-orders') return send(res, 200, [...state.store.draftOrders.values()].map(draftOrderSummary));
+    if (method === 'GET' && path.startsWith('/__simulator/draft-orders/')) {
+      const raw = decodeURIComponent(path.slice('/__simulator/draft-orders/'.length));
+      const draft = state.store.draftOrders.get(parseGid(raw, 'DraftOrder') ?? -1);
+      return draft ? send(res, 200, draftOrderSummary(draft)) : send(res, 404, { error: `no draft order ${raw}` });
+    }
     if (route === 'GET /faults') return send(res, 200, state.faults.snapshot());
     if (route === 'POST /faults') return send(res, 200, state.faults.set(input));
     if (route === 'GET /throttle') return send(res, 200, state.bucket.status(state.token));

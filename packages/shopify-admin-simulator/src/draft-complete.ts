@@ -4,7 +4,8 @@
  * "shopify_draft_order" (the source Shopify gives orders made from drafts; the `sourceName` argument is a channel
  * handle for attribution, kept as the order's channel). Money: a SALE of the total through the manual gateway (or the
  * one named) when something is due and the payment is not pending; nothing when the total is 0 (the order is then
- * PAID) or `paymentPending` is true (PENDING). The draft turns COMPLETED and keeps the order's id.
+ * PAID) or `paymentPending` is true (PENDING). The draft turns COMPLETED and keeps the order's id; orders/create
+ * (with customers/update) and draft_orders/update are sent.
  * A draft that is already completed is refused and no second order is made: the REST API answers 422 "Draft Order
  * has already been completed"; the GraphQL wording and field are not documented (["id"] here).
  */
@@ -70,5 +71,6 @@ export function completeDraftOrder(store: Store, args: CompleteArgs): { draft: D
   draft.completedAt = now;
   draft.updatedAt = now;
   draft.orderId = order.id;
+  store.emit('draft_orders/update', draft.id);
   return { draft, errors: [] };
 }

@@ -183,5 +183,6 @@ export function createDraftOrder(store: Store, input: Input): { draft: DraftOrde
     orderId: null,
   };
   store.draftOrders.set(id, draft);
+  store.emit('draft_orders/create', id);
   return { draft, errors: [] };
 }

@@ -4,8 +4,9 @@
  * values, and a field left out is unchanged (an explicit null clears a text; null for a list or the address changes
  * nothing, as there is nothing to overwrite with). `metafields` and `localizedFields` are accepted and not kept.
  * Shopify documents no refusal of an address change on a fulfilled or cancelled order, so none is made here: that
- * rule belongs to the app. Every successful change bumps updatedAt and sends orders/updated (customers/update for a
- * customer's tags). An unknown id is a user error on ["id"]; other wording is not confirmed against Shopify.
+ * rule belongs to the app. Every successful change bumps updatedAt and sends orders/updated (customers/update or
+ * draft_orders/update for a customer's or a draft's tags). An unknown id is a user error on ["id"]; other wording is
+ * not confirmed against Shopify.
  */
 import { readAddressInput } from './addresses.js';
 import { isoTime, parseGid, type OrderRec } from './model.js';
@@ -100,5 +101,6 @@ export function changeTags(
   if (now > record.updatedAt) record.updatedAt = now;
   if (type === 'Order') store.emit('orders/updated', record.id);
   else if (type === 'Customer') store.emit('customers/update', record.id);
+  else store.emit('draft_orders/update', record.id);
   return { node: record, errors: [] };
 }

@@ -18,8 +18,19 @@ import {
 import type { DraftOrderRec } from './draft-orders.js';
 import { AppSubscriptions } from './webhook-subscriptions.js';
 
-export type WebhookTopic =
-  'orders/create' | 'orders/updated' | 'orders/cancelled' | 'refunds/create' | 'customers/create' | 'customers/update';
+/** Every topic the simulator sends webhooks for. */
+export const WEBHOOK_TOPICS = [
+  'orders/create',
+  'orders/updated',
+  'orders/cancelled',
+  'refunds/create',
+  'customers/create',
+  'customers/update',
+  'draft_orders/create',
+  'draft_orders/update',
+] as const;
+
+export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
 
 /** A change worth a webhook; the payload is built by webhooks.ts from the current state when it is sent. */
 export interface StoreEvent {

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { ADMIN_API_VERSION } from 'shopify-admin-schema';
 import { addressPayload } from './addresses.js';
 import { displayName } from './filters.js';
+import { draftOrderPayload } from './webhook-drafts.js';
 import {
   currentQuantity,
   financialStatus,
@@ -234,6 +235,7 @@ function refundPayload(store: Store, o: OrderRec, r: RefundRec) {
 }
 
 function buildPayload(store: Store, event: StoreEvent): Record<string, unknown> | null {
+  if (event.topic === 'draft_orders/create' || event.topic === 'draft_orders/update') return draftOrderPayload(store, event.id);
   if (event.topic === 'refunds/create') {
     const r = store.refund(event.id);
     const o = r ? store.orders.get(r.orderId) : undefined;
