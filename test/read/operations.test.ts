@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { NoDeprecatedCustomRule, parse, validate } from 'graphql';
 import * as actionOperations from '../../src/shopify/action-operations.js';
+import * as editOperations from '../../src/shopify/edit-operations.js';
+import * as replacementOperations from '../../src/shopify/replacement-operations.js';
 import * as readOperations from '../../src/shopify/operations.js';
 import * as webhookOperations from '../../src/shopify/webhook-subscriptions.js';
 import { loadAdminSchema } from 'shopify-admin-schema';
@@ -10,7 +12,13 @@ import { declaredDocuments, operationNameOf, type TypedDocument } from '../../sr
  * Every document we send to Shopify, from every module that owns some. Imported statically: a module that moves must
  * be named here again, or this file stops compiling — it can never silently validate fewer documents.
  */
-const MODULES: ReadonlyArray<Record<string, unknown>> = [readOperations, actionOperations, webhookOperations];
+const MODULES: ReadonlyArray<Record<string, unknown>> = [
+  readOperations,
+  actionOperations,
+  editOperations,
+  replacementOperations,
+  webhookOperations,
+];
 
 function allDocuments(): Array<[string, string]> {
   return MODULES.flatMap((m) =>
@@ -21,7 +29,7 @@ function allDocuments(): Array<[string, string]> {
 }
 
 describe('Shopify documents', () => {
-  it('are all found: eight for the read path, nine for the actions, two for webhook subscriptions', () => {
+  it('are all found: eight for the read path, nine for the first actions, six for the order edits, five for replacement orders, two for webhook subscriptions', () => {
     expect(
       allDocuments()
         .map(([name]) => name)
@@ -41,8 +49,19 @@ describe('Shopify documents', () => {
       'CUSTOMER_IDS_BY_EMAIL',
       'CUSTOMER_ID_BY_EMAIL_ADDRESS',
       'CUSTOMER_SEARCH',
+      'EDIT_ORDER_CHECK',
+      'EDIT_ORDER_NOTE',
+      'EDIT_SHIPPING_ADDRESS',
+      'EDIT_TAGS_ADD',
+      'EDIT_TAGS_REMOVE',
       'ORDER_LINE_ITEMS',
+      'ORDER_SHIPPING_ADDRESS',
       'PROFILE_CUSTOMERS',
+      'REPLACEMENT_DRAFT',
+      'REPLACEMENT_DRAFT_BY_TAG',
+      'REPLACEMENT_DRAFT_COMPLETE',
+      'REPLACEMENT_DRAFT_CREATE',
+      'REPLACEMENT_ORDER_CHECK',
       'SHOP_CURRENCY',
       'WEBHOOK_SUBSCRIPTIONS_LIST',
       'WEBHOOK_SUBSCRIPTION_CREATE',
