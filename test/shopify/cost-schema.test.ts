@@ -6,6 +6,8 @@ import { getNamedType, isListType, Kind, parse, typeFromAST, type OperationDefin
 import { loadAdminSchema } from 'shopify-admin-schema';
 import { describe, expect, it } from 'vitest';
 import * as actionDocuments from '../../src/shopify/action-operations.js';
+import * as editDocuments from '../../src/shopify/edit-operations.js';
+import * as replacementDocuments from '../../src/shopify/replacement-operations.js';
 import { requestedCost } from '../../src/shopify/cost.js';
 import { costOf } from '../../src/shopify/document-cost.js';
 import * as readDocuments from '../../src/shopify/operations.js';
@@ -15,7 +17,13 @@ import { costSchema } from '../../src/shopify/schema.js';
 const full = loadAdminSchema();
 
 /** Every exported document holding an operation, by export name. */
-const documents = Object.entries({ ...readDocuments, ...actionDocuments, ...webhookDocuments }).flatMap(([name, value]) => {
+const documents = Object.entries({
+  ...readDocuments,
+  ...actionDocuments,
+  ...editDocuments,
+  ...replacementDocuments,
+  ...webhookDocuments,
+}).flatMap(([name, value]) => {
   if (typeof value !== 'string' || !/^\s*(query|mutation)\b/m.test(value)) return [];
   const doc = parse(value);
   const operation = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
