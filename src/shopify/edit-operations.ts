@@ -71,14 +71,14 @@ export const EDIT_SHIPPING_ADDRESS = typedDocument<EditShippingAddressMutation, 
   }
 `);
 
-/** Adds tags to the order; tags it already has (compared without regard to case) are left as they are. */
+/**
+ * Adds tags to the order; tags it already has (compared without regard to case) are left as they are. The payload's
+ * `node` is not read: it is a Node, so selecting it would make the cost schema keep every type implementing Node.
+ */
 export const EDIT_TAGS_ADD = typedDocument<EditTagsAddMutation, EditTagsAddMutationVariables>(/* GraphQL */ `
   #graphql
   mutation EditTagsAdd($id: ID!, $tags: [String!]!) {
     tagsAdd(id: $id, tags: $tags) {
-      node {
-        id
-      }
       userErrors {
         field
         message
@@ -92,9 +92,6 @@ export const EDIT_TAGS_REMOVE = typedDocument<EditTagsRemoveMutation, EditTagsRe
   #graphql
   mutation EditTagsRemove($id: ID!, $tags: [String!]!) {
     tagsRemove(id: $id, tags: $tags) {
-      node {
-        id
-      }
       userErrors {
         field
         message

@@ -64,8 +64,8 @@ describe('cost oracle: client estimate vs the simulator’s own rules', () => {
       // a mutation is 10; its payload's order { id } / node { id } and userErrors a point each
       'edit order note': both(12),
       'edit shipping address': both(12),
-      'edit tags add': both(12),
-      'edit tags remove': both(12),
+      'edit tags add': both(11),
+      'edit tags remove': both(11),
       'order shipping address': both(2),
     });
   });
