@@ -106,24 +106,20 @@ async function requirePending(ctx: ActingContext, id: string): Promise<RefundReq
 
 /** Why a request can no longer be decided, or null while it is pending. */
 function notPending(request: RefundRequestRecord): NotPossibleNowError | null {
-  if (request.status === 'EXPIRED') {
+  const { state, decision } = request;
+  // EXPIRED: swept (state expired), or pending past its expiry; an approval in flight never reads expired.
+  if (request.status === 'EXPIRED' || state === 'expired') {
     return new NotPossibleNowError('input.id', 'REQUEST_EXPIRED', `this refund request expired at ${request.expiresAt} without a decision`);
   }
-  if (request.state === 'pending') return null;
-  const { decision } = request;
-  const who = decision ? `${decision.by} at ${decision.at}` : `at ${request.expiresAt}`;
-  const problem: Record<Exclude<typeof request.state, 'pending'>, string> = {
+  if (state === 'pending') return null;
+  const who = decision ? `${decision.by} at ${decision.at}` : 'an approver';
+  const problem: Record<typeof state, string> = {
     approving: `this refund request is being approved by ${who}`,
     approved: `this refund request was already approved by ${who}`,
     rejected: `this refund request was already rejected by ${who}`,
-    failed: `this refund request already failed (${request.errorCode ?? 'unknown'}) when ${decision?.by ?? 'an approver'} decided it at ${decision?.at ?? 'an earlier time'}`,
-    expired: `this refund request expired ${who} without a decision`,
+    failed: `this refund request already failed (${request.errorCode ?? 'unknown'}) when approved by ${who}`,
   };
-  return new NotPossibleNowError(
-    'input.id',
-    request.state === 'expired' ? 'REQUEST_EXPIRED' : 'REQUEST_NOT_PENDING',
-    problem[request.state],
-  );
+  return new NotPossibleNowError('input.id', 'REQUEST_NOT_PENDING', problem[state]);
 }
 
 /** The refusal as a settled outcome: a decider that lost the race keeps it under its key. */

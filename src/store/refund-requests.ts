@@ -73,88 +73,110 @@ export interface RefundRequestRepository {
 // Far above any router batch, below SQLite's 32766 bound-parameter limit: one query in practice.
 const MAX_IDS_PER_QUERY = 10_000;
 
+/** The database and the application clock every operation below works with. */
+interface Requests {
+  db: Kysely<Database>;
+  now: () => number;
+}
+
 /** Builds the refund-request repository over a migrated database. */
 export function createRefundRequestRepository(db: Kysely<Database>, now: () => number): RefundRequestRepository {
-  const read = (row: Selectable<RefundRequestsTable>) => toRecord(row, now());
-  const one = (row: Selectable<RefundRequestsTable> | undefined) => (row === undefined ? null : read(row));
-  /** The conditional UPDATE every decision is: only a pending, unexpired row moves, and only once. */
-  const decidePending = (id: string, set: Updateable<RefundRequestsTable>, at: number) =>
-    db
-      .updateTable('refund_requests')
-      .set({ ...set, updated_at: at })
-      .where('id', '=', id)
-      .where('status', '=', 'pending')
-      .where('expires_at', '>', at)
-      .returningAll()
-      .executeTakeFirst();
+  const requests: Requests = { db, now };
   return {
-    async create(request) {
-      const at = now();
-      const inserted = await db
-        .insertInto('refund_requests')
-        .values(toRow(request, at))
-        .onConflict((oc) => oc.column('id').doNothing())
-        .returningAll()
-        .executeTakeFirst();
-      if (inserted !== undefined) return { record: read(inserted), created: true };
-      const existing = await db.selectFrom('refund_requests').selectAll().where('id', '=', request.id).executeTakeFirstOrThrow();
-      return { record: read(existing), created: false };
-    },
-    get: async (id) => one(await db.selectFrom('refund_requests').selectAll().where('id', '=', id).executeTakeFirst()),
-    listByOrders: (store, orderIds, limitPerOrder) => listByOrders(db, now, store, orderIds, limitPerOrder),
-    async startApproval({ id, by, key }) {
-      const at = now();
-      return one(await decidePending(id, { status: 'approving', decided_by: by, decided_at: at, decision_key: key }, at));
-    },
-    async finishApproval({ id, by, key }, result) {
-      const at = now();
-      const set: Updateable<RefundRequestsTable> =
-        'refund' in result
-          ? {
-              status: 'approved',
-              refund_id: result.refund.id,
-              refund_amount: result.refund.total.amount,
-              refund_currency_code: result.refund.total.currencyCode,
-            }
-          : { status: 'failed', error_code: result.errorCode };
-      const row = await db
-        .updateTable('refund_requests')
-        .set({ ...set, decided_at: at, updated_at: at })
-        .where('id', '=', id)
-        .where('status', '=', 'approving')
-        .where('decided_by', '=', by)
-        .where('decision_key', '=', key)
-        .returningAll()
-        .executeTakeFirst();
-      return one(row);
-    },
-    async reject({ id, by, key }, reason) {
-      const at = now();
-      return one(
-        await decidePending(id, { status: 'rejected', decided_by: by, decided_at: at, decision_key: key, rejection_reason: reason }, at),
-      );
-    },
-    async fail({ id, by, key }, errorCode) {
-      const at = now();
-      return one(
-        await decidePending(id, { status: 'failed', decided_by: by, decided_at: at, decision_key: key, error_code: errorCode }, at),
-      );
-    },
-    async expireDue(ids) {
-      const at = now();
-      let query = db
-        .updateTable('refund_requests')
-        .set({ status: 'expired', updated_at: at })
-        .where('status', '=', 'pending')
-        .where('expires_at', '<=', at);
-      if (ids !== undefined) {
-        if (ids.length === 0) return [];
-        query = query.where('id', 'in', [...ids]);
-      }
-      // RETURNING names exactly the rows this statement moved: a concurrent sweep gets the others, never the same.
-      return (await query.returningAll().execute()).map(read);
-    },
+    create: (request) => createRequest(requests, request),
+    get: async (id) => one(requests, await db.selectFrom('refund_requests').selectAll().where('id', '=', id).executeTakeFirst()),
+    listByOrders: (store, orderIds, limitPerOrder) => listByOrders(requests, store, orderIds, limitPerOrder),
+    startApproval: ({ id, by, key }) =>
+      decidePending(requests, id, (at) => ({ status: 'approving', decided_by: by, decided_at: at, decision_key: key })),
+    finishApproval: (decider, result) => finishApproval(requests, decider, result),
+    reject: ({ id, by, key }, reason) =>
+      decidePending(requests, id, (at) => ({
+        status: 'rejected',
+        decided_by: by,
+        decided_at: at,
+        decision_key: key,
+        rejection_reason: reason,
+      })),
+    fail: ({ id, by, key }, errorCode) =>
+      decidePending(requests, id, (at) => ({ status: 'failed', decided_by: by, decided_at: at, decision_key: key, error_code: errorCode })),
+    expireDue: (ids) => expireDue(requests, ids),
   };
+}
+
+function one({ now }: Requests, row: Selectable<RefundRequestsTable> | undefined): RefundRequestRecord | null {
+  return row === undefined ? null : toRecord(row, now());
+}
+
+async function createRequest({ db, now }: Requests, request: NewRefundRequest): Promise<{ record: RefundRequestRecord; created: boolean }> {
+  const at = now();
+  const inserted = await db
+    .insertInto('refund_requests')
+    .values(toRow(request, at))
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted !== undefined) return { record: toRecord(inserted, at), created: true };
+  const existing = await db.selectFrom('refund_requests').selectAll().where('id', '=', request.id).executeTakeFirstOrThrow();
+  return { record: toRecord(existing, now()), created: false };
+}
+
+/** The conditional UPDATE every decision is: only a pending, unexpired row moves, and only once. */
+async function decidePending(
+  requests: Requests,
+  id: string,
+  set: (at: number) => Updateable<RefundRequestsTable>,
+): Promise<RefundRequestRecord | null> {
+  const at = requests.now();
+  const row = await requests.db
+    .updateTable('refund_requests')
+    .set({ ...set(at), updated_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', at)
+    .returningAll()
+    .executeTakeFirst();
+  return one(requests, row);
+}
+
+/** approving → approved or failed, only under the decider who started it (agent and key). */
+async function finishApproval(
+  requests: Requests,
+  { id, by, key }: Decider,
+  result: { refund: { id: string; total: Money } } | { errorCode: string },
+): Promise<RefundRequestRecord | null> {
+  const at = requests.now();
+  const set: Updateable<RefundRequestsTable> =
+    'refund' in result
+      ? {
+          status: 'approved',
+          refund_id: result.refund.id,
+          refund_amount: result.refund.total.amount,
+          refund_currency_code: result.refund.total.currencyCode,
+        }
+      : { status: 'failed', error_code: result.errorCode };
+  const row = await requests.db
+    .updateTable('refund_requests')
+    .set({ ...set, decided_at: at, updated_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'approving')
+    .where('decided_by', '=', by)
+    .where('decision_key', '=', key)
+    .returningAll()
+    .executeTakeFirst();
+  return one(requests, row);
+}
+
+async function expireDue(requests: Requests, ids: readonly string[] | undefined): Promise<RefundRequestRecord[]> {
+  if (ids !== undefined && ids.length === 0) return [];
+  const at = requests.now();
+  let query = requests.db
+    .updateTable('refund_requests')
+    .set({ status: 'expired', updated_at: at })
+    .where('status', '=', 'pending')
+    .where('expires_at', '<=', at);
+  if (ids !== undefined) query = query.where('id', 'in', [...ids]);
+  // RETURNING names exactly the rows this statement moved: a concurrent sweep gets the others, never the same.
+  return (await query.returningAll().execute()).map((row) => toRecord(row, at));
 }
 
 function toRow(r: NewRefundRequest, at: number): Insertable<RefundRequestsTable> {
@@ -189,8 +211,7 @@ function toRow(r: NewRefundRequest, at: number): Insertable<RefundRequestsTable>
 }
 
 async function listByOrders(
-  db: Kysely<Database>,
-  now: () => number,
+  { db, now }: Requests,
   store: StoreHandle,
   orderIds: readonly string[],
   limitPerOrder: number,
