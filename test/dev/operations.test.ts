@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parse, validate } from 'graphql';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compose, localSubgraphs } from '../../dev/compose.js';
 import { fillPlaceholders, loadExampleOperation, loadExampleOperations, placeholdersIn } from '../../dev/operations.js';
@@ -24,6 +25,13 @@ const EXPECTED = [
   'cancel-order',
   'refund-partial',
   'refund-full',
+  'update-order-note',
+  'update-order-tags',
+  'update-shipping-address',
+  'create-replacement-order',
+  'refund-requests',
+  'approve-refund-request',
+  'reject-refund-request',
   'create-discount',
 ];
 
@@ -52,12 +60,24 @@ interface CardOrder {
 
 let stack: DevStack;
 
-async function run<T = any>(name: string, values: Record<string, unknown> = {}): Promise<T> {
+const AUTH_JWT_SECRET = 'operations-test-secret-0123456789-abcdefghij';
+
+/** A token of another agent than the demo one: a refund limit of 1.00 in every store, so its refunds need approval. */
+function limitedAgentToken(): Promise<string> {
+  return new SignJWT({ scope: 'shopify:read shopify:orders:refund', shopify_refund_limit: '1.00' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('limited-agent')
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(AUTH_JWT_SECRET));
+}
+
+async function run<T = any>(name: string, values: Record<string, unknown> = {}, token = stack.token): Promise<T> {
   const op = loadExampleOperation(name);
   const variables = fillPlaceholders(op.variables, { idempotencyKey: randomUUID(), ...values });
   const res = await fetch(stack.urls.gateway!, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.token}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query: op.document, variables }),
   });
   const body = (await res.json()) as { data?: T; errors?: unknown[] };
@@ -76,10 +96,10 @@ const customersOfProfile = (emails: string[]): Array<{ store: DevStore; customer
     return customer ? [{ store, customer }] : [];
   });
 /** The customer `shopifyCustomer` gives: the one in the first store that has one. */
-async function gqlThroughGateway<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+async function gqlThroughGateway<T>(query: string, variables: Record<string, unknown>, token = stack.token): Promise<T> {
   const res = await fetch(stack.urls.gateway!, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.token}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data?: T; errors?: unknown[] };
@@ -103,7 +123,8 @@ beforeAll(async () => {
   stack = await startDevStack({
     ports: { gateway: 0, shopify: 0, profiles: 0, simulator: 0, simulatorEu: 0 },
     host: '127.0.0.1',
-    env: { LOG_LEVEL: 'silent' },
+    // A known secret, so this test can sign the token of a second agent (one with a refund limit).
+    env: { LOG_LEVEL: 'silent', AUTH_JWT_SECRET },
     logger: silentLogger(),
   });
 }, 60_000);
@@ -126,6 +147,13 @@ describe('docs/operations', () => {
       'lineItemId',
       'fullyRefundableOrderId',
       'idempotencyKey',
+      'orderId',
+      'unshippedOrderId',
+      'shippedOrderId',
+      'shippedLineItemId',
+      'requestProfileId',
+      'refundRequestId',
+      'otherRefundRequestId',
     ]);
     for (const op of ops)
       expect(
@@ -376,6 +404,149 @@ describe('docs/operations', () => {
         ['BAD_USER_INPUT', 'input.store: several stores are served (us, eu): name one'],
       ]);
       expect(body.data?.createDiscount ?? null).toBeNull();
+    });
+  });
+
+  describe('order edits, replacement orders and refund approval (in the us store)', () => {
+    interface ScanOrder {
+      id: string;
+      financialStatus: string | null;
+      refundable: boolean;
+      canEditShippingAddress: boolean;
+      canReplace: boolean;
+      shippingAddress: { countryCode: string | null } | null;
+      totalRefunded: Money;
+      products: Array<{ id: string; quantity: number; status: string | null }>;
+    }
+    const SCAN = `query($id: ID!) { profile(id: $id) { orders(limit: 10, stores: ["us"]) { id financialStatus refundable
+      canEditShippingAddress canReplace shippingAddress { countryCode } totalRefunded { amount currencyCode } products { id quantity status } } } }`;
+    const seen: Array<{ profileId: string; order: ScanOrder }> = [];
+    const taken = new Set<string>();
+    const unrefunded = (o: ScanOrder) => o.financialStatus === 'PAID' && o.refundable && o.totalRefunded.amount === '0.00';
+    const wanted: Array<(o: ScanOrder) => boolean> = [
+      (o) => o.canEditShippingAddress,
+      // the example ships to the original address: an order that has one (a POS sale may have none)
+      (o) => o.canReplace && o.shippingAddress !== null && o.products.some((p) => p.status === 'Fulfilled'),
+      unrefunded,
+      unrefunded,
+      () => true,
+    ];
+    /** An order seen on a us card that passes `p`, never one handed out before. */
+    function take(p: (o: ScanOrder) => boolean): { profileId: string; order: ScanOrder } {
+      const found = seen.find((s) => !taken.has(s.order.id) && p(s.order));
+      if (!found) throw new Error('the us demo store has no order for this example');
+      taken.add(found.order.id);
+      return found;
+    }
+
+    beforeAll(async () => {
+      for (const profile of stack.profiles) {
+        if (!customersOfProfile(profile.emails).some((l) => l.store.handle === NAMED_STORE && l.customer.numberOfOrders > 0)) continue;
+        const { profile: card } = await gqlThroughGateway<{ profile: { orders: ScanOrder[] } }>(SCAN, { id: profile.id });
+        seen.push(...card.orders.map((order) => ({ profileId: profile.id, order })));
+        // enough when each wanted kind can be handed out to a different order
+        const used = new Set<string>();
+        const ok = wanted.every((p) => {
+          const s = seen.find((x) => !used.has(x.order.id) && p(x.order));
+          if (s) used.add(s.order.id);
+          return s !== undefined;
+        });
+        if (ok) return;
+      }
+      throw new Error('the us demo store has too few orders for the edit examples');
+    }, 60_000);
+
+    it('update-shipping-address: an order that has not shipped ships to the new address', async () => {
+      const { order } = take(wanted[0]!);
+      const { input } = loadExampleOperation('update-shipping-address').variables as { input: { address: Record<string, string> } };
+      const { updateShippingAddress } = await run('update-shipping-address', { unshippedOrderId: order.id });
+      expect(updateShippingAddress.userErrors).toEqual([]);
+      expect(updateShippingAddress.order).toEqual({
+        id: order.id,
+        store: { handle: NAMED_STORE },
+        orderNumber: expect.any(String),
+        canEditShippingAddress: true,
+        shippingAddress: { ...input.address },
+      });
+    });
+
+    it('create-replacement-order: a shipped unit sent again at no charge, recorded on the original order', async () => {
+      const { order } = take(wanted[1]!);
+      const line = order.products.find((p) => p.status === 'Fulfilled')!;
+      const { createReplacementOrder: r } = await run('create-replacement-order', { shippedOrderId: order.id, shippedLineItemId: line.id });
+      expect(r.userErrors).toEqual([]);
+      expect(r.draftOrderId).toMatch(/^gid:\/\/shopify\/DraftOrder\//);
+      expect(r.order.id).not.toBe(order.id);
+      expect(r.order.total).toEqual({ amount: '0.00', currencyCode: currencyOf(NAMED_STORE) });
+      expect(r.order.products.map((p: { quantity: number }) => p.quantity)).toEqual([1]);
+      expect(r.order.tags).toEqual(expect.arrayContaining(['replacement', `replaces-${r.originalOrder.orderNumber.replace('#', '')}`]));
+      expect(r.order.note).toContain(r.originalOrder.orderNumber);
+      expect(r.originalOrder.agentActions).toEqual([
+        { action: 'createReplacementOrder', outcome: 'succeeded', shopifyIds: expect.arrayContaining([`draftOrderId=${r.draftOrderId}`]) },
+      ]);
+    });
+
+    it('refund-requests, approve-refund-request, reject-refund-request: refunds above an agent’s limit wait for a supervisor', async () => {
+      const limited = await limitedAgentToken();
+      const hold = async (orderId: string) => {
+        const data = await gqlThroughGateway<{ refundOrder: any }>(
+          `mutation($input: ShopifyRefundOrderInput!) { refundOrder(input: $input) {
+            refund { id } refundRequest { id status amount { amount currencyCode } } userErrors { code } } }`,
+          { input: { orderId, shipping: { full: true }, idempotencyKey: randomUUID(), store: NAMED_STORE } },
+          limited,
+        );
+        expect(data.refundOrder.userErrors).toEqual([]);
+        expect(data.refundOrder.refund).toBeNull();
+        expect(data.refundOrder.refundRequest.status).toBe('PENDING');
+        return data.refundOrder.refundRequest as { id: string; amount: Money };
+      };
+      const first = take(wanted[2]!);
+      const second = take(wanted[3]!);
+      const approveMe = await hold(first.order.id);
+      const rejectMe = await hold(second.order.id);
+
+      const listed = await run('refund-requests', { requestProfileId: first.profileId });
+      const onOrder = listed.profile.orders.find((o: { id: string }) => o.id === first.order.id);
+      expect(onOrder.refundRequests).toEqual([
+        expect.objectContaining({
+          id: approveMe.id,
+          status: 'PENDING',
+          requestedBy: 'limited-agent',
+          amount: approveMe.amount,
+          limit: { amount: '1.00', currencyCode: currencyOf(NAMED_STORE) },
+          shippingFull: true,
+        }),
+      ]);
+
+      const { approveRefundRequest: a } = await run('approve-refund-request', { refundRequestId: approveMe.id });
+      expect(a.userErrors).toEqual([]);
+      expect(a.refundRequest).toMatchObject({
+        id: approveMe.id,
+        status: 'APPROVED',
+        requestedBy: 'limited-agent',
+        decidedBy: 'demo-agent',
+      });
+      expect(a.refund.total).toEqual(approveMe.amount);
+      expect(a.order.totalRefunded).toEqual(approveMe.amount);
+
+      const { input } = loadExampleOperation('reject-refund-request').variables as { input: { reason: string } };
+      const { rejectRefundRequest: r } = await run('reject-refund-request', { otherRefundRequestId: rejectMe.id });
+      expect(r.userErrors).toEqual([]);
+      expect(r.refundRequest).toEqual({ id: rejectMe.id, status: 'REJECTED', decidedBy: 'demo-agent', rejectionReason: input.reason });
+    });
+
+    it('update-order-note and update-order-tags: the note is set, tags added and removed, the others kept', async () => {
+      const { order } = take(wanted[4]!);
+      const note = (loadExampleOperation('update-order-note').variables as { input: { note: string } }).input.note;
+      const { updateOrderNote } = await run('update-order-note', { orderId: order.id });
+      expect(updateOrderNote.userErrors).toEqual([]);
+      expect(updateOrderNote.order).toMatchObject({ id: order.id, store: { handle: NAMED_STORE }, note });
+
+      const { updateOrderTags } = await run('update-order-tags', { orderId: order.id });
+      expect(updateOrderTags.userErrors).toEqual([]);
+      const tags = updateOrderTags.order.tags.map((t: string) => t.toLowerCase());
+      expect(tags).toEqual(expect.arrayContaining(['vip', 'escalated']));
+      expect(tags).not.toContain('needs-review');
     });
   });
 });
