@@ -3,7 +3,7 @@
  * applies to an agent whose token carries no `shopify_refund_limit` claim, and how long a held refund waits for an
  * approver (SHOPIFY_REFUND_REQUEST_TTL_S). README, Configuration; src/actions/refund-limits.ts has the rule.
  */
-import { REFUND_LIMIT_PATTERN, SCOPES } from './auth.js';
+import { REFUND_LIMIT_PATTERN, SCOPES } from './scopes.js';
 
 type RawEnv = Record<string, string | undefined>;
 

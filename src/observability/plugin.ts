@@ -12,9 +12,12 @@ import type { Metrics } from './metrics.js';
 /** Parent types whose fields do I/O (Shopify, the store) and are worth timing; the rest are plain property reads. */
 const TIMED_TYPES = new Set(['Query', 'Mutation', 'CustomerProfile', 'ShopifyOrder']);
 
-/** Whether a field's resolver is timed: the I/O ones (ShopifyOrder's scalars are plain reads; only agentActions fetches). */
+/** ShopifyOrder's fields that fetch: its audit trail and refund requests (the store), an address read apart (Shopify). */
+const TIMED_ORDER_FIELDS = new Set(['agentActions', 'refundRequests', 'shippingAddress']);
+
+/** Whether a field's resolver is timed: the I/O ones (ShopifyOrder's other fields are plain reads). */
 export function isTimedField(type: string, field: string): boolean {
-  return TIMED_TYPES.has(type) && (type !== 'ShopifyOrder' || field === 'agentActions');
+  return TIMED_TYPES.has(type) && (type !== 'ShopifyOrder' || TIMED_ORDER_FIELDS.has(field));
 }
 
 function errorCode(error: unknown): string {
