@@ -7,19 +7,23 @@
  *            no longer possible → the request FAILS (NO_LONGER_REFUNDABLE), nothing sent; else pending → approving
  *            (the winner), refundCreate under Shopify's @idempotent key derived from the REQUEST id (never the
  *            approver's key: a resend after a crash, by anyone, can never refund twice), then approved or failed.
+ *            An approval left approving past its approver's hold (their process died) is taken over by the next
+ *            approval, which resends the stored refundCreate unchanged, with no re-check (./refund-approval-send.ts).
  *   reject:  pending → rejected with the reason.
  *
  * A decider that loses the race gets REQUEST_NOT_PENDING as its settled outcome (a retry with its key replays it).
  */
 import { createHash } from 'node:crypto';
 import type { ActingContext } from '../context.js';
-import { BadInputError, NotPossibleNowError } from '../errors.js';
-import type { Money } from '../domain/model.js';
+import { BadInputError } from '../errors.js';
 import type { Decider, RefundRequestRecord } from '../store/index.js';
-import type { ActionSpec, Outcome, UserError } from './idempotency.js';
+import type { ActionSpec } from './idempotency.js';
 import { expireRefundRequests } from './refund-approval-expiry.js';
-import { prepareRefund, sendRefund, type RefundSent } from './refund.js';
-import { SHOPIFY_USER_ERROR } from './user-errors.js';
+import { decidedBy, notPending, notPendingOutcome, outcomeOf, type DecisionOutcome } from './refund-approval-outcomes.js';
+import { approveRequest, type Approval } from './refund-approval-send.js';
+import { prepareRefund } from './refund.js';
+
+export { decisionDetail, type DecisionOutcome } from './refund-approval-outcomes.js';
 
 /** An approval or a rejection, checked. */
 export interface DecisionRequest {
@@ -32,16 +36,11 @@ export interface RejectRequest extends DecisionRequest {
   reason: string;
 }
 
-/** What an approval or rejection ended with (stored under the decider's key). */
-export interface DecisionOutcome extends Outcome {
-  requestId: string;
-  orderId: string;
-  customerId: string | null;
-  refund: { id: string; total: Money } | null;
-}
-
-/** An approval's written-ahead intent: the refund to send, or the failure the re-check found. */
-export type ApproveSent = { decider: Decider; refund: RefundSent } | { decider: Decider; notRefundable: { message: string } };
+/**
+ * An approval's written-ahead intent: the refund to send, the takeover of an approval left past its hold, or the
+ * failure the re-check found.
+ */
+export type ApproveSent = Approval | { decider: Decider; notRefundable: { message: string } };
 
 /** The code a request fails with when the order no longer allows its refund (found before anything is sent). */
 export const NO_LONGER_REFUNDABLE = 'NO_LONGER_REFUNDABLE';
@@ -54,8 +53,10 @@ export function shopifyApprovalKey(requestId: string): string {
 export const approveSpec: ActionSpec<DecisionRequest, ApproveSent, DecisionOutcome> = {
   action: 'approveRefundRequest',
   async prepare(ctx, req) {
-    const request = await requirePending(ctx, req.id);
+    const request = await requireDecidable(ctx, req.id, true);
     const decider = deciderOf(ctx, req);
+    // Left approving past its hold: finish it with the refund it stored. No re-check: that refund may have been made.
+    if (request.state === 'approving') return { decider, takeover: { from: request.decision?.by ?? 'an approver' } };
     const asked = { idempotencyKey: request.id, orderId: request.orderId, ...request.ask };
     try {
       const { sent } = await prepareRefund(ctx, asked);
@@ -67,9 +68,7 @@ export const approveSpec: ActionSpec<DecisionRequest, ApproveSent, DecisionOutco
     }
   },
   async send(ctx, sent) {
-    return 'notRefundable' in sent
-      ? failRequest(ctx, sent.decider, sent.notRefundable.message)
-      : approveRequest(ctx, sent.decider, sent.refund);
+    return 'notRefundable' in sent ? failRequest(ctx, sent.decider, sent.notRefundable.message) : approveRequest(ctx, sent);
   },
   // The request's row says how far an approval got, and the refund goes under a Shopify key: resending is safe.
   reconcile: async () => null,
@@ -78,7 +77,8 @@ export const approveSpec: ActionSpec<DecisionRequest, ApproveSent, DecisionOutco
 export const rejectSpec: ActionSpec<RejectRequest, { decider: Decider; reason: string }, DecisionOutcome> = {
   action: 'rejectRefundRequest',
   async prepare(ctx, req) {
-    await requirePending(ctx, req.id);
+    // An approval in flight is never rejected, even past its hold: its refund may already be made.
+    await requireDecidable(ctx, req.id, false);
     return { decider: deciderOf(ctx, req), reason: req.reason };
   },
   async send(ctx, { decider, reason }) {
@@ -90,8 +90,11 @@ export const rejectSpec: ActionSpec<RejectRequest, { decider: Decider; reason: s
   reconcile: async () => null,
 };
 
-/** The request, when it can still be decided; REQUEST_EXPIRED or REQUEST_NOT_PENDING (a payload user error) if not. */
-async function requirePending(ctx: ActingContext, id: string): Promise<RefundRequestRecord> {
+/**
+ * The request, when it can still be decided (pending; or, for an approval, approving past its approver's hold);
+ * REQUEST_EXPIRED or REQUEST_NOT_PENDING (a payload user error) if not.
+ */
+async function requireDecidable(ctx: ActingContext, id: string, takeover: boolean): Promise<RefundRequestRecord> {
   const request = await ctx.deps.store.refundRequests.get(id);
   if (!request) throw new BadInputError('input.id', 'no refund request has this id');
   if (request.status === 'EXPIRED' && request.state === 'pending') {
@@ -99,34 +102,9 @@ async function requirePending(ctx: ActingContext, id: string): Promise<RefundReq
     await expireRefundRequests(ctx.deps, [id]);
     ctx.loaders.refundRequests.clear({ store: request.store, orderId: request.orderId });
   }
-  const refusal = notPending(request);
+  const refusal = notPending(request, takeover);
   if (refusal) throw refusal;
   return request;
-}
-
-/** Why a request can no longer be decided, or null while it is pending. */
-function notPending(request: RefundRequestRecord): NotPossibleNowError | null {
-  const { state, decision } = request;
-  // EXPIRED: swept (state expired), or pending past its expiry; an approval in flight never reads expired.
-  if (request.status === 'EXPIRED' || state === 'expired') {
-    return new NotPossibleNowError('input.id', 'REQUEST_EXPIRED', `this refund request expired at ${request.expiresAt} without a decision`);
-  }
-  if (state === 'pending') return null;
-  const who = decision ? `${decision.by} at ${decision.at}` : 'an approver';
-  const problem: Record<typeof state, string> = {
-    approving: `this refund request is being approved by ${who}`,
-    approved: `this refund request was already approved by ${who}`,
-    rejected: `this refund request was already rejected by ${who}`,
-    failed: `this refund request already failed (${request.errorCode ?? 'unknown'}) when approved by ${who}`,
-  };
-  return new NotPossibleNowError('input.id', 'REQUEST_NOT_PENDING', problem[state]);
-}
-
-/** The refusal as a settled outcome: a decider that lost the race keeps it under its key. */
-function notPendingOutcome(request: RefundRequestRecord): DecisionOutcome {
-  const refusal =
-    notPending(request) ?? new NotPossibleNowError('input.id', 'REQUEST_NOT_PENDING', 'this refund request changed meanwhile');
-  return outcomeOf(request, [{ field: ['input', 'id'], message: refusal.message.replace(/^input\.id: /, ''), code: refusal.reason }]);
 }
 
 /** The re-check found the refund no longer possible: the request fails (if still pending), nothing is sent. */
@@ -139,56 +117,8 @@ async function failRequest(ctx: ActingContext, decider: Decider, message: string
   return notPendingOutcome(failed!);
 }
 
-/** Wins the request (or resumes our own approval after a lost answer), sends the refund, records how it ended. */
-async function approveRequest(ctx: ActingContext, decider: Decider, refund: RefundSent): Promise<DecisionOutcome> {
-  const repo = ctx.deps.store.refundRequests;
-  const won = (await repo.startApproval(decider)) ?? (await repo.get(decider.id));
-  if (!won || !decidedBy(won, decider)) return notPendingOutcome(won!);
-  // Ours, but already finished (the answer was lost after the row was settled): its record is the outcome.
-  if (won.state === 'approved') return outcomeOf(won, []);
-  if (won.state === 'failed') return outcomeOf(won, [shopifyRefusal(won.errorCode ?? SHOPIFY_USER_ERROR, 'Shopify refused the refund')]);
-  if (won.state !== 'approving') return notPendingOutcome(won);
-
-  // A throw here (no answer) leaves the row approving and our key unknown: our retry resends under the same key.
-  const result = await sendRefund(ctx, refund);
-  if (result.refund && result.userErrors.length === 0) {
-    const approved = await repo.finishApproval(decider, { refund: result.refund });
-    return outcomeOf(approved ?? won, [], result.refund);
-  }
-  const first = result.userErrors[0];
-  const failed = await repo.finishApproval(decider, { errorCode: first?.code ?? SHOPIFY_USER_ERROR });
-  // Shopify's field paths speak of the requester's refund input, which the approver did not write: no field here.
-  return outcomeOf(
-    failed ?? won,
-    result.userErrors.map((e) => shopifyRefusal(e.code ?? SHOPIFY_USER_ERROR, e.message)),
-  );
-}
-
-function shopifyRefusal(code: string, message: string): UserError {
-  return { field: null, message, code };
-}
-
 function deciderOf(ctx: ActingContext, req: DecisionRequest): Decider {
   // act() checked the scope first, so the caller is an agent.
   if (!ctx.caller.authenticated) throw new Error('a refund request was decided without an agent');
   return { id: req.id, by: ctx.caller.agentId, key: req.idempotencyKey };
-}
-
-/** True when the row's decision is this decider's (same agent, same key): our own earlier attempt. */
-function decidedBy(request: RefundRequestRecord, decider: Decider): boolean {
-  return request.decision?.by === decider.by && request.decision.key === decider.key;
-}
-
-function outcomeOf(
-  request: RefundRequestRecord,
-  userErrors: UserError[],
-  refund: { id: string; total: Money } | null = request.refund,
-): DecisionOutcome {
-  return {
-    requestId: request.id,
-    orderId: request.orderId,
-    customerId: request.customerId,
-    refund: userErrors.length ? null : refund,
-    userErrors,
-  };
 }

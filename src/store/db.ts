@@ -112,6 +112,10 @@ export interface RefundRequestsTable {
   decided_at: NullableMillis;
   /** the approver's (or rejecter's) idempotency key: their retry resumes their own decision */
   decision_key: string | null;
+  /** JSON text: what the approval sends Shopify (refundCreate's input and @idempotent key), written at the move to approving */
+  approval_sent: string | null;
+  /** while approving: when the approver's hold ends; past it any approver may take the approval over and resend */
+  approving_until: NullableMillis;
   rejection_reason: string | null;
   refund_id: string | null;
   refund_amount: string | null;

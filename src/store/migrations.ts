@@ -164,6 +164,9 @@ const refundRequests: Migration = {
       .addColumn('decided_by', 'text')
       .addColumn('decided_at', 'bigint')
       .addColumn('decision_key', 'text')
+      // An approval in flight: what it sends (resent unchanged by whoever finishes it) and when its approver's hold ends.
+      .addColumn('approval_sent', 'text')
+      .addColumn('approving_until', 'bigint')
       .addColumn('rejection_reason', 'text')
       .addColumn('refund_id', 'text')
       .addColumn('refund_amount', 'text')

@@ -6,12 +6,18 @@
  *
  *   pending ──approve──► approving ──► approved | failed          pending ──reject──► rejected
  *   pending ──(past expires_at: sweep)──► expired                 pending ──(order changed)──► failed
+ *   approving ──(its hold lapsed: any approver takes it over)──► approving (new decider, new hold)
+ *
+ * The move to approving stores what the approval sends Shopify and a hold (`approving_until`). An approver whose
+ * process died never finishes; once the hold lapses another approver takes the approval over (one conditional UPDATE)
+ * and resends exactly the stored request, whose Shopify @idempotent key makes it one refund either way.
  */
-import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { sql, type Kysely, type Updateable } from 'kysely';
 import type { Money } from '../domain/model.js';
-import type { RefundAsk, RefundRequestModel, RefundRequestStatus } from '../domain/refund-requests.js';
+import type { RefundAsk, RefundRequestModel } from '../domain/refund-requests.js';
 import type { StoreHandle } from '../domain/stores.js';
-import { requireText, toDate, toDateOrNull, type Database, type RefundRequestsTable } from './db.js';
+import type { Database, RefundRequestsTable } from './db.js';
+import { one, toRecord, toRow, type Requests } from './refund-request-rows.js';
 
 /** Where a request stands as stored; `approving` is an approval whose refund is being sent (shown as PENDING). */
 export type RefundRequestState = 'pending' | 'approving' | 'approved' | 'rejected' | 'expired' | 'failed';
@@ -23,6 +29,11 @@ export interface RefundRequestRecord extends RefundRequestModel {
   requestedKey: string;
   /** the deciding agent and key, also while `approving` (the model's decidedBy shows final decisions only) */
   decision: { by: string; key: string; at: string } | null;
+  /**
+   * While approving: what the approval sends Shopify (as stored, JSON) and when its approver's hold ends (`lapsed`:
+   * ended by the store's clock, so any approver may take it over). Null in every other state.
+   */
+  approving: { sent: unknown; until: string; lapsed: boolean } | null;
   ask: RefundAsk;
 }
 
@@ -55,8 +66,18 @@ export interface RefundRequestRepository {
   get(id: string): Promise<RefundRequestRecord | null>;
   /** One store's requests for a batch of orders, newest first, at most `limitPerOrder` each, in one query. */
   listByOrders(store: StoreHandle, orderIds: readonly string[], limitPerOrder: number): Promise<Map<string, RefundRequestRecord[]>>;
-  /** pending (and not expired) → approving; the updated row, or null when another decision or the expiry came first. */
-  startApproval(decider: Decider): Promise<RefundRequestRecord | null>;
+  /**
+   * pending (and not expired) → approving, storing what will be sent (JSON) and a hold of `leaseMs`; the updated row,
+   * or null when another decision or the expiry came first.
+   */
+  startApproval(decider: Decider, approval: { sent: unknown; leaseMs: number }): Promise<RefundRequestRecord | null>;
+  /**
+   * approving whose hold lapsed → approving under this decider with a new hold of `leaseMs`, the stored `sent` kept;
+   * the updated row, or null when the hold still runs or the approval finished (of several takers, one wins).
+   */
+  takeOver(decider: Decider, leaseMs: number): Promise<RefundRequestRecord | null>;
+  /** approving under this decider (agent and key) → a new hold of `leaseMs` (it resumes); null if not approving so. */
+  renewApproval(decider: Decider, leaseMs: number): Promise<RefundRequestRecord | null>;
   /** approving (under this key) → approved with the refund, or failed with Shopify's code; null if not approving so. */
   finishApproval(
     decider: Decider,
@@ -73,12 +94,6 @@ export interface RefundRequestRepository {
 // Far above any router batch, below SQLite's 32766 bound-parameter limit: one query in practice.
 const MAX_IDS_PER_QUERY = 10_000;
 
-/** The database and the application clock every operation below works with. */
-interface Requests {
-  db: Kysely<Database>;
-  now: () => number;
-}
-
 /** Builds the refund-request repository over a migrated database. */
 export function createRefundRequestRepository(db: Kysely<Database>, now: () => number): RefundRequestRepository {
   const requests: Requests = { db, now };
@@ -86,8 +101,17 @@ export function createRefundRequestRepository(db: Kysely<Database>, now: () => n
     create: (request) => createRequest(requests, request),
     get: async (id) => one(requests, await db.selectFrom('refund_requests').selectAll().where('id', '=', id).executeTakeFirst()),
     listByOrders: (store, orderIds, limitPerOrder) => listByOrders(requests, store, orderIds, limitPerOrder),
-    startApproval: ({ id, by, key }) =>
-      decidePending(requests, id, (at) => ({ status: 'approving', decided_by: by, decided_at: at, decision_key: key })),
+    startApproval: ({ id, by, key }, { sent, leaseMs }) =>
+      decidePending(requests, id, (at) => ({
+        status: 'approving',
+        decided_by: by,
+        decided_at: at,
+        decision_key: key,
+        approval_sent: JSON.stringify(sent),
+        approving_until: at + requireLease(leaseMs),
+      })),
+    takeOver: (decider, leaseMs) => holdApproval(requests, decider, leaseMs, 'lapsed'),
+    renewApproval: (decider, leaseMs) => holdApproval(requests, decider, leaseMs, 'ours'),
     finishApproval: (decider, result) => finishApproval(requests, decider, result),
     reject: ({ id, by, key }, reason) =>
       decidePending(requests, id, (at) => ({
@@ -101,10 +125,6 @@ export function createRefundRequestRepository(db: Kysely<Database>, now: () => n
       decidePending(requests, id, (at) => ({ status: 'failed', decided_by: by, decided_at: at, decision_key: key, error_code: errorCode })),
     expireDue: (ids) => expireDue(requests, ids),
   };
-}
-
-function one({ now }: Requests, row: Selectable<RefundRequestsTable> | undefined): RefundRequestRecord | null {
-  return row === undefined ? null : toRecord(row, now());
 }
 
 async function createRequest({ db, now }: Requests, request: NewRefundRequest): Promise<{ record: RefundRequestRecord; created: boolean }> {
@@ -138,7 +158,33 @@ async function decidePending(
   return one(requests, row);
 }
 
-/** approving → approved or failed, only under the decider who started it (agent and key). */
+function requireLease(leaseMs: number): number {
+  if (!Number.isInteger(leaseMs) || leaseMs <= 0) throw new RangeError(`leaseMs must be a positive integer, got ${String(leaseMs)}`);
+  return leaseMs;
+}
+
+/**
+ * The conditional UPDATE that holds an approval in flight for `leaseMs` more: a takeover (`lapsed`: whoever held it
+ * left it past its hold; the taker becomes its decider) or a resume by its own decider (`ours`). The stored request
+ * to send is never touched: whoever finishes the approval sends exactly what was first decided.
+ */
+async function holdApproval(
+  requests: Requests,
+  { id, by, key }: Decider,
+  leaseMs: number,
+  which: 'lapsed' | 'ours',
+): Promise<RefundRequestRecord | null> {
+  const at = requests.now();
+  let query = requests.db
+    .updateTable('refund_requests')
+    .set({ decided_by: by, decision_key: key, decided_at: at, approving_until: at + requireLease(leaseMs), updated_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'approving');
+  query = which === 'lapsed' ? query.where('approving_until', '<', at) : query.where('decided_by', '=', by).where('decision_key', '=', key);
+  return one(requests, await query.returningAll().executeTakeFirst());
+}
+
+/** approving → approved or failed, only under the decider who holds it (agent and key). */
 async function finishApproval(
   requests: Requests,
   { id, by, key }: Decider,
@@ -156,7 +202,7 @@ async function finishApproval(
       : { status: 'failed', error_code: result.errorCode };
   const row = await requests.db
     .updateTable('refund_requests')
-    .set({ ...set, decided_at: at, updated_at: at })
+    .set({ ...set, decided_at: at, approving_until: null, updated_at: at })
     .where('id', '=', id)
     .where('status', '=', 'approving')
     .where('decided_by', '=', by)
@@ -177,37 +223,6 @@ async function expireDue(requests: Requests, ids: readonly string[] | undefined)
   if (ids !== undefined) query = query.where('id', 'in', [...ids]);
   // RETURNING names exactly the rows this statement moved: a concurrent sweep gets the others, never the same.
   return (await query.returningAll().execute()).map((row) => toRecord(row, at));
-}
-
-function toRow(r: NewRefundRequest, at: number): Insertable<RefundRequestsTable> {
-  requireText('id', r.id);
-  requireText('requestedBy', r.requestedBy);
-  requireText('requestedKey', r.requestedKey);
-  if (!Number.isInteger(r.ttlMs) || r.ttlMs <= 0) throw new RangeError(`ttlMs must be a positive integer, got ${String(r.ttlMs)}`);
-  return {
-    id: r.id,
-    store: r.store,
-    order_id: r.orderId,
-    customer_id: r.customerId,
-    requested_by: r.requestedBy,
-    requested_key: r.requestedKey,
-    ask: JSON.stringify(r.ask),
-    amount: r.amount.amount,
-    limit_amount: r.limit,
-    currency_code: r.amount.currencyCode,
-    requested_at: at,
-    expires_at: at + r.ttlMs,
-    status: 'pending',
-    decided_by: null,
-    decided_at: null,
-    decision_key: null,
-    rejection_reason: null,
-    refund_id: null,
-    refund_amount: null,
-    refund_currency_code: null,
-    error_code: null,
-    updated_at: at,
-  };
 }
 
 async function listByOrders(
@@ -242,54 +257,4 @@ async function listByOrders(
     for (const row of rows) byOrder.get(row.order_id)?.push(toRecord(row, at));
   }
   return byOrder;
-}
-
-/** The contract's status: a pending row past its expiry reads EXPIRED before any sweep turns it so. */
-function statusOf(state: RefundRequestState, expiresAt: number, now: number): RefundRequestStatus {
-  if (state === 'pending' || state === 'approving') return state === 'pending' && expiresAt <= now ? 'EXPIRED' : 'PENDING';
-  return state.toUpperCase() as RefundRequestStatus;
-}
-
-const iso = (value: number | string) => toDate(value).toISOString();
-
-function toRecord(row: Selectable<RefundRequestsTable>, now: number): RefundRequestRecord {
-  const state = row.status as RefundRequestState;
-  const ask = JSON.parse(row.ask) as RefundAsk;
-  const currencyCode = row.currency_code;
-  const shipping = ask.shipping;
-  const decidedAt = toDateOrNull(row.decided_at);
-  // An approval in flight is not a decision yet: the model shows who decided only once it is final.
-  const final = state === 'approved' || state === 'rejected' || state === 'failed';
-  return {
-    id: row.id,
-    store: row.store,
-    orderId: row.order_id,
-    customerId: row.customer_id,
-    status: statusOf(state, Number(row.expires_at), now),
-    requestedBy: row.requested_by,
-    requestedAt: iso(row.requested_at),
-    expiresAt: iso(row.expires_at),
-    amount: { amount: row.amount, currencyCode },
-    limit: { amount: row.limit_amount, currencyCode },
-    lineItems: ask.lineItems,
-    shippingFull: shipping !== null && 'full' in shipping,
-    shippingAmount:
-      shipping !== null && 'amount' in shipping ? { amount: shipping.amount, currencyCode: shipping.currencyCode ?? currencyCode } : null,
-    note: ask.note,
-    toStoreCredit: ask.toStoreCredit,
-    notifyCustomer: ask.notifyCustomer,
-    decidedBy: final ? row.decided_by : null,
-    decidedAt: final && decidedAt ? decidedAt.toISOString() : null,
-    rejectionReason: row.rejection_reason,
-    refund:
-      row.refund_id && row.refund_amount && row.refund_currency_code
-        ? { id: row.refund_id, total: { amount: row.refund_amount, currencyCode: row.refund_currency_code } }
-        : null,
-    errorCode: row.error_code,
-    state,
-    requestedKey: row.requested_key,
-    decision:
-      row.decided_by && row.decision_key && decidedAt ? { by: row.decided_by, key: row.decision_key, at: decidedAt.toISOString() } : null,
-    ask,
-  };
 }

@@ -1,6 +1,8 @@
 /**
  * The refund-request repository on a real SQLite file and on PostgreSQL: idempotent creation, the per-order list, the
- * conditional moves (of concurrent deciders exactly one wins, also across two connections), and the expiry sweep.
+ * conditional moves (of concurrent deciders exactly one wins, also across two connections), the takeover of an
+ * approval left past its hold (one of concurrent takers wins, the stored refund comes back unchanged), and the expiry
+ * sweep.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type NewRefundRequest, type RefundRequestRecord, type Store } from '../../src/store/index.js';
@@ -57,8 +59,31 @@ const pendingRecord = (at = T0): RefundRequestRecord => ({
   state: 'pending',
   requestedKey: 'key-1',
   decision: null,
+  approving: null,
   ask,
 });
+
+/** What an approval stores at the move to approving (a RefundSent as JSON): given back exactly, whoever holds it. */
+const SENT = {
+  shopifyKey: '5f1c0ffee5f1c0ffee5f1c0ffee5f1c0ffee5f1c0ffee5f1c0ffee5f1c0ffee0',
+  input: {
+    orderId: 'gid://shopify/Order/1',
+    currency: 'USD',
+    note: 'damaged in transit – “crushed” box',
+    notify: true,
+    refundLineItems: [
+      { lineItemId: 'gid://shopify/LineItem/11', quantity: 2, restockType: 'RETURN', locationId: 'gid://shopify/Location/3' },
+    ],
+    shipping: { amount: '4.50' },
+    transactions: [
+      { orderId: 'gid://shopify/Order/1', parentId: 'gid://shopify/OrderTransaction/9', gateway: '', kind: 'REFUND', amount: '320.00' },
+    ],
+  },
+  explicitLines: true,
+  customerId: null,
+  suggested: { amount: '320.00', currencyCode: 'USD' },
+};
+const LEASE = 10_000;
 
 describe.each(databases)('refund requests on $name', (database) => {
   let store: TestStore;
@@ -140,7 +165,10 @@ describe.each(databases)('refund requests on $name', (database) => {
     await withOther(async (other) => {
       const won = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          (i % 2 ? other : store).refundRequests.startApproval({ id: newRequest().id, by: `approver-${i}`, key: `k-${i}` }),
+          (i % 2 ? other : store).refundRequests.startApproval(
+            { id: newRequest().id, by: `approver-${i}`, key: `k-${i}` },
+            { sent: { ...SENT, by: i }, leaseMs: LEASE },
+          ),
         ),
       );
       const winners = won.filter((r): r is RefundRequestRecord => r !== null);
@@ -149,7 +177,8 @@ describe.each(databases)('refund requests on $name', (database) => {
       const i = won.indexOf(winner!);
       const decision = { by: `approver-${i}`, key: `k-${i}`, at: at(HOUR).toISOString() };
       // Approving is not a decision yet: it reads PENDING with no decider, and nobody else can decide it.
-      expect(winner).toEqual({ ...pendingRecord(), state: 'approving', decision });
+      const approving = { sent: { ...SENT, by: i }, until: at(HOUR + LEASE).toISOString(), lapsed: false };
+      expect(winner).toEqual({ ...pendingRecord(), state: 'approving', decision, approving });
       const decider = { id: newRequest().id, by: `approver-${i}`, key: `k-${i}` };
       expect(await store.refundRequests.reject({ ...decider, by: 'other' }, 'no')).toBeNull();
       expect(await store.refundRequests.fail({ ...decider, by: 'other' }, 'X')).toBeNull();
@@ -170,10 +199,67 @@ describe.each(databases)('refund requests on $name', (database) => {
     });
   });
 
+  it('takeover: not before the hold lapses; then exactly one of concurrent takers wins, holding the stored refund unchanged', async () => {
+    await store.refundRequests.create(newRequest());
+    const id = newRequest().id;
+    const left = { id, by: 'approver-died', key: 'k-died' };
+    // Nothing to take over while pending.
+    expect(await store.refundRequests.takeOver({ id, by: 'boss', key: 'k' }, LEASE)).toBeNull();
+    clock = at(HOUR);
+    await store.refundRequests.startApproval(left, { sent: SENT, leaseMs: LEASE });
+
+    // The hold ends at HOUR + LEASE: up to and at that instant it is the approver's own.
+    clock = at(HOUR + LEASE);
+    expect((await store.refundRequests.get(id))!.approving).toEqual({ sent: SENT, until: at(HOUR + LEASE).toISOString(), lapsed: false });
+    expect(await store.refundRequests.takeOver({ id, by: 'boss-0', key: 't-0' }, LEASE)).toBeNull();
+
+    clock = at(HOUR + LEASE + 1);
+    expect((await store.refundRequests.get(id))!.approving).toEqual({ sent: SENT, until: at(HOUR + LEASE).toISOString(), lapsed: true });
+    await withOther(async (other) => {
+      const taken = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 ? other : store).refundRequests.takeOver({ id, by: `boss-${i}`, key: `t-${i}` }, 2 * LEASE),
+        ),
+      );
+      const winners = taken.filter((r): r is RefundRequestRecord => r !== null);
+      expect(winners).toHaveLength(1);
+      const i = taken.indexOf(winners[0]!);
+      const taker = { id, by: `boss-${i}`, key: `t-${i}` };
+      expect(winners[0]).toEqual({
+        ...pendingRecord(),
+        state: 'approving',
+        decision: { by: taker.by, key: taker.key, at: at(HOUR + LEASE + 1).toISOString() },
+        approving: { sent: SENT, until: at(HOUR + 3 * LEASE + 1).toISOString(), lapsed: false },
+      });
+      // The approver who left it can no longer resume or finish it; a second takeover waits for the new hold.
+      const refund = { id: 'gid://shopify/Refund/5', total: { amount: '320.00', currencyCode: 'USD' } };
+      expect(await other.refundRequests.renewApproval(left, LEASE)).toBeNull();
+      expect(await other.refundRequests.finishApproval(left, { refund })).toBeNull();
+      expect(await other.refundRequests.takeOver({ id, by: 'late', key: 'late' }, LEASE)).toBeNull();
+      // The taker resumes (its retry) and finishes; then nothing is left to take over.
+      clock = at(HOUR + 2 * LEASE);
+      expect((await store.refundRequests.renewApproval(taker, LEASE))!.approving).toEqual({
+        sent: SENT,
+        until: at(HOUR + 3 * LEASE).toISOString(),
+        lapsed: false,
+      });
+      expect(await store.refundRequests.finishApproval(taker, { refund })).toMatchObject({
+        status: 'APPROVED',
+        decidedBy: taker.by,
+        refund,
+        state: 'approved',
+        approving: null,
+      });
+      clock = at(HOUR + 10 * LEASE);
+      expect(await store.refundRequests.takeOver({ id, by: 'late', key: 'late' }, LEASE)).toBeNull();
+      expect(await store.refundRequests.renewApproval(taker, LEASE)).toBeNull();
+    });
+  });
+
   it('an approval that Shopify refused ends failed with its code', async () => {
     await store.refundRequests.create(newRequest());
     const decider = { id: newRequest().id, by: 'boss', key: 'k' };
-    await store.refundRequests.startApproval(decider);
+    await store.refundRequests.startApproval(decider, { sent: SENT, leaseMs: LEASE });
     expect(await store.refundRequests.finishApproval(decider, { errorCode: 'SHOPIFY_USER_ERROR' })).toMatchObject({
       status: 'FAILED',
       decidedBy: 'boss',
@@ -197,7 +283,7 @@ describe.each(databases)('refund requests on $name', (database) => {
       decision: { by: 'boss', key: 'k-reject', at: at(60_000).toISOString() },
     });
     expect(await store.refundRequests.reject(decider, 'again')).toBeNull();
-    expect(await store.refundRequests.startApproval({ ...decider, by: 'other' })).toBeNull();
+    expect(await store.refundRequests.startApproval({ ...decider, by: 'other' }, { sent: SENT, leaseMs: LEASE })).toBeNull();
 
     await store.refundRequests.create(newRequest({ id: 'rr_00000000000000000000000000000002', requestedKey: 'key-2' }));
     const failed = await store.refundRequests.fail(
@@ -218,7 +304,8 @@ describe.each(databases)('refund requests on $name', (database) => {
     const read = await store.refundRequests.get(newRequest().id);
     expect([read!.status, read!.state]).toEqual(['EXPIRED', 'pending']);
     const decider = { id: newRequest().id, by: 'boss', key: 'k' };
-    expect(await store.refundRequests.startApproval(decider)).toBeNull();
+    expect(await store.refundRequests.startApproval(decider, { sent: SENT, leaseMs: LEASE })).toBeNull();
+    expect(await store.refundRequests.takeOver(decider, LEASE)).toBeNull();
     expect(await store.refundRequests.reject(decider, 'late')).toBeNull();
     expect(await store.refundRequests.fail(decider, 'X')).toBeNull();
 
