@@ -1,7 +1,8 @@
 /**
  * An approval whose approver died must not stay stuck (issue 15): approver A wins the request (approving), sends
  * refundCreate, and its answer is lost; A never retries. Until A's hold lapses nobody else can decide the request
- * (REQUEST_NOT_PENDING, naming when the hold ends, nothing sent); after it, approver B takes the approval over and
+ * (REQUEST_NOT_PENDING, naming when the hold ends, nothing sent), and no rejection ever can (the refund may have been
+ * made); after the hold, approver B takes the approval over and
  * resends exactly the stored refundCreate under the request's Shopify key: if Shopify made A's refund, B gets that one;
  * if A's request never reached Shopify, B's makes it. One refund either way (the simulator is the oracle). A's own
  * later retry then learns who finished the approval. Shopify timeouts are short so the hold is about 3 s.
@@ -61,6 +62,8 @@ const REFUND = `mutation($input: ShopifyRefundOrderInput!) { refundOrder(input: 
 const APPROVE = `mutation($input: ShopifyApproveRefundRequestInput!) {
   approveRefundRequest(input: $input) { refundRequest { ${REQUEST_FIELDS} } refund { id total ${MONEY} } userErrors { field message code } }
 }`;
+
+const REJECT = `mutation($input: ShopifyRejectRefundRequestInput!) { rejectRefundRequest(input: $input) { userErrors { field message code } } }`;
 
 const approve = (agent: Agent, id: string, idempotencyKey = newKey()) => as(agent, APPROVE, { input: { id, idempotencyKey } });
 const refundCreates = async () => (await simStats(h)).byOperation.ActionRefundCreate ?? 0;
@@ -172,6 +175,15 @@ describe('an approval left approving by an approver who never comes back', () =>
 
     await sleep(Date.parse(left.until) - Date.now() + 100);
     expect((await simOrder(h, order.id)).refunds).toEqual([]);
+    // Past the hold, a rejection still cannot end it (the refund may have been made): only an approval finishes it.
+    const rejected = await as(B, REJECT, { input: { id, reason: 'too late', idempotencyKey: newKey() } });
+    expect(rejected.body.data.rejectRefundRequest.userErrors).toEqual([
+      {
+        field: ['input', 'id'],
+        message: `this refund request is being approved by ${A.sub} at ${left.at}, whose hold on it ended at ${left.until}: approving it (not rejecting) finishes that approval, whose refund may already be made`,
+        code: 'REQUEST_NOT_PENDING',
+      },
+    ]);
     const taken = await approve(B, id);
     const [made] = (await simOrder(h, order.id)).refunds;
     const refund = { id: made!.id, total: unitPrice(order) };
