@@ -2,10 +2,10 @@
  * An approval whose approver died must not stay stuck (issue 15): approver A wins the request (approving), sends
  * refundCreate, and its answer is lost; A never retries. Until A's hold lapses nobody else can decide the request
  * (REQUEST_NOT_PENDING, naming when the hold ends, nothing sent), and no rejection ever can (the refund may have been
- * made); after the hold, approver B takes the approval over and
- * resends exactly the stored refundCreate under the request's Shopify key: if Shopify made A's refund, B gets that one;
- * if A's request never reached Shopify, B's makes it. One refund either way (the simulator is the oracle). A's own
- * later retry then learns who finished the approval. Shopify timeouts are short so the hold is about 3 s.
+ * made); after the hold, approver B takes the approval over and resends exactly the stored refundCreate under the
+ * request's Shopify key: if Shopify made A's refund, B gets that one; if A's request never reached Shopify, B's makes
+ * it. One refund either way (the simulator is the oracle). A's own later retry then learns who finished the approval.
+ * Shopify timeouts are short so the hold is about 3 s.
  */
 import { startSimulator, type Simulator } from 'shopify-admin-simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
