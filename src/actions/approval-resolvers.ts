@@ -22,7 +22,7 @@ import { payloadOrder } from './orders.js';
 import { approveSpec, rejectSpec, type DecisionOutcome, type DecisionRequest, type RejectRequest } from './refund-approval.js';
 import { isRefundRequestId } from './refund-hold.js';
 import { requireApproverLimit } from './refund-limits.js';
-import { requireIdempotencyKey, requireSafeText } from './validate.js';
+import { freeText, requireIdempotencyKey } from './validate.js';
 
 /** Longest rejection reason. */
 export const MAX_REJECTION_REASON = 1000;
@@ -108,12 +108,10 @@ function parseDecision(input: ShopifyApproveRefundRequestInput): DecisionRequest
   return { idempotencyKey: requireIdempotencyKey(input.idempotencyKey), id: input.id };
 }
 
-function parseReject(input: ShopifyRejectRefundRequestInput): RejectRequest {
-  const reason = input.reason.trim();
-  if (reason.length < 1 || reason.length > MAX_REJECTION_REASON) {
-    throw new BadInputError('input.reason', `must be 1 to ${MAX_REJECTION_REASON} characters, got ${reason.length}`);
-  }
-  return { ...parseDecision(input), reason: requireSafeText(reason, 'input.reason') };
+/** Checks a rejectRefundRequest input: the reason is free text for the requester, required, line breaks allowed. */
+export function parseReject(input: ShopifyRejectRefundRequestInput): RejectRequest {
+  const reason = freeText(input.reason, 'input.reason', { max: MAX_REJECTION_REASON, multiline: true, required: true });
+  return { ...parseDecision(input), reason };
 }
 
 export const approveRefundRequest: MutationResolvers['approveRefundRequest'] = (_root, { input }, ctx) =>

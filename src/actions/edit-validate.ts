@@ -12,7 +12,7 @@ import { BadInputError } from '../errors.js';
 import { requireGid } from '../domain/ids.js';
 import type { MailingAddress } from '../domain/model.js';
 import { parseAddressInput } from './address-input.js';
-import { requireIdempotencyKey, requireSafeText } from './validate.js';
+import { freeText, requireIdempotencyKey, requireSafeText } from './validate.js';
 
 /** Longest order note the contract accepts. */
 export const MAX_ORDER_NOTE = 5000;
@@ -42,15 +42,11 @@ export interface AddressRequest {
   address: MailingAddress;
 }
 
-/** Checks an updateOrderNote input: a blank note clears it; otherwise at most 5000 characters of safe text. */
+/** Checks an updateOrderNote input: a blank note clears it, else at most 5000 characters of free text (line breaks allowed). */
 export function parseNote(input: ShopifyUpdateOrderNoteInput): NoteRequest {
   const idempotencyKey = requireIdempotencyKey(input.idempotencyKey);
   const orderId = requireGid(input.orderId, 'Order', 'input.orderId');
-  const text = input.note?.trim() ?? '';
-  if (text === '') return { idempotencyKey, orderId, note: null };
-  const length = [...text].length;
-  if (length > MAX_ORDER_NOTE) throw new BadInputError('input.note', `must be at most ${MAX_ORDER_NOTE} characters, got ${length}`);
-  return { idempotencyKey, orderId, note: requireSafeText(text, 'input.note') };
+  return { idempotencyKey, orderId, note: freeText(input.note, 'input.note', { max: MAX_ORDER_NOTE, multiline: true }) };
 }
 
 /**

@@ -9,14 +9,12 @@ import type { MailingAddress } from '../domain/model.js';
 import { requireIntInRange } from '../domain/numbers.js';
 import { BadInputError } from '../errors.js';
 import { parseAddressInput } from './address-input.js';
-import { requireIdempotencyKey } from './validate.js';
+import { freeText, requireIdempotencyKey } from './validate.js';
 
 /** Most line items one replacement may name. */
 export const MAX_REPLACEMENT_LINES = 100;
 /** Longest reason, in characters. */
 export const MAX_REASON = 1000;
-/** Control characters (line breaks too: the reason is one line of the new order's note) and bidirectional marks. */
-const UNSAFE_IN_REASON = /[\p{Cc}\p{Cs}\u2028\u2029\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 
 /** A checked createReplacementOrder input. */
 export interface ReplacementRequest {
@@ -54,17 +52,7 @@ export function parseReplacement(input: ShopifyCreateReplacementOrderInput): Rep
   };
 }
 
-/** The reason trimmed, at most MAX_REASON characters, one line with no control or bidirectional character. */
+/** The reason as free text on one line (it is one line of the new order's note); null when left out or blank. */
 function parseReason(value: string | null | undefined): string | null {
-  if (value == null) return null;
-  const reason = value.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
-  if (reason === '') return null;
-  const length = [...reason].length;
-  if (length > MAX_REASON) throw new BadInputError('input.reason', `must be at most ${MAX_REASON} characters, got ${length}`);
-  const bad = UNSAFE_IN_REASON.exec(reason);
-  if (bad) {
-    const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-    throw new BadInputError('input.reason', `must not contain control, line-break or bidirectional characters, found U+${code}`);
-  }
-  return reason;
+  return freeText(value, 'input.reason', { max: MAX_REASON, multiline: false });
 }

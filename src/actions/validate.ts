@@ -14,27 +14,37 @@ import type {
 import { parseDateTime } from '../scalars.js';
 import { hasProfileIdLength, PROFILE_ID_LENGTH_RULE, requireGid } from '../domain/ids.js';
 import { requireIntInRange } from '../domain/numbers.js';
+import { optionalCurrency, positiveAmount } from './money-input.js';
+
+// Their home is ./money-input.ts; still exported here for the modules that import them from here.
+export { compareDecimal, MAX_AMOUNT, MAX_AMOUNT_DECIMALS } from './money-input.js';
 
 /** Most line items one refund may name (Shopify's input-array limit). */
 export const MAX_REFUND_LINES = 250;
 /** Largest usageLimit a support-desk discount may have. */
 export const MAX_USAGE_LIMIT = 1000;
 const MAX_NOTE = 1000;
-/**
- * Largest amount any money input may have, in any currency: large enough for currencies with small units (a
- * 2 000 000 VND voucher is about 80 USD), far below where a typo like 999999999999.999 would be taken at its word.
- */
-export const MAX_AMOUNT = '100000000.00';
-/** Decimals a money input may have (Shopify rounds more away silently; we refuse instead). */
-export const MAX_AMOUNT_DECIMALS = 2;
 /** Longest discount code Shopify accepts. */
 export const MAX_CODE_LENGTH = 255;
-const AMOUNT_SHAPE = /^\d{1,20}(\.\d{1,20})?$/;
-const CURRENCY = /^[A-Z]{3}$/;
 /** Anything that does not print as itself: controls, format (zero-width, bidi, BOM), surrogates, private use, unassigned, spaces. */
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Z}\s]/u;
-/** In free text: controls other than tab and line breaks, and the bidirectional marks that reorder what staff read. */
-const UNSAFE_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
+/**
+ * In an idempotency key: controls other than tab and line breaks (refused apart), and the bidirectional marks. Kept
+ * as it was when keys were first stored: a wider rule would refuse the retry of a request already made.
+ */
+const UNSAFE_IN_KEY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
+/**
+ * What free text refuses: controls (Cc), format characters (Cf: bidirectional marks, zero-width spaces, the BOM,
+ * invisible tag characters), lone surrogates (Cs), and the line and paragraph separators, which UIs break lines at
+ * or not as they please. ZWNJ and ZWJ are the exceptions: Persian and Indic spelling and emoji sequences need them.
+ */
+const UNSAFE_ONE_LINE = /(?![\u200C\u200D])[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/u;
+/** The same, with tab, LF and CR allowed: the line breaks a text box types. */
+const UNSAFE_MULTILINE = /(?![\t\n\r\u200C\u200D])[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/u;
+/** The format characters that reorder text (Trojan Source): named as bidirectional in messages, like controls. */
+const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+/** Blanks trimmed around free text: what a paste or a text box adds. Anything invisible is refused, not hidden. */
+const SURROUNDING_BLANKS = /^[ \t\r\n]+|[ \t\r\n]+$/g;
 
 export interface CancelRequest {
   idempotencyKey: string;
@@ -91,7 +101,7 @@ export function isIdempotencyKey(value: unknown): value is string {
     value.length >= 1 &&
     value.length <= 255 &&
     value.trim() !== '' &&
-    firstMatch(value, UNSAFE_IN_TEXT) === null &&
+    firstMatch(value, UNSAFE_IN_KEY) === null &&
     !/[\t\n\r]/.test(value)
   );
 }
@@ -99,7 +109,7 @@ export function isIdempotencyKey(value: unknown): value is string {
 /** The idempotency key: 1 to 255 printable characters, used as given (it is opaque to us, but it is stored and logged). */
 export function requireIdempotencyKey(value: string): string {
   if (!isIdempotencyKey(value)) {
-    const found = typeof value === 'string' ? (firstMatch(value, /[\t\n\r]/) ?? firstMatch(value, UNSAFE_IN_TEXT)) : null;
+    const found = typeof value === 'string' ? (firstMatch(value, /[\t\n\r]/) ?? firstMatch(value, UNSAFE_IN_KEY)) : null;
     throw new BadInputError(
       'input.idempotencyKey',
       `must be 1 to 255 printable characters (a UUID per action is a good choice)${found ? `, found ${found}` : ''}`,
@@ -108,11 +118,49 @@ export function requireIdempotencyKey(value: string): string {
   return value;
 }
 
-/** Refuses text with control or bidirectional characters (tabs and line breaks are fine in notes). */
+/** How one free-text field is checked by freeText(). */
+export interface FreeTextRule {
+  /** Most characters, counted in code points: an emoji is one character, as people count, not two UTF-16 units. */
+  max: number;
+  /** Whether tabs and line breaks may appear inside (a note), or the text is one line (an address line, a reason). */
+  multiline: boolean;
+  /** Whether a blank text is refused ("must be 1 to max characters, got 0") instead of read as null. */
+  required?: boolean;
+}
+
+/**
+ * The one check of free text an agent types (notes, reasons, address lines): surrounding ASCII blanks trimmed; blank
+ * is null (or refused when required); at most `rule.max` code points; no control, format (bidirectional, zero-width,
+ * BOM) or lone-surrogate character, nor a line break unless `rule.multiline`. BAD_USER_INPUT names the field, the
+ * rule and the length or the code point found, never the text.
+ */
+export function freeText(value: string | null | undefined, field: string, rule: FreeTextRule & { required: true }): string;
+export function freeText(value: string | null | undefined, field: string, rule: FreeTextRule): string | null;
+export function freeText(value: string | null | undefined, field: string, rule: FreeTextRule): string | null {
+  const text = (value ?? '').replace(SURROUNDING_BLANKS, '');
+  const length = [...text].length;
+  if (rule.required && (length < 1 || length > rule.max))
+    throw new BadInputError(field, `must be 1 to ${rule.max} characters, got ${length}`);
+  if (length > rule.max) throw new BadInputError(field, `must be at most ${rule.max} characters, got ${length}`);
+  if (text === '') return null;
+  return refuseUnsafe(text, field, rule.multiline);
+}
+
+/** Refuses text with control, format or bidirectional characters (tabs and line breaks are fine, as in notes). */
 export function requireSafeText(value: string, field: string): string {
-  const found = firstMatch(value, UNSAFE_IN_TEXT);
-  if (found) throw new BadInputError(field, `must not contain control or bidirectional characters, found ${found}`);
-  return value;
+  return refuseUnsafe(value, field, true);
+}
+
+/** The text itself, or BAD_USER_INPUT naming the first character free text refuses (see UNSAFE_ONE_LINE). */
+function refuseUnsafe(text: string, field: string, multiline: boolean): string {
+  const bad = (multiline ? UNSAFE_MULTILINE : UNSAFE_ONE_LINE).exec(text)?.[0];
+  if (bad === undefined) return text;
+  const found = `U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  // Controls and bidirectional marks keep the words the contract documents; other format characters are named apart.
+  if (/\p{Cf}/u.test(bad) && !BIDI.test(bad))
+    throw new BadInputError(field, `must not contain invisible format characters, found ${found}`);
+  const kinds = multiline ? 'control or bidirectional' : 'control, line-break or bidirectional';
+  throw new BadInputError(field, `must not contain ${kinds} characters, found ${found}`);
 }
 
 /** A discount code: 1 to 255 characters, each printing as itself (no spaces, controls, invisible or bidi characters). */
@@ -123,50 +171,6 @@ export function requireCode(value: string, field: string): string {
   const length = [...value].length;
   if (length < 1 || length > MAX_CODE_LENGTH) throw new BadInputError(field, `${problem}, got ${length} characters`);
   return value;
-}
-
-/** An ISO 4217 code as the input wrote it (absent stays absent). */
-function optionalCurrency(value: string | null | undefined, field: string): string | undefined {
-  if (value == null) return undefined;
-  if (!CURRENCY.test(value))
-    throw new BadInputError(
-      field,
-      `must be an ISO 4217 code of three capital letters such as "USD", got ${JSON.stringify(value.slice(0, 20))}`,
-    );
-  return value;
-}
-
-/** Compares two non-negative decimal strings exactly (no floats): negative, zero or positive like a comparator. */
-export function compareDecimal(a: string, b: string): number {
-  const [ai = '0', af = ''] = a.split('.');
-  const [bi = '0', bf = ''] = b.split('.');
-  const scale = Math.max(af.length, bf.length);
-  const x = BigInt(ai + af.padEnd(scale, '0'));
-  const y = BigInt(bi + bf.padEnd(scale, '0'));
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-/** A money input: more than 0, at most MAX_AMOUNT, at most 2 decimals (never rounded for the agent). */
-export function positiveAmount(value: string, field: string): string {
-  const v = value.trim();
-  if (!AMOUNT_SHAPE.test(v))
-    throw new BadInputError(field, `must be a decimal string like "10.00", got ${JSON.stringify(value.slice(0, 40))}`);
-  const decimals = v.split('.')[1]?.length ?? 0;
-  if (compareDecimal(v, '0') <= 0 || compareDecimal(v, MAX_AMOUNT) > 0 || decimals > MAX_AMOUNT_DECIMALS) {
-    throw new BadInputError(
-      field,
-      `must be more than 0 and at most ${MAX_AMOUNT}, with at most ${MAX_AMOUNT_DECIMALS} decimals, got ${JSON.stringify(v)}`,
-    );
-  }
-  return v;
-}
-
-function optionalText(value: string | null | undefined, field: string, max: number): string | null {
-  if (value === null || value === undefined) return null;
-  const v = value.trim();
-  if (v.length > max) throw new BadInputError(field, `must be at most ${max} characters`);
-  requireSafeText(v, field);
-  return v === '' ? null : v;
 }
 
 /** Checks a cancelOrder input. */
@@ -184,7 +188,7 @@ export function parseCancel(input: ShopifyCancelOrderInput): CancelRequest {
     refundTo: !input.refund ? null : toStoreCredit ? 'store_credit' : 'original',
     restock: input.restock,
     notifyCustomer: input.notifyCustomer ?? false,
-    staffNote: optionalText(input.staffNote, 'input.staffNote', MAX_NOTE),
+    staffNote: freeText(input.staffNote, 'input.staffNote', { max: MAX_NOTE, multiline: true }),
   };
 }
 
@@ -219,7 +223,7 @@ export function parseRefund(input: ShopifyRefundOrderInput): RefundRequest {
     orderId,
     lineItems,
     shipping,
-    note: optionalText(input.note, 'input.note', MAX_NOTE),
+    note: freeText(input.note, 'input.note', { max: MAX_NOTE, multiline: true }),
     notifyCustomer: input.notifyCustomer ?? false,
     toStoreCredit: input.toStoreCredit ?? false,
   };
@@ -262,7 +266,7 @@ export function parseDiscount(input: ShopifyCreateDiscountInput, now: number): D
     value = { amount: positiveAmount(input.amount!, 'input.amount') };
   }
   // Only pasted ASCII blanks are trimmed: String.trim would also drop a BOM or NBSP, which must be refused, not hidden.
-  const code = input.code == null ? null : requireCode(input.code.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ''), 'input.code');
+  const code = input.code == null ? null : requireCode(input.code.replace(SURROUNDING_BLANKS, ''), 'input.code');
   const endsAt = input.endsAt == null ? null : futureDateTime(input.endsAt, 'input.endsAt', now);
 
   const usageLimit = requireIntInRange(input.usageLimit ?? 1, 1, MAX_USAGE_LIMIT, 'input.usageLimit', 'a whole number');

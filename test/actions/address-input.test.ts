@@ -73,7 +73,7 @@ describe('parseAddressInput', () => {
     });
   });
 
-  it('refuses control, line-break and bidirectional characters in any field', () => {
+  it('refuses control, line-break, bidirectional and invisible format characters in any field', () => {
     expect(refusal({ ...MINIMAL, address1: '12 St\nJames' })).toEqual({
       field: 'input.address.address1',
       message: 'input.address.address1: must not contain control, line-break or bidirectional characters, found U+000A',
@@ -82,15 +82,21 @@ describe('parseAddressInput', () => {
     expect(refusal({ ...MINIMAL, zip: '12\u0000' }).field).toBe('input.address.zip');
     expect(refusal({ ...MINIMAL, phone: '1\u2028' }).field).toBe('input.address.phone');
     expect(refusal({ ...MINIMAL, city: 'Lon\uD800don' }).message).toContain('found U+D800');
+    expect(refusal({ ...MINIMAL, zip: 'SW1Y\u200B4JH' })).toEqual({
+      field: 'input.address.zip',
+      message: 'input.address.zip: must not contain invisible format characters, found U+200B',
+    });
   });
 
   it('refuses a country code that is not two capital letters of the pinned CountryCode enum', () => {
+    const rule = 'input.address.countryCode: must be an ISO 3166-1 alpha-2 code of two capital letters such as "US", got';
     expect(refusal({ ...MINIMAL, countryCode: 'gb' })).toEqual({
       field: 'input.address.countryCode',
-      message:
-        'input.address.countryCode: must be an ISO 3166-1 alpha-2 code of two capital letters such as "US", got "gb" (did you mean "GB"?)',
+      message: `${rule} lower-case letters (write the code in capitals)`,
     });
-    expect(refusal({ ...MINIMAL, countryCode: 'GBR' }).message).toContain('got "GBR"');
+    expect(refusal({ ...MINIMAL, countryCode: 'GBR' }).message).toBe(`${rule} 3 characters`);
+    expect(refusal({ ...MINIMAL, countryCode: 'G1' }).message).toBe(`${rule} characters other than the letters A to Z`);
+    expect(refusal({ ...MINIMAL, countryCode: 'ÉU' }).message).toBe(`${rule} characters other than the letters A to Z`);
     expect(refusal({ ...MINIMAL, countryCode: 'QQ' }).message).toBe(
       'input.address.countryCode: "QQ" is not an ISO 3166-1 alpha-2 country code Shopify knows',
     );
@@ -114,6 +120,11 @@ describe('parseAddressInput', () => {
     const secret = 'Secret Street 1\u0007';
     expect(refusal({ ...MINIMAL, address1: secret }).message).not.toContain('Secret');
     expect(refusal({ ...MINIMAL, lastName: 'L'.repeat(300) }).message).not.toContain('LLL');
+    // A street typed into the country code, or a name: said what is wrong, not repeated.
+    expect(refusal({ ...MINIMAL, countryCode: 'Secret Street 1' }).message).toBe(
+      'input.address.countryCode: must be an ISO 3166-1 alpha-2 code of two capital letters such as "US", got 15 characters',
+    );
+    expect(refusal({ ...MINIMAL, countryCode: 'Jo' }).message).not.toContain('Jo');
   });
 });
 
