@@ -5,7 +5,7 @@
  * made); after the hold, approver B takes the approval over and resends exactly the stored refundCreate under the
  * request's Shopify key: if Shopify made A's refund, B gets that one; if A's request never reached Shopify, B's makes
  * it. One refund either way (the simulator is the oracle). A's own later retry then learns who finished the approval.
- * Shopify timeouts are short so the hold is about 3 s.
+ * Shopify timeouts are short so the hold is 4 s.
  */
 import { startSimulator, type Simulator } from 'shopify-admin-simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,9 +41,10 @@ beforeAll(async () => {
     simulator,
     env: {
       SHOPIFY_REFUND_LIMITS: `shopify:orders:refund=${LIMIT}, shopify:orders:refund:approve=none`,
-      // A lost answer is noticed within about a second; the approver's hold is 2 × (300 + 800) + 1000 ms.
-      SHOPIFY_TIMEOUT_MS: '300',
-      SHOPIFY_MAX_WAIT_MS: '800',
+      // The approver's hold is 2 × (1000 + 500) + 1000 ms. A refundCreate without an answer is noticed after 1 s and
+      // not resent (the first timeout already passes the 500 ms deadline); reads have a second, even on a busy machine.
+      SHOPIFY_TIMEOUT_MS: '1000',
+      SHOPIFY_MAX_WAIT_MS: '500',
     },
   });
   pick = orderPicker(h);
@@ -74,6 +75,7 @@ async function heldRequest(): Promise<{ order: SimOrder; id: string }> {
   const order = await pick((o) => paidOrder(1)(o) && cents(o.lineItems[0]!.discountedUnitPrice) > cents(LIMIT));
   const input = { orderId: order.id, lineItems: [{ lineItemId: order.lineItems[0]!.id, quantity: 1 }], idempotencyKey: newKey() };
   const res = await as(REQUESTER, REFUND, { input });
+  expect(res.body.errors).toBeUndefined();
   expect(res.body.data.refundOrder.refundRequest.status).toBe('PENDING');
   return { order, id: res.body.data.refundOrder.refundRequest.id };
 }
@@ -104,8 +106,8 @@ async function refundsOf(orderId: string, n: number): Promise<SimOrder['refunds'
 describe('an approval left approving by an approver who never comes back', () => {
   it('Shopify made the refund: B is refused until the hold lapses, then takes over and gets that same refund; A learns B finished it', async () => {
     const { order, id } = await heldRequest();
-    // Every refundCreate attempt (the client resends it: it is replay-safe) answers after our timeout, yet is made.
-    const left = await approvalLost(id, { latencyMs: 1_500 });
+    // refundCreate answers after our timeout, yet is made (a second after A gave up on it).
+    const left = await approvalLost(id, { latencyMs: 2_000 });
     const creates = await refundCreates();
 
     // Before the hold lapses: REQUEST_NOT_PENDING, saying when it ends; the request still reads PENDING, nobody decided.
@@ -168,8 +170,8 @@ describe('an approval left approving by an approver who never comes back', () =>
 
   it("A's refundCreate never reached Shopify: after the hold, B's takeover makes the refund, exactly one", async () => {
     const { order, id } = await heldRequest();
-    // Every attempt hangs before the simulator executes anything: nothing is refunded.
-    const left = await approvalLost(id, { hangNext: 10 });
+    // The request hangs before the simulator executes anything: nothing is refunded.
+    const left = await approvalLost(id, { hangNext: 1 });
     const creates = await refundCreates();
     expect((await simOrder(h, order.id)).refunds).toEqual([]);
 
