@@ -33,9 +33,10 @@ export async function requireEditOrder(ctx: ActingContext, id: string): Promise<
 }
 
 /**
- * Shopify's refusals with their paths in the agent's input (`["shippingAddress","zip"]` → `["input","address","zip"]`,
- * `["id"]` → `["input","orderId"]`); a leading `input` (the argument's own name) is dropped first. Shopify's UserError
- * of these mutations has no code: each gets SHOPIFY_USER_ERROR.
+ * Shopify's refusals with their paths in the agent's input (`["shippingAddress","province"]` →
+ * `["input","address","provinceCode"]`, `["id"]` → `["input","orderId"]`): only names our input has (./user-errors.ts);
+ * a leading `input` (the argument's own name) is dropped first. Shopify's UserError of these mutations has no code:
+ * each gets SHOPIFY_USER_ERROR.
  */
 export function editUserErrors(errors: readonly ShopifyUserError[], fields: Record<string, string>): UserError[] {
   const relative = errors.map((e) => (e.field?.[0] === 'input' ? { ...e, field: e.field.slice(1) } : e));
