@@ -19,7 +19,8 @@ import { orderPlan, PRODUCTS_PLAN, selectedFieldNames } from '../src/profile/sel
 import type { FetchPlan } from '../src/domain/lookup.js';
 import { LINE_ITEMS_FIRST, LINE_ITEMS_FOLLOW_UPS } from '../src/shopify/customers.js';
 import { emailQuery } from '../src/shopify/search-syntax.js';
-import { CUSTOMER_CARD, ORDER_LINE_ITEMS, PROFILE_LINE_ITEM, PROFILE_ORDER } from '../src/shopify/operations.js';
+import { CUSTOMER_CARD, ORDER_LINE_ITEMS } from '../src/shopify/operations.js';
+import { PROFILE_LINE_ITEM, PROFILE_ORDER } from '../src/shopify/order-fragment-operations.js';
 import { ADMIN_API_VERSION } from '../src/shopify/schema.js';
 import { parseStoreDomain, type StoreEndpoint } from '../src/shopify/transport.js';
 

@@ -20,7 +20,7 @@ import type {
   OrderShippingAddressQuery,
   OrderShippingAddressQueryVariables,
 } from './__generated__/admin.js';
-import { PROFILE_MAILING_ADDRESS } from './operations.js';
+import { PROFILE_MAILING_ADDRESS } from './order-fragment-operations.js';
 import { typedDocument } from './typed-request.js';
 
 /** What the checks before an edit need: the state the address rule reads, the tags (for the 250 limit), the customer. */

@@ -21,7 +21,11 @@ import type {
   ShopCurrencyQuery,
   ShopCurrencyQueryVariables,
 } from './__generated__/admin.js';
+import { PROFILE_LINE_ITEM, PROFILE_ORDER } from './order-fragment-operations.js';
 import { typedDocument } from './typed-request.js';
+
+// The order fragments' home is ./order-fragment-operations.ts; still exported here for the documents that import them from here.
+export { PROFILE_LINE_ITEM, PROFILE_MAILING_ADDRESS, PROFILE_ORDER } from './order-fragment-operations.js';
 
 /** What a customer card shows; no variables, so search and link can reuse it. */
 export const CUSTOMER_CARD = /* GraphQL */ `
@@ -45,107 +49,6 @@ export const CUSTOMER_CARD = /* GraphQL */ `
       currencyCode
     }
   }
-`;
-
-/** A line item as the profile shows it. */
-export const PROFILE_LINE_ITEM = /* GraphQL */ `
-  #graphql
-  fragment ProfileLineItem on LineItem {
-    id
-    name
-    quantity
-    currentQuantity
-    refundableQuantity
-    unfulfilledQuantity
-    sku
-    originalUnitPriceSet {
-      shopMoney {
-        amount
-        currencyCode
-      }
-    }
-    image {
-      url
-    }
-    product @include(if: $withProductIds) {
-      id
-    }
-  }
-`;
-
-/** A postal address as the contract shows it (personal data: read only when selected, never logged). */
-export const PROFILE_MAILING_ADDRESS = /* GraphQL */ `
-  #graphql
-  fragment ProfileMailingAddress on MailingAddress {
-    firstName
-    lastName
-    company
-    address1
-    address2
-    city
-    provinceCode
-    zip
-    countryCodeV2
-    phone
-  }
-`;
-
-/**
- * An order as the profile shows it; tracking, location, line items and the shipping address only when selected.
- * Carries its address fragment, so a document that includes it must not include PROFILE_MAILING_ADDRESS again.
- */
-export const PROFILE_ORDER = /* GraphQL */ `
-  #graphql
-  fragment ProfileOrder on Order {
-    id
-    name
-    createdAt
-    cancelledAt
-    closed
-    customerAcceptsMarketing
-    note
-    sourceName
-    refundable
-    tags
-    displayFinancialStatus
-    displayFulfillmentStatus
-    totalPriceSet {
-      shopMoney {
-        amount
-        currencyCode
-      }
-    }
-    totalRefundedSet {
-      shopMoney {
-        amount
-        currencyCode
-      }
-    }
-    fulfillments(first: 1) @include(if: $withTracking) {
-      trackingInfo(first: 1) {
-        number
-        url
-      }
-    }
-    retailLocation @include(if: $withLocation) {
-      name
-      address {
-        country
-      }
-    }
-    lineItems(first: $lineItemsFirst) @include(if: $withLineItems) {
-      nodes {
-        ...ProfileLineItem
-      }
-      pageInfo {
-        hasNextPage
-      }
-    }
-    shippingAddress @include(if: $withShippingAddress) {
-      ...ProfileMailingAddress
-    }
-  }
-  ${PROFILE_MAILING_ADDRESS}
 `;
 
 /**

@@ -15,7 +15,7 @@ import type {
   ReplacementOrderCheckQuery,
   ReplacementOrderCheckQueryVariables,
 } from './__generated__/admin.js';
-import { PROFILE_MAILING_ADDRESS } from './operations.js';
+import { PROFILE_MAILING_ADDRESS } from './order-fragment-operations.js';
 import { typedDocument } from './typed-request.js';
 
 /** Line items read per page of the check (most orders fit in one; a bigger one is read page by page). */
