@@ -15,13 +15,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { ActingContext } from '../context.js';
-import { BadInputError } from '../errors.js';
+import { BadInputError, NotPossibleNowError } from '../errors.js';
 import type { Decider, RefundRequestRecord } from '../store/index.js';
 import type { ActionSpec } from './idempotency.js';
 import { expireRefundRequests } from './refund-approval-expiry.js';
 import { decidedBy, notPending, notPendingOutcome, outcomeOf, type DecisionOutcome } from './refund-approval-outcomes.js';
 import { approveRequest, type Approval } from './refund-approval-send.js';
 import { prepareRefund } from './refund.js';
+import { compareDecimal } from './validate.js';
+import type { Money } from '../domain/model.js';
 
 export { decisionDetail, type DecisionOutcome } from './refund-approval-outcomes.js';
 
@@ -56,11 +58,16 @@ export const approveSpec: ActionSpec<DecisionRequest, ApproveSent, DecisionOutco
     const request = await requireDecidable(ctx, req.id, true);
     const decider = deciderOf(ctx, req);
     // Left approving past its hold: finish it with the refund it stored. No re-check: that refund may have been made.
-    if (request.state === 'approving') return { decider, takeover: { from: request.decision?.by ?? 'an approver' } };
+    if (request.state === 'approving') {
+      refuseStaleTakeover(request);
+      return { decider, takeover: { from: request.decision?.by ?? 'an approver' } };
+    }
     const asked = { idempotencyKey: request.id, orderId: request.orderId, ...request.ask };
     try {
       const { sent } = await prepareRefund(ctx, asked);
-      return { decider, refund: { ...sent, shopifyKey: shopifyApprovalKey(request.id) } };
+      const more = moreThanRequested(sent.suggested, request.amount);
+      if (more) return { decider, notRefundable: { message: more } };
+      return { decider, refund: { ...sent, shopifyKey: shopifyApprovalKey(request.id), startedAt: new Date().toISOString() } };
     } catch (error) {
       if (!(error instanceof BadInputError)) throw error;
       // The refund's checks speak of the requester's input: their field names the part of the request that changed.
@@ -107,6 +114,27 @@ async function requireDecidable(ctx: ActingContext, id: string, takeover: boolea
   return request;
 }
 
+/**
+ * How long after an approval first sent its refund a takeover may still send it again. Shopify keeps an @idempotent
+ * key about 24 h (reported, not confirmed): after that, a resend could make a second refund, so an approval left
+ * unfinished that long is refused and must be checked in Shopify by hand.
+ */
+export const TAKEOVER_WINDOW_MS = 20 * 60 * 60 * 1000;
+
+/** NEEDS_MANUAL_CHECK when the approval in flight first sent its refund longer than TAKEOVER_WINDOW_MS ago. */
+export function refuseStaleTakeover(request: RefundRequestRecord, now = Date.now()): void {
+  const startedAt = (request.approving?.sent as { startedAt?: unknown } | undefined)?.startedAt;
+  const started = typeof startedAt === 'string' ? Date.parse(startedAt) : NaN;
+  // A row without the time (or with an unreadable one) cannot prove it is recent: refused, never resent blindly.
+  if (Number.isFinite(started) && now - started <= TAKEOVER_WINDOW_MS) return;
+  throw new NotPossibleNowError(
+    'input.id',
+    'NEEDS_MANUAL_CHECK',
+    `the approval by ${request.decision?.by ?? 'an approver'} started ${typeof startedAt === 'string' ? `at ${startedAt} ` : ''}and never finished; ` +
+      'too long ago to resend it safely: check the order’s refunds in the Shopify admin',
+  );
+}
+
 /** The re-check found the refund no longer possible: the request fails (if still pending), nothing is sent. */
 async function failRequest(ctx: ActingContext, decider: Decider, message: string): Promise<DecisionOutcome> {
   const repo = ctx.deps.store.refundRequests;
@@ -115,6 +143,18 @@ async function failRequest(ctx: ActingContext, decider: Decider, message: string
     return outcomeOf(failed, [{ field: ['input', 'id'], message, code: NO_LONGER_REFUNDABLE }]);
   }
   return notPendingOutcome(failed!);
+}
+
+/**
+ * Why the refund as Shopify computes it now may not be made under this request: more than was requested (a request for
+ * "every line item" on an order that grew, or another exchange rate). The approver approved the requested amount, and
+ * their own limit was checked against it, so a larger refund needs a new request. Null when it is not more.
+ */
+export function moreThanRequested(now: Money, requested: Money): string | null {
+  if (now.currencyCode !== requested.currencyCode || compareDecimal(now.amount, requested.amount) > 0) {
+    return `the refund would now be ${now.amount} ${now.currencyCode}, more than the ${requested.amount} ${requested.currencyCode} requested; ask for a new refund`;
+  }
+  return null;
 }
 
 function deciderOf(ctx: ActingContext, req: DecisionRequest): Decider {

@@ -26,6 +26,8 @@ export interface RefundSent {
   suggested: Money;
   /** set when the refund is above the agent's limit: this request is written instead, and nothing is sent */
   hold?: HeldRefund;
+  /** an approval's refund: when it was first decided to be sent (a takeover much later must not resend it) */
+  startedAt?: string;
 }
 
 export interface RefundOutcome extends Outcome {
