@@ -6,7 +6,7 @@ import { requireScope, type Scope } from '../auth.js';
 import type { RequestContext } from '../context.js';
 import { isAppError } from '../errors.js';
 import type { AuditAction, AuditOutcome, NewAuditEntry } from '../store/index.js';
-import { AUDIT_BOUNDS, isAuditAmount } from '../store/audit.js';
+import { AUDIT_BOUNDS, isAuditAmount } from '../store/audit-entry.js';
 import { isGid, profileIdProblem } from '../domain/ids.js';
 import { STORE_HANDLE_PATTERN, type StoreHandle } from '../domain/stores.js';
 
