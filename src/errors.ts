@@ -166,6 +166,22 @@ export class IdempotencyInProgressError extends AppError {
   }
 }
 
+/**
+ * This attempt held its idempotency key past its lease and another attempt took the action over (or the lease lapsed
+ * before a write): it stopped without writing over the holder's record. Whether the action happened is for the holder
+ * to settle, so it is audited as unknown, and a retry with the same key replays the holder's outcome.
+ */
+export class IdempotencyTakenOverError extends AppError {
+  constructor() {
+    super(
+      'IDEMPOTENCY_IN_PROGRESS',
+      'This attempt outlasted its hold on the idempotency key and another attempt with the same key took the action over; retry with the same key to learn the outcome',
+      {},
+      'unknown',
+    );
+  }
+}
+
 /** Our own fault (e.g. a stored result we cannot read); the message says what, never how to exploit it. */
 export class InternalError extends AppError {
   constructor(message: string) {

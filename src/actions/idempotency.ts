@@ -15,19 +15,20 @@
  * The stored result never holds the order: payloads re-fetch it, so a replay shows the order as it is now.
  * Keys are kept 24 h (purged opportunistically, see maybePurge / purgeExpiredKeys).
  */
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ActingContext, RequestContext } from '../context.js';
-import { DEFAULT_STORE_HANDLE, type StoreHandle } from '../domain/stores.js';
 import {
   BadInputError,
   IdempotencyInProgressError,
   IdempotencyKeyReusedError,
+  IdempotencyTakenOverError,
   InternalError,
   restoreError,
   type StoredError,
 } from '../errors.js';
+import { LeaseLostError, type LeaseFence } from '../store/idempotency.js';
 import type { AuditAction, IdempotencyRecord, Store } from '../store/index.js';
+import { requestHash } from './request-hash.js';
 
 /** How long keys are kept. */
 export const KEY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -69,7 +70,8 @@ export interface ActionSpec<Req, Sent, O extends Outcome> {
 
 /**
  * Rewrites the written-ahead `sent` of the key being sent (still `unknown`, its lease kept) and resolves once it is
- * stored; throws when it could not be (the key was settled meanwhile), so the caller stops before its next call.
+ * stored; throws when it could not be (this attempt's lease lapsed or another attempt took the key over or settled
+ * it), so the caller stops before its next call and never writes over what the key's holder checkpointed.
  */
 export type Checkpoint<Sent> = (next: Sent) => Promise<void>;
 
@@ -86,34 +88,7 @@ interface StoredResult<Sent, O> {
   error?: StoredError;
 }
 
-/** Stable hash of a normalized request (keys sorted), so equal inputs hash equal however they were written. */
-export function hashInput(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
-}
-
-/**
- * The hash a key's request is compared by: its input without the key, and the store it acts in. The same key sent for
- * another store is another request (IDEMPOTENCY_KEY_REUSED), never a replay of the first store's outcome. The store
- * of SHOPIFY_STORE_DOMAIN alone (`default`) is left out, so keys stored before stores existed keep their hash and a
- * retry across the upgrade still replays.
- */
-export function requestHash(req: { idempotencyKey: string }, store: StoreHandle): string {
-  const { idempotencyKey: _key, ...rest } = req;
-  return hashInput(store === DEFAULT_STORE_HANDLE ? rest : { ...rest, [STORE_HASH_FIELD]: store });
-}
-
-/** Where the store goes in the hashed request: not a name any action input uses. */
-const STORE_HASH_FIELD = '@store';
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
+export { hashInput, requestHash } from './request-hash.js';
 
 /**
  * How long a claim protects its owner. It must outlast one Shopify call (budget wait + one attempt) twice over
@@ -158,6 +133,8 @@ class ExactlyOnceRun<Req extends { idempotencyKey: string }, Sent, O extends Out
   private readonly key: string;
   private readonly inputHash: string;
   private readonly leaseMs: number;
+  /** The lease this run holds the key by, once it claimed or took it over: every write while sending is fenced by it. */
+  private lease: LeaseFence | null = null;
 
   constructor(
     private readonly ctx: ActingContext,
@@ -190,27 +167,59 @@ class ExactlyOnceRun<Req extends { idempotencyKey: string }, Sent, O extends Out
     const claim = await this.repo.claim({ key, agentId, mutation: this.spec.action, inputHash, leaseMs });
     maybePurge(this.ctx);
     if (claim.outcome !== 'claimed') return this.wait(claim.record);
+    this.hold(claim.record);
     return { outcome: await this.sendOnce(sent), replayed: false };
+  }
+
+  /** Keeps the lease a claim or takeover gave this run. */
+  private hold(record: IdempotencyRecord): void {
+    if (!record.leaseUntil) throw new InternalError('a claimed idempotency key has no lease');
+    this.lease = { leaseUntil: record.leaseUntil };
   }
 
   /** Step 2: writes ahead what is about to be sent, sends it once and settles the key with the outcome. */
   private async sendOnce(sent: Sent): Promise<O> {
-    await this.repo.complete(this.key, 'unknown', { sent } satisfies StoredResult<Sent, O>);
+    const fence = this.lease ?? undefined;
+    // Fenced: a run that lost its lease (e.g. a slow reconcile) stops here rather than overwrite the holder's record.
+    await this.writeAhead(sent, fence);
     let latest = sent;
     const checkpoint: Checkpoint<Sent> = async (next) => {
-      await this.repo.complete(this.key, 'unknown', { sent: next } satisfies StoredResult<Sent, O>);
+      await this.writeAhead(next, fence);
       latest = next;
     };
     let outcome: O;
     try {
       outcome = await this.spec.send(this.ctx, sent, checkpoint);
     } catch (error) {
+      if (error instanceof IdempotencyTakenOverError) throw error;
+      if (error instanceof IdempotencyKeyReusedError) return this.refuse(error, fence);
       // The key stays `unknown`; our attempt is over, so the next caller with this key may take it over at once and
-      // reconcile with Shopify before sending again (instead of waiting out our lease).
-      await this.repo.release(this.key).catch(() => undefined);
+      // reconcile with Shopify before sending again (instead of waiting out our lease). Fenced: never a taker's lease.
+      await this.repo.release(this.key, fence).catch(() => undefined);
       throw error;
     }
     return this.settle(latest, outcome);
+  }
+
+  /** Writes `sent` ahead under the key while this run's lease holds it; IdempotencyTakenOverError once it does not. */
+  private async writeAhead(sent: Sent, fence: LeaseFence | undefined): Promise<void> {
+    try {
+      await this.repo.complete(this.key, 'unknown', { sent } satisfies StoredResult<Sent, O>, fence);
+    } catch (error) {
+      if (!(error instanceof LeaseLostError)) throw error;
+      this.ctx.logger.warn({ action: this.spec.action }, 'idempotency key lease lost; leaving the key to its holder');
+      throw new IdempotencyTakenOverError();
+    }
+  }
+
+  /**
+   * The send found that this key already names another request (e.g. a refund request written under the key before
+   * it was purged): nothing was sent, so the key is settled as that refusal and every retry replays it.
+   */
+  private async refuse(error: IdempotencyKeyReusedError, fence: LeaseFence | undefined): Promise<never> {
+    const refused: StoredResult<Sent, O> = { error: error.toStored() };
+    await this.repo.complete(this.key, 'failed', refused, fence).catch(() => undefined);
+    throw error;
   }
 
   private async settle(sent: Sent, outcome: O): Promise<O> {
@@ -243,7 +252,10 @@ class ExactlyOnceRun<Req extends { idempotencyKey: string }, Sent, O extends Out
       if (record.state === 'succeeded' || record.state === 'failed') return { outcome: replay<Sent, O>(record), replayed: true };
       if (record.leaseUntil !== null && record.leaseUntil.getTime() < Date.now()) {
         const mine = await this.repo.reclaim({ key: this.key, inputHash: this.inputHash, leaseMs: this.leaseMs });
-        if (mine) return { outcome: await this.recover(mine), replayed: false };
+        if (mine) {
+          this.hold(mine);
+          return { outcome: await this.recover(mine), replayed: false };
+        }
       }
       const left = deadline - Date.now();
       if (left <= 0) throw stillRunning(record);
@@ -270,7 +282,7 @@ class ExactlyOnceRun<Req extends { idempotencyKey: string }, Sent, O extends Out
     } catch (error) {
       if (error instanceof BadInputError) {
         const refused: StoredResult<Sent, O> = { error: error.toStored() };
-        await this.repo.complete(this.key, 'failed', refused).catch(() => undefined);
+        await this.repo.complete(this.key, 'failed', refused, this.lease ?? undefined).catch(() => undefined);
       }
       throw error;
     }

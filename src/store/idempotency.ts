@@ -7,7 +7,7 @@
  * their clocks in sync (NTP), and leaseMs should be far larger than any skew.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, UpdateQueryBuilder, UpdateResult } from 'kysely';
 import { requireText, toDate, toDateOrNull, type Database, type IdempotencyKeysTable } from './db.js';
 
 /** unknown = the request was sent to Shopify but its outcome is not known (e.g. a timeout). */
@@ -35,6 +35,26 @@ export interface ClaimArgs {
   leaseMs: number;
 }
 
+/**
+ * The lease an owner holds, as its claim or reclaim returned it. Each new owner's lease ends strictly later than the
+ * last one's (a reclaim needs the old lease lapsed), so the value names one ownership: a write fenced by it succeeds
+ * only while that owner still holds the key.
+ */
+export interface LeaseFence {
+  leaseUntil: Date;
+}
+
+/**
+ * A fenced write found the key no longer held by that lease: it lapsed, was released, or another attempt took the key
+ * over (or settled it). The writer must stop and leave the key to whoever holds it now.
+ */
+export class LeaseLostError extends Error {
+  constructor(key: string) {
+    super(`idempotency key ${JSON.stringify(key)} is no longer held by this attempt's lease`);
+    this.name = 'LeaseLostError';
+  }
+}
+
 export type ClaimResult =
   | { outcome: 'claimed'; record: IdempotencyRecord }
   /** Same agent, mutation and input: a retry; the record says how far the first attempt got. */
@@ -50,16 +70,19 @@ export interface IdempotencyRepository {
    * The previous attempt may have reached Shopify: reconcile with Shopify before sending again.
    */
   reclaim(args: { key: string; inputHash: string; leaseMs: number }): Promise<IdempotencyRecord | null>;
-  /** Settles a claimed key; throws when the key is missing or already succeeded/failed. */
-  complete(key: string, state: 'succeeded' | 'failed' | 'unknown', result: unknown): Promise<void>;
+  /**
+   * Settles a claimed key; throws when the key is missing or already succeeded/failed. With `fence`, only while that
+   * lease still holds the key (unchanged and not lapsed); else throws LeaseLostError and writes nothing.
+   */
+  complete(key: string, state: 'succeeded' | 'failed' | 'unknown', result: unknown, fence?: LeaseFence): Promise<void>;
   /** The key's record, or null. */
   get(key: string): Promise<IdempotencyRecord | null>;
   /**
    * Ends the lease of an unsettled key now: its owner's attempt is over without a known outcome (Shopify's answer
    * was lost), so the next caller with the same input may reclaim it at once and reconcile instead of waiting out
-   * the lease. No-op for settled keys.
+   * the lease. No-op for settled keys, and, with `fence`, for a key that lease no longer holds (a taker's lease stays).
    */
-  release(key: string): Promise<void>;
+  release(key: string, fence?: LeaseFence): Promise<void>;
   /** Polls (real time, not StoreOptions.now) until the key is not in_progress; null on timeout or for a missing key. */
   waitForOutcome(key: string, opts: { timeoutMs: number; pollMs?: number }): Promise<IdempotencyRecord | null>;
   /** Deletes keys created before the cutoff (they are kept 24 h); returns how many were deleted. */
@@ -81,8 +104,8 @@ export function createIdempotencyRepository(db: Kysely<Database>, now: () => num
     get: (key) => getKey(keys, key),
     claim: (args) => claimKey(keys, args),
     reclaim: (args) => reclaimKey(keys, args),
-    complete: (key, state, result) => completeKey(keys, key, state, result),
-    release: (key) => releaseKey(keys, key),
+    complete: (key, state, result, fence) => completeKey(keys, key, state, result, fence),
+    release: (key, fence) => releaseKey(keys, key, fence),
     waitForOutcome: (key, opts) => waitForOutcome(keys, key, opts),
     purgeOlderThan: async (cutoff) => {
       const result = await db.deleteFrom('idempotency_keys').where('created_at', '<', cutoff.getTime()).executeTakeFirst();
@@ -152,12 +175,18 @@ async function reclaimKey(
   return row === undefined ? null : toRecord(row);
 }
 
-async function completeKey(keys: Keys, key: string, state: 'succeeded' | 'failed' | 'unknown', result: unknown): Promise<void> {
+async function completeKey(
+  keys: Keys,
+  key: string,
+  state: 'succeeded' | 'failed' | 'unknown',
+  result: unknown,
+  fence: LeaseFence | undefined,
+): Promise<void> {
   if (state !== 'succeeded' && state !== 'failed' && state !== 'unknown') {
     throw new TypeError(`state must be succeeded, failed or unknown, got ${JSON.stringify(state)}`);
   }
   const at = keys.now();
-  const updated = await keys.db
+  let update = keys.db
     .updateTable('idempotency_keys')
     // 'unknown' keeps its lease so the key becomes reclaimable (for reconciliation) once it lapses;
     // a settled key has no lease.
@@ -168,9 +197,11 @@ async function completeKey(keys: Keys, key: string, state: 'succeeded' | 'failed
     )
     .where('key', '=', key)
     // A settled outcome is final: never let a late or duplicate completion rewrite it.
-    .where('state', 'in', ['in_progress', 'unknown'])
-    .executeTakeFirst();
+    .where('state', 'in', ['in_progress', 'unknown']);
+  if (fence) update = heldBy(update, fence, at);
+  const updated = await update.executeTakeFirst();
   if (updated.numUpdatedRows > 0n) return;
+  if (fence) throw new LeaseLostError(key);
   const existing = await getKey(keys, key);
   throw new Error(
     existing === null
@@ -179,15 +210,26 @@ async function completeKey(keys: Keys, key: string, state: 'succeeded' | 'failed
   );
 }
 
-async function releaseKey({ db, now }: Keys, key: string): Promise<void> {
+async function releaseKey({ db, now }: Keys, key: string, fence: LeaseFence | undefined): Promise<void> {
   const at = now();
-  await db
+  const update = db
     .updateTable('idempotency_keys')
     .set({ lease_until: at - 1, updated_at: at })
     .where('key', '=', key)
-    .where('state', 'in', ['in_progress', 'unknown'])
-    .execute();
+    .where('state', 'in', ['in_progress', 'unknown']);
+  await (fence ? heldBy(update, fence, at) : update).execute();
 }
+
+/**
+ * Narrows an UPDATE to a key still held by `fence` at `at`: its lease unchanged (no one took it over: a taker's lease
+ * ends later) and not lapsed. Not lapsed also matters after a release, which moves the lease into the past: an older
+ * owner's lease value can never match it then.
+ */
+function heldBy(update: KeyUpdate, fence: LeaseFence, at: number): KeyUpdate {
+  return update.where('lease_until', '=', fence.leaseUntil.getTime()).where('lease_until', '>=', at);
+}
+
+type KeyUpdate = UpdateQueryBuilder<Database, 'idempotency_keys', 'idempotency_keys', UpdateResult>;
 
 async function waitForOutcome(
   keys: Keys,

@@ -1,9 +1,39 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type ClaimArgs } from '../../src/store/index.js';
+import { openStore, type ClaimArgs, type Store } from '../../src/store/index.js';
+import { runExactlyOnce, type ActionSpec } from '../../src/actions/idempotency.js';
+import type { ActingContext } from '../../src/context.js';
+import { IdempotencyTakenOverError } from '../../src/errors.js';
+import { silentLogger } from '../../src/logger.js';
+import { LeaseLostError } from '../../src/store/idempotency.js';
 import { databases, type TestStore } from '../helpers/databases.js';
 
 const T0 = new Date('2026-03-01T12:00:00.000Z');
+
+interface Req {
+  idempotencyKey: string;
+}
+interface DraftSent {
+  draft: string | null;
+}
+interface DraftOutcome {
+  draft: string;
+  userErrors: [];
+}
+
+/** What the exactly-once runner reads of an action's context: the store, the timeouts its lease comes from, a logger. */
+function runnerContext(store: Store): ActingContext {
+  // Timeouts of 1 ms give a lease of 2 × (1 + 1) + 1000 = 1004 ms (leaseMsFor).
+  const ctx = { deps: { store, config: { timeoutMs: 1, maxWaitMs: 1 } }, acting: { handle: 'default' }, logger: silentLogger() };
+  return ctx as unknown as ActingContext;
+}
+
+/** A one-shot signal one side fires and the other awaits. */
+function signal(): { wait: Promise<void>; fire: () => void; done: boolean } {
+  let fire!: () => void;
+  const s = { wait: new Promise<void>((resolve) => (fire = resolve)), fire: () => ((s.done = true), fire()), done: false };
+  return s;
+}
 const claimArgs: ClaimArgs = { key: 'key-1', agentId: 'agent-1', mutation: 'refundOrder', inputHash: 'hash-a', leaseMs: 30_000 };
 
 describe.each(databases)('idempotency on $name', (database) => {
@@ -107,6 +137,119 @@ describe.each(databases)('idempotency on $name', (database) => {
     await store.idempotency.release('key-1');
     expect(await store.idempotency.get('key-1')).toMatchObject({ state: 'succeeded', leaseUntil: null });
   });
+
+  it('a write fenced by a lease succeeds only while that lease holds the key: a stale owner cannot overwrite the taker', async () => {
+    const owner = await store.idempotency.claim(claimArgs);
+    const ownerLease = { leaseUntil: owner.record.leaseUntil! };
+    expect(ownerLease.leaseUntil).toEqual(at(30_000));
+    clock = at(1_000);
+    await store.idempotency.complete('key-1', 'unknown', { sent: { step: 1 } }, ownerLease);
+    clock = at(30_000); // at the instant of expiry the owner still holds it
+    await store.idempotency.complete('key-1', 'unknown', { sent: { step: 2 } }, ownerLease);
+
+    // Past its lease, even with no taker yet, the owner's fenced write is refused and changes nothing.
+    clock = at(30_001);
+    await expect(store.idempotency.complete('key-1', 'unknown', { sent: { step: 3 } }, ownerLease)).rejects.toThrow(LeaseLostError);
+    expect(await store.idempotency.get('key-1')).toMatchObject({ state: 'unknown', result: { sent: { step: 2 } }, updatedAt: at(30_000) });
+
+    // Another process takes the key over and checkpoints; the stale owner's checkpoint, settle and release all fail.
+    const other = await openStore({ ...store.options, now: () => clock });
+    try {
+      const taken = (await other.idempotency.reclaim({ key: 'key-1', inputHash: 'hash-a', leaseMs: 30_000 }))!;
+      const takerLease = { leaseUntil: taken.leaseUntil! };
+      expect(takerLease.leaseUntil).toEqual(at(60_001));
+      clock = at(31_000);
+      await other.idempotency.complete('key-1', 'unknown', { sent: { step: 2, draft: 'taker' } }, takerLease);
+      await expect(store.idempotency.complete('key-1', 'unknown', { sent: { step: 2, draft: 'stale' } }, ownerLease)).rejects.toThrow(
+        'idempotency key "key-1" is no longer held by this attempt\'s lease',
+      );
+      await expect(store.idempotency.complete('key-1', 'succeeded', { outcome: 'stale' }, ownerLease)).rejects.toThrow(LeaseLostError);
+      await store.idempotency.release('key-1', ownerLease);
+      expect(await store.idempotency.get('key-1')).toMatchObject({
+        state: 'unknown',
+        result: { sent: { step: 2, draft: 'taker' } },
+        leaseUntil: at(60_001),
+        updatedAt: at(31_000),
+      });
+
+      // The taker's own fenced release ends its lease; its old lease value then fences nothing (not even itself).
+      await other.idempotency.release('key-1', takerLease);
+      expect((await store.idempotency.get('key-1'))?.leaseUntil).toEqual(at(30_999));
+      await expect(other.idempotency.complete('key-1', 'succeeded', { outcome: 'late' }, takerLease)).rejects.toThrow(LeaseLostError);
+
+      // A third attempt takes it over and settles it with its own lease.
+      const third = (await store.idempotency.reclaim({ key: 'key-1', inputHash: 'hash-a', leaseMs: 30_000 }))!;
+      await store.idempotency.complete('key-1', 'succeeded', { outcome: 'third' }, { leaseUntil: third.leaseUntil! });
+      expect(await store.idempotency.get('key-1')).toMatchObject({ state: 'succeeded', result: { outcome: 'third' }, leaseUntil: null });
+      await expect(other.idempotency.complete('key-1', 'unknown', { sent: {} }, takerLease)).rejects.toThrow(LeaseLostError);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('the runner: an owner whose lease was taken over stops at its checkpoint; the taker keeps its record and lease', async () => {
+    // Leases are compared with the real clock by the runner, so this store keeps real time.
+    const shared = await database.open({});
+    try {
+      const ctx = runnerContext(shared);
+      const owner = { entered: signal(), go: signal() };
+      const taker = { checkpointed: signal(), go: signal() };
+      const completed: string[] = [];
+      const spec: ActionSpec<Req, DraftSent, DraftOutcome> = {
+        action: 'createReplacementOrder',
+        prepare: async () => ({ draft: null }),
+        async send(_ctx, sent, checkpoint) {
+          // The first send is the owner's; the second is the taker's, resending what was written ahead.
+          const me = completed.length === 0 && !owner.entered.done ? 'owner' : 'taker';
+          if (me === 'owner') {
+            owner.entered.fire();
+            await owner.go.wait;
+          }
+          await checkpoint({ ...sent, draft: `${me}-draft` });
+          if (me === 'taker') {
+            taker.checkpointed.fire();
+            await taker.go.wait;
+          }
+          completed.push(`${me}-draft`);
+          return { draft: `${me}-draft`, userErrors: [] };
+        },
+        reconcile: async () => null,
+      };
+      const req = { idempotencyKey: 'key-run' };
+      const first = runExactlyOnce(ctx, spec, req, 'agent-1');
+      const firstSettled = first.then(
+        () => null,
+        (error: unknown) => error,
+      );
+      await owner.entered.wait;
+      // Same key and input: waits for the owner's lease (about 1 s) to lapse, takes the key over, resends, checkpoints.
+      const second = runExactlyOnce(ctx, spec, req, 'agent-1');
+      await taker.checkpointed.wait;
+      const takerLease = (await shared.idempotency.get('key-run'))!.leaseUntil!;
+
+      owner.go.fire();
+      const stale = await firstSettled;
+      expect(stale).toBeInstanceOf(IdempotencyTakenOverError);
+      expect((stale as IdempotencyTakenOverError).extensions.code).toBe('IDEMPOTENCY_IN_PROGRESS');
+      // The stale owner wrote nothing, completed nothing, and did not end the taker's lease.
+      expect(completed).toEqual([]);
+      expect(await shared.idempotency.get('key-run')).toMatchObject({
+        state: 'unknown',
+        result: { sent: { draft: 'taker-draft' } },
+        leaseUntil: takerLease,
+      });
+
+      taker.go.fire();
+      expect(await second).toEqual({ outcome: { draft: 'taker-draft', userErrors: [] }, replayed: false });
+      expect(completed).toEqual(['taker-draft']);
+      expect(await shared.idempotency.get('key-run')).toMatchObject({
+        state: 'succeeded',
+        result: { sent: { draft: 'taker-draft' }, outcome: { draft: 'taker-draft' } },
+      });
+    } finally {
+      await shared.cleanup();
+    }
+  }, 20_000);
 
   it('waitForOutcome resolves when another store completes the key', async () => {
     await store.idempotency.claim(claimArgs);
