@@ -52,6 +52,95 @@ const webhookSchema = z
   })
   .strict();
 
+/** One control request as its handler sees it: the state, the parsed JSON body ({} when none) and the raw request. */
+interface ControlRequest {
+  state: SimulatorState;
+  input: unknown;
+  req: IncomingMessage;
+}
+interface Reply {
+  status: number;
+  body: unknown;
+}
+type Handler = (r: ControlRequest) => Reply | Promise<Reply>;
+
+const ok = (body: unknown): Reply => ({ status: 200, body });
+const fail = (status: number, error: string): Reply => ({ status, body: { error } });
+
+/** Every fixed route, by `METHOD /path` under /__simulator. */
+const ROUTES: Readonly<Record<string, Handler>> = {
+  // POST only: a stray GET (a browser prefetch, a link checker) must never wipe the store.
+  'POST /reset': ({ state, input }) => reset(state, resetSchema.parse(input)),
+  'GET /stats': ({ state }) => ok(state.stats),
+  'GET /shop': ({ state }) => ok(shop(state)),
+  'GET /customers': ({ state }) => ok(customers(state)),
+  'POST /customers': ({ state, input }) => {
+    const c = newCustomerSchema.parse(input);
+    return state.store.customerByEmail(c.email) ? fail(409, 'Email has already been taken') : ok(addCustomer(state, c));
+  },
+  'GET /orders': ({ state }) => ok([...state.store.orders.values()].map((o) => orderSummary(o))),
+  'POST /orders': ({ state, input }) => {
+    const o = newOrderSchema.parse(input);
+    const order = placeOrder(state.store, { ...o, customerId: parseGid(o.customerId, 'Customer') ?? -1 });
+    return order ? ok(orderDetail(state, order)) : fail(404, `no customer ${o.customerId}`);
+  },
+  // The app's own subscriptions (webhookSubscriptionCreate) and the secret they are signed with.
+  'GET /app': ({ state }) => ok({ subscriptions: state.store.webhookSubscriptions.describe() }),
+  'POST /app': ({ state, input }) => {
+    state.store.webhookSubscriptions.secret = appSchema.parse(input).webhookSecret;
+    return ok({ subscriptions: state.store.webhookSubscriptions.describe() });
+  },
+  // Search behaviour a test can choose; a reset (a new store) goes back to exact matching.
+  'POST /search': ({ state, input }) => {
+    state.store.emailSearch = searchSchema.parse(input).emailMatch;
+    return ok({ emailMatch: state.store.emailSearch });
+  },
+  // Charging other than the published rules, for tests of what the client learns; a reset goes back to the start's.
+  'GET /cost': ({ state }) => ok(state.charging),
+  'POST /cost': ({ state, input }) => {
+    state.charging = costSchema.parse(input);
+    return ok(state.charging);
+  },
+  'GET /discounts': ({ state }) => ok(discounts(state)),
+  'GET /draft-orders': ({ state }) => ok([...state.store.draftOrders.values()].map(draftOrderSummary)),
+  'GET /faults': ({ state }) => ok(state.faults.snapshot()),
+  'POST /faults': ({ state, input }) => ok(state.faults.set(input)),
+  'GET /throttle': ({ state }) => ok(state.bucket.status(state.token)),
+  'POST /throttle': ({ state, input }) => {
+    state.bucket.configure(throttleSchema.parse(input));
+    return ok(state.bucket.status(state.token));
+  },
+  'GET /webhooks': async ({ state, req }) => {
+    if (new URL(req.url ?? '/', 'http://x').searchParams.has('settle')) await state.webhooks.settle();
+    return ok({ subscriptions: state.webhooks.list(), deliveries: state.webhooks.deliveries });
+  },
+  'POST /webhooks': ({ state, input }) => {
+    const w = webhookSchema.parse(input);
+    if (!w.url) state.webhooks.clear();
+    else if (!w.secret) return fail(400, 'secret is required with url');
+    else state.webhooks.subscribe({ url: w.url, secret: w.secret, topics: w.topics ?? null });
+    return ok({ subscriptions: state.webhooks.list() });
+  },
+};
+
+/** Routes that end in a GID or numeric id (`GET /orders/{id}`), by the route's prefix. */
+const ID_ROUTES: ReadonlyArray<[prefix: string, handler: (state: SimulatorState, raw: string) => Reply]> = [
+  [
+    'GET /orders/',
+    (state, raw) => {
+      const order = state.store.orders.get(parseGid(raw, 'Order') ?? -1);
+      return order ? ok(orderDetail(state, order)) : fail(404, `no order ${raw}`);
+    },
+  ],
+  [
+    'GET /draft-orders/',
+    (state, raw) => {
+      const draft = state.store.draftOrders.get(parseGid(raw, 'DraftOrder') ?? -1);
+      return draft ? ok(draftOrderSummary(draft)) : fail(404, `no draft order ${raw}`);
+    },
+  ],
+];
+
 /** Handles one /__simulator/ request. */
 export async function handleControl(
   state: SimulatorState,
@@ -69,90 +158,33 @@ export async function handleControl(
       return send(res, 400, { error: 'body is not JSON' });
     }
   }
+  const route = `${method} ${path.replace(/^\/__simulator/, '')}`;
   try {
-    const route = `${method} ${path.replace(/^\/__simulator/, '')}`;
-    // POST only: a stray GET (a browser prefetch, a link checker) must never wipe the store.
-    if (route === 'POST /reset') {
-      const r = resetSchema.parse(input);
-      try {
-        state.reset(r);
-      } catch (err) {
-        // a store that shares customers cannot take every size (the other store may have too few to share)
-        return send(res, 400, { error: err instanceof Error ? err.message : String(err) });
-      }
-      return send(res, 200, { ok: true, seed: state.seed, customers: state.store.customers.size, orders: state.store.orders.size });
-    }
-    if (route === 'GET /stats') return send(res, 200, state.stats);
-    if (route === 'GET /shop') return send(res, 200, shop(state));
-    if (route === 'GET /customers') return send(res, 200, customers(state));
-    if (route === 'POST /customers') {
-      const c = newCustomerSchema.parse(input);
-      if (state.store.customerByEmail(c.email)) return send(res, 409, { error: 'Email has already been taken' });
-      return send(res, 200, addCustomer(state, c));
-    }
-    if (route === 'POST /orders') {
-      const o = newOrderSchema.parse(input);
-      const order = placeOrder(state.store, { ...o, customerId: parseGid(o.customerId, 'Customer') ?? -1 });
-      return order ? send(res, 200, orderDetail(state, order)) : send(res, 404, { error: `no customer ${o.customerId}` });
-    }
-    // The app's own subscriptions (webhookSubscriptionCreate) and the secret they are signed with.
-    if (route === 'GET /app') return send(res, 200, { subscriptions: state.store.webhookSubscriptions.describe() });
-    if (route === 'POST /app') {
-      state.store.webhookSubscriptions.secret = appSchema.parse(input).webhookSecret;
-      return send(res, 200, { subscriptions: state.store.webhookSubscriptions.describe() });
-    }
-    // Search behaviour a test can choose; a reset (a new store) goes back to exact matching.
-    if (route === 'POST /search') {
-      state.store.emailSearch = searchSchema.parse(input).emailMatch;
-      return send(res, 200, { emailMatch: state.store.emailSearch });
-    }
-    // Charging other than the published rules, for tests of what the client learns; a reset goes back to the start's.
-    if (route === 'GET /cost') return send(res, 200, state.charging);
-    if (route === 'POST /cost') {
-      state.charging = costSchema.parse(input);
-      return send(res, 200, state.charging);
-    }
-    if (route === 'GET /orders')
-      return send(
-        res,
-        200,
-        [...state.store.orders.values()].map((o) => orderSummary(o)),
-      );
-    if (method === 'GET' && path.startsWith('/__simulator/orders/')) {
-      const raw = decodeURIComponent(path.slice('/__simulator/orders/'.length));
-      const order = state.store.orders.get(parseGid(raw, 'Order') ?? -1);
-      return order ? send(res, 200, orderDetail(state, order)) : send(res, 404, { error: `no order ${raw}` });
-    }
-    if (route === 'GET /discounts') return send(res, 200, discounts(state));
-    if (route === 'GET /draft-orders') return send(res, 200, [...state.store.draftOrders.values()].map(draftOrderSummary));
-    if (method === 'GET' && path.startsWith('/__simulator/draft-orders/')) {
-      const raw = decodeURIComponent(path.slice('/__simulator/draft-orders/'.length));
-      const draft = state.store.draftOrders.get(parseGid(raw, 'DraftOrder') ?? -1);
-      return draft ? send(res, 200, draftOrderSummary(draft)) : send(res, 404, { error: `no draft order ${raw}` });
-    }
-    if (route === 'GET /faults') return send(res, 200, state.faults.snapshot());
-    if (route === 'POST /faults') return send(res, 200, state.faults.set(input));
-    if (route === 'GET /throttle') return send(res, 200, state.bucket.status(state.token));
-    if (route === 'POST /throttle') {
-      state.bucket.configure(throttleSchema.parse(input));
-      return send(res, 200, state.bucket.status(state.token));
-    }
-    if (route === 'GET /webhooks') {
-      if (new URL(req.url ?? '/', 'http://x').searchParams.has('settle')) await state.webhooks.settle();
-      return send(res, 200, { subscriptions: state.webhooks.list(), deliveries: state.webhooks.deliveries });
-    }
-    if (route === 'POST /webhooks') {
-      const w = webhookSchema.parse(input);
-      if (!w.url) state.webhooks.clear();
-      else if (!w.secret) return send(res, 400, { error: 'secret is required with url' });
-      else state.webhooks.subscribe({ url: w.url, secret: w.secret, topics: w.topics ?? null });
-      return send(res, 200, { subscriptions: state.webhooks.list() });
-    }
-    return send(res, 404, { error: `unknown control route ${route}` });
+    const reply = await dispatch(route, { state, input, req });
+    send(res, reply.status, reply.body);
   } catch (err) {
     if (err instanceof z.ZodError) return send(res, 400, { error: 'invalid body', issues: err.issues });
     throw err;
   }
+}
+
+/** The reply of the route's handler, or 404 for a route there is none for. */
+function dispatch(route: string, r: ControlRequest): Reply | Promise<Reply> {
+  if (Object.hasOwn(ROUTES, route)) return ROUTES[route]!(r);
+  for (const [prefix, handler] of ID_ROUTES) {
+    if (route.startsWith(prefix)) return handler(r.state, decodeURIComponent(route.slice(prefix.length)));
+  }
+  return fail(404, `unknown control route ${route}`);
+}
+
+function reset(state: SimulatorState, options: z.infer<typeof resetSchema>): Reply {
+  try {
+    state.reset(options);
+  } catch (err) {
+    // a store that shares customers cannot take every size (the other store may have too few to share)
+    return fail(400, err instanceof Error ? err.message : String(err));
+  }
+  return ok({ ok: true, seed: state.seed, customers: state.store.customers.size, orders: state.store.orders.size });
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
