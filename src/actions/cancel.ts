@@ -1,14 +1,16 @@
 /**
  * cancelOrder: orderCancel, guarded by our idempotency key (Shopify has none for it). Cancelling is asynchronous:
- * Shopify answers with a job, so the payload polls the order briefly until the cancellation shows.
+ * Shopify answers with a job, so the payload polls the order briefly until the cancellation shows. A cancel that
+ * refunds more than the agent's refund limit is refused before anything is sent (./refund-limits.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ActingContext } from '../context.js';
-import { BadInputError } from '../errors.js';
-import type { OrderCancelArgs } from '../domain/actions.js';
+import { BadInputError, ShopifyUnavailableError } from '../errors.js';
+import type { CheckedOrder, OrderCancelArgs } from '../domain/actions.js';
 import type { OrderModel } from '../domain/model.js';
 import type { ActionSpec, Outcome, UserError } from './idempotency.js';
-import { orderGateway, payloadOrder, requireOrder } from './orders.js';
+import { orderGateway, payloadOrder } from './orders.js';
+import { refundLimitOf, requireCancelRefundWithinLimit } from './refund-limits.js';
 import { toUserErrors } from './user-errors.js';
 import type { CancelRequest } from './validate.js';
 
@@ -40,8 +42,7 @@ const FIELDS: Record<string, string> = {
 export const cancelSpec: ActionSpec<CancelRequest, CancelSent, CancelOutcome> = {
   action: 'cancelOrder',
   async prepare(ctx, req) {
-    const order = await requireOrder(ctx, req.orderId, false);
-    if (order.cancelledAt) throw new BadInputError('input.orderId', `the order was already cancelled at ${order.cancelledAt}`);
+    const order = await checkCancel(ctx, req);
     return {
       orderId: req.orderId,
       customerId: order.customerId,
@@ -71,6 +72,25 @@ export const cancelSpec: ActionSpec<CancelRequest, CancelSent, CancelOutcome> = 
       : null;
   },
 };
+
+/**
+ * The order's checks before the claim: it exists and is not cancelled, and a cancel that refunds stays within the
+ * agent's refund limit (FORBIDDEN before anything is sent, so the key is not used up). The refund is read in the same
+ * request, and only when a limit applies.
+ */
+async function checkCancel(ctx: ActingContext, req: CancelRequest): Promise<CheckedOrder> {
+  const store = ctx.acting.handle;
+  const limit = req.refundTo === null ? null : refundLimitOf(ctx.caller, store, ctx.deps.config.refunds);
+  const checked = await orderGateway(ctx).checkCancel(req.orderId, limit !== null);
+  if (!checked) throw new BadInputError('input.orderId', 'this store has no order with this id');
+  const { order, netPayment } = checked;
+  if (order.cancelledAt) throw new BadInputError('input.orderId', `the order was already cancelled at ${order.cancelledAt}`);
+  if (limit !== null) {
+    if (!netPayment) throw new ShopifyUnavailableError('Shopify did not say what cancelling this order would refund');
+    requireCancelRefundWithinLimit(store, netPayment, limit);
+  }
+  return order;
+}
 
 function cancelledAt(ctx: ActingContext, orderId: string): Promise<string | null> {
   return orderGateway(ctx).cancelledAt(orderId);

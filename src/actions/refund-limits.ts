@@ -46,3 +46,17 @@ export function requireApproverLimit(caller: Caller, store: StoreHandle, refunds
     `This request is for ${amount.amount} ${amount.currencyCode}, above your own refund limit of ${limit} ${amount.currencyCode} in the store "${store}": an approver with a higher limit must decide it`,
   );
 }
+
+/**
+ * Refuses (FORBIDDEN, ABOVE_LIMIT) a cancel that would refund more than the caller's limit in the store: orderCancel
+ * refunds everything received and not yet refunded at once, with no way to hold it for approval, so the agent is told
+ * the way that keeps the limit — cancel without a refund, then refund with refundOrder (held above the limit).
+ */
+export function requireCancelRefundWithinLimit(store: StoreHandle, refund: Money, limit: string | null): void {
+  if (!isAboveLimit(refund, limit)) return;
+  const { amount, currencyCode } = refund;
+  throw new ApprovalForbiddenError(
+    'ABOVE_LIMIT',
+    `Cancelling this order with a refund would refund ${amount} ${currencyCode}, above your refund limit of ${limit} ${currencyCode} in the store "${store}": cancel it without a refund (refund: false), then refund it with refundOrder, which holds a refund above your limit for a supervisor's approval`,
+  );
+}

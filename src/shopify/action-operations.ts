@@ -49,10 +49,14 @@ export const ACTION_ORDER = typedDocument<ActionOrderQuery, ActionOrderQueryVari
   ${PROFILE_LINE_ITEM}
 `);
 
-/** What the checks before an action need of an order, and no more (a tenth of the payload read's cost). */
+/**
+ * What the checks before an action need of an order, and no more (a tenth of the payload read's cost). netPaymentSet
+ * ("the total amount received minus the total amount refunded", Shopify's Order docs) is what cancelling with a refund
+ * gives back: read only for a cancel that refunds under a refund limit.
+ */
 export const ACTION_ORDER_CHECK = typedDocument<ActionOrderCheckQuery, ActionOrderCheckQueryVariables>(/* GraphQL */ `
   #graphql
-  query ActionOrderCheck($id: ID!, $withLineItems: Boolean!, $lineItemsFirst: Int!) {
+  query ActionOrderCheck($id: ID!, $withLineItems: Boolean!, $lineItemsFirst: Int!, $withNetPayment: Boolean! = false) {
     order(id: $id) {
       id
       cancelledAt
@@ -60,6 +64,12 @@ export const ACTION_ORDER_CHECK = typedDocument<ActionOrderCheckQuery, ActionOrd
       presentmentCurrencyCode
       customer {
         id
+      }
+      netPaymentSet @include(if: $withNetPayment) {
+        shopMoney {
+          amount
+          currencyCode
+        }
       }
       lineItems(first: $lineItemsFirst) @include(if: $withLineItems) {
         nodes {

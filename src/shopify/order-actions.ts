@@ -12,7 +12,7 @@ import type {
   RefundQuestion,
   RefundSuggestion,
 } from '../domain/actions.js';
-import type { OrderModel } from '../domain/model.js';
+import type { Money, OrderModel } from '../domain/model.js';
 import type {
   ActionOrderCancelMutationVariables,
   ActionOrderCheckQuery,
@@ -40,6 +40,11 @@ export interface OrderActionsGateway {
   /** What the checks need of an order (line items only when asked); null when the store has no such order. */
   checkOrder(id: string, withLineItems: boolean): Promise<CheckedOrder | null>;
   /**
+   * What a cancel's checks need of an order, in the same one read; with `withNetPayment`, also what cancelling it with
+   * a refund gives back: the net payment (received − refunded), in the shop's currency. Null when there is no such order.
+   */
+  checkCancel(id: string, withNetPayment: boolean): Promise<{ order: CheckedOrder; netPayment: Money | null } | null>;
+  /**
    * The order as a payload shows it (the profile's shape and mapper); null when it is gone. Its shipping address only
    * with `parts.shippingAddress` (personal data, read when the payload selects it); else left unread (undefined).
    */
@@ -61,6 +66,14 @@ export function orderActionsGateway(shopify: ShopifyClient): OrderActionsGateway
       const variables = { id, withLineItems, lineItemsFirst: ACTION_LINE_ITEMS_FIRST };
       const { data } = await request(shopify, ACTION_ORDER_CHECK, variables);
       return data.order ? toCheckedOrder(data.order) : null;
+    },
+
+    async checkCancel(id, withNetPayment) {
+      const variables = { id, withLineItems: false, lineItemsFirst: ACTION_LINE_ITEMS_FIRST, withNetPayment };
+      const { data } = await request(shopify, ACTION_ORDER_CHECK, variables);
+      if (!data.order) return null;
+      const net = data.order.netPaymentSet?.shopMoney;
+      return { order: toCheckedOrder(data.order), netPayment: net ? toMoney(net) : null };
     },
 
     async readOrder(id, parts = {}) {
