@@ -9,9 +9,11 @@ import type { ActingContext } from '../context.js';
 import type { CheckedOrder } from '../domain/actions.js';
 import type { Money } from '../domain/model.js';
 import type { RefundAsk } from '../domain/refund-requests.js';
-import { InternalError } from '../errors.js';
+import { IdempotencyKeyReusedError, InternalError } from '../errors.js';
+import type { RefundRequestRecord } from '../store/index.js';
 import { isAboveLimit, refundLimitOf } from './refund-limits.js';
-import type { RefundRequest } from './validate.js';
+import { hashInput } from './request-hash.js';
+import { compareDecimal, type RefundRequest } from './validate.js';
 
 /** A held refund as written ahead under the requester's key: everything the request row is made of. */
 export interface HeldRefund {
@@ -60,7 +62,12 @@ export function holdIfAboveLimit(ctx: ActingContext, req: RefundRequest, order: 
   };
 }
 
-/** Writes the held refund's request (once, whatever the retries); its id. */
+/**
+ * Writes the held refund's request (once, whatever the retries); its id. The id comes from the store and the key alone,
+ * so a row that already exists is this hold's only when it asks the same: the key's own retry after a crash. A row for
+ * another order, requester, amount or ask was written under the same key before its idempotency record was purged
+ * (24 h): the key names that other request, so this one is refused as IDEMPOTENCY_KEY_REUSED, never answered with it.
+ */
 export async function writeHold(ctx: ActingContext, hold: HeldRefund): Promise<string> {
   const { record, created } = await ctx.deps.store.refundRequests.create({
     id: hold.requestId,
@@ -74,7 +81,23 @@ export async function writeHold(ctx: ActingContext, hold: HeldRefund): Promise<s
     limit: hold.limit,
     ttlMs: ctx.deps.config.refunds.requestTtlSeconds * 1000,
   });
+  if (!created && !isSameHold(record, hold)) {
+    ctx.logger.warn({ refundRequest: record.id, store: record.store }, 'idempotency key already names another refund request');
+    throw new IdempotencyKeyReusedError();
+  }
   if (created) ctx.logger.info({ refundRequest: record.id, store: record.store, orderId: record.orderId }, 'refund held for approval');
   ctx.loaders.refundRequests.clear({ store: record.store, orderId: record.orderId });
   return record.id;
+}
+
+/** True when a stored request is this hold: same order, requester, amount (shop currency) and ask. */
+function isSameHold(record: RefundRequestRecord, hold: HeldRefund): boolean {
+  return (
+    record.orderId === hold.orderId &&
+    record.requestedBy === hold.requestedBy &&
+    record.amount.currencyCode === hold.amount.currencyCode &&
+    compareDecimal(record.amount.amount, hold.amount.amount) === 0 &&
+    // Both went through JSON (the row, the written-ahead hold): compared by canonical hash, not by key order.
+    hashInput(record.ask) === hashInput(hold.ask)
+  );
 }
