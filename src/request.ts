@@ -65,15 +65,20 @@ const orderKey = (k: StoreOrderKey) => `${k.store}\u0000${k.orderId}`;
 
 /**
  * A loader of what the database keeps per order: one query per store the batch's orders belong to (an order id is
- * unique within its store only).
+ * unique within its store only), each with that store's ids in the batch's order.
  */
-function byOrderLoader<T>(
+export function byOrderLoader<T>(
   list: (store: StoreHandle, orderIds: string[]) => Promise<Map<string, T[]>>,
 ): DataLoader<StoreOrderKey, T[], string> {
   return new DataLoader<StoreOrderKey, T[], string>(
     async (keys) => {
       const byStore = new Map<StoreHandle, string[]>();
-      for (const k of keys) byStore.set(k.store, [...(byStore.get(k.store) ?? []), k.orderId]);
+      for (const k of keys) {
+        // Pushed onto one array per store: a batch of n keys costs O(n), not a copy per key.
+        const ids = byStore.get(k.store);
+        if (ids) ids.push(k.orderId);
+        else byStore.set(k.store, [k.orderId]);
+      }
       const found = new Map<string, T[]>();
       await Promise.all(
         [...byStore].map(async ([store, orderIds]) => {

@@ -10,6 +10,8 @@ import type { RefundRequestRecord } from '../store/index.js';
 
 /** How often app.ts sweeps. */
 export const REFUND_REQUEST_SWEEP_MS = 60_000;
+/** Most request ids one sweep's log line names: the count says how many there were, the audit names every one. */
+export const MAX_LOGGED_EXPIRED_IDS = 20;
 
 /**
  * Expires the pending requests past their expiry (only `ids`, when given) and audits each once: the conditional UPDATE
@@ -47,7 +49,10 @@ export async function expireRefundRequests(
       );
     }
   }
-  if (expired.length > 0) deps.logger.info({ expired: expired.map((r) => r.id) }, 'refund requests expired');
+  if (expired.length > 0) {
+    const ids = expired.slice(0, MAX_LOGGED_EXPIRED_IDS).map((r) => r.id);
+    deps.logger.info({ count: expired.length, expired: ids }, 'refund requests expired');
+  }
   return expired;
 }
 

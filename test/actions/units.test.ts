@@ -1,13 +1,15 @@
-/** The pure parts of the actions: decimals, input hashing, generated codes, leases, key purging. */
+/** The pure parts of the actions: decimals, input hashing, generated codes, leases, key purging, the expiry sweep's log. */
 import { describe, expect, it, vi } from 'vitest';
 import type { RequestContext } from '../../src/context.js';
 import { generateCode, GENERATED_CODE_LENGTH } from '../../src/actions/discount.js';
 import { hashInput, requestHash, KEY_TTL_MS, leaseMsFor, maybePurge, purgeExpiredKeys } from '../../src/actions/idempotency.js';
 import { shopifyRefundKey } from '../../src/actions/refund.js';
+import { expireRefundRequests, MAX_LOGGED_EXPIRED_IDS } from '../../src/actions/refund-approval-expiry.js';
 import { compareDecimal, parseDiscount, parseRefund } from '../../src/actions/validate.js';
 import { silentLogger } from '../../src/logger.js';
 import { DateTimeScalar, isDateTime } from '../../src/scalars.js';
-import type { Store } from '../../src/store/index.js';
+import type { NewAuditEntry, RefundRequestRecord, Store } from '../../src/store/index.js';
+import type { Logger } from '../../src/logger.js';
 import { databases } from '../helpers/databases.js';
 
 describe('compareDecimal', () => {
@@ -158,5 +160,36 @@ describe('purging keys', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('the expiry sweep', () => {
+  it('logs how many requests expired and the first 20 ids in one line; the audit has every one', async () => {
+    const expired = Array.from(
+      { length: 45 },
+      (_, i) =>
+        ({
+          id: `rr_${String(i).padStart(32, '0')}`,
+          store: 'us',
+          orderId: `gid://shopify/Order/${i + 1}`,
+          customerId: null,
+          amount: { amount: '120.00', currencyCode: 'USD' },
+        }) as RefundRequestRecord,
+    );
+    const audited: NewAuditEntry[] = [];
+    const store = {
+      refundRequests: { expireDue: async () => expired },
+      audit: { record: async (e: NewAuditEntry) => audited.push(e) },
+    } as unknown as Store;
+    const info = vi.fn();
+    const logger = { info, warn: vi.fn(), error: vi.fn() } as unknown as Logger;
+    expect(await expireRefundRequests({ store, logger })).toBe(expired);
+    expect(MAX_LOGGED_EXPIRED_IDS).toBe(20);
+    expect(info.mock.calls).toEqual([[{ count: 45, expired: expired.slice(0, 20).map((r) => r.id) }, 'refund requests expired']]);
+    expect(audited.map((e) => e.orderId)).toEqual(expired.map((r) => r.orderId));
+
+    info.mockClear();
+    await expireRefundRequests({ store: { ...store, refundRequests: { expireDue: async () => expired.slice(0, 3) } } as Store, logger });
+    expect(info.mock.calls).toEqual([[{ count: 3, expired: expired.slice(0, 3).map((r) => r.id) }, 'refund requests expired']]);
   });
 });
