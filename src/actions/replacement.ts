@@ -2,13 +2,15 @@
  * createReplacementOrder: shipped goods sent again at no charge, as a draft order with a 100% discount, completed.
  *
  * Two Shopify calls, neither with an idempotency key, so exactly once rests on two things:
- * - the draft carries a tag unique to the idempotency key (`rk-` + 16 hex of its SHA-256): when draftOrderCreate's
- *   answer is lost, a retry finds the draft by that tag instead of creating a second one;
+ * - the draft carries a tag unique to this request (`rk-` + 16 hex of the SHA-256 of a random nonce drawn when it is
+ *   prepared, written ahead with it): when draftOrderCreate's answer is lost, a retry reads the tag from the written-ahead
+ *   request and finds the draft by it instead of creating a second one. Not derived from the key: a key is reusable once
+ *   its record is purged (24 h), and a later request under it must never find the earlier request's draft;
  * - once draftOrderCreate answers, the draft's id is checkpointed into the key's written-ahead record before
  *   draftOrderComplete is sent: when the process dies between the two, the attempt that takes the key over reads that
  *   draft and completes it (or finds it completed) rather than starting again.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ActingContext } from '../context.js';
 import { replacementBlock } from '../domain/availability.js';
 import type { ShopifyUserError } from '../domain/actions.js';
@@ -25,7 +27,10 @@ export interface ReplacementSent {
   orderId: string;
   customerId: string | null;
   draft: DraftOrderRequest;
-  /** the tag unique to the idempotency key, also in draft.tags: how a retry finds a draft whose creation it never saw */
+  /**
+   * the tag unique to this request (from a random nonce, not the key), also in draft.tags: how a retry finds a draft
+   * whose creation it never saw. The name is kept from when it came from the key: records written then still read.
+   */
   keyTag: string;
   /** set by the checkpoint between draftOrderCreate and draftOrderComplete */
   draftOrderId?: string;
@@ -39,9 +44,9 @@ export interface ReplacementOutcome extends Outcome {
   replacementOrderId: string | null;
 }
 
-/** The tag unique to an idempotency key: a retry that never saw the draft's id finds the draft by it. */
-export function keyTag(idempotencyKey: string): string {
-  return `rk-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 16)}`;
+/** The draft's tag for a nonce (`rk-` + 16 hex of its SHA-256): a retry that never saw the draft's id finds the draft by it. */
+export function keyTag(nonce: string): string {
+  return `rk-${createHash('sha256').update(nonce).digest('hex').slice(0, 16)}`;
 }
 
 /** The tag naming the original order (`#1001` → `replaces-1001`), kept to characters any tag may hold. */
@@ -69,7 +74,8 @@ export const replacementSpec: ActionSpec<ReplacementRequest, ReplacementSent, Re
     const shippingAddress = req.shippingAddress ?? order.shippingAddress;
     if (!shippingAddress)
       throw new BadInputError('input.shippingAddress', 'the order has no shipping address to send the replacement to; give one');
-    const tag = keyTag(req.idempotencyKey);
+    // Drawn here, before the claim: only the claimer's request is written ahead (and sent), so its tag is the one.
+    const tag = keyTag(randomUUID());
     const title = `Replacement for ${order.name}`;
     return {
       orderId: order.id,

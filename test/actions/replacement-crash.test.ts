@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from 'shopify-admin-simulator';
-import { keyTag } from '../../src/actions/replacement.js';
 import type { ReplacementSent } from '../../src/actions/replacement.js';
 import type { CrashReply, CrashTask } from './fixtures/crashing-subgraph.js';
 import {
@@ -27,7 +26,7 @@ import {
   type SimOrder,
   type Stack,
 } from './helpers.js';
-import { draftOrders, newOrdersSince, orderIds, REPLACE, shippedLines, shippedOrder } from './replacement-helpers.js';
+import { draftOrders, newOrdersSince, orderIds, REPLACE, shippedLines, shippedOrder, type SimDraft } from './replacement-helpers.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/crashing-subgraph.ts', import.meta.url));
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -91,8 +90,26 @@ async function leaseLapsed(key: string): Promise<void> {
   if (leaseUntil) await sleep(Math.max(0, leaseUntil.getTime() - Date.now()) + 50);
 }
 
-/** The simulator's drafts carrying the tag unique to `key`. */
-const draftsOfKey = async (key: string) => (await draftOrders(h)).filter((d) => d.tags.includes(keyTag(key)));
+/** The simulator's drafts carrying the tag of the request written ahead under `key` (drawn for it, not derived from the key). */
+async function draftsOfKey(key: string) {
+  const { sent } = await record(key);
+  expect(sent.keyTag).toMatch(/^rk-[0-9a-f]{16}$/);
+  expect(sent.draft.tags).toContain(sent.keyTag);
+  return (await draftOrders(h)).filter((d) => d.tags.includes(sent.keyTag));
+}
+
+/**
+ * Polls the simulator until `landed` holds of the key's drafts: a mutation whose answer we gave up on lands after the
+ * simulated latency, and the assertions that follow must see it (no fixed sleep racing that latency).
+ */
+async function untilDrafts(key: string, landed: (drafts: SimDraft[]) => boolean): Promise<SimDraft[]> {
+  for (let polls = 0; polls < 200; polls++) {
+    const drafts = await draftsOfKey(key);
+    if (landed(drafts)) return drafts;
+    await sleep(50);
+  }
+  throw new Error(`the simulator never showed the expected drafts of key ${key}`);
+}
 
 /** A replacement input for one unit of a shipped line of a fresh shipped order. */
 async function replacementInput() {
@@ -149,7 +166,7 @@ describe('a replacement that stopped half-way, retried with the same key', () =>
     expect((await record(input.idempotencyKey)).state).toBe('succeeded');
   }, 30_000);
 
-  it("draftOrderCreate's answer was lost: the retry finds the draft by the key's tag and completes it, once", async () => {
+  it("draftOrderCreate's answer was lost: the retry finds the draft by the tag written ahead and completes it, once", async () => {
     const input = await replacementInput();
     const before = await orderIds(h);
     const stats = await simStats(h);
@@ -157,9 +174,8 @@ describe('a replacement that stopped half-way, retried with the same key', () =>
     onceBefore(h, 'ReplacementDraftCreate', () => h.sim('faults', { latencyMs: 1_500 }));
     const lost = await asAgent(h, REPLACE, { input });
     expect(lost.body.errors[0].extensions.code).toBe('SHOPIFY_OUTCOME_UNKNOWN');
-    await sleep(1_000);
+    const [draft] = await untilDrafts(input.idempotencyKey, (drafts) => drafts.length > 0);
     await h.sim('faults', {});
-    const [draft] = await draftsOfKey(input.idempotencyKey);
     expect(draft).toMatchObject({ status: 'OPEN', orderId: null });
     expect((await record(input.idempotencyKey)).sent.draftOrderId).toBeUndefined();
 
@@ -186,9 +202,8 @@ describe('a replacement that stopped half-way, retried with the same key', () =>
     onceBefore(h, 'ReplacementDraftComplete', () => h.sim('faults', { latencyMs: 1_500 }));
     const lost = await asAgent(h, REPLACE, { input });
     expect(lost.body.errors[0].extensions.code).toBe('SHOPIFY_OUTCOME_UNKNOWN');
-    await sleep(1_000);
+    const [draft] = await untilDrafts(input.idempotencyKey, (drafts) => drafts.some((d) => d.status !== 'OPEN'));
     await h.sim('faults', {});
-    const [draft] = await draftsOfKey(input.idempotencyKey);
     expect(draft!.status).toBe('COMPLETED');
     expect((await record(input.idempotencyKey)).sent.draftOrderId).toBe(draft!.id);
 

@@ -8,7 +8,9 @@ import { loadAdminSchema } from 'shopify-admin-schema';
 import { gql } from 'shopify-admin-simulator/testing';
 import * as replacementDocuments from '../../src/shopify/replacement-operations.js';
 import { SCOPES } from '../../src/auth.js';
-import { asAgent, newKey, orderPicker, simStats, startStack, type SimOrder, type Stack } from './helpers.js';
+import { KEY_TTL_MS, purgeExpiredKeys } from '../../src/actions/idempotency.js';
+import type { ReplacementSent } from '../../src/actions/replacement.js';
+import { asAgent, newKey, onceBefore, orderPicker, simStats, startStack, type SimOrder, type Stack } from './helpers.js';
 import {
   REPLACE,
   draftOrders,
@@ -27,6 +29,16 @@ beforeAll(async () => {
   pick = orderPicker(h) as typeof pick;
 });
 afterAll(async () => h?.close());
+
+/** Polls the simulator until a draft with this tag shows (a create whose answer was lost lands after its latency). */
+async function untilDraftTagged(tag: string) {
+  for (let polls = 0; polls < 200; polls++) {
+    const drafts = (await draftOrders(h)).filter((d) => d.tags.includes(tag));
+    if (drafts.length > 0) return drafts;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no draft tagged ${tag} showed in the simulator`);
+}
 
 const ORIGINAL_VARIANTS = `query($id: ID!) { order(id: $id) { lineItems(first: 50) { nodes { id variant { id } } } } }`;
 
@@ -172,6 +184,48 @@ describe('createReplacementOrder', () => {
     const reused = await asAgent(h, REPLACE, { input: { ...input, reason: 'another reason' } });
     expect(reused.body.errors[0].extensions.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(await newOrdersSince(h, before)).toEqual([]);
+  });
+
+  it('reuse of a key after its record was purged, on another order, makes a NEW order; the earlier draft is untouched', async () => {
+    const firstOrder = await pick(shippedOrder(1));
+    const secondOrder = await pick(shippedOrder(1));
+    const key = newKey();
+    const one = (o: ReplacementOrder) => ({
+      orderId: o.id,
+      lineItems: [{ lineItemId: shippedLines(o)[0]!.id, quantity: 1 }],
+      idempotencyKey: key,
+    });
+    const first = (await asAgent(h, REPLACE, { input: one(firstOrder) })).body.data.createReplacementOrder;
+    expect(first.userErrors).toEqual([]);
+    const [firstDraft] = (await draftOrders(h)).filter((d) => d.id === first.draftOrderId);
+    expect(firstDraft).toMatchObject({ status: 'COMPLETED', orderId: first.order.id });
+
+    // A day later the key's record is purged, and the key is used again for another order. Its draftOrderCreate's answer
+    // is lost, so the retry must find the draft by the tag written ahead for THIS request, never the first one's.
+    expect(await purgeExpiredKeys(h.app.deps.store, Date.now() + KEY_TTL_MS + 1_000)).toBeGreaterThan(0);
+    expect(await h.app.deps.store.idempotency.get(key)).toBeNull();
+    const before = await h.sim<Array<{ id: string }>>('orders');
+    onceBefore(h, 'ReplacementDraftCreate', () => h.sim('faults', { latencyMs: 3_500 }));
+    const lost = await asAgent(h, REPLACE, { input: one(secondOrder) });
+    expect(lost.body.errors[0].extensions.code).toBe('SHOPIFY_OUTCOME_UNKNOWN');
+    const { sent } = (await h.app.deps.store.idempotency.get(key))!.result as { sent: ReplacementSent };
+    expect(sent.orderId).toBe(secondOrder.id);
+    expect(firstDraft!.tags).not.toContain(sent.keyTag);
+    const [secondDraft] = await untilDraftTagged(sent.keyTag);
+    await h.sim('faults', {});
+
+    const retry = await asAgent(h, REPLACE, { input: one(secondOrder) });
+    expect(retry.body.errors).toBeUndefined();
+    const payload = retry.body.data.createReplacementOrder;
+    expect(payload).toMatchObject({ userErrors: [], draftOrderId: secondDraft!.id, originalOrder: { id: secondOrder.id } });
+    const created = await newOrdersSince(h, before);
+    expect(created.map((o) => o.id)).toEqual([payload.order.id]);
+    expect(payload.order.id).not.toBe(first.order.id);
+    expect(created[0]!.tags).toContain(`replaces-${secondOrder.name.replace('#', '')}`);
+    expect((await draftOrders(h)).filter((d) => d.id === firstDraft!.id)).toEqual([firstDraft]);
+    expect((await draftOrders(h)).filter((d) => d.tags.includes(sent.keyTag))).toEqual([
+      expect.objectContaining({ id: secondDraft!.id, status: 'COMPLETED', orderId: payload.order.id }),
+    ]);
   });
 
   it('needs the shopify:orders:replace scope: FORBIDDEN, nothing read or sent', async () => {
