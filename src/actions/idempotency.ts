@@ -26,8 +26,7 @@ import {
   restoreError,
   type StoredError,
 } from '../errors.js';
-import { LeaseLostError, type LeaseFence } from '../store/idempotency.js';
-import type { AuditAction, IdempotencyRecord, Store } from '../store/index.js';
+import { LeaseLostError, type AuditAction, type IdempotencyRecord, type LeaseFence, type Store } from '../store/index.js';
 import { requestHash } from './request-hash.js';
 
 /** How long keys are kept. */

@@ -24,7 +24,7 @@ import type {
   ActionSuggestedRefundQueryVariables,
 } from './__generated__/admin.js';
 import { typedDocument } from './typed-request.js';
-import { PROFILE_LINE_ITEM, PROFILE_ORDER } from './operations.js';
+import { PROFILE_LINE_ITEM, PROFILE_ORDER } from './order-fragment-operations.js';
 
 /** Line items read with an order (checks and payloads); a refund of an order with more is refused rather than half-checked. */
 export const ACTION_LINE_ITEMS_FIRST = 100;

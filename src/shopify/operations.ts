@@ -24,9 +24,6 @@ import type {
 import { PROFILE_LINE_ITEM, PROFILE_ORDER } from './order-fragment-operations.js';
 import { typedDocument } from './typed-request.js';
 
-// The order fragments' home is ./order-fragment-operations.ts; still exported here for the documents that import them from here.
-export { PROFILE_LINE_ITEM, PROFILE_MAILING_ADDRESS, PROFILE_ORDER } from './order-fragment-operations.js';
-
 /** What a customer card shows; no variables, so search and link can reuse it. */
 export const CUSTOMER_CARD = /* GraphQL */ `
   #graphql

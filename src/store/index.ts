@@ -14,6 +14,7 @@ import { createWebhookEventRepository, type WebhookEventRepository } from './web
 export { DEFAULT_SQLITE_PATH, isPostgresUrl, type Dialect, type StoreOptions } from './db.js';
 export type { LinkMethod, LinkRepository, ShopifyLinkRecord } from './links.js';
 export type { ClaimArgs, ClaimResult, IdempotencyRecord, IdempotencyRepository, IdempotencyState } from './idempotency.js';
+export { LeaseLostError, type LeaseFence } from './idempotency.js';
 export type { AuditAction, AuditEntry, AuditFilter, AuditOutcome, AuditRepository, NewAuditEntry } from './audit.js';
 export type { WebhookEventRepository } from './webhook-events.js';
 export type { Decider, NewRefundRequest, RefundRequestRecord, RefundRequestRepository, RefundRequestState } from './refund-requests.js';
