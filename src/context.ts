@@ -17,6 +17,7 @@ import type { CustomerSource } from './shopify/customers.js';
 import type { CustomerLoader } from './shopify/loaders.js';
 import type { AuditEntry, RefundRequestRecord, Store } from './store/index.js';
 import type { AutoLinkPolicy, StoreActions, StoreDirectory, StoreHandle, StoreModel } from './domain/stores.js';
+import type { RefundRequestStatus } from './domain/refund-requests.js';
 
 /** What a cache is told after our own action changed customers or orders of a store. */
 export interface ChangedIds {
@@ -70,6 +71,22 @@ export interface StoreOrderKey {
   orderId: string;
 }
 
+/** An order's key in the refund-requests loader: the order, and the statuses asked for. */
+export interface RefundRequestsKey extends StoreOrderKey {
+  /** only requests in these statuses (filtered in the query); every status when null or absent */
+  statuses?: readonly RefundRequestStatus[] | null;
+}
+
+/**
+ * Each order's refund requests, newest first, at most MAX_REFUND_REQUESTS: one database query per store and distinct
+ * status set per batch (the same set in any order or with repeats is one set).
+ */
+export interface RefundRequestLoader {
+  load(key: RefundRequestsKey): Promise<RefundRequestRecord[]>;
+  /** Forgets what this request loaded for the order, under every status set: after an action changed its requests. */
+  clear(order: StoreOrderKey): void;
+}
+
 /** What every resolver receives: the collaborators, the caller, the stores, and this request's loaders. */
 export interface RequestContext {
   deps: AppDeps;
@@ -83,8 +100,8 @@ export interface RequestContext {
     /** each profile's link in every served store (one database query per batch) */
     links: DataLoader<ProfileRef, ProfileLinks, string>;
     agentActions: DataLoader<StoreOrderKey, AuditEntry[], string>;
-    /** each order's refund requests, newest first (one database query per store per batch) */
-    refundRequests: DataLoader<StoreOrderKey, RefundRequestRecord[], string>;
+    /** each order's refund requests, newest first, optionally of some statuses (see RefundRequestLoader) */
+    refundRequests: RefundRequestLoader;
   };
   /**
    * Errors of stores that could not answer under a field that still answered with the other stores' data (merged

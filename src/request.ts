@@ -7,10 +7,12 @@ import {
   MAX_AGENT_ACTIONS,
   MAX_REFUND_REQUESTS,
   type AppDeps,
+  type RefundRequestsKey,
   type RequestContext,
   type StoreOrderKey,
   type StoreScope,
 } from './context.js';
+import type { RefundRequestStatus } from './domain/refund-requests.js';
 import type { StoreHandle } from './domain/stores.js';
 import type { OperationTrace } from './observability/tracing.js';
 import { createLinkLoader } from './profile/linking-rules.js';
@@ -53,8 +55,8 @@ export async function createContext(
         { maxEmails: deps.config.limits.maxEmailsPerProfile, onIgnored: deps.onEmailsIgnored },
       ),
       agentActions: byOrderLoader<AuditEntry>((store, orderIds) => deps.store.audit.listByOrders(orderIds, MAX_AGENT_ACTIONS, store)),
-      refundRequests: byOrderLoader<RefundRequestRecord>((store, orderIds) =>
-        deps.store.refundRequests.listByOrders(store, orderIds, MAX_REFUND_REQUESTS),
+      refundRequests: byOrderAndStatusLoader<RefundRequestRecord>((store, orderIds, statuses) =>
+        deps.store.refundRequests.listByOrders(store, orderIds, MAX_REFUND_REQUESTS, statuses),
       ),
     },
     partialErrors: [],
@@ -89,4 +91,59 @@ export function byOrderLoader<T>(
     },
     { cacheKeyFn: orderKey },
   );
+}
+
+/** A key whose statuses are sorted without repeats (null: every status), so equal sets are one cache entry and one query. */
+interface StatusKey extends StoreOrderKey {
+  statuses: readonly RefundRequestStatus[] | null;
+}
+
+const statusesKey = (statuses: readonly RefundRequestStatus[] | null) => (statuses === null ? '*' : statuses.join(','));
+const statusCacheKey = (k: StatusKey) => `${orderKey(k)}\u0000${statusesKey(k.statuses)}`;
+
+/**
+ * A loader of what the database keeps per order, filtered by status in the query (so a filter never acts on rows a
+ * per-order cap already cut): one query per store and distinct status set in a batch, each with its ids in the
+ * batch's order. clear() forgets an order under every status set it was loaded with.
+ */
+export function byOrderAndStatusLoader<T>(
+  list: (store: StoreHandle, orderIds: string[], statuses: readonly RefundRequestStatus[] | null) => Promise<Map<string, T[]>>,
+): { load(key: RefundRequestsKey): Promise<T[]>; clear(order: StoreOrderKey): void } {
+  const loader = new DataLoader<StatusKey, T[], string>(
+    async (keys) => {
+      const groups = new Map<string, { store: StoreHandle; statuses: StatusKey['statuses']; orderIds: string[] }>();
+      for (const k of keys) {
+        const group = `${k.store}\u0000${statusesKey(k.statuses)}`;
+        const found = groups.get(group);
+        if (found) found.orderIds.push(k.orderId);
+        else groups.set(group, { store: k.store, statuses: k.statuses, orderIds: [k.orderId] });
+      }
+      const found = new Map<string, T[]>();
+      await Promise.all(
+        [...groups.values()].map(async ({ store, statuses, orderIds }) => {
+          for (const [orderId, entries] of await list(store, orderIds, statuses)) {
+            found.set(statusCacheKey({ store, orderId, statuses }), entries);
+          }
+        }),
+      );
+      return keys.map((k) => found.get(statusCacheKey(k)) ?? []);
+    },
+    { cacheKeyFn: statusCacheKey },
+  );
+  // Each order's keys loaded so far, by status set: what clear() must forget.
+  const loaded = new Map<string, Map<string, StatusKey>>();
+  return {
+    load(key) {
+      const statuses = key.statuses == null ? null : [...new Set(key.statuses)].sort();
+      const normal: StatusKey = { store: key.store, orderId: key.orderId, statuses };
+      let sets = loaded.get(orderKey(normal));
+      if (!sets) loaded.set(orderKey(normal), (sets = new Map()));
+      sets.set(statusesKey(statuses), normal);
+      return loader.load(normal);
+    },
+    clear(order) {
+      for (const k of loaded.get(orderKey(order))?.values() ?? []) loader.clear(k);
+      loaded.delete(orderKey(order));
+    },
+  };
 }

@@ -19,7 +19,14 @@ import { actingIn, storeOf, storeScope } from '../store-scope.js';
 import { act, present, type Run } from './act.js';
 import type { ActionSpec } from './idempotency.js';
 import { payloadOrder } from './orders.js';
-import { approveSpec, rejectSpec, type DecisionOutcome, type DecisionRequest, type RejectRequest } from './refund-approval.js';
+import {
+  approveSpec,
+  decisionDetail,
+  rejectSpec,
+  type DecisionOutcome,
+  type DecisionRequest,
+  type RejectRequest,
+} from './refund-approval.js';
 import { isRefundRequestId } from './refund-hold.js';
 import { requireApproverLimit } from './refund-limits.js';
 import { freeText, requireIdempotencyKey } from './validate.js';
@@ -81,7 +88,7 @@ async function decide<Req extends DecisionRequest, Sent>(
     facts: (req, o) => ({
       orderId: request?.orderId,
       customerId: request?.customerId,
-      detail: `request=${req.id}`,
+      detail: decisionDetail(req.id, o),
       ...(o ? { amount: o.refund?.total ?? null, shopifyIds: present({ refundId: o.refund?.id }) } : {}),
     }),
     changed: (o) => ({ orderIds: [o.orderId], customerIds: o.customerId ? [o.customerId] : [] }),
@@ -136,16 +143,15 @@ export const rejectRefundRequest: MutationResolvers['rejectRefundRequest'] = (_r
     (request) => requireOtherAgent(ctx, request),
   );
 
-/** ShopifyOrder.refundRequests: the order's requests in its store, newest first, optionally of some statuses only. */
+/** ShopifyOrder.refundRequests: the order's requests in its store, newest first, at most 50, optionally of some statuses only. */
 async function orderRefundRequests(
   order: { id: string; store?: string },
   args: { status?: readonly RefundRequestStatus[] | null },
   ctx: RequestContext,
 ): Promise<RefundRequestRecord[]> {
   requireScope(ctx.caller, 'shopify:read');
-  const all = await ctx.loaders.refundRequests.load({ store: storeOf(order), orderId: order.id });
-  const wanted = args.status == null ? null : new Set(args.status);
-  return wanted ? all.filter((r) => wanted.has(r.status)) : all;
+  // Filtered in the query, before the per-order cap: an old pending request is found behind any number of newer ones.
+  return ctx.loaders.refundRequests.load({ store: storeOf(order), orderId: order.id, statuses: args.status ?? null });
 }
 
 export const approvalResolvers: Resolvers = {

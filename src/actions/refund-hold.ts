@@ -3,14 +3,18 @@
  * ./refund-approval.ts). It runs under the refund's own idempotency key like any action: the claim, then the
  * written-ahead hold, then an insert that is idempotent on an id derived from the store and the key — so a crash
  * between the claim and the insert is recovered by the next attempt inserting the same row, never a second one.
+ * An order keeps at most MAX_PENDING_REFUND_REQUESTS pending: checked before the key is claimed (nothing written, the
+ * key unused), and enforced again by the insert itself, so holds racing for the last place never overshoot it.
  */
 import { createHash } from 'node:crypto';
 import type { ActingContext } from '../context.js';
 import type { CheckedOrder } from '../domain/actions.js';
 import type { Money } from '../domain/model.js';
 import type { RefundAsk } from '../domain/refund-requests.js';
-import { IdempotencyKeyReusedError, InternalError } from '../errors.js';
+import { IdempotencyKeyReusedError, InternalError, NotPossibleNowError } from '../errors.js';
 import type { RefundRequestRecord } from '../store/index.js';
+import type { ActionSpec } from './idempotency.js';
+import type { RefundOutcome, RefundSent } from './refund.js';
 import { isAboveLimit, refundLimitOf } from './refund-limits.js';
 import { hashInput } from './request-hash.js';
 import { compareDecimal, type RefundRequest } from './validate.js';
@@ -29,6 +33,12 @@ export interface HeldRefund {
 }
 
 const REQUEST_ID = /^rr_[0-9a-f]{32}$/;
+
+/**
+ * Most requests one order may have pending (waiting for a decision, or being approved). Each held refund adds one and
+ * only an approver removes it (or its expiry): without a bound, one order could collect them without end.
+ */
+export const MAX_PENDING_REFUND_REQUESTS = 20;
 
 /** The request id of a refund held under this key in this store: the same for every retry, distinct across stores. */
 export function refundRequestId(store: string, idempotencyKey: string): string {
@@ -67,9 +77,10 @@ export function holdIfAboveLimit(ctx: ActingContext, req: RefundRequest, order: 
  * so a row that already exists is this hold's only when it asks the same: the key's own retry after a crash. A row for
  * another order, requester, amount or ask was written under the same key before its idempotency record was purged
  * (24 h): the key names that other request, so this one is refused as IDEMPOTENCY_KEY_REUSED, never answered with it.
+ * An order that already has MAX_PENDING_REFUND_REQUESTS pending refuses it (TOO_MANY_PENDING_REQUESTS, nothing written).
  */
 export async function writeHold(ctx: ActingContext, hold: HeldRefund): Promise<string> {
-  const { record, created } = await ctx.deps.store.refundRequests.create({
+  const result = await ctx.deps.store.refundRequests.create({
     id: hold.requestId,
     store: ctx.acting.handle,
     orderId: hold.orderId,
@@ -80,7 +91,14 @@ export async function writeHold(ctx: ActingContext, hold: HeldRefund): Promise<s
     amount: hold.amount,
     limit: hold.limit,
     ttlMs: ctx.deps.config.refunds.requestTtlSeconds * 1000,
+    maxPending: MAX_PENDING_REFUND_REQUESTS,
   });
+  if (result.record === null) {
+    // Another hold took the last place between this attempt's check and its insert.
+    ctx.logger.info({ store: ctx.acting.handle, orderId: hold.orderId }, 'refund hold refused: the order has too many pending requests');
+    throw tooManyPending();
+  }
+  const { record, created } = result;
   if (!created && !isSameHold(record, hold)) {
     ctx.logger.warn({ refundRequest: record.id, store: record.store }, 'idempotency key already names another refund request');
     throw new IdempotencyKeyReusedError();
@@ -88,6 +106,41 @@ export async function writeHold(ctx: ActingContext, hold: HeldRefund): Promise<s
   if (created) ctx.logger.info({ refundRequest: record.id, store: record.store, orderId: record.orderId }, 'refund held for approval');
   ctx.loaders.refundRequests.clear({ store: record.store, orderId: record.orderId });
   return record.id;
+}
+
+/** TOO_MANY_PENDING_REQUESTS: the order's pending requests must be decided before another refund is held on it. */
+function tooManyPending(): NotPossibleNowError {
+  return new NotPossibleNowError(
+    'input.orderId',
+    'TOO_MANY_PENDING_REQUESTS',
+    `this order already has ${MAX_PENDING_REFUND_REQUESTS} refund requests waiting for a decision, the most one order may have: ` +
+      'an approver must approve or reject one of them before another refund above your limit can be held',
+  );
+}
+
+/**
+ * refundOrder's spec with the bound on pending requests checked when a refund is to be held, at the end of prepare:
+ * before the key is claimed, so a refused hold writes nothing and leaves the key unused (a corrected retry may use it).
+ */
+export function boundingPendingHolds(
+  spec: ActionSpec<RefundRequest, RefundSent, RefundOutcome>,
+): ActionSpec<RefundRequest, RefundSent, RefundOutcome> {
+  return {
+    ...spec,
+    async prepare(ctx, req) {
+      const sent = await spec.prepare(ctx, req);
+      if (sent.hold && !(await hasRoomFor(ctx, sent.hold))) throw tooManyPending();
+      return sent;
+    },
+  };
+}
+
+/** True when the order may take this hold: fewer than the most pending, or its request is already one of them. */
+async function hasRoomFor(ctx: ActingContext, hold: HeldRefund): Promise<boolean> {
+  const requests = ctx.deps.store.refundRequests;
+  if ((await requests.countPending(ctx.acting.handle, hold.orderId)) < MAX_PENDING_REFUND_REQUESTS) return true;
+  // Its row exists (written under this key before the key's record was purged): writeHold answers or refuses it as before.
+  return (await requests.get(hold.requestId)) !== null;
 }
 
 /** True when a stored request is this hold: same order, requester, amount (shop currency) and ask. */

@@ -12,6 +12,7 @@ import { cancelSpec, orderAfterCancel } from './cancel.js';
 import { discountSpec, discountStore } from './discount.js';
 import { payloadOrder } from './orders.js';
 import { refundSpec } from './refund.js';
+import { boundingPendingHolds } from './refund-hold.js';
 import { parseCancel, parseDiscount, parseRefund } from './validate.js';
 
 /** What the mutation resolvers hand their payload's field resolvers besides the contract's fields. */
@@ -24,6 +25,9 @@ interface PayloadState {
   refundRequestId?: string | null;
 }
 const state = (payload: object) => payload as PayloadState;
+
+/** refundOrder's spec: a refund above the agent's limit is held, at most MAX_PENDING_REFUND_REQUESTS per order. */
+const refundOrderSpec = boundingPendingHolds(refundSpec);
 
 export const cancelOrder: MutationResolvers['cancelOrder'] = async (_root, { input }, ctx) => {
   const outcome = await act(ctx, {
@@ -56,7 +60,7 @@ export const refundOrder: MutationResolvers['refundOrder'] = async (_root, { inp
     storeAction: 'refund',
     raw: input,
     parse: () => parseRefund(input),
-    spec: refundSpec,
+    spec: refundOrderSpec,
     facts: (req, o) => ({
       orderId: req.orderId,
       ...(o
@@ -67,6 +71,8 @@ export const refundOrder: MutationResolvers['refundOrder'] = async (_root, { inp
     }),
     // A held refund changed nothing in Shopify (and no webhook will come for it): nothing to invalidate.
     changed: (o) => (o.held ? {} : { orderIds: [o.orderId], customerIds: o.customerId ? [o.customerId] : [] }),
+    // The order's state refused it now (e.g. TOO_MANY_PENDING_REQUESTS: a hold on an order with the most pending).
+    refused: (req, userError) => ({ orderId: req.orderId, customerId: null, refund: null, held: null, userErrors: [userError] }),
   });
   const refundRequestId = outcome.held?.requestId ?? null;
   if (refundRequestId) ctx.loaders.refundRequests.clear({ store: outcome.store, orderId: outcome.orderId });

@@ -2,7 +2,7 @@
  * Refund-request rows ↔ records (./refund-requests.ts): the row a new request is inserted as, and the record a row
  * reads as at a given time (its contract `status`, and whether an approval's hold has lapsed, are computed then).
  */
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, ExpressionWrapper, Insertable, Kysely, Selectable, SqlBool } from 'kysely';
 import type { RefundAsk, RefundRequestStatus } from '../domain/refund-requests.js';
 import { requireText, toDate, toDateOrNull, type Database, type RefundRequestsTable } from './db.js';
 import type { NewRefundRequest, RefundRequestRecord, RefundRequestState } from './refund-requests.js';
@@ -56,6 +56,24 @@ export function toRow(r: NewRefundRequest, at: number): Insertable<RefundRequest
 function statusOf(state: RefundRequestState, expiresAt: number, now: number): RefundRequestStatus {
   if (state === 'pending' || state === 'approving') return state === 'pending' && expiresAt <= now ? 'EXPIRED' : 'PENDING';
   return state.toUpperCase() as RefundRequestStatus;
+}
+
+type Rows = ExpressionBuilder<Database, 'refund_requests'>;
+
+/**
+ * The SQL condition of a row reading as `status` at `now`: statusOf() as a WHERE clause, so a status filter runs in
+ * the query (before any per-order cap), and reads exactly as the records it returns. PENDING includes an approval in
+ * flight (approving), EXPIRED a pending row past its expiry not yet swept.
+ */
+export function hasStatus(eb: Rows, status: RefundRequestStatus, now: number): ExpressionWrapper<Database, 'refund_requests', SqlBool> {
+  switch (status) {
+    case 'PENDING':
+      return eb.or([eb.and([eb('status', '=', 'pending'), eb('expires_at', '>', now)]), eb('status', '=', 'approving')]);
+    case 'EXPIRED':
+      return eb.or([eb('status', '=', 'expired'), eb.and([eb('status', '=', 'pending'), eb('expires_at', '<=', now)])]);
+    default:
+      return eb('status', '=', status.toLowerCase());
+  }
 }
 
 const iso = (value: number | string) => toDate(value).toISOString();

@@ -11,13 +11,17 @@
  * The move to approving stores what the approval sends Shopify and a hold (`approving_until`). An approver whose
  * process died never finishes; once the hold lapses another approver takes the approval over (one conditional UPDATE)
  * and resends exactly the stored request, whose Shopify @idempotent key makes it one refund either way.
+ *
+ * An order holds at most `maxPending` pending requests (./refund-request-insert.ts): the insert itself counts them,
+ * serialised per order, so concurrent holds never overshoot the bound.
  */
 import { sql, type Kysely, type Updateable } from 'kysely';
 import type { Money } from '../domain/model.js';
-import type { RefundAsk, RefundRequestModel } from '../domain/refund-requests.js';
+import type { RefundAsk, RefundRequestModel, RefundRequestStatus } from '../domain/refund-requests.js';
 import type { StoreHandle } from '../domain/stores.js';
 import type { Database, RefundRequestsTable } from './db.js';
-import { one, toRecord, toRow, type Requests } from './refund-request-rows.js';
+import { countPending, createRequest } from './refund-request-insert.js';
+import { hasStatus, one, toRecord, type Requests } from './refund-request-rows.js';
 
 /** Where a request stands as stored; `approving` is an approval whose refund is being sent (shown as PENDING). */
 export type RefundRequestState = 'pending' | 'approving' | 'approved' | 'rejected' | 'expired' | 'failed';
@@ -51,7 +55,16 @@ export interface NewRefundRequest {
   limit: string;
   /** how long it waits for a decision */
   ttlMs: number;
+  /** the most requests its order may have pending (PENDING: waiting, or being approved), this one included */
+  maxPending: number;
 }
+
+/**
+ * What create did: inserted the request, found its id already stored (a retried insert: the stored row), or refused it
+ * because its order already has `maxPending` requests pending (nothing written).
+ */
+export type CreateResult =
+  { record: RefundRequestRecord; created: boolean } | { record: null; created: false; refused: 'TOO_MANY_PENDING' };
 
 /** Who decides, under which of their idempotency keys. */
 export interface Decider {
@@ -61,11 +74,24 @@ export interface Decider {
 }
 
 export interface RefundRequestRepository {
-  /** Inserts the request unless its id exists (a retried insert); returns the stored row either way. */
-  create(request: NewRefundRequest): Promise<{ record: RefundRequestRecord; created: boolean }>;
+  /**
+   * Inserts the request unless its id exists (a retried insert: the stored row is returned) or its order already has
+   * `maxPending` requests pending (refused, nothing written); the count and the insert are one step per order.
+   */
+  create(request: NewRefundRequest): Promise<CreateResult>;
   get(id: string): Promise<RefundRequestRecord | null>;
-  /** One store's requests for a batch of orders, newest first, at most `limitPerOrder` each, in one query. */
-  listByOrders(store: StoreHandle, orderIds: readonly string[], limitPerOrder: number): Promise<Map<string, RefundRequestRecord[]>>;
+  /** How many requests of one store's order read PENDING now (waiting for a decision, or being approved). */
+  countPending(store: StoreHandle, orderId: string): Promise<number>;
+  /**
+   * One store's requests for a batch of orders, newest first, at most `limitPerOrder` each, in one query; with
+   * `statuses`, only requests reading as one of them now (filtered in the query, before the per-order cap).
+   */
+  listByOrders(
+    store: StoreHandle,
+    orderIds: readonly string[],
+    limitPerOrder: number,
+    statuses?: readonly RefundRequestStatus[] | null,
+  ): Promise<Map<string, RefundRequestRecord[]>>;
   /**
    * pending (and not expired) → approving, storing what will be sent (JSON) and a hold of `leaseMs`; the updated row,
    * or null when another decision or the expiry came first.
@@ -100,7 +126,8 @@ export function createRefundRequestRepository(db: Kysely<Database>, now: () => n
   return {
     create: (request) => createRequest(requests, request),
     get: async (id) => one(requests, await db.selectFrom('refund_requests').selectAll().where('id', '=', id).executeTakeFirst()),
-    listByOrders: (store, orderIds, limitPerOrder) => listByOrders(requests, store, orderIds, limitPerOrder),
+    countPending: (store, orderId) => countPending(requests, store, orderId),
+    listByOrders: (store, orderIds, limitPerOrder, statuses) => listByOrders(requests, store, orderIds, limitPerOrder, statuses ?? null),
     startApproval: ({ id, by, key }, { sent, leaseMs }) =>
       decidePending(requests, id, (at) => ({
         status: 'approving',
@@ -125,19 +152,6 @@ export function createRefundRequestRepository(db: Kysely<Database>, now: () => n
       decidePending(requests, id, (at) => ({ status: 'failed', decided_by: by, decided_at: at, decision_key: key, error_code: errorCode })),
     expireDue: (ids) => expireDue(requests, ids),
   };
-}
-
-async function createRequest({ db, now }: Requests, request: NewRefundRequest): Promise<{ record: RefundRequestRecord; created: boolean }> {
-  const at = now();
-  const inserted = await db
-    .insertInto('refund_requests')
-    .values(toRow(request, at))
-    .onConflict((oc) => oc.column('id').doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  if (inserted !== undefined) return { record: toRecord(inserted, at), created: true };
-  const existing = await db.selectFrom('refund_requests').selectAll().where('id', '=', request.id).executeTakeFirstOrThrow();
-  return { record: toRecord(existing, now()), created: false };
 }
 
 /** The conditional UPDATE every decision is: only a pending, unexpired row moves, and only once. */
@@ -230,24 +244,28 @@ async function listByOrders(
   store: StoreHandle,
   orderIds: readonly string[],
   limitPerOrder: number,
+  statuses: readonly RefundRequestStatus[] | null,
 ): Promise<Map<string, RefundRequestRecord[]>> {
   if (!Number.isInteger(limitPerOrder) || limitPerOrder <= 0) {
     throw new RangeError(`limitPerOrder must be a positive integer, got ${String(limitPerOrder)}`);
   }
   const unique = [...new Set(orderIds)];
   const byOrder = new Map<string, RefundRequestRecord[]>(unique.map((id) => [id, []]));
+  // No status asked for: nothing can match, so nothing is asked of the database.
+  if (statuses !== null && statuses.length === 0) return byOrder;
   const at = now();
   for (let i = 0; i < unique.length; i += MAX_IDS_PER_QUERY) {
-    // row_number() per order keeps it one query however many orders are asked for (as audit.ts listByOrders).
-    const ranked = db
+    // row_number() per order keeps it one query however many orders are asked for (as audit.ts listByOrders). The
+    // status filter is inside, so the newest `limitPerOrder` are counted among the wanted statuses only.
+    let inner = db
       .selectFrom('refund_requests')
       .selectAll()
       .select(sql<number>`row_number() over (partition by order_id order by requested_at desc, id desc)`.as('rn'))
       .where('store', '=', store)
-      .where('order_id', 'in', unique.slice(i, i + MAX_IDS_PER_QUERY))
-      .as('ranked');
+      .where('order_id', 'in', unique.slice(i, i + MAX_IDS_PER_QUERY));
+    if (statuses !== null) inner = inner.where((eb) => eb.or(statuses.map((status) => hasStatus(eb, status, at))));
     const rows = await db
-      .selectFrom(ranked)
+      .selectFrom(inner.as('ranked'))
       .selectAll()
       .where('rn', '<=', limitPerOrder)
       .orderBy('order_id')

@@ -1,10 +1,11 @@
 /**
- * The refund-request repository on a real SQLite file and on PostgreSQL: idempotent creation, the per-order list, the
- * conditional moves (of concurrent deciders exactly one wins, also across two connections), the takeover of an
+ * The refund-request repository on a real SQLite file and on PostgreSQL: idempotent creation, the bound on an order's
+ * pending requests (also under 25 concurrent creates), the per-order list and its status filter, the conditional moves (of concurrent deciders exactly one wins, also across two connections), the takeover of an
  * approval left past its hold (one of concurrent takers wins, the stored refund comes back unchanged), and the expiry
  * sweep.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RefundRequestStatus } from '../../src/domain/refund-requests.js';
 import { openStore, type NewRefundRequest, type RefundRequestRecord, type Store } from '../../src/store/index.js';
 import { databases, type TestStore } from '../helpers/databases.js';
 
@@ -30,6 +31,7 @@ const newRequest = (over: Partial<NewRefundRequest> = {}): NewRefundRequest => (
   amount: { amount: '320.00', currencyCode: 'USD' },
   limit: '100.00',
   ttlMs: 72 * HOUR,
+  maxPending: 20,
   ...over,
 });
 
@@ -157,6 +159,115 @@ describe.each(databases)('refund requests on $name', (database) => {
     ]);
     const eu = await store.refundRequests.listByOrders('eu', ['gid://shopify/Order/1'], 10);
     expect(eu.get('gid://shopify/Order/1')!.map((r) => r.id)).toEqual(['rr_000000000000000000000000000000e0']);
+  });
+
+  it('listByOrders with statuses: filtered in the query, before the per-order cap; EXPIRED and PENDING as read now', async () => {
+    const id = (n: number) => `rr_${n.toString(16).padStart(32, '0')}`;
+    const create = (n: number, over: Partial<NewRefundRequest> = {}) =>
+      store.refundRequests.create(newRequest({ id: id(n), requestedKey: `key-${n}`, ...over }));
+    // The oldest request is pending; three newer ones are rejected, one is being approved, one expires unswept.
+    await create(1);
+    for (const n of [2, 3, 4]) {
+      clock = at(n * 1_000);
+      await create(n);
+      await store.refundRequests.reject({ id: id(n), by: 'boss', key: `r-${n}` }, 'no');
+    }
+    clock = at(5_000);
+    await create(5);
+    await store.refundRequests.startApproval({ id: id(5), by: 'boss', key: 'a-5' }, { sent: SENT, leaseMs: LEASE });
+    clock = at(6_000);
+    await create(6, { ttlMs: 1_000 });
+    await create(7, { orderId: 'gid://shopify/Order/2', store: 'eu' });
+    clock = at(7_000);
+    const list = async (statuses: readonly RefundRequestStatus[] | null | undefined, limit = 2) =>
+      (await store.refundRequests.listByOrders('us', ['gid://shopify/Order/1'], limit, statuses))
+        .get('gid://shopify/Order/1')!
+        .map((r) => [r.id, r.status]);
+    // Unfiltered, the cap of 2 keeps the newest: the old pending request is not among them.
+    expect(await list(null)).toEqual([
+      [id(6), 'EXPIRED'],
+      [id(5), 'PENDING'],
+    ]);
+    expect(await list(undefined)).toEqual(await list(null));
+    // Filtered, it is found behind any number of newer ones; approving reads PENDING, the unswept one EXPIRED.
+    expect(await list(['PENDING'])).toEqual([
+      [id(5), 'PENDING'],
+      [id(1), 'PENDING'],
+    ]);
+    expect(await list(['PENDING'], 1)).toEqual([[id(5), 'PENDING']]);
+    expect(await list(['EXPIRED'])).toEqual([[id(6), 'EXPIRED']]);
+    expect(await list(['REJECTED'], 10)).toEqual([
+      [id(4), 'REJECTED'],
+      [id(3), 'REJECTED'],
+      [id(2), 'REJECTED'],
+    ]);
+    expect(await list(['EXPIRED', 'PENDING', 'EXPIRED'], 10)).toEqual([
+      [id(6), 'EXPIRED'],
+      [id(5), 'PENDING'],
+      [id(1), 'PENDING'],
+    ]);
+    expect(await list(['APPROVED', 'FAILED'], 10)).toEqual([]);
+    expect(await list([], 10)).toEqual([]);
+    // Swept, it is still EXPIRED; its order's other rows are untouched; another store's order is its own.
+    await store.refundRequests.expireDue();
+    expect(await list(['EXPIRED'])).toEqual([[id(6), 'EXPIRED']]);
+    expect(
+      (await store.refundRequests.listByOrders('eu', ['gid://shopify/Order/2'], 5, ['PENDING']))
+        .get('gid://shopify/Order/2')!
+        .map((r) => r.id),
+    ).toEqual([id(7)]);
+  });
+
+  it('create keeps at most maxPending pending per order: the next is refused with nothing written; decided, expired or elsewhere do not count', async () => {
+    const id = (n: number) => `rr_${n.toString(16).padStart(32, '0')}`;
+    const create = (n: number, over: Partial<NewRefundRequest> = {}) =>
+      store.refundRequests.create(newRequest({ id: id(n), requestedKey: `key-${n}`, maxPending: 3, ...over }));
+    const order = 'gid://shopify/Order/1';
+    const refused = { record: null, created: false, refused: 'TOO_MANY_PENDING' };
+    await create(1);
+    await create(2);
+    await store.refundRequests.startApproval({ id: id(2), by: 'boss', key: 'a' }, { sent: SENT, leaseMs: LEASE });
+    await create(3, { ttlMs: 60_000 });
+    // Pending, approving and pending-not-yet-expired all count: the order is full.
+    expect(await store.refundRequests.countPending('us', order)).toBe(3);
+    expect(await create(4)).toEqual(refused);
+    expect(await store.refundRequests.get(id(4))).toBeNull();
+    // A retried insert of a request already stored is answered with it, full or not.
+    expect(await create(1)).toMatchObject({ record: { id: id(1), status: 'PENDING' }, created: false });
+    // Another order, or the same order id in another store, has its own bound.
+    expect((await create(5, { orderId: 'gid://shopify/Order/2' })).created).toBe(true);
+    expect((await create(6, { store: 'eu' })).created).toBe(true);
+    // A rejected request, and one past its expiry (swept or not), leave room.
+    await store.refundRequests.reject({ id: id(1), by: 'boss', key: 'r' }, 'no');
+    expect(await store.refundRequests.countPending('us', order)).toBe(2);
+    expect((await create(7)).created).toBe(true);
+    expect(await create(8)).toEqual(refused);
+    clock = at(60_000);
+    expect(await store.refundRequests.countPending('us', order)).toBe(2);
+    expect((await create(8)).created).toBe(true);
+    expect(await create(9)).toEqual(refused);
+    const all = (await store.refundRequests.listByOrders('us', [order], 50)).get(order)!;
+    expect(all.map((r) => r.id).sort()).toEqual([1, 2, 3, 7, 8].map(id));
+    await expect(create(10, { maxPending: 0 })).rejects.toThrow('maxPending must be a positive integer, got 0');
+  });
+
+  it('25 concurrent creates for one order over two connections: exactly maxPending (20) are written, the other 5 refused', async () => {
+    const id = (n: number) => `rr_${(0x100 + n).toString(16).padStart(32, '0')}`;
+    const order = 'gid://shopify/Order/1';
+    await withOther(async (other) => {
+      const results = await Promise.all(
+        Array.from({ length: 25 }, (_, n) =>
+          (n % 2 ? other : store).refundRequests.create(newRequest({ id: id(n), requestedKey: `key-${n}`, maxPending: 20 })),
+        ),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(20);
+      expect(results.filter((r) => r.record === null)).toEqual(
+        Array.from({ length: 5 }, () => ({ record: null, created: false, refused: 'TOO_MANY_PENDING' })),
+      );
+    });
+    expect(await store.refundRequests.countPending('us', order)).toBe(20);
+    const written = (await store.refundRequests.listByOrders('us', [order], 50)).get(order)!;
+    expect(written).toHaveLength(20);
   });
 
   it('20 concurrent approvals over two connections: exactly one moves the request to approving', async () => {
