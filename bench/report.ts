@@ -10,6 +10,8 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { ActionsResult } from './actions.js';
+import { actionsKeyFigures, actionsSections } from './actions-report.js';
 import type { LoadFigures } from './autocannon-worker.js';
 import type { BudgetResult } from './budget.js';
 import type { BudgetUseResult } from './budget-use.js';
@@ -51,6 +53,8 @@ export interface BenchResult {
   stores?: StoresResult | null;
   /** section 7 (budget use, issue 14); absent from result files written before it existed */
   budgetUse?: BudgetUseResult | null;
+  /** section 8 (agent actions, issue 15); absent from result files written before it existed */
+  actions?: ActionsResult | null;
   memory: MemoryRow[];
   /** sections that failed, with their error */
   errors: Record<string, string>;
@@ -335,6 +339,7 @@ function sections(r: BenchResult): Array<{ title: string; conditions: string; he
     });
   }
   if (r.budgetUse) out.push(...budgetUseSections(r.budgetUse));
+  if (r.actions) out.push(...actionsSections(r.actions));
   return out;
 }
 
@@ -388,11 +393,20 @@ function keyFigures(r: BenchResult): Map<string, Record<string, number | null>> 
   for (const x of r.stores?.latency ?? [])
     m.set(x.id, { shopifyRequests: x.shopifyRequestsPerStore.reduce((a, b) => a + b, 0), p50Ms: x.figures.p50Ms, p99Ms: x.figures.p99Ms });
   for (const [id, figures] of budgetUseKeyFigures(r.budgetUse)) m.set(id, figures);
+  for (const [id, figures] of actionsKeyFigures(r.actions)) m.set(id, figures);
   return m;
 }
 
 /** Counts: any change matters. Timings and memory: only changes of 10% or more are shown (runs are noisy). */
-const EXACT_FIGURES = new Set(['requests', 'requestedCost', 'actualCost', 'naiveRequests', 'shopifyRequests']);
+const EXACT_FIGURES = new Set([
+  'requests',
+  'requestedCost',
+  'actualCost',
+  'naiveRequests',
+  'shopifyRequests',
+  'replayRequests',
+  'refundsMade',
+]);
 const isExact = (figure: string) => EXACT_FIGURES.has(figure) || figure === 'rounds' || figure.startsWith('requests:');
 
 /** The figures that differ between two runs, row by row (same ids only). */

@@ -9,6 +9,8 @@
  *   6. several stores: Shopify requests per store for 1, 2 and 5 stores, and the two-store card's added latency (bench/stores.ts)
  *   7. budget use (issue 14): a burst of cold cards, a desk with webhooks, points per card — this tree beside the
  *      baseline commit (--baseline, default e49c852) and the naive subgraph                     (bench/budget-use.ts)
+ *   8. agent actions (issue 15): Shopify requests, points and latency per action and per replay, and K approvers
+ *      approving one refund request at once                                                       (bench/actions.ts)
  * Prints plain tables, writes bench/results/latest.json and a copy named by date and commit, and compares with the
  * newest earlier result of the same mode (quick or full). Every process and server it starts is stopped before it exits, also on errors and Ctrl-C.
  * The full run takes about 11 minutes plus section 7's ~11 (its desk runs 5 minutes); --quick (short rows, one budget rung each) under 3, plus
@@ -16,6 +18,7 @@
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { runActions } from './actions.js';
 import { runBudget } from './budget.js';
 import { BASELINE_REF } from './baseline.js';
 import { runBudgetUse } from './budget-use.js';
@@ -27,7 +30,7 @@ import { formatComparison, formatMarkdown, formatText, previousResult, runMeta, 
 import { runRequests, type RequestsResult } from './requests.js';
 import { runStores } from './stores.js';
 
-const SECTIONS = ['requests', 'latency', 'budget', 'isolation', 'stores', 'budget-use'] as const;
+const SECTIONS = ['requests', 'latency', 'budget', 'isolation', 'stores', 'budget-use', 'actions'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `Usage: npm run bench [-- --quick] [-- --only ${SECTIONS.join(',')}] [-- --markdown] [-- --baseline <ref>]
@@ -59,6 +62,7 @@ const PLANS = {
       perClass: 3,
       desk: { agents: 10, durationS: 30, pool: 400, changeEveryS: 5, watchCapS: 35, calibration: 4 },
     },
+    actions: { n: 5, simulatorLatenciesMs: [0, 50], race: { approvers: [2, 5, 10], repetitions: 3 } },
   },
   full: {
     ks: [1, 10, 25, 100],
@@ -75,6 +79,7 @@ const PLANS = {
       perClass: 10,
       desk: { agents: 50, durationS: 300, pool: 400, changeEveryS: 10, watchCapS: 60, calibration: 8 },
     },
+    actions: { n: 30, simulatorLatenciesMs: [0, 50], race: { approvers: [2, 5, 10], repetitions: 10 } },
   },
 } as const;
 
@@ -127,6 +132,7 @@ async function main(): Promise<number> {
     isolation: null,
     stores: null,
     budgetUse: null,
+    actions: null,
     memory: [],
     errors: {},
   };
@@ -213,6 +219,16 @@ async function main(): Promise<number> {
       result.errors['budget-use'] = (error as Error).stack ?? String(error);
     }
     log(`  (section 7 took ${Math.round((performance.now() - sectionStarted) / 1000)} s)`);
+  }
+  if (args.only.has('actions')) {
+    log(`\n[${elapsed()}] 8. agent actions (issue 15): Shopify requests, points, latency, the approval race`);
+    try {
+      const { result: actions, errors } = await runActions({ ...plan.actions, log });
+      result.actions = actions;
+      if (errors.length > 0) result.errors.actions = errors.join('\n');
+    } catch (error) {
+      result.errors.actions = (error as Error).stack ?? String(error);
+    }
   }
   result.memory = memoryRows(result.latency, result.budget);
   result.meta.loadAverage.end = Math.round(loadavg()[0]! * 100) / 100;
