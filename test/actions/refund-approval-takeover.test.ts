@@ -166,6 +166,9 @@ describe('an approval left approving by an approver who never comes back', () =>
       ['refundOrder', REQUESTER.sub, 'succeeded', null, expect.any(String)],
     ]);
     expect(trail[1]).toMatchObject({ amount: refund.total.amount, currencyCode: 'USD', shopifyIds: { refundId: refund.id } });
+    // B's success says whose approval it finished; the attempts that took nothing over name the request only.
+    expect(trail[1]!.detail).toBe(`request=${id}; took over an approval left by ${A.sub}`);
+    expect([trail[0]!.detail, trail[2]!.detail, trail[3]!.detail]).toEqual([`request=${id}`, `request=${id}`, `request=${id}`]);
   }, 30_000);
 
   it("A's refundCreate never reached Shopify: after the hold, B's takeover makes the refund, exactly one", async () => {

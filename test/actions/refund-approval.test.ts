@@ -2,9 +2,11 @@
  * Refunds above an agent's limit need a supervisor's approval (issue 15), over HTTP against the simulator: the limit
  * (claim, else the default per scope), the held request (nothing sent to Shopify), its approval by another agent
  * (exactly one refund, for the request's amount), refusals (own request, approver's limit, scope, not pending,
- * expired), the re-check against the order, Shopify's own refusals, a lost answer, rejection, and the audit trail.
+ * expired), the re-check against the order, Shopify's own refusals, a lost answer, rejection, the audit trail, and
+ * the bounds on an order's requests (at most 20 pending; the status filter runs before the cap of 50 shown).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
@@ -121,6 +123,20 @@ async function heldRequest(extra: Record<string, unknown> = {}) {
 }
 
 const approve = (agent: Agent, id: string, idempotencyKey = newKey()) => as(agent, APPROVE, { input: { id, idempotencyKey } });
+
+/**
+ * The order's refunds in the simulator once there are `n`: polled, so a test waits for a slow refundCreate to land
+ * rather than for a fixed time; if they never get there, what is there after 10 s (and the test fails on it).
+ */
+async function refundsOnceMade(orderId: string, n: number): Promise<SimOrder['refunds']> {
+  const deadline = Date.now() + 10_000;
+  let refunds = (await simOrder(h, orderId)).refunds;
+  while (refunds.length !== n && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    refunds = (await simOrder(h, orderId)).refunds;
+  }
+  return refunds;
+}
 const refundCreates = async () => (await simStats(h)).byOperation.ActionRefundCreate ?? 0;
 const unitPrice = (order: SimOrder) => ({ amount: money(cents(order.lineItems[0]!.discountedUnitPrice)), currencyCode: 'USD' });
 
@@ -431,9 +447,9 @@ describe('approval', () => {
     onceBefore(h, 'ActionRefundCreate', () => h.sim('faults', { latencyMs: 1_500 }));
     const lost = await approve(BOSS, request.id, key);
     expect(lost.body.errors[0].extensions.code).toBe('SHOPIFY_OUTCOME_UNKNOWN');
+    // The slow refundCreate already took its latency when it arrived: clearing the fault neither hurries nor stops it.
     await h.sim('faults', {});
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const made = (await simOrder(h, order.id)).refunds;
+    const made = await refundsOnceMade(order.id, 1);
     expect(made).toHaveLength(1);
     // Meanwhile nobody else can decide it.
     const other = await approve(BOSS2, request.id);
@@ -543,4 +559,176 @@ describe('rejection and expiry', () => {
       offsetMs = 0;
     }
   });
+});
+
+describe("bounds on an order's requests", () => {
+  const HOLD = `mutation($input: ShopifyRefundOrderInput!) {
+    refundOrder(input: $input) {
+      refund { id } refundRequest { id status } ${USER_ERRORS}
+      order { refundRequests(status: [PENDING]) { id } agentActions { agentId action outcome errorCode } }
+    }
+  }`;
+  const oneUnit = (order: SimOrder, idempotencyKey = newKey()) => ({
+    orderId: order.id,
+    lineItems: [{ lineItemId: order.lineItems[0]!.id, quantity: 1 }],
+    idempotencyKey,
+  });
+  const READ = `mutation($input: ShopifyRefundOrderInput!) {
+    refundOrder(input: $input) {
+      order {
+        pending: refundRequests(status: [PENDING]) { id status }
+        all: refundRequests { id }
+        rejected: refundRequests(status: [REJECTED, REJECTED]) { id }
+        expiredOrPending: refundRequests(status: [EXPIRED, PENDING]) { id status }
+        none: refundRequests(status: []) { id }
+      }
+    }
+  }`;
+  /** A request on the order as another hold would write it (through the repository: set-up and races only). */
+  const otherRequest = (
+    order: SimOrder,
+    amount: { amount: string; currencyCode: string },
+    id = `rr_${randomBytes(16).toString('hex')}`,
+  ) => ({
+    id,
+    store: 'default',
+    orderId: order.id,
+    customerId: null,
+    requestedBy: REQUESTER.sub,
+    requestedKey: newKey(),
+    ask: { lineItems: null, shipping: null, note: null, notifyCustomer: false, toStoreCredit: false },
+    amount,
+    limit: LIMIT,
+    ttlMs: 60_000,
+    maxPending: 20,
+  });
+  const stored = async (orderId: string) =>
+    (await h.app.deps.store.refundRequests.listByOrders('default', [orderId], 50)).get(orderId)!.map((r) => r.id);
+
+  it('a 21st pending request on one order is refused (TOO_MANY_PENDING_REQUESTS): nothing written, nothing sent, the key unused', async () => {
+    const order = await pick(aboveLimit);
+    const held: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const res = await as(REQUESTER, HOLD, { input: oneUnit(order) });
+      expect(res.body.data.refundOrder.refundRequest.status).toBe('PENDING');
+      held.unshift(res.body.data.refundOrder.refundRequest.id);
+    }
+    const creates = await refundCreates();
+    const key = newKey();
+    const res = await as(REQUESTER, HOLD, { input: oneUnit(order, key) });
+    expect(res.body.errors).toBeUndefined();
+    const payload = res.body.data.refundOrder;
+    expect(payload.userErrors).toEqual([
+      {
+        field: ['input', 'orderId'],
+        message:
+          'this order already has 20 refund requests waiting for a decision, the most one order may have: an approver must approve or reject one of them before another refund above your limit can be held',
+        code: 'TOO_MANY_PENDING_REQUESTS',
+      },
+    ]);
+    expect([payload.refund, payload.refundRequest]).toEqual([null, null]);
+    expect(payload.order.refundRequests.map((r: { id: string }) => r.id)).toEqual(held);
+    expect(payload.order.agentActions[0]).toEqual({
+      agentId: REQUESTER.sub,
+      action: 'refundOrder',
+      outcome: 'rejected',
+      errorCode: 'TOO_MANY_PENDING_REQUESTS',
+    });
+    expect(await stored(order.id)).toEqual(held);
+    expect(await h.app.deps.store.idempotency.get(key)).toBeNull();
+    expect(await refundCreates()).toBe(creates);
+    expect((await simOrder(h, order.id)).refunds).toEqual([]);
+
+    // Once an approver decided one, the same key holds the refund: the refusal did not use it up.
+    const rejected = await as(BOSS, REJECT, { input: { id: held[0], reason: 'duplicate', idempotencyKey: newKey() } });
+    expect(rejected.body.data.rejectRefundRequest.userErrors).toEqual([]);
+    const again = await as(REQUESTER, HOLD, { input: oneUnit(order, key) });
+    expect(again.body.data.refundOrder.userErrors).toEqual([]);
+    const request = again.body.data.refundOrder.refundRequest;
+    expect(request.status).toBe('PENDING');
+    expect(again.body.data.refundOrder.order.refundRequests.map((r: { id: string }) => r.id)).toEqual([request.id, ...held.slice(1)]);
+    expect((await h.app.deps.store.audit.list({ idempotencyKey: key })).map((e) => [e.outcome, e.errorCode])).toEqual([
+      ['succeeded', null],
+      ['rejected', 'TOO_MANY_PENDING_REQUESTS'],
+    ]);
+    expect(await refundCreates()).toBe(creates);
+  }, 30_000);
+
+  it('concurrent holds on one order with 15 pending: exactly 5 more are held, the others refused TOO_MANY_PENDING_REQUESTS', async () => {
+    const order = await pick(aboveLimit);
+    for (let i = 0; i < 15; i++) {
+      expect((await as(REQUESTER, HOLD, { input: oneUnit(order) })).body.data.refundOrder.userErrors).toEqual([]);
+    }
+    const answers = await Promise.all(Array.from({ length: 10 }, () => as(REQUESTER, HOLD, { input: oneUnit(order) })));
+    const outcomes = answers.map((a) => {
+      const { refundRequest, userErrors } = a.body.data.refundOrder;
+      return refundRequest ? refundRequest.status : userErrors.map((e: { code: string }) => e.code).join();
+    });
+    expect(outcomes.filter((o) => o === 'PENDING')).toHaveLength(5);
+    expect(outcomes.filter((o) => o === 'TOO_MANY_PENDING_REQUESTS')).toHaveLength(5);
+    expect(await stored(order.id)).toHaveLength(20);
+    expect(await h.app.deps.store.refundRequests.countPending('default', order.id)).toBe(20);
+  }, 30_000);
+
+  it('a hold that loses the last place between its check and its insert is refused by the insert; its retry holds it once there is room', async () => {
+    const order = await pick(aboveLimit);
+    const held: string[] = [];
+    for (let i = 0; i < 19; i++)
+      held.unshift((await as(REQUESTER, HOLD, { input: oneUnit(order) })).body.data.refundOrder.refundRequest.id);
+    // Another process's hold takes the 20th place just before this one's insert (after its check saw 19).
+    const repo = h.app.deps.store.refundRequests;
+    const create = repo.create;
+    const racer = otherRequest(order, { amount: '60.00', currencyCode: 'USD' });
+    repo.create = async (request) => {
+      repo.create = create;
+      expect((await create(racer)).created).toBe(true);
+      return create(request);
+    };
+    const key = newKey();
+    const lost = await as(REQUESTER, HOLD, { input: oneUnit(order, key) });
+    expect(repo.create).toBe(create);
+    expect(lost.body.data.refundOrder.userErrors.map((e: { code: string }) => e.code)).toEqual(['TOO_MANY_PENDING_REQUESTS']);
+    expect(lost.body.data.refundOrder.refundRequest).toBeNull();
+    expect(await stored(order.id)).toEqual([racer.id, ...held]);
+
+    // The refused attempt wrote no request and released its key: once a place is free, its retry holds the refund.
+    expect(
+      (await as(BOSS, REJECT, { input: { id: racer.id, reason: 'duplicate', idempotencyKey: newKey() } })).body.data.rejectRefundRequest
+        .userErrors,
+    ).toEqual([]);
+    const retry = await as(REQUESTER, HOLD, { input: oneUnit(order, key) });
+    expect(retry.body.data.refundOrder.userErrors).toEqual([]);
+    expect(retry.body.data.refundOrder.refundRequest.status).toBe('PENDING');
+    expect(await repo.countPending('default', order.id)).toBe(20);
+    expect((await h.app.deps.store.audit.list({ idempotencyKey: key })).map((e) => [e.outcome, e.errorCode])).toEqual([
+      ['succeeded', null],
+      ['rejected', 'TOO_MANY_PENDING_REQUESTS'],
+    ]);
+  }, 30_000);
+
+  it('refundRequests(status: [PENDING]) finds a pending request behind 50 newer rejected ones (the filter runs before the cap of 50)', async () => {
+    const { order, request, key } = await heldRequest();
+    // 50 newer requests on the order, each decided: written through the repository, as 50 holds and rejections would.
+    const repo = h.app.deps.store.refundRequests;
+    const rejected: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const other = otherRequest(order, request.amount);
+      const { record } = await repo.create(other);
+      expect(Date.parse(record!.requestedAt)).toBeGreaterThan(Date.parse(request.requestedAt));
+      expect(await repo.reject({ id: other.id, by: BOSS.sub, key: newKey() }, 'no')).not.toBeNull();
+      rejected.push(other.id);
+    }
+    // Several may share a millisecond (their order is then by id): compared as sets, newest first is the store test's.
+    const ids = (list: Array<{ id: string }>) => list.map((r) => r.id).sort();
+    // Read through the requester's replay, whose order is read fresh.
+    const read = await as(REQUESTER, READ, { input: oneUnit(order, key) });
+    expect(read.body.errors).toBeUndefined();
+    const { order: seen } = read.body.data.refundOrder;
+    expect(seen.pending).toEqual([{ id: request.id, status: 'PENDING' }]);
+    // Unfiltered, the newest 50 are the rejected ones; any status set is filtered the same way, in any order.
+    expect(ids(seen.all)).toEqual(rejected.sort());
+    expect(ids(seen.rejected)).toEqual(rejected);
+    expect(seen.expiredOrPending).toEqual([{ id: request.id, status: 'PENDING' }]);
+    expect(seen.none).toEqual([]);
+  }, 30_000);
 });
