@@ -1,11 +1,13 @@
 /**
  * The refund-request repository on a real SQLite file and on PostgreSQL: idempotent creation, the bound on an order's
- * pending requests (also under 25 concurrent creates), the per-order list and its status filter, the conditional moves (of concurrent deciders exactly one wins, also across two connections), the takeover of an
+ * pending requests (also under 25 concurrent creates), the per-order list and its status filter (and the request's
+ * loader over it), the conditional moves (of concurrent deciders exactly one wins, also across two connections), the takeover of an
  * approval left past its hold (one of concurrent takers wins, the stored refund comes back unchanged), and the expiry
  * sweep.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RefundRequestStatus } from '../../src/domain/refund-requests.js';
+import { byOrderAndStatusLoader } from '../../src/request.js';
 import { openStore, type NewRefundRequest, type RefundRequestRecord, type Store } from '../../src/store/index.js';
 import { databases, type TestStore } from '../helpers/databases.js';
 
@@ -216,6 +218,52 @@ describe.each(databases)('refund requests on $name', (database) => {
         .get('gid://shopify/Order/2')!
         .map((r) => r.id),
     ).toEqual([id(7)]);
+  });
+
+  it("the request's loader: one query per store and status set in a batch (equal sets share it), filtered before the cap; clear forgets an order", async () => {
+    const [o1, o2] = ['gid://shopify/Order/1', 'gid://shopify/Order/2'];
+    const id = (n: number) => `rr_${n.toString(16).padStart(32, '0')}`;
+    await store.refundRequests.create(newRequest({ id: id(1), requestedKey: 'k1' }));
+    clock = at(1_000);
+    await store.refundRequests.create(newRequest({ id: id(2), requestedKey: 'k2' }));
+    await store.refundRequests.reject({ id: id(2), by: 'boss', key: 'r' }, 'no');
+    await store.refundRequests.create(newRequest({ id: id(3), requestedKey: 'k3', orderId: o2 }));
+    await store.refundRequests.create(newRequest({ id: id(4), requestedKey: 'k4', store: 'eu' }));
+    const calls: unknown[] = [];
+    // A cap of 1 per order: only a filter in the query finds the older pending request of order 1.
+    const loader = byOrderAndStatusLoader<RefundRequestRecord>((handle, orderIds, statuses) => {
+      calls.push([handle, orderIds, statuses]);
+      return store.refundRequests.listByOrders(handle, orderIds, 1, statuses);
+    });
+    const ids = async (p: Promise<RefundRequestRecord[]>) => (await p).map((r) => r.id);
+    const batch = () =>
+      Promise.all([
+        ids(loader.load({ store: 'us', orderId: o1, statuses: ['PENDING'] })),
+        ids(loader.load({ store: 'us', orderId: o2, statuses: ['PENDING', 'PENDING'] })),
+        ids(loader.load({ store: 'us', orderId: o1 })),
+        ids(loader.load({ store: 'us', orderId: o1, statuses: ['REJECTED', 'PENDING'] })),
+        ids(loader.load({ store: 'us', orderId: o2, statuses: ['PENDING', 'REJECTED'] })),
+        ids(loader.load({ store: 'eu', orderId: o1, statuses: ['PENDING'] })),
+      ]);
+    expect(await batch()).toEqual([[id(1)], [id(3)], [id(2)], [id(2)], [id(3)], [id(4)]]);
+    expect(calls).toEqual([
+      ['us', [o1, o2], ['PENDING']],
+      ['us', [o1], null],
+      ['us', [o1, o2], ['PENDING', 'REJECTED']],
+      ['eu', [o1], ['PENDING']],
+    ]);
+    // Cached for the request; clear() forgets order 1 in its store under every set it was loaded with, nothing else.
+    calls.length = 0;
+    expect(await batch()).toEqual([[id(1)], [id(3)], [id(2)], [id(2)], [id(3)], [id(4)]]);
+    expect(calls).toEqual([]);
+    await store.refundRequests.reject({ id: id(1), by: 'boss', key: 'r1' }, 'no');
+    loader.clear({ store: 'us', orderId: o1 });
+    expect(await batch()).toEqual([[], [id(3)], [id(2)], [id(2)], [id(3)], [id(4)]]);
+    expect(calls).toEqual([
+      ['us', [o1], ['PENDING']],
+      ['us', [o1], null],
+      ['us', [o1], ['PENDING', 'REJECTED']],
+    ]);
   });
 
   it('create keeps at most maxPending pending per order: the next is refused with nothing written; decided, expired or elsewhere do not count', async () => {
