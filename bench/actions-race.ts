@@ -16,7 +16,8 @@ export interface RaceRow {
   repetitions: number;
   /** refunds the order had after each repetition (each order had none before) */
   refundsMade: number[];
-  /** Shopify mutations sent during each repetition's approvals */
+  /** Shopify requests (queries and mutations) and mutations sent during each repetition's approvals */
+  requests: number[];
   mutations: number[];
   /** answers with the refund, per repetition */
   winners: number[];
@@ -59,6 +60,7 @@ export async function raceRow(ctx: RaceContext, k: number, orders: readonly SimO
     approvers: k,
     repetitions: orders.length,
     refundsMade: [],
+    requests: [],
     mutations: [],
     winners: [],
     notPending: 0,
@@ -83,6 +85,7 @@ export async function raceRow(ctx: RaceContext, k: number, orders: readonly SimO
     const { value: answers, shopify } = await measured(ctx.simUrl, () => Promise.all(ctx.agents.approvers.slice(0, k).map(approve)));
     const after = (await control(ctx.simUrl, `orders/${encodeURIComponent(order.id)}`)) as SimOrder;
     row.refundsMade.push(after.refunds.length);
+    row.requests.push(shopify.requests);
     row.mutations.push(mutationsIn(shopify, ctx.mutationNames));
     let winners = 0;
     for (const a of answers) {

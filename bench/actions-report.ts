@@ -9,8 +9,8 @@ function operations(byOp: Record<string, number>): string | number {
 }
 
 /** The same count every time ("1 ×10"), or each one. */
-function each(values: readonly number[]): string {
-  if (values.length === 0) return '–';
+function each(values: readonly number[] | undefined): string {
+  if (!values || values.length === 0) return '–';
   return values.every((v) => v === values[0]) ? `${values[0]} ×${values.length}` : values.join(', ');
 }
 
@@ -76,6 +76,7 @@ export function actionsSections(r: ActionsResult): ReportSection[] {
         'K',
         'repetitions',
         'refunds made',
+        'Shopify req.',
         'Shopify mutations',
         'winners',
         'REQUEST_NOT_PENDING',
@@ -89,6 +90,7 @@ export function actionsSections(r: ActionsResult): ReportSection[] {
         x.approvers,
         x.repetitions,
         each(x.refundsMade),
+        each(x.requests),
         each(x.mutations),
         each(x.winners),
         x.notPending,

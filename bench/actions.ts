@@ -218,7 +218,7 @@ function latencyConditions(plan: ActionsPlan): string {
 function raceConditions(plan: ActionsPlan): string {
   return (
     `a fresh order per repetition: the requester's refund of 1 unit is held, then K approvers (distinct agents, distinct keys) send approveRefundRequest at once; ${plan.race.repetitions} repetitions per K, at the end of each pass (same subgraph); ` +
-    `refunds made = refunds on the simulator's order after the race (none before), per repetition; Shopify mutations = mutations the simulator received during the race, per repetition; ` +
+    `refunds made = refunds on the simulator's order after the race (none before), per repetition; Shopify req. / mutations = requests / mutations the simulator received during the race (the approvals' answers included), per repetition; ` +
     `winners = answers carrying the refund; loser = any other answer; printed, not asserted`
   );
 }

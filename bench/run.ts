@@ -14,7 +14,7 @@
  * Prints plain tables, writes bench/results/latest.json and a copy named by date and commit, and compares with the
  * newest earlier result of the same mode (quick or full). Every process and server it starts is stopped before it exits, also on errors and Ctrl-C.
  * The full run takes about 11 minutes plus section 7's ~11 (its desk runs 5 minutes); --quick (short rows, one budget rung each) under 3, plus
- * section 7's ~2.5 (the first run also builds the baseline once, ~20 s).
+ * section 7's ~2.5 (the first run also builds the baseline once, ~20 s); section 8 takes about 2 minutes, 1 with --quick.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
