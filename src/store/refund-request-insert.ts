@@ -49,7 +49,7 @@ async function insertIfRoom({ now }: Requests, db: Kysely<Database>, request: Ne
     .returningAll()
     .executeTakeFirst();
   if (inserted !== undefined) return { record: toRecord(inserted, at), created: true };
-  // Nothing inserted: the id exists (a retried insert, whatever the count: that request is one of them), or no room.
+  // Nothing inserted: the id exists (a retried insert: answered with its row, room or not), or there was no room.
   const existing = await db.selectFrom('refund_requests').selectAll().where('id', '=', request.id).executeTakeFirst();
   if (existing !== undefined) return { record: toRecord(existing, now()), created: false };
   return { record: null, created: false, refused: 'TOO_MANY_PENDING' };
