@@ -160,9 +160,33 @@ describe('SHOPIFY_STORES_FILE', () => {
     expect(
       loadConfig(env).stores.map((s) => [s.handle, s.name, s.endpoint.storeDomain, s.accessToken, s.webhookSecret, s.actions, s.autoLink]),
     ).toEqual([
-      ['us', 'US store', 'acme-us.myshopify.com', 'a', 'b', { cancel: true, refund: true, discount: true, edit: true, replace: true }, 'first'],
-      ['eu', 'EU store', 'acme-eu.myshopify.com', 'c', 'd', { cancel: true, refund: false, discount: true, edit: true, replace: true }, 'unique'],
-      ['wholesale', 'Wholesale', 'acme-wholesale.myshopify.com', 'e', null, { cancel: true, refund: true, discount: true, edit: true, replace: true }, 'off'],
+      [
+        'us',
+        'US store',
+        'acme-us.myshopify.com',
+        'a',
+        'b',
+        { cancel: true, refund: true, discount: true, edit: true, replace: true },
+        'first',
+      ],
+      [
+        'eu',
+        'EU store',
+        'acme-eu.myshopify.com',
+        'c',
+        'd',
+        { cancel: true, refund: false, discount: true, edit: true, replace: true },
+        'unique',
+      ],
+      [
+        'wholesale',
+        'Wholesale',
+        'acme-wholesale.myshopify.com',
+        'e',
+        null,
+        { cancel: true, refund: true, discount: true, edit: true, replace: true },
+        'off',
+      ],
     ]);
   });
 
