@@ -10,27 +10,19 @@ import { createHash } from 'node:crypto';
 import type { ActingContext } from '../context.js';
 import type { CheckedOrder } from '../domain/actions.js';
 import type { Money } from '../domain/model.js';
-import type { RefundAsk } from '../domain/refund-requests.js';
 import { IdempotencyKeyReusedError, InternalError, NotPossibleNowError } from '../errors.js';
-import type { RefundRequestRecord } from '../store/index.js';
+import type { NewRefundRequest, RefundRequestRecord } from '../store/index.js';
 import type { ActionSpec } from './idempotency.js';
 import type { RefundOutcome, RefundSent } from './refund.js';
 import { isAboveLimit, refundLimitOf } from './refund-limits.js';
 import { hashInput } from './request-hash.js';
 import { compareDecimal, type RefundRequest } from './validate.js';
 
-/** A held refund as written ahead under the requester's key: everything the request row is made of. */
-export interface HeldRefund {
-  requestId: string;
-  orderId: string;
-  customerId: string | null;
-  requestedBy: string;
-  requestedKey: string;
-  ask: RefundAsk;
-  /** Shopify's suggestion, in the shop's currency */
-  amount: Money;
-  limit: string;
-}
+/**
+ * A held refund as written ahead under the requester's key: the request row's own facts (its store, expiry and bound
+ * are the acting store's and the configuration's when it is written).
+ */
+export type HeldRefund = Omit<NewRefundRequest, 'id' | 'store' | 'ttlMs' | 'maxPending'> & { requestId: string };
 
 const REQUEST_ID = /^rr_[0-9a-f]{32}$/;
 
@@ -80,16 +72,11 @@ export function holdIfAboveLimit(ctx: ActingContext, req: RefundRequest, order: 
  * An order that already has MAX_PENDING_REFUND_REQUESTS pending refuses it (TOO_MANY_PENDING_REQUESTS, nothing written).
  */
 export async function writeHold(ctx: ActingContext, hold: HeldRefund): Promise<string> {
+  const { requestId, ...facts } = hold;
   const result = await ctx.deps.store.refundRequests.create({
-    id: hold.requestId,
+    ...facts,
+    id: requestId,
     store: ctx.acting.handle,
-    orderId: hold.orderId,
-    customerId: hold.customerId,
-    requestedBy: hold.requestedBy,
-    requestedKey: hold.requestedKey,
-    ask: hold.ask,
-    amount: hold.amount,
-    limit: hold.limit,
     ttlMs: ctx.deps.config.refunds.requestTtlSeconds * 1000,
     maxPending: MAX_PENDING_REFUND_REQUESTS,
   });
