@@ -19,11 +19,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    // Three test files at a time. Vitest's default on a 2-core machine is one (cores − 1), which runs the suite serially;
-    // most of a file's time is spent waiting (simulated latencies, deadlines, child processes). The Dockerfile test's
-    // `npm ci` and compile take one worker for ~5 minutes: with two workers every other file queued behind the second
-    // (9 minutes in all), with three they share two. Files are isolated from each other (own ports, temp dirs,
-    // PostgreSQL schemas, Redis key prefixes).
-    maxWorkers: 3,
+    // Two test files at a time. Vitest's default on a 2-core machine is one (cores − 1), which runs the suite serially:
+    // about 12 minutes, most of it spent waiting (the Dockerfile test's `npm ci` and compile, simulated latencies,
+    // deadlines). Files are isolated from each other (own ports, temp dirs, PostgreSQL schemas, Redis key prefixes).
+    maxWorkers: 2,
   },
 });
