@@ -94,6 +94,11 @@ function isRefundLimitClaim(value: unknown): boolean {
   );
 }
 
+/** True when the caller may do or read what `scope` guards (without throwing: for deciding what to fetch). */
+export function callerHas(caller: Caller, scope: Scope): boolean {
+  return caller.authenticated && caller.scopes.has(scope);
+}
+
 /** Throws UNAUTHENTICATED without an agent, FORBIDDEN naming the scope when the agent lacks it; returns the agent id. */
 export function requireScope(caller: Caller, scope: Scope): string {
   if (!caller.authenticated) throw new UnauthenticatedError(caller.reason);

@@ -4,7 +4,7 @@
  * its own (an entry of `shopifyCustomers`; its part of merged orders, reported as an error naming it).
  */
 import { locatedError, type GraphQLResolveInfo } from 'graphql';
-import { requireScope, type Scope } from '../auth.js';
+import { callerHas, requireScope } from '../auth.js';
 import type { Resolvers } from '../__generated__/resolvers.js';
 import type { RequestContext, StoreScope } from '../context.js';
 import { MAX_AGENT_ACTIONS } from '../context.js';
@@ -78,11 +78,6 @@ function pathOf(info: GraphQLResolveInfo): Array<string | number> {
   return path;
 }
 
-/** True when the caller may read what `scope` guards (without throwing: for deciding what to fetch). */
-function hasScope(ctx: RequestContext, scope: Scope): boolean {
-  return ctx.caller.authenticated && ctx.caller.scopes.has(scope);
-}
-
 /** A stored manual link as the contract shows it. */
 export function manualLink(record: ShopifyLinkRecord): LinkModel {
   return {
@@ -116,7 +111,7 @@ export const profileResolvers: Resolvers = {
       // The selection is walked again for what is under products only when products is selected (every profile's call).
       const plan = orderPlan(limit, fields, fields.has('products') ? selectedFieldNames(info, 'products') : undefined);
       // Personal data is not even fetched for a caller who may not see it (the field then fails FORBIDDEN alone).
-      if (plan.shippingAddress && !hasScope(ctx, 'shopify:orders:edit')) plan.shippingAddress = false;
+      if (plan.shippingAddress && !callerHas(ctx.caller, 'shopify:orders:edit')) plan.shippingAddress = false;
       const answers = await answersOf(profile, ctx, plan, handles);
       return mergedOrders(answers, ctx, info).slice(0, limit);
     },

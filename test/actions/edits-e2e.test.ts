@@ -4,21 +4,20 @@
  * order (GET /__simulator/orders/{id}); Shopify mutations are counted by the simulator's per-operation stats.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asAgent, newKey, onceBefore, orderPicker, simOrder, simStats, startStack, type SimOrder, type Stack } from './helpers.js';
-
-interface SimAddress {
-  firstName: string | null;
-  lastName: string | null;
-  company: string | null;
-  address1: string | null;
-  address2: string | null;
-  city: string | null;
-  provinceCode: string | null;
-  zip: string | null;
-  countryCode: string | null;
-  phone: string | null;
-}
-type EditSimOrder = SimOrder & { note: string | null; tags: string[]; shippingAddress: SimAddress | null };
+import {
+  ADDRESS_FIELDS,
+  asAgent,
+  contractAddress,
+  newKey,
+  onceBefore,
+  orderPicker,
+  simOrder,
+  simStats,
+  startStack,
+  type EditSimOrder,
+  type SimOrder,
+  type Stack,
+} from './helpers.js';
 
 let h: Stack;
 let pick: (p: (o: SimOrder) => boolean) => Promise<SimOrder>;
@@ -35,21 +34,6 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const detail = (id: string) => simOrder(h, id) as Promise<EditSimOrder>;
-/** The simulator's address as the contract shows it (its id, province name and country name left out). */
-const contractAddress = (a: SimAddress | null) =>
-  a && {
-    firstName: a.firstName,
-    lastName: a.lastName,
-    company: a.company,
-    address1: a.address1,
-    address2: a.address2,
-    city: a.city,
-    provinceCode: a.provinceCode,
-    zip: a.zip,
-    countryCode: a.countryCode,
-    phone: a.phone,
-  };
-const ADDRESS_FIELDS = 'firstName lastName company address1 address2 city provinceCode zip countryCode phone';
 const PAYLOAD = (fields: string) => `order { id ${fields} agentActions { action outcome errorCode } } userErrors { field message code }`;
 const NOTE = `mutation($input: ShopifyUpdateOrderNoteInput!) { updateOrderNote(input: $input) { ${PAYLOAD('note')} } }`;
 const TAGS = `mutation($input: ShopifyUpdateOrderTagsInput!) { updateOrderTags(input: $input) { ${PAYLOAD('tags')} } }`;

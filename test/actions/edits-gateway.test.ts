@@ -5,8 +5,9 @@
  * alone while the rest of the order is given.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSupergraph, type SupergraphHarness } from '../../dev/supergraph-harness.js';
-import { asAgent, JWT_ENV, newKey, orderPicker, simOrder, type SimOrder } from './helpers.js';
+import type { SupergraphHarness } from '../../dev/supergraph-harness.js';
+import { ADDRESS_FIELDS, asAgent, contractAddress, newKey, orderPicker, simOrder, type EditSimOrder, type SimOrder } from './helpers.js';
+import { startActionsSupergraph } from './supergraph.js';
 
 let h: SupergraphHarness;
 /** customer GID → the profile matched to it by email, for customers whose orders all fit in orders(limit: 10) */
@@ -14,28 +15,12 @@ let profileOf: Map<string, string>;
 let pick: (p: (o: SimOrder) => boolean) => Promise<SimOrder>;
 
 beforeAll(async () => {
-  h = await startSupergraph({
-    simulator: { customers: 80, maximumAvailable: 1_000_000, restoreRate: 1_000_000 },
-    env: { ...JWT_ENV, ROUTER_SECRET: 'router-secret-for-gateway-tests' },
-    profiles: (customers) => {
-      const withEmail = customers.filter((c) => c.email);
-      profileOf = new Map(withEmail.flatMap((c, i) => (c.numberOfOrders <= 10 ? [[c.id, `p${i}`] as const] : [])));
-      return withEmail.map((c, i) => ({ id: `p${i}`, name: `Profile ${i}`, emails: [c.email!] }));
-    },
-  });
+  ({ h, profileOf } = await startActionsSupergraph());
   pick = orderPicker(h);
 });
 afterAll(async () => h?.close());
 
-type SimAddress = Record<
-  'firstName' | 'lastName' | 'company' | 'address1' | 'address2' | 'city' | 'provinceCode' | 'zip' | 'countryCode' | 'phone',
-  string | null
->;
-type EditSimOrder = SimOrder & { note: string | null; tags: string[]; shippingAddress: SimAddress | null };
 const detail = (id: string) => simOrder(h, id) as Promise<EditSimOrder>;
-const ADDRESS_FIELDS = 'firstName lastName company address1 address2 city provinceCode zip countryCode phone';
-const contractAddress = (a: SimAddress | null) =>
-  a && Object.fromEntries(ADDRESS_FIELDS.split(' ').map((f) => [f, a[f as keyof SimAddress]]));
 
 const ordersOf = (withAddress: boolean) => `query($ids: [ID!]!) { profiles(ids: $ids) { id orders(limit: 10) {
   id note tags canEditShippingAddress ${withAddress ? `shippingAddress { ${ADDRESS_FIELDS} }` : ''} agentActions { action outcome } } } }`;

@@ -4,24 +4,16 @@
  * the supergraph shows the new state (our action invalidated whatever cached the old one).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSupergraph, type SupergraphHarness } from '../../dev/supergraph-harness.js';
-import { asAgent, cents, DISCOUNT, JWT_ENV, money, newKey, orderPicker, paidOrder, REFUND, simOrder, type SimOrder } from './helpers.js';
+import type { SupergraphHarness } from '../../dev/supergraph-harness.js';
+import { asAgent, cents, DISCOUNT, money, newKey, orderPicker, paidOrder, REFUND, simOrder, type SimOrder } from './helpers.js';
+import { startActionsSupergraph } from './supergraph.js';
 
 let h: SupergraphHarness;
 /** customer GID → the profile matched to it by email, for customers whose orders all fit in orders(limit: 10) */
 let profileOf: Map<string, string>;
 
 beforeAll(async () => {
-  h = await startSupergraph({
-    simulator: { customers: 80, maximumAvailable: 1_000_000, restoreRate: 1_000_000 },
-    env: { ...JWT_ENV, ROUTER_SECRET: 'router-secret-for-gateway-tests' },
-    // one profile per customer with an email, matched automatically by that email
-    profiles: (customers) => {
-      const withEmail = customers.filter((c) => c.email);
-      profileOf = new Map(withEmail.flatMap((c, i) => (c.numberOfOrders <= 10 ? [[c.id, `p${i}`] as const] : [])));
-      return withEmail.map((c, i) => ({ id: `p${i}`, name: `Profile ${i}`, emails: [c.email!] }));
-    },
-  });
+  ({ h, profileOf } = await startActionsSupergraph());
 });
 afterAll(async () => h?.close());
 

@@ -215,3 +215,20 @@ export const paidOrder =
 export const cents = (amount: string): number => Math.round(Number(amount) * 100);
 /** Integer cents → decimal string with two places. */
 export const money = (c: number): string => (c / 100).toFixed(2);
+
+/** ShopifyMailingAddress's fields, as a selection. */
+export const ADDRESS_FIELDS = 'firstName lastName company address1 address2 city provinceCode zip countryCode phone';
+
+/** An address as the contract shows it. */
+export type ContractAddress = Record<
+  'firstName' | 'lastName' | 'company' | 'address1' | 'address2' | 'city' | 'provinceCode' | 'zip' | 'countryCode' | 'phone',
+  string | null
+>;
+
+/** The simulator's stored address (GET /__simulator/orders/{id}) as the contract shows it: its id, province and country names left out. */
+export function contractAddress(a: Readonly<Record<string, unknown>> | null): ContractAddress | null {
+  return a && (Object.fromEntries(ADDRESS_FIELDS.split(' ').map((f) => [f, a[f] ?? null])) as ContractAddress);
+}
+
+/** The simulator's order with what the edits change. */
+export type EditSimOrder = SimOrder & { note: string | null; tags: string[]; shippingAddress: Record<string, string | null> | null };

@@ -4,8 +4,9 @@
  * approves it; the next profile read shows the refund and the request approved.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSupergraph, type SupergraphHarness } from '../../dev/supergraph-harness.js';
-import { asAgent, cents, JWT_ENV, money, newKey, orderPicker, paidOrder, simOrder } from './helpers.js';
+import type { SupergraphHarness } from '../../dev/supergraph-harness.js';
+import { asAgent, cents, money, newKey, orderPicker, paidOrder, simOrder } from './helpers.js';
+import { startActionsSupergraph } from './supergraph.js';
 
 const AGENT = { sub: 'agent-ann', scopes: ['shopify:read', 'shopify:orders:refund'] };
 const SUPERVISOR = { sub: 'boss-bea', scopes: ['shopify:read', 'shopify:orders:refund:approve'] };
@@ -15,15 +16,7 @@ let h: SupergraphHarness;
 let profileOf: Map<string, string>;
 
 beforeAll(async () => {
-  h = await startSupergraph({
-    simulator: { customers: 80, maximumAvailable: 1_000_000, restoreRate: 1_000_000 },
-    env: { ...JWT_ENV, ROUTER_SECRET: 'router-secret-for-approval-gateway', SHOPIFY_REFUND_LIMITS: 'shopify:orders:refund=25.00' },
-    profiles: (customers) => {
-      const withEmail = customers.filter((c) => c.email);
-      profileOf = new Map(withEmail.flatMap((c, i) => (c.numberOfOrders <= 10 ? [[c.id, `p${i}`] as const] : [])));
-      return withEmail.map((c, i) => ({ id: `p${i}`, name: `Profile ${i}`, emails: [c.email!] }));
-    },
-  });
+  ({ h, profileOf } = await startActionsSupergraph({ env: { SHOPIFY_REFUND_LIMITS: 'shopify:orders:refund=25.00' } }));
 });
 afterAll(async () => h?.close());
 

@@ -4,9 +4,10 @@
  * invalidated the cached card), and a missing scope is relayed as FORBIDDEN.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSupergraph, type SupergraphHarness } from '../../dev/supergraph-harness.js';
+import type { SupergraphHarness } from '../../dev/supergraph-harness.js';
 import { SCOPES } from '../../src/auth.js';
-import { asAgent, JWT_ENV, newKey, orderPicker, simStats, type SimOrder } from './helpers.js';
+import { asAgent, newKey, orderPicker, simStats, type SimOrder } from './helpers.js';
+import { startActionsSupergraph } from './supergraph.js';
 import { newOrdersSince, orderIds, REPLACE, shippedLines, shippedOrder, type ReplacementOrder } from './replacement-helpers.js';
 
 let h: SupergraphHarness;
@@ -15,16 +16,7 @@ let profileOf: Map<string, string>;
 let pick: (p: (o: SimOrder) => boolean) => Promise<ReplacementOrder>;
 
 beforeAll(async () => {
-  h = await startSupergraph({
-    simulator: { customers: 80, maximumAvailable: 1_000_000, restoreRate: 1_000_000 },
-    env: { ...JWT_ENV, ROUTER_SECRET: 'router-secret-for-gateway-tests' },
-    profiles: (customers) => {
-      const withEmail = customers.filter((c) => c.email);
-      // at most 9 orders, so the replacement still fits in orders(limit: 10)
-      profileOf = new Map(withEmail.flatMap((c, i) => (c.numberOfOrders <= 9 ? [[c.id, `p${i}`] as const] : [])));
-      return withEmail.map((c, i) => ({ id: `p${i}`, name: `Profile ${i}`, emails: [c.email!] }));
-    },
-  });
+  ({ h, profileOf } = await startActionsSupergraph({ maxOrders: 9 }));
   pick = orderPicker(h) as typeof pick;
 });
 afterAll(async () => h?.close());

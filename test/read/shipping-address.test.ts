@@ -6,7 +6,16 @@
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asAgent, newKey, startStack, startTestSimulator, type Stack } from '../actions/helpers.js';
+import {
+  ADDRESS_FIELDS,
+  asAgent,
+  contractAddress,
+  newKey,
+  startStack,
+  startTestSimulator,
+  type ContractAddress,
+  type Stack,
+} from '../actions/helpers.js';
 import type { Simulator } from 'shopify-admin-simulator';
 
 interface Sent {
@@ -18,7 +27,6 @@ interface SimCustomer {
   email: string | null;
   numberOfOrders: number;
 }
-type SimAddress = Record<string, string | null>;
 
 let simulator: Simulator;
 let proxy: Server;
@@ -59,7 +67,6 @@ afterAll(async () => {
   await simulator?.close();
 });
 
-const ADDRESS_FIELDS = 'firstName lastName company address1 address2 city provinceCode zip countryCode phone';
 const cards = (withAddress: boolean) => `query($r: [_Any!]!) { _entities(representations: $r) { ... on CustomerProfile {
   orders(limit: 10) { id status ${withAddress ? `shippingAddress { ${ADDRESS_FIELDS} }` : ''} } } } }`;
 /** Customers handed out once each, so every test starts from a cold cache entry. */
@@ -67,9 +74,11 @@ let next = 0;
 const freshCustomer = () => customers[next++]!;
 const representation = (c: SimCustomer) => ({ __typename: 'CustomerProfile', id: `p-${c.id}`, emails: [c.email] });
 /** The simulator's address as the contract shows it. */
-async function simAddress(orderId: string): Promise<SimAddress | null> {
-  const { shippingAddress: a } = await h.sim<{ shippingAddress: SimAddress | null }>(`orders/${encodeURIComponent(orderId)}`);
-  return a && Object.fromEntries(ADDRESS_FIELDS.split(' ').map((f) => [f, a[f] ?? null]));
+async function simAddress(orderId: string): Promise<ContractAddress | null> {
+  const { shippingAddress: a } = await h.sim<{ shippingAddress: Record<string, string | null> | null }>(
+    `orders/${encodeURIComponent(orderId)}`,
+  );
+  return contractAddress(a);
 }
 /** What the subgraph sent while `run` ran. */
 async function during(run: () => Promise<unknown>): Promise<Sent[]> {
@@ -91,7 +100,7 @@ describe('ShopifyOrder.shippingAddress on the wire', () => {
     const withIt = await during(async () => (res = await asAgent(h, cards(true), { r: [representation(b)] })));
     expect(res.body.errors).toBeUndefined();
     expect(flags(withIt, 'ProfileCustomers')).toEqual([true]);
-    const orders = res.body.data._entities[0].orders as Array<{ id: string; shippingAddress: SimAddress | null }>;
+    const orders = res.body.data._entities[0].orders as Array<{ id: string; shippingAddress: ContractAddress | null }>;
     expect(orders).toHaveLength(b.numberOfOrders);
     for (const o of orders) expect(o.shippingAddress).toEqual(await simAddress(o.id));
     expect(orders.some((o) => o.shippingAddress !== null)).toBe(true);
