@@ -12,8 +12,6 @@ import type { CheckedOrder } from '../domain/actions.js';
 import type { Money } from '../domain/model.js';
 import { IdempotencyKeyReusedError, InternalError, NotPossibleNowError } from '../errors.js';
 import type { NewRefundRequest, RefundRequestRecord } from '../store/index.js';
-import type { ActionSpec } from './idempotency.js';
-import type { RefundOutcome, RefundSent } from './refund.js';
 import { isAboveLimit, refundLimitOf } from './refund-limits.js';
 import { hashInput } from './request-hash.js';
 import { compareDecimal, type RefundRequest } from './validate.js';
@@ -106,28 +104,15 @@ function tooManyPending(): NotPossibleNowError {
 }
 
 /**
- * refundOrder's spec with the bound on pending requests checked when a refund is to be held, at the end of prepare:
- * before the key is claimed, so a refused hold writes nothing and leaves the key unused (a corrected retry may use it).
+ * Refuses (TOO_MANY_PENDING_REQUESTS, before the key is claimed, so nothing is written and the key stays unused) a hold
+ * on an order that already has the most pending, unless its request is already one of them (written under this key
+ * before the key's record was purged: writeHold answers or refuses it as before). The insert enforces the bound again.
  */
-export function boundingPendingHolds(
-  spec: ActionSpec<RefundRequest, RefundSent, RefundOutcome>,
-): ActionSpec<RefundRequest, RefundSent, RefundOutcome> {
-  return {
-    ...spec,
-    async prepare(ctx, req) {
-      const sent = await spec.prepare(ctx, req);
-      if (sent.hold && !(await hasRoomFor(ctx, sent.hold))) throw tooManyPending();
-      return sent;
-    },
-  };
-}
-
-/** True when the order may take this hold: fewer than the most pending, or its request is already one of them. */
-async function hasRoomFor(ctx: ActingContext, hold: HeldRefund): Promise<boolean> {
+export async function requireRoomFor(ctx: ActingContext, hold: HeldRefund): Promise<void> {
   const requests = ctx.deps.store.refundRequests;
-  if ((await requests.countPending(ctx.acting.handle, hold.orderId)) < MAX_PENDING_REFUND_REQUESTS) return true;
-  // Its row exists (written under this key before the key's record was purged): writeHold answers or refuses it as before.
-  return (await requests.get(hold.requestId)) !== null;
+  if ((await requests.countPending(ctx.acting.handle, hold.orderId)) < MAX_PENDING_REFUND_REQUESTS) return;
+  if ((await requests.get(hold.requestId)) !== null) return;
+  throw tooManyPending();
 }
 
 /** True when a stored request is this hold: same order, requester, amount (shop currency) and ask. */

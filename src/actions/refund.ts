@@ -11,7 +11,7 @@ import type { CheckedOrder, RefundLine, RefundSuggestion } from '../domain/actio
 import type { Money } from '../domain/model.js';
 import type { ActionSpec, Outcome, UserError } from './idempotency.js';
 import { orderGateway, requireOrder } from './orders.js';
-import { holdIfAboveLimit, writeHold, type HeldRefund } from './refund-hold.js';
+import { holdIfAboveLimit, requireRoomFor, writeHold, type HeldRefund } from './refund-hold.js';
 import { toUserErrors } from './user-errors.js';
 import { compareDecimal, type RefundRequest } from './validate.js';
 
@@ -48,7 +48,9 @@ export const refundSpec: ActionSpec<RefundRequest, RefundSent, RefundOutcome> = 
   async prepare(ctx, req) {
     const { sent, order } = await prepareRefund(ctx, req);
     const hold = holdIfAboveLimit(ctx, req, order, sent.suggested);
-    return hold ? { ...sent, hold } : sent;
+    if (!hold) return sent;
+    await requireRoomFor(ctx, hold);
+    return { ...sent, hold };
   },
   async send(ctx, sent) {
     if (sent.hold) {

@@ -12,7 +12,6 @@ import { cancelSpec, orderAfterCancel } from './cancel.js';
 import { discountSpec, discountStore } from './discount.js';
 import { payloadOrder } from './orders.js';
 import { refundSpec } from './refund.js';
-import { boundingPendingHolds } from './refund-hold.js';
 import { parseCancel, parseDiscount, parseRefund } from './validate.js';
 
 /** What the mutation resolvers hand their payload's field resolvers besides the contract's fields. */
@@ -25,9 +24,6 @@ interface PayloadState {
   refundRequestId?: string | null;
 }
 const state = (payload: object) => payload as PayloadState;
-
-/** refundOrder's spec: a refund above the agent's limit is held, at most MAX_PENDING_REFUND_REQUESTS per order. */
-const refundOrderSpec = boundingPendingHolds(refundSpec);
 
 export const cancelOrder: MutationResolvers['cancelOrder'] = async (_root, { input }, ctx) => {
   const outcome = await act(ctx, {
@@ -60,7 +56,7 @@ export const refundOrder: MutationResolvers['refundOrder'] = async (_root, { inp
     storeAction: 'refund',
     raw: input,
     parse: () => parseRefund(input),
-    spec: refundOrderSpec,
+    spec: refundSpec,
     facts: (req, o) => ({
       orderId: req.orderId,
       ...(o
